@@ -1,0 +1,20 @@
+//go:build !livechat_bots_system
+
+package livechatbots
+
+// Static link mode (the default): the archive that `cargo build --release`
+// writes in the repository is linked into the Go binary, so neither the
+// build nor the program needs LD_LIBRARY_PATH. Paths are relative to this
+// folder, so this mode works from a checkout of the repository (or through a
+// `replace` directive pointing at one); build with the
+// livechat_bots_system tag to use an installed library instead.
+//
+// The system libraries are the ones Rust's standard library needs on Linux
+// (`cargo rustc -- --print native-static-libs`); libc and libgcc_s come with
+// the C toolchain's default link line.
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../../include
+#cgo LDFLAGS: ${SRCDIR}/../../target/release/liblivechat_bots.a -lm -ldl -lpthread -lrt -lutil
+*/
+import "C"

@@ -1,0 +1,185 @@
+//! The one place that knows each Bot Agents action: its name, the spec's
+//! request rules, the response shape and the scopes it needs.
+
+use crate::error::{Error, Result};
+use crate::validate::{object, string_item, Obj};
+use serde_json::{json, Value};
+
+pub const STATUSES: [&str; 3] = ["accepting chats", "not accepting chats", "offline"];
+/// `groups[].priority`: `supervisor` is not allowed here.
+pub const GROUP_PRIORITIES: [&str; 3] = ["first", "normal", "last"];
+/// `default_group_priority` also allows `supervisor`.
+pub const DEFAULT_GROUP_PRIORITIES: [&str; 4] = ["first", "normal", "last", "supervisor"];
+/// The docs cap `max_chats_count` at 500; the default is 6.
+pub const MAX_CHATS_COUNT_LIMIT: i64 = 500;
+pub const DEFAULT_MAX_CHATS_COUNT: i64 = 6;
+
+pub const SCOPE_MY_RW: &str = "agents-bot--my:rw";
+pub const SCOPE_ALL_RW: &str = "agents-bot--all:rw";
+pub const SCOPE_MY_RO: &str = "agents-bot--my:ro";
+pub const SCOPE_ALL_RO: &str = "agents-bot--all:ro";
+
+/// The five Bot Agents actions of the Configuration API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    CreateBotAgent,
+    RemoveBotAgent,
+    UpdateBotAgent,
+    GetBotAgents,
+    GetBotAgentDetails,
+}
+
+impl Action {
+    pub const ALL: [Action; 5] = [
+        Action::CreateBotAgent,
+        Action::RemoveBotAgent,
+        Action::UpdateBotAgent,
+        Action::GetBotAgents,
+        Action::GetBotAgentDetails,
+    ];
+
+    /// The action's name in the URL.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::CreateBotAgent => "create_bot_agent",
+            Action::RemoveBotAgent => "remove_bot_agent",
+            Action::UpdateBotAgent => "update_bot_agent",
+            Action::GetBotAgents => "get_bot_agents",
+            Action::GetBotAgentDetails => "get_bot_agent_details",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// Reads change nothing on the server, so they are always safe to retry.
+    pub fn is_read(self) -> bool {
+        matches!(self, Action::GetBotAgents | Action::GetBotAgentDetails)
+    }
+
+    /// Checks a request document against the spec's table for this action.
+    pub fn validate_request(self, request: &Value) -> Result<()> {
+        let o = object(request, "")?;
+        match self {
+            Action::CreateBotAgent => {
+                o.only(&["name", "status", "avatar", "max_chats_count", "groups", "webhooks"])?;
+                o.req_str("name")?;
+                o.req_enum("status", &STATUSES)?;
+                check_common_optional(&o)
+            }
+            Action::UpdateBotAgent => {
+                o.only(&[
+                    "id",
+                    "name",
+                    "avatar",
+                    "status",
+                    "max_chats_count",
+                    "groups",
+                    "default_group_priority",
+                    "webhooks",
+                ])?;
+                o.req_str("id")?;
+                if o.get("name").is_some() {
+                    o.req_str("name")?;
+                }
+                o.opt_enum("status", &STATUSES)?;
+                o.opt_enum("default_group_priority", &DEFAULT_GROUP_PRIORITIES)?;
+                check_common_optional(&o)
+            }
+            Action::RemoveBotAgent | Action::GetBotAgentDetails => {
+                o.only(&["bot_agent_id"])?;
+                o.req_str("bot_agent_id").map(|_| ())
+            }
+            Action::GetBotAgents => {
+                o.only(&["all"])?;
+                o.opt_bool("all").map(|_| ())
+            }
+        }
+    }
+
+    /// Checks that a 2xx answer has this action's shape and returns it.
+    pub fn check_response(self, body: Value) -> Result<Value> {
+        let ok = match self {
+            Action::CreateBotAgent => body.get("bot_agent_id").is_some_and(Value::is_string),
+            Action::RemoveBotAgent | Action::UpdateBotAgent => body.is_object(),
+            Action::GetBotAgents => body.get("bot_agents").is_some_and(Value::is_array),
+            Action::GetBotAgentDetails => body.get("bot_agent").is_some_and(Value::is_object),
+        };
+        if ok {
+            Ok(body)
+        } else {
+            Err(Error::decode(format!(
+                "{}: the answer does not have the expected shape ({})",
+                self.name(),
+                self.response_shape()
+            )))
+        }
+    }
+
+    fn response_shape(self) -> &'static str {
+        match self {
+            Action::CreateBotAgent => r#"{"bot_agent_id": string}"#,
+            Action::RemoveBotAgent | Action::UpdateBotAgent => "an object",
+            Action::GetBotAgents => r#"{"bot_agents": array}"#,
+            Action::GetBotAgentDetails => r#"{"bot_agent": object}"#,
+        }
+    }
+
+    /// The scope that allows this action on the caller's own bots, and the
+    /// one that allows it on every bot of the license.
+    pub fn scopes(self) -> (&'static str, &'static str) {
+        if self.is_read() {
+            (SCOPE_MY_RO, SCOPE_ALL_RO)
+        } else {
+            (SCOPE_MY_RW, SCOPE_ALL_RW)
+        }
+    }
+
+    /// The document an empty answer body stands for.
+    pub fn empty_response(self) -> Value {
+        json!({})
+    }
+}
+
+/// The optional fields create and update share: avatar, max_chats_count,
+/// groups and webhooks.
+fn check_common_optional(o: &Obj) -> Result<()> {
+    o.opt_str("avatar")?;
+    o.opt_int("max_chats_count", 0, MAX_CHATS_COUNT_LIMIT)?;
+    o.opt_array("groups", |item, path| {
+        let g = object(item, path)?;
+        g.only(&["id", "priority"])?;
+        g.req_uint("id")?;
+        g.req_enum("priority", &GROUP_PRIORITIES).map(|_| ())
+    })?;
+    if let Some(w) = o.opt_object("webhooks")? {
+        w.only(&["url", "secret_key", "actions"])?;
+        w.req_str("url")?;
+        w.req_str("secret_key")?;
+        w.req_array("actions", |item, path| {
+            let a = object(item, path)?;
+            a.only(&["name", "filters", "additional_data"])?;
+            a.req_str("name")?;
+            a.opt_object("filters")?;
+            a.opt_array("additional_data", string_item).map(|_| ())
+        })?;
+    }
+    Ok(())
+}
+
+/// A free-form action name for `lcb_call`: lowercase letters, digits and `_`,
+/// so that it can never change the URL's path.
+pub fn check_action_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 100
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::validation(format!(
+            "action: expected a name of lowercase letters, digits and _; got {}",
+            crate::validate::describe(&Value::String(name.to_owned()))
+        )))
+    }
+}

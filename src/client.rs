@@ -1,0 +1,245 @@
+//! Client: the blocking HTTP core. It validates, shapes the body for the
+//! configured version, sends with retries that never duplicate a write, and
+//! turns every answer into a document or an [`Error`].
+
+use crate::actions::{check_action_name, Action};
+use crate::config::{ClientConfig, TokenType};
+use crate::error::{ApiError, Error, ErrorCode, Outcome, Result};
+use crate::json::parse_strict;
+use crate::model::{BotAgent, BotAgentDetails, CreateBotAgent, UpdateBotAgent};
+use crate::retry::{is_retryable_status, parse_retry_after};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// A LiveChat Configuration API client. Cheap to share: `&Client` may be used
+/// from many threads at once.
+#[derive(Debug)]
+pub struct Client {
+    http: reqwest::blocking::Client,
+    config: ClientConfig,
+}
+
+/// What one HTTP attempt gave.
+enum Attempt {
+    Done(Result<Value>),
+    /// Failed in a way that may be tried again, after the given wait.
+    Retry(Error, Option<Duration>),
+}
+
+impl Client {
+    pub fn new(config: ClientConfig) -> Result<Self> {
+        config.check()?;
+        let scheme = match config.token_type {
+            TokenType::Bearer => "Bearer",
+            TokenType::Basic => "Basic",
+        };
+        let mut auth = HeaderValue::from_str(&format!("{scheme} {}", config.token.expose()))
+            .map_err(|_| Error::validation("token: contains a character not allowed in an HTTP header"))?;
+        // Marked sensitive so that no Debug print of a request shows it.
+        auth.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        if let Some(region) = config.region {
+            headers.insert("x-region", HeaderValue::from_static(region.as_str()));
+        }
+        let http = reqwest::blocking::Client::builder()
+            .default_headers(headers)
+            .user_agent(config.user_agent.as_str())
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .build()
+            .map_err(|e| Error::new(ErrorCode::Transport, format!("cannot build the HTTP client: {}", chain(&e))))?;
+        Ok(Client { http, config })
+    }
+
+    /// Builds a client from the config document of `lcb_client_new`.
+    pub fn from_json(config_json: &str) -> Result<Self> {
+        Client::new(ClientConfig::from_json(config_json)?)
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// Runs one of the five actions: validates `request` against the spec,
+    /// sends it and returns the answer document.
+    pub fn execute(&self, action: Action, request: &Value) -> Result<Value> {
+        action.validate_request(request)?;
+        let body = self.send(action.name(), request, action.is_read())?;
+        match body {
+            None => Ok(action.empty_response()),
+            Some(doc) => action.check_response(doc),
+        }
+    }
+
+    /// [`Client::execute`] on JSON text, as the C ABI uses it.
+    pub fn execute_json(&self, action: Action, request_json: &str) -> Result<String> {
+        let request = parse_strict(request_json, "request_json")?;
+        self.execute(action, &request).map(|v| v.to_string())
+    }
+
+    /// Sends any Configuration API action as given. Treated as a write: it is
+    /// repeated only when the server surely did not act on it.
+    pub fn call(&self, action: &str, payload: &Value) -> Result<Value> {
+        check_action_name(action)?;
+        if !payload.is_object() {
+            return Err(Error::validation(format!(
+                "payload_json: expected an object; got {}",
+                crate::validate::describe(payload)
+            )));
+        }
+        Ok(self.send(action, payload, false)?.unwrap_or_else(|| json!({})))
+    }
+
+    pub fn call_json(&self, action: &str, payload_json: &str) -> Result<String> {
+        let payload = parse_strict(payload_json, "payload_json")?;
+        self.call(action, &payload).map(|v| v.to_string())
+    }
+
+    /// Creates a bot and returns its id.
+    pub fn create_bot_agent(&self, request: &CreateBotAgent) -> Result<String> {
+        let doc = self.execute(Action::CreateBotAgent, &to_value(request)?)?;
+        Ok(doc["bot_agent_id"].as_str().unwrap_or_default().to_owned())
+    }
+
+    pub fn remove_bot_agent(&self, bot_agent_id: &str) -> Result<()> {
+        self.execute(Action::RemoveBotAgent, &json!({ "bot_agent_id": bot_agent_id })).map(|_| ())
+    }
+
+    pub fn update_bot_agent(&self, request: &UpdateBotAgent) -> Result<()> {
+        self.execute(Action::UpdateBotAgent, &to_value(request)?).map(|_| ())
+    }
+
+    pub fn get_bot_agents(&self, all: bool) -> Result<Vec<BotAgent>> {
+        let mut doc = self.execute(Action::GetBotAgents, &json!({ "all": all }))?;
+        from_value(doc["bot_agents"].take())
+    }
+
+    pub fn get_bot_agent_details(&self, bot_agent_id: &str) -> Result<BotAgentDetails> {
+        let mut doc = self.execute(Action::GetBotAgentDetails, &json!({ "bot_agent_id": bot_agent_id }))?;
+        from_value(doc["bot_agent"].take())
+    }
+
+    /// Posts `request` to `action`, retrying as the policy and `is_read`
+    /// allow. `Ok(None)` is a 2xx answer with an empty body.
+    fn send(&self, action: &str, request: &Value, is_read: bool) -> Result<Option<Value>> {
+        let version = self.config.api_version;
+        let url = format!("{}/v{}/configuration/action/{action}", self.config.base_url, version.as_str());
+        let body = if version.wraps_payload() {
+            json!({ "payload": request }).to_string()
+        } else {
+            request.to_string()
+        };
+        if body.len() > crate::json::MAX_INPUT_BYTES {
+            return Err(Error::validation(format!(
+                "request body is {} bytes; the API accepts at most {}",
+                body.len(),
+                crate::json::MAX_INPUT_BYTES
+            )));
+        }
+        let policy = self.config.retry;
+        let mut attempt = 1;
+        loop {
+            match self.attempt(&url, &body, is_read) {
+                Attempt::Done(result) => {
+                    return result.map(|v| (!v.is_null()).then_some(v)).map_err(|e| Error { attempts: attempt, ..e })
+                }
+                Attempt::Retry(error, retry_after) => {
+                    if attempt >= policy.max_attempts {
+                        return Err(Error { attempts: attempt, ..error });
+                    }
+                    std::thread::sleep(policy.delay(attempt, retry_after));
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    /// One HTTP round trip, classified. An empty 2xx body comes back as null.
+    fn attempt(&self, url: &str, body: &str, is_read: bool) -> Attempt {
+        let sent = self.http.post(url).body(body.to_owned()).send();
+        let response = match sent {
+            Ok(r) => r,
+            Err(e) => return transport_failure(&e, is_read),
+        };
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
+        let bytes = match response.bytes() {
+            Ok(b) => b,
+            Err(e) => return transport_failure(&e, is_read),
+        };
+        if (200..300).contains(&status) {
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Attempt::Done(Ok(Value::Null));
+            }
+            return Attempt::Done(
+                serde_json::from_slice(&bytes)
+                    .map_err(|e| Error { http_status: Some(status), ..Error::decode(format!("the answer is not JSON: {e}")) }),
+            );
+        }
+        let error = Error::api(status, parse_api_error(&bytes));
+        // 429 means the server refused before doing anything: safe for writes too.
+        if status == 429 || (is_read && is_retryable_status(status)) {
+            Attempt::Retry(error, retry_after)
+        } else {
+            Attempt::Done(Err(error))
+        }
+    }
+}
+
+/// Classifies a failure of reqwest. A connect failure (refused, DNS, TLS
+/// handshake) means nothing was sent, so any request may be repeated; after
+/// that, only reads are, and a write's outcome is unknown.
+fn transport_failure(e: &reqwest::Error, is_read: bool) -> Attempt {
+    let code = if e.is_timeout() { ErrorCode::Timeout } else { ErrorCode::Transport };
+    let never_sent = e.is_connect();
+    let mut error = Error::new(code, chain(e));
+    if never_sent || is_read {
+        Attempt::Retry(error, None)
+    } else {
+        error.outcome = Some(Outcome::Unknown);
+        error.message.push_str("; the request may have been applied: check with a read before repeating it");
+        Attempt::Done(Err(error))
+    }
+}
+
+/// An error and its causes, joined: reqwest's own text is too terse.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text
+}
+
+/// Reads `{"error": {"type", "message", "data"}}`; anything else is `None`.
+fn parse_api_error(bytes: &[u8]) -> Option<ApiError> {
+    let doc: Value = serde_json::from_slice(bytes).ok()?;
+    let e = doc.get("error")?;
+    Some(ApiError {
+        error_type: e.get("type")?.as_str()?.to_owned(),
+        message: e.get("message").and_then(Value::as_str).unwrap_or_default().to_owned(),
+        data: e.get("data").cloned(),
+    })
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| Error::validation(e.to_string()))
+}
+
+fn from_value<T: DeserializeOwned>(v: Value) -> Result<T> {
+    serde_json::from_value(v).map_err(|e| Error::decode(format!("the answer does not match the model: {e}")))
+}

@@ -1,0 +1,149 @@
+//! The emulator's config: which tokens it accepts, the bots it starts with,
+//! its port and faults to inject from the start.
+
+use crate::actions::{Action, DEFAULT_GROUP_PRIORITIES, SCOPE_ALL_RO, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_MY_RW};
+use crate::config::Region;
+use crate::emulator::faults::Fault;
+use crate::error::{Error, Result};
+use crate::json::parse_strict;
+use crate::validate::object;
+use serde_json::{Map, Value};
+
+pub const DEV_TOKEN: &str = "dev-token";
+pub const DEV_CLIENT_ID: &str = "dev-client";
+/// The request log keeps this many entries unless told otherwise.
+pub const DEFAULT_LOG_LIMIT: usize = 10_000;
+
+/// A token the emulator accepts, with who it is and what it may do.
+#[derive(Debug, Clone)]
+pub struct TokenGrant {
+    /// The credential as sent after `Bearer ` (or, for Basic, the base64
+    /// text or the `account:pat` it decodes to).
+    pub token: crate::Secret,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub region: Region,
+}
+
+impl TokenGrant {
+    pub fn new(token: &str, client_id: &str, scopes: &[&str], region: Region) -> Self {
+        TokenGrant {
+            token: crate::Secret::new(token),
+            client_id: client_id.to_owned(),
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            region,
+        }
+    }
+
+    /// `dev-token`: client `dev-client`, every bot scope, region `dal`.
+    pub fn dev() -> Self {
+        TokenGrant::new(DEV_TOKEN, DEV_CLIENT_ID, &ALL_SCOPES, Region::Dal)
+    }
+
+    /// A `:rw` scope includes its `:ro` twin.
+    pub fn has_scope(&self, needed: &str) -> bool {
+        let rw = needed.strip_suffix(":ro").map(|base| format!("{base}:rw"));
+        self.scopes.iter().any(|s| s == needed || Some(s) == rw.as_ref())
+    }
+}
+
+pub const ALL_SCOPES: [&str; 4] = [SCOPE_MY_RW, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_ALL_RO];
+
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    pub tokens: Vec<TokenGrant>,
+    /// Bots present at start, in the `bot_agent` shape of
+    /// `get_bot_agent_details` (`id` and `application` optional).
+    pub bots: Vec<Map<String, Value>>,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub faults: Vec<Fault>,
+    pub log_limit: usize,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig { tokens: vec![TokenGrant::dev()], bots: vec![], port: 0, faults: vec![], log_limit: DEFAULT_LOG_LIMIT }
+    }
+}
+
+impl EmulatorConfig {
+    /// Parses the config of `lcb_emulator_start`; empty text means the default.
+    pub fn from_json(text: &str) -> Result<Self> {
+        if text.trim().is_empty() {
+            return Ok(EmulatorConfig::default());
+        }
+        let doc = parse_strict(text, "config_json")?;
+        let o = object(&doc, "config_json")?;
+        o.only(&["tokens", "bots", "port", "faults", "log_limit"])?;
+        let mut config = EmulatorConfig::default();
+        if let Some(p) = o.opt_int("port", 0, 65535)? {
+            config.port = p as u16;
+        }
+        if let Some(n) = o.opt_int("log_limit", 0, 10_000_000)? {
+            config.log_limit = n as usize;
+        }
+        if o.get("tokens").is_some() {
+            let mut tokens = Vec::new();
+            o.req_array("tokens", |item, path| {
+                let t = object(item, path)?;
+                t.only(&["token", "client_id", "scopes", "region"])?;
+                t.req_str("token")?;
+                t.req_str("client_id")?;
+                t.req_array("scopes", crate::validate::string_item)?;
+                t.opt_enum("region", &["dal", "fra"])?;
+                Ok(())
+            })?;
+            for item in o.get("tokens").and_then(Value::as_array).into_iter().flatten() {
+                let scopes: Vec<&str> = item["scopes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+                let region = item.get("region").and_then(Value::as_str).and_then(Region::parse).unwrap_or(Region::Dal);
+                tokens.push(TokenGrant::new(
+                    item["token"].as_str().unwrap_or_default(),
+                    item["client_id"].as_str().unwrap_or_default(),
+                    &scopes,
+                    region,
+                ));
+            }
+            config.tokens = tokens;
+        }
+        o.opt_array("bots", |item, path| check_seed_bot(item, path))?;
+        config.bots = o
+            .get("bots")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|b| b.as_object().cloned())
+            .collect();
+        o.opt_array("faults", |item, path| Fault::from_value(item, path).map(|_| ()))?;
+        for item in o.get("faults").and_then(Value::as_array).into_iter().flatten() {
+            config.faults.push(Fault::from_value(item, "faults")?);
+        }
+        Ok(config)
+    }
+}
+
+/// A seed bot follows the create rules, plus an optional `id`,
+/// `application.client_id` and `default_group_priority`.
+fn check_seed_bot(item: &Value, path: &str) -> Result<()> {
+    let mut bot = object(item, path)?.map.clone();
+    let at = |e: Error| Error::validation(format!("{path}.{}", e.message));
+    if let Some(id) = bot.remove("id") {
+        if !id.as_str().is_some_and(|s| !s.is_empty()) {
+            return Err(Error::validation(format!("{path}.id: expected a non-empty string")));
+        }
+    }
+    if let Some(app) = bot.remove("application") {
+        let a = object(&app, &format!("{path}.application"))?;
+        a.only(&["client_id"])?;
+        a.req_str("client_id")?;
+    }
+    if let Some(p) = bot.remove("default_group_priority") {
+        if !p.as_str().is_some_and(|s| DEFAULT_GROUP_PRIORITIES.contains(&s)) {
+            return Err(Error::validation(format!(
+                "{path}.default_group_priority: expected one of {}",
+                DEFAULT_GROUP_PRIORITIES.join(", ")
+            )));
+        }
+    }
+    Action::CreateBotAgent.validate_request(&Value::Object(bot)).map_err(at)
+}

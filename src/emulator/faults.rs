@@ -1,0 +1,70 @@
+//! Faults injected into the emulator's answers, for tests of retries and
+//! timeouts.
+
+use crate::error::Result;
+use crate::validate::object;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// One fault, applied to the next `times` requests (of `action`, or of any).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fault {
+    pub action: Option<String>,
+    pub times: u32,
+    /// Answer this HTTP status with an API error body instead of serving.
+    pub status: Option<u16>,
+    pub error_type: Option<String>,
+    pub message: Option<String>,
+    pub retry_after_s: Option<u64>,
+    /// Wait this long before answering (a stall).
+    pub delay: Option<Duration>,
+    /// Close the connection without answering.
+    pub drop_connection: bool,
+}
+
+impl Fault {
+    pub fn from_json(text: &str) -> Result<Fault> {
+        let doc = crate::json::parse_strict(text, "fault_json")?;
+        Fault::from_value(&doc, "fault_json")
+    }
+
+    pub fn from_value(v: &Value, path: &str) -> Result<Fault> {
+        let o = object(v, path)?;
+        o.only(&["action", "times", "status", "error_type", "message", "retry_after_s", "delay_ms", "drop_connection"])?;
+        let fault = Fault {
+            action: o.opt_str("action")?.map(str::to_owned),
+            times: o.opt_int("times", 1, 1_000_000)?.unwrap_or(1) as u32,
+            status: o.opt_int("status", 400, 599)?.map(|s| s as u16),
+            error_type: o.opt_str("error_type")?.map(str::to_owned),
+            message: o.opt_str("message")?.map(str::to_owned),
+            retry_after_s: o.opt_int("retry_after_s", 0, 86_400)?.map(|s| s as u64),
+            delay: o.opt_int("delay_ms", 0, 600_000)?.map(|ms| Duration::from_millis(ms as u64)),
+            drop_connection: o.opt_bool("drop_connection")?.unwrap_or(false),
+        };
+        if fault.status.is_none() && fault.delay.is_none() && !fault.drop_connection {
+            return Err(crate::Error::validation(format!(
+                "{path}: a fault needs at least one of status, delay_ms, drop_connection"
+            )));
+        }
+        Ok(fault)
+    }
+
+    pub fn matches(&self, action: &str) -> bool {
+        self.action.as_deref().is_none_or(|a| a == action)
+    }
+
+    /// The error type sent with `status` when none was given.
+    pub fn error_type_for(&self, status: u16) -> String {
+        self.error_type.clone().unwrap_or_else(|| crate::emulator::server::default_error_type(status).to_owned())
+    }
+
+    /// How the request log describes the fault.
+    pub fn describe(&self) -> Value {
+        json!({
+            "status": self.status,
+            "retry_after_s": self.retry_after_s,
+            "delay_ms": self.delay.map(|d| d.as_millis() as u64),
+            "drop_connection": self.drop_connection,
+        })
+    }
+}

@@ -1,0 +1,65 @@
+//! The emulator's request log: what each request was and what it got.
+
+use serde_json::{json, Map, Value};
+use std::collections::VecDeque;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Bodies larger than this are logged by size only.
+const MAX_LOGGED_BODY: usize = 64 * 1024;
+
+pub struct RequestLog {
+    entries: VecDeque<Value>,
+    limit: usize,
+    next_seq: u64,
+}
+
+impl RequestLog {
+    pub fn new(limit: usize) -> Self {
+        RequestLog { entries: VecDeque::new(), limit, next_seq: 0 }
+    }
+
+    /// Records one request; the oldest entries go once `limit` is reached.
+    pub fn push(&mut self, mut entry: Map<String, Value>) {
+        self.next_seq += 1;
+        entry.insert("seq".into(), json!(self.next_seq));
+        if self.limit == 0 {
+            return;
+        }
+        if self.entries.len() == self.limit {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(Value::Object(entry));
+    }
+
+    pub fn all(&self) -> Vec<Value> {
+        self.entries.iter().cloned().collect()
+    }
+}
+
+/// Milliseconds since the Unix epoch, with microseconds as the fraction.
+pub fn now_ms() -> f64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as f64 / 1000.0).unwrap_or(0.0)
+}
+
+/// Headers as logged: lowercase names, the credential replaced by its scheme.
+pub fn logged_headers(headers: &hyper::HeaderMap) -> Value {
+    let mut out = Map::new();
+    for (name, value) in headers {
+        let text = if name == hyper::header::AUTHORIZATION {
+            let scheme = value.to_str().ok().and_then(|v| v.split_whitespace().next()).unwrap_or("");
+            format!("{scheme} [redacted]").trim_start().to_owned()
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        out.insert(name.as_str().to_owned(), json!(text));
+    }
+    Value::Object(out)
+}
+
+/// The body as logged: its JSON when it parses, else its size.
+pub fn logged_body(bytes: &[u8]) -> Value {
+    if bytes.len() > MAX_LOGGED_BODY {
+        return json!(format!("<{} bytes>", bytes.len()));
+    }
+    serde_json::from_slice(bytes).unwrap_or_else(|_| json!(String::from_utf8_lossy(bytes)))
+}

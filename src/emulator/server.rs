@@ -1,0 +1,219 @@
+//! The emulator's HTTP side: routing, authentication, regions, body limits,
+//! faults and the request log, over hyper on a tokio runtime.
+
+use crate::actions::Action;
+use crate::config::Region;
+use crate::emulator::config::TokenGrant;
+use crate::emulator::faults::Fault;
+use crate::emulator::log::{logged_body, logged_headers, now_ms, RequestLog};
+use crate::emulator::store::{ApiFailure, Store};
+use crate::json::{parse_strict, MAX_INPUT_BYTES};
+use crate::version::ApiVersion;
+use base64::Engine;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::{Request, Response};
+use serde_json::{json, Map, Value};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Everything the request handlers share.
+pub struct Shared {
+    pub store: Mutex<Store>,
+    pub faults: Mutex<VecDeque<Fault>>,
+    pub log: Mutex<RequestLog>,
+    pub tokens: Vec<TokenGrant>,
+}
+
+/// Locks, going on after a panic elsewhere: every update here is a single
+/// step, so the data is never left half-changed.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Returned by the service to make hyper close the connection unanswered.
+#[derive(Debug)]
+pub struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+/// The error type the API sends with an HTTP status.
+pub fn default_error_type(status: u16) -> &'static str {
+    match status {
+        400 => "validation",
+        401 => "authentication",
+        403 => "authorization",
+        404 => "not_found",
+        413 => "entity_too_large",
+        421 => "misdirected_request",
+        429 => "too_many_requests",
+        _ => "internal",
+    }
+}
+
+pub async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Response<Full<Bytes>>, DropConnection> {
+    let mut entry = Map::new();
+    entry.insert("time_ms".into(), json!(now_ms()));
+    entry.insert("method".into(), json!(req.method().as_str()));
+    let path = req.uri().path().to_owned();
+    entry.insert("path".into(), json!(path));
+    let route = parse_path(&path);
+    entry.insert("version".into(), json!(route.map(|r| r.0)));
+    entry.insert("action".into(), json!(route.map(|r| r.1)));
+    entry.insert("headers".into(), logged_headers(req.headers()));
+    let is_post = req.method() == hyper::Method::POST;
+    let (parts, body) = req.into_parts();
+
+    let body = match Limited::new(body, MAX_INPUT_BYTES).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let failure = ApiFailure::new(413, "entity_too_large", "Request entity too large");
+            return Ok(respond(&shared, entry, Err(failure), None));
+        }
+    };
+    entry.insert("body".into(), logged_body(&body));
+
+    let action_name = route.map(|r| r.1).unwrap_or("");
+    let fault = take_fault(&shared, action_name);
+    if let Some(fault) = &fault {
+        entry.insert("fault".into(), fault.describe());
+        if let Some(delay) = fault.delay {
+            tokio::time::sleep(delay).await;
+        }
+        if fault.drop_connection {
+            entry.insert("status".into(), Value::Null);
+            lock(&shared.log).push(entry);
+            return Err(DropConnection);
+        }
+        if let Some(status) = fault.status {
+            let message = fault.message.clone().unwrap_or_else(|| format!("Injected fault: HTTP {status}"));
+            let failure = ApiFailure::new(status, &fault.error_type_for(status), message);
+            return Ok(respond(&shared, entry, Err(failure), fault.retry_after_s));
+        }
+    }
+
+    let (result, client_id) = if is_post {
+        answer(&shared, route, &parts.headers, &body)
+    } else {
+        (Err(ApiFailure::new(405, "validation", "Only POST is allowed")), None)
+    };
+    entry.insert("client_id".into(), json!(client_id));
+    Ok(respond(&shared, entry, result, None))
+}
+
+/// `/v3.0/configuration/action/create_bot_agent` -> `("3.0", "create_bot_agent")`.
+fn parse_path(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix("/v")?;
+    let (version, rest) = rest.split_once('/')?;
+    let action = rest.strip_prefix("configuration/action/")?;
+    (!action.is_empty() && !action.contains('/')).then_some((version, action))
+}
+
+fn take_fault(shared: &Shared, action: &str) -> Option<Fault> {
+    let mut faults = lock(&shared.faults);
+    let i = faults.iter().position(|f| f.matches(action))?;
+    let fault = faults[i].clone();
+    if faults[i].times <= 1 {
+        faults.remove(i);
+    } else {
+        faults[i].times -= 1;
+    }
+    Some(fault)
+}
+
+/// Serves a request that got past faults: the API's checks in the API's
+/// order, then the action. Also returns who the caller was.
+fn answer(
+    shared: &Shared,
+    route: Option<(&str, &str)>,
+    headers: &hyper::HeaderMap,
+    body: &[u8],
+) -> (Result<Value, ApiFailure>, Option<String>) {
+    let Some((version, action_name)) = route else {
+        return (Err(ApiFailure::new(404, "not_found", "Unknown path")), None);
+    };
+    let Ok(version) = ApiVersion::parse(version) else {
+        return (Err(ApiFailure::new(400, "unsupported_version", format!("Unsupported version: {version}"))), None);
+    };
+    let Some(grant) = authenticate(&shared.tokens, headers) else {
+        return (Err(ApiFailure::new(401, "authentication", "Invalid access token")), None);
+    };
+    let client_id = Some(grant.client_id.clone());
+    let requested = headers.get("x-region").and_then(|v| v.to_str().ok()).and_then(Region::parse).unwrap_or(Region::Dal);
+    if requested != grant.region {
+        let mut failure = ApiFailure::new(421, "misdirected_request", "Wrong region");
+        failure.data = Some(json!({ "region": grant.region.as_str() }));
+        return (Err(failure), client_id);
+    }
+    let Some(action) = Action::from_name(action_name) else {
+        return (Err(ApiFailure::new(404, "not_found", format!("Unknown action: {action_name}"))), client_id);
+    };
+    let result = read_request(version, body)
+        .and_then(|request| {
+            action.validate_request(&request).map_err(|e| ApiFailure::new(400, "validation", e.message))?;
+            Ok(request)
+        })
+        .and_then(|request| lock(&shared.store).apply(grant, action, &request));
+    (result, client_id)
+}
+
+/// The request document: the body itself, or its `payload` in v3.0.
+fn read_request(version: ApiVersion, body: &[u8]) -> Result<Value, ApiFailure> {
+    let invalid = |m: String| ApiFailure::new(400, "validation", m);
+    let text = std::str::from_utf8(body).map_err(|_| invalid("Request body is not UTF-8".into()))?;
+    let doc = parse_strict(text, "body").map_err(|e| invalid(e.message))?;
+    if !version.wraps_payload() {
+        return Ok(doc);
+    }
+    match doc {
+        Value::Object(mut o) if o.len() == 1 && o.contains_key("payload") => Ok(o.remove("payload").unwrap_or_default()),
+        _ => Err(invalid("payload: the body must be {\"payload\": {...}} in v3.0".into())),
+    }
+}
+
+/// The grant whose token is in the Authorization header (Bearer, or Basic
+/// as base64 text or the `account:pat` it decodes to).
+fn authenticate<'a>(tokens: &'a [TokenGrant], headers: &hyper::HeaderMap) -> Option<&'a TokenGrant> {
+    let value = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, credential) = value.split_once(' ')?;
+    let decoded = (scheme == "Basic")
+        .then(|| base64::engine::general_purpose::STANDARD.decode(credential.trim()).ok())
+        .flatten()
+        .and_then(|b| String::from_utf8(b).ok());
+    let credential = credential.trim();
+    tokens.iter().find(|g| {
+        let t = g.token.expose();
+        (scheme == "Bearer" || scheme == "Basic") && (t == credential || decoded.as_deref() == Some(t))
+    })
+}
+
+/// Builds the HTTP answer and logs it.
+fn respond(
+    shared: &Shared,
+    mut entry: Map<String, Value>,
+    result: Result<Value, ApiFailure>,
+    retry_after_s: Option<u64>,
+) -> Response<Full<Bytes>> {
+    let (status, body) = match result {
+        Ok(doc) => (200, doc),
+        Err(failure) => (failure.status, failure.body()),
+    };
+    entry.insert("status".into(), json!(status));
+    lock(&shared.log).push(entry);
+    let mut response = Response::builder()
+        .status(status)
+        .header(hyper::header::CONTENT_TYPE, "application/json");
+    if let Some(secs) = retry_after_s {
+        response = response.header(hyper::header::RETRY_AFTER, secs.to_string());
+    }
+    response
+        .body(Full::new(Bytes::from(body.to_string())))
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::from_static(b"{}"))))
+}

@@ -1,0 +1,168 @@
+//! The one error type of the library and its stable codes.
+//!
+//! Every failure, whatever layer it comes from, becomes an [`Error`] with a
+//! [`ErrorCode`] whose number is part of the C ABI and never changes.
+
+use serde_json::{json, Map, Value};
+use std::fmt;
+
+/// Stable error categories. The numbers are the C ABI's status codes
+/// (`LCB_ERR_*`); they are never renumbered or reused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum ErrorCode {
+    /// A required pointer argument was NULL.
+    NullArgument = 1,
+    /// A string argument was not valid UTF-8.
+    InvalidUtf8 = 2,
+    /// A JSON argument could not be parsed.
+    InvalidJson = 3,
+    /// The input broke a rule of the API (checked before anything is sent), or the config is bad.
+    Validation = 4,
+    /// The request could not be delivered or its answer not received (connect, DNS, TLS, reset).
+    Transport = 5,
+    /// The request timed out.
+    Timeout = 6,
+    /// LiveChat answered with an error.
+    Api = 7,
+    /// LiveChat answered 2xx with a body that could not be read.
+    Decode = 8,
+    /// A bug: a panic was caught at the C boundary.
+    Panic = 9,
+}
+
+impl ErrorCode {
+    /// The machine-readable name used in error documents.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NullArgument => "null_argument",
+            ErrorCode::InvalidUtf8 => "invalid_utf8",
+            ErrorCode::InvalidJson => "invalid_json",
+            ErrorCode::Validation => "validation",
+            ErrorCode::Transport => "transport",
+            ErrorCode::Timeout => "timeout",
+            ErrorCode::Api => "api",
+            ErrorCode::Decode => "decode",
+            ErrorCode::Panic => "panic",
+        }
+    }
+
+    /// The status number returned by the C functions.
+    pub fn status(self) -> i32 {
+        self as i32
+    }
+}
+
+/// The error body LiveChat sent: `{"error": {"type", "message", "data"}}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub error_type: String,
+    pub message: String,
+    pub data: Option<Value>,
+}
+
+/// Whether a write may have been applied by the server although the call failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The request may have reached the server: check with a read before repeating it.
+    Unknown,
+}
+
+/// A failed call. Its message never contains the token.
+#[derive(Debug, Clone)]
+pub struct Error {
+    pub code: ErrorCode,
+    pub message: String,
+    pub http_status: Option<u16>,
+    pub api_error: Option<ApiError>,
+    /// How many HTTP attempts were made (0 when nothing was sent).
+    pub attempts: u32,
+    pub outcome: Option<Outcome>,
+}
+
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error {
+            code,
+            message: message.into(),
+            http_status: None,
+            api_error: None,
+            attempts: 0,
+            outcome: None,
+        }
+    }
+
+    pub fn null_argument(name: &str) -> Self {
+        Error::new(ErrorCode::NullArgument, format!("{name}: must not be NULL"))
+    }
+
+    pub fn validation(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::Validation, message)
+    }
+
+    pub fn decode(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::Decode, message)
+    }
+
+    /// An error answered by the API, with its HTTP status and body.
+    pub fn api(http_status: u16, api_error: Option<ApiError>) -> Self {
+        let message = match &api_error {
+            Some(e) => format!("LiveChat answered HTTP {http_status} {}: {}", e.error_type, e.message),
+            None => format!("LiveChat answered HTTP {http_status} without an error document"),
+        };
+        Error {
+            http_status: Some(http_status),
+            api_error,
+            ..Error::new(ErrorCode::Api, message)
+        }
+    }
+
+    /// The `type` of the API error, when LiveChat sent one.
+    pub fn api_type(&self) -> Option<&str> {
+        self.api_error.as_ref().map(|e| e.error_type.as_str())
+    }
+
+    /// The error document handed to C callers:
+    /// `{"code", "message", "http_status", "api_error", "attempts"[, "outcome"]}`.
+    pub fn to_document(&self) -> Value {
+        let mut doc = Map::new();
+        doc.insert("code".into(), json!(self.code.as_str()));
+        doc.insert("status".into(), json!(self.code.status()));
+        doc.insert("message".into(), json!(self.message));
+        doc.insert("http_status".into(), json!(self.http_status));
+        doc.insert(
+            "api_error".into(),
+            match &self.api_error {
+                Some(e) => {
+                    let mut a = Map::new();
+                    a.insert("type".into(), json!(e.error_type));
+                    a.insert("message".into(), json!(e.message));
+                    if let Some(data) = &e.data {
+                        a.insert("data".into(), data.clone());
+                    }
+                    Value::Object(a)
+                }
+                None => Value::Null,
+            },
+        );
+        doc.insert("attempts".into(), json!(self.attempts));
+        if let Some(Outcome::Unknown) = self.outcome {
+            doc.insert("outcome".into(), json!("unknown"));
+        }
+        Value::Object(doc)
+    }
+
+    pub fn to_json(&self) -> String {
+        self.to_document().to_string()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,70 @@
+//! The guard every extern function runs inside: NULL and UTF-8 checks on the
+//! way in, a caught panic on the way out, and the result written as an owned
+//! string through the out-parameter.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::ffi::strings::into_c_string;
+use std::ffi::CStr;
+use std::os::raw::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Runs `body` with `*out` cleared on entry. `Ok(Some(doc))` writes `doc`
+/// to `*out`; an error writes its error document. Returns the status code.
+///
+/// # Safety
+/// `out` must be NULL or valid for one pointer write.
+pub unsafe fn guard(out: *mut *mut c_char, body: impl FnOnce() -> Result<Option<String>>) -> i32 {
+    if out.is_null() {
+        // Nowhere to put a result: refuse before doing anything.
+        return ErrorCode::NullArgument.status();
+    }
+    *out = std::ptr::null_mut();
+    let result = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|panic| Err(panic_error(panic)));
+    match result {
+        Ok(Some(doc)) => {
+            *out = into_c_string(doc);
+            0
+        }
+        Ok(None) => 0,
+        Err(error) => {
+            *out = into_c_string(error.to_json());
+            error.code.status()
+        }
+    }
+}
+
+/// For functions without an out-parameter: a panic is swallowed, never
+/// unwound into C.
+pub fn guard_void(body: impl FnOnce()) {
+    let _ = catch_unwind(AssertUnwindSafe(body));
+}
+
+fn panic_error(panic: Box<dyn std::any::Any + Send>) -> Error {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown cause".into());
+    Error::new(ErrorCode::Panic, format!("internal error (panic caught at the C boundary): {what}"))
+}
+
+/// Borrows a C string argument as UTF-8, naming the argument on failure.
+///
+/// # Safety
+/// `p` must be NULL or point to a NUL-terminated string that outlives the call.
+pub unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str> {
+    if p.is_null() {
+        return Err(Error::null_argument(name));
+    }
+    CStr::from_ptr(p).to_str().map_err(|e| {
+        Error::new(ErrorCode::InvalidUtf8, format!("{name}: invalid UTF-8 at byte {}", e.valid_up_to()))
+    })
+}
+
+/// Borrows a handle argument.
+///
+/// # Safety
+/// `p` must be NULL or a live handle of this library.
+pub unsafe fn arg_ref<'a, T>(p: *const T, name: &str) -> Result<&'a T> {
+    p.as_ref().ok_or_else(|| Error::null_argument(name))
+}

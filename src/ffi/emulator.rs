@@ -1,0 +1,99 @@
+//! The emulator half of the C ABI.
+
+use crate::emulator::{Emulator, EmulatorConfig};
+use crate::ffi::boundary::{arg_ref, arg_str, guard, guard_void};
+use std::ffi::CString;
+use std::os::raw::c_char;
+
+/// An opaque running emulator. Start with `lcb_emulator_start`, stop with
+/// `lcb_emulator_stop`.
+#[allow(non_camel_case_types)]
+pub struct lcb_emulator {
+    emulator: Emulator,
+    url: CString,
+}
+
+/// Starts the emulator on 127.0.0.1. `config_json` NULL or `{}` gives the
+/// default: token `dev-token` (client `dev-client`, every bot scope, region
+/// `dal`) on a free port. On failure `*emulator_out` is NULL and
+/// `*error_out` an error document.
+///
+/// # Safety
+/// `config_json` must be NULL or a NUL-terminated string; the out pointers
+/// NULL or valid for one pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcb_emulator_start(
+    config_json: *const c_char,
+    emulator_out: *mut *mut lcb_emulator,
+    error_out: *mut *mut c_char,
+) -> i32 {
+    if !emulator_out.is_null() {
+        *emulator_out = std::ptr::null_mut();
+    }
+    guard(error_out, || {
+        if emulator_out.is_null() {
+            return Err(crate::error::Error::null_argument("emulator_out"));
+        }
+        let config = if config_json.is_null() {
+            EmulatorConfig::default()
+        } else {
+            EmulatorConfig::from_json(arg_str(config_json, "config_json")?)?
+        };
+        let emulator = Emulator::start(config)?;
+        let url = CString::new(emulator.url()).expect("a URL has no NUL byte");
+        *emulator_out = Box::into_raw(Box::new(lcb_emulator { emulator, url }));
+        Ok(None)
+    })
+}
+
+/// The emulator's base URL, e.g. `"http://127.0.0.1:41234"`. Owned by the
+/// emulator: valid until `lcb_emulator_stop`, never freed by the caller.
+/// NULL when `emulator` is NULL.
+///
+/// # Safety
+/// `emulator` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn lcb_emulator_url(emulator: *const lcb_emulator) -> *const c_char {
+    match emulator.as_ref() {
+        Some(e) => e.url.as_ptr(),
+        None => std::ptr::null(),
+    }
+}
+
+/// Queues a fault, e.g. `{"action": "get_bot_agents", "times": 2, "status": 503}`,
+/// `{"status": 429, "retry_after_s": 1}`, `{"delay_ms": 3000}` or
+/// `{"drop_connection": true}`. `*out` is `{"pending_faults": N}`.
+///
+/// # Safety
+/// `emulator` a live handle or NULL; `fault_json` NULL or a NUL-terminated
+/// string; `out` NULL or valid for one pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcb_emulator_inject(emulator: *const lcb_emulator, fault_json: *const c_char, out: *mut *mut c_char) -> i32 {
+    guard(out, || {
+        let e = arg_ref(emulator, "emulator")?;
+        e.emulator.inject_json(arg_str(fault_json, "fault_json")?).map(Some)
+    })
+}
+
+/// The request log: `{"requests": [{"seq", "time_ms", "method", "path",
+/// "version", "action", "client_id", "headers", "body", "status", "fault"}]}`.
+/// The Authorization header is logged without its credential.
+///
+/// # Safety
+/// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcb_emulator_requests(emulator: *const lcb_emulator, out: *mut *mut c_char) -> i32 {
+    guard(out, || Ok(Some(arg_ref(emulator, "emulator")?.emulator.requests_json())))
+}
+
+/// Stops the emulator and frees it. NULL is allowed. No call may be in
+/// flight on it.
+///
+/// # Safety
+/// `emulator` must be NULL or a handle from `lcb_emulator_start`, not yet stopped.
+#[no_mangle]
+pub unsafe extern "C" fn lcb_emulator_stop(emulator: *mut lcb_emulator) {
+    if !emulator.is_null() {
+        guard_void(|| Box::from_raw(emulator).emulator.stop());
+    }
+}

@@ -1,0 +1,54 @@
+//! The C ABI: thin functions that convert pointers and JSON strings and call
+//! the core. No business logic lives here.
+
+pub mod boundary;
+pub mod client;
+#[cfg(feature = "emulator")]
+pub mod emulator;
+pub mod strings;
+
+/// Success.
+pub const LCB_OK: i32 = 0;
+/// A required pointer argument was NULL.
+pub const LCB_ERR_NULL_ARGUMENT: i32 = 1;
+/// A string argument was not valid UTF-8.
+pub const LCB_ERR_INVALID_UTF8: i32 = 2;
+/// A JSON argument could not be parsed (syntax, duplicate key, nesting over 128).
+pub const LCB_ERR_INVALID_JSON: i32 = 3;
+/// The input broke a rule of the API or of the config; nothing was sent.
+pub const LCB_ERR_VALIDATION: i32 = 4;
+/// The request could not be delivered or its answer not received.
+pub const LCB_ERR_TRANSPORT: i32 = 5;
+/// The request timed out.
+pub const LCB_ERR_TIMEOUT: i32 = 6;
+/// LiveChat answered with an error; see `http_status` and `api_error`.
+pub const LCB_ERR_API: i32 = 7;
+/// LiveChat answered 2xx with a body that could not be read.
+pub const LCB_ERR_DECODE: i32 = 8;
+/// An internal error (a caught panic); the process may go on.
+pub const LCB_ERR_PANIC: i32 = 9;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[test]
+    fn constants_match_the_core_codes() {
+        let pairs = [
+            (LCB_ERR_NULL_ARGUMENT, ErrorCode::NullArgument),
+            (LCB_ERR_INVALID_UTF8, ErrorCode::InvalidUtf8),
+            (LCB_ERR_INVALID_JSON, ErrorCode::InvalidJson),
+            (LCB_ERR_VALIDATION, ErrorCode::Validation),
+            (LCB_ERR_TRANSPORT, ErrorCode::Transport),
+            (LCB_ERR_TIMEOUT, ErrorCode::Timeout),
+            (LCB_ERR_API, ErrorCode::Api),
+            (LCB_ERR_DECODE, ErrorCode::Decode),
+            (LCB_ERR_PANIC, ErrorCode::Panic),
+        ];
+        for (c, code) in pairs {
+            assert_eq!(c, code.status());
+        }
+        assert_eq!(LCB_OK, 0);
+    }
+}

@@ -1,0 +1,46 @@
+//! Owned strings handed to C, and the library's identity.
+
+use std::ffi::CString;
+use std::os::raw::c_char;
+
+/// The version of the C ABI. Wrappers refuse a library whose number differs
+/// from the one they were written for; it changes only on an incompatible
+/// change of a signature, a code or a document.
+pub const LCB_ABI_VERSION: u32 = 1;
+
+static VERSION: &[u8] = concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes();
+
+/// Hands `s` to C. JSON text from serde never holds a NUL byte (it is
+/// escaped as `\u0000`); should one appear, it is replaced, not truncated.
+pub fn into_c_string(s: String) -> *mut c_char {
+    match CString::new(s) {
+        Ok(c) => c.into_raw(),
+        Err(e) => {
+            let cleaned: Vec<u8> = e.into_vec().into_iter().map(|b| if b == 0 { b' ' } else { b }).collect();
+            CString::new(cleaned).map(CString::into_raw).unwrap_or(std::ptr::null_mut())
+        }
+    }
+}
+
+/// The library's version, e.g. `"0.1.0"`. Static: never free it.
+#[no_mangle]
+pub extern "C" fn lcb_version() -> *const c_char {
+    VERSION.as_ptr().cast()
+}
+
+/// The C ABI's version (`LCB_ABI_VERSION` when the header matches the library).
+#[no_mangle]
+pub extern "C" fn lcb_abi_version() -> u32 {
+    LCB_ABI_VERSION
+}
+
+/// Frees a string returned by this library. NULL is allowed and ignored.
+///
+/// # Safety
+/// `s` must be NULL or a string returned by this library, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn lcb_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        crate::ffi::boundary::guard_void(|| drop(CString::from_raw(s)));
+    }
+}

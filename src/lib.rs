@@ -1,0 +1,35 @@
+//! livechat-bots: manage LiveChat Bot Agents (the Configuration API's bot
+//! actions) from Rust, and through the C ABI from C, C++, Python and Go.
+//!
+//! ```no_run
+//! use livechat_bots::{Client, ClientConfig, CreateBotAgent, Status};
+//! let client = Client::new(ClientConfig::new("my-token"))?;
+//! let id = client.create_bot_agent(&CreateBotAgent::new("Helper", Status::AcceptingChats))?;
+//! println!("{id}: {:?}", client.get_bot_agent_details(&id)?);
+//! # Ok::<(), livechat_bots::Error>(())
+//! ```
+
+pub mod actions;
+pub mod client;
+pub mod config;
+#[cfg(feature = "emulator")]
+pub mod emulator;
+pub mod error;
+pub mod ffi;
+pub mod json;
+pub mod model;
+pub mod retry;
+pub mod secret;
+mod validate;
+pub mod version;
+
+pub use actions::Action;
+pub use client::Client;
+pub use config::{ClientConfig, Region, TokenType};
+#[cfg(feature = "emulator")]
+pub use emulator::{Emulator, EmulatorConfig};
+pub use error::{ApiError, Error, ErrorCode, Outcome, Result};
+pub use model::*;
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+pub use version::ApiVersion;

@@ -1,0 +1,132 @@
+//! Typed models of the Bot Agents API for Rust callers (the C ABI speaks JSON).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A bot's routing status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    #[serde(rename = "accepting chats")]
+    AcceptingChats,
+    #[serde(rename = "not accepting chats")]
+    NotAcceptingChats,
+    #[serde(rename = "offline")]
+    Offline,
+}
+
+/// Routing priority in a group. `Supervisor` is valid only as
+/// `default_group_priority`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    First,
+    Normal,
+    Last,
+    Supervisor,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: u64,
+    pub priority: Priority,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookAction {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_data: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Webhooks {
+    pub url: String,
+    pub secret_key: String,
+    pub actions: Vec<WebhookAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Application {
+    pub client_id: String,
+}
+
+/// An entry of `get_bot_agents`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotAgent {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+}
+
+/// The answer of `get_bot_agent_details`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BotAgentDetails {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application: Option<Application>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_chats_count: Option<u32>,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_group_priority: Option<Priority>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<Webhooks>,
+}
+
+/// The request of `create_bot_agent`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateBotAgent {
+    pub name: String,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_chats_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Group>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<Webhooks>,
+}
+
+impl CreateBotAgent {
+    pub fn new(name: impl Into<String>, status: Status) -> Self {
+        CreateBotAgent { name: name.into(), status, avatar: None, max_chats_count: None, groups: None, webhooks: None }
+    }
+}
+
+/// The request of `update_bot_agent`: only the fields set are sent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateBotAgent {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_chats_count: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<Vec<Group>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_group_priority: Option<Priority>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhooks: Option<Webhooks>,
+}
+
+impl UpdateBotAgent {
+    pub fn new(id: impl Into<String>) -> Self {
+        UpdateBotAgent { id: id.into(), ..Default::default() }
+    }
+}
