@@ -1,0 +1,65 @@
+# livechat-bots: build, demo, test, install.
+#   make demo   build the library and run examples/quickstart.c on the embedded emulator
+#   make test   every test suite: Rust, header check, C under valgrind, Python, Go
+
+PREFIX    ?= /usr/local
+CARGO     ?= cargo
+CC        ?= cc
+RELEASE   := target/release
+LIB_SO    := $(RELEASE)/liblivechat_bots.so
+LIB_A     := $(RELEASE)/liblivechat_bots.a
+HEADER    := include/livechat_bots.h
+VERSION   := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+BUILD_DIR := target/c
+CFLAGS_C  := -std=c99 -Wall -Wextra -Werror -Iinclude
+VALGRIND  := valgrind --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite,indirect,possible --quiet
+
+.PHONY: all build demo test test-rust check-header install uninstall clean bench deps-valgrind
+
+all: build
+
+build:
+	$(CARGO) build --release
+
+$(BUILD_DIR):
+	mkdir -p $(BUILD_DIR)
+
+$(BUILD_DIR)/quickstart: examples/quickstart.c build | $(BUILD_DIR)
+	$(CC) $(CFLAGS_C) examples/quickstart.c -o $@ -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
+
+demo: $(BUILD_DIR)/quickstart
+	./$(BUILD_DIR)/quickstart
+
+test: test-rust check-header test-c test-python test-go
+
+test-rust:
+	$(CARGO) test --release
+
+# The committed header must be what build.rs generates from the sources.
+check-header: build
+	git diff --exit-code -- $(HEADER) || (echo "$(HEADER) differs from the generated header: commit it" >&2; exit 1)
+	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only -x c $(HEADER)
+	$(CXX) -std=c++17 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only -x c++ $(HEADER)
+
+# valgrind is installed from Debian's packages when missing.
+deps-valgrind:
+	@command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(HEADER) $(DESTDIR)$(PREFIX)/include/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' livechat-bots.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/livechat-bots.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/liblivechat_bots.* $(DESTDIR)$(PREFIX)/include/livechat_bots.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/livechat-bots.pc
+
+clean:
+	$(CARGO) clean
+	rm -rf $(BUILD_DIR)
+
+-include tests/c/c.mk
+-include bindings/python/python.mk
+-include bindings/go/go.mk
+-include benches/bench.mk
