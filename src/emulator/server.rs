@@ -79,7 +79,23 @@ pub async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Respo
         }
     };
     entry.insert("body".into(), logged_body(&body));
+    let route = route.map(|(v, a)| (v.to_owned(), a.to_owned()));
+    // A task of its own, so that a client that gives up (a timeout) does not
+    // cancel the work: like the real server, the action still happens and
+    // is logged.
+    let task = tokio::spawn(finish(shared, entry, route, is_post, parts.headers, body));
+    task.await.unwrap_or(Err(DropConnection))
+}
 
+async fn finish(
+    shared: Arc<Shared>,
+    mut entry: Map<String, Value>,
+    route: Option<(String, String)>,
+    is_post: bool,
+    headers: hyper::HeaderMap,
+    body: Bytes,
+) -> Result<Response<Full<Bytes>>, DropConnection> {
+    let route = route.as_ref().map(|(v, a)| (v.as_str(), a.as_str()));
     let action_name = route.map(|r| r.1).unwrap_or("");
     let fault = take_fault(&shared, action_name);
     if let Some(fault) = &fault {
@@ -100,7 +116,7 @@ pub async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Respo
     }
 
     let (result, client_id) = if is_post {
-        answer(&shared, route, &parts.headers, &body)
+        answer(&shared, route, &headers, &body)
     } else {
         (Err(ApiFailure::new(405, "validation", "Only POST is allowed")), None)
     };
