@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::validate::{object, string_item, Obj};
+use crate::version::ApiVersion;
 use serde_json::{json, Value};
 
 pub const STATUSES: [&str; 3] = ["accepting chats", "not accepting chats", "offline"];
@@ -38,7 +39,26 @@ impl Action {
         Action::GetBotAgentDetails,
     ];
 
-    /// The action's name in the URL.
+    /// The action's name in the URL of `version`.
+    pub fn wire_name(self, version: ApiVersion) -> &'static str {
+        if !version.renames_actions() {
+            return self.name();
+        }
+        match self {
+            Action::CreateBotAgent => "create_bot",
+            Action::RemoveBotAgent => "delete_bot",
+            Action::UpdateBotAgent => "update_bot",
+            Action::GetBotAgents => "list_bots",
+            Action::GetBotAgentDetails => "get_bot",
+        }
+    }
+
+    /// The action a URL of `version` names, if it is one of the five.
+    pub fn from_wire_name(version: ApiVersion, name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.wire_name(version) == name)
+    }
+
+    /// The action's name in the spec (v3.0), used in every normalized document.
     pub fn name(self) -> &'static str {
         match self {
             Action::CreateBotAgent => "create_bot_agent",
@@ -58,42 +78,64 @@ impl Action {
         matches!(self, Action::GetBotAgents | Action::GetBotAgentDetails)
     }
 
-    /// Checks a request document against the spec's table for this action.
-    pub fn validate_request(self, request: &Value) -> Result<()> {
+    /// Checks a normalized request (the spec's request object) against the
+    /// spec's table for this action, with the fields `version` adds: from
+    /// v3.2 `status` is optional and create takes `default_group_priority`;
+    /// from v3.3 bots take `job_title`, `work_scheduler`, `timezone`, create
+    /// takes `owner_client_id`, and reads take `fields`.
+    pub fn validate_request(self, version: ApiVersion, request: &Value) -> Result<()> {
         let o = object(request, "")?;
-        match self {
-            Action::CreateBotAgent => {
-                o.only(&["name", "status", "avatar", "max_chats_count", "groups", "webhooks"])?;
-                o.req_str("name")?;
-                o.req_enum("status", &STATUSES)?;
-                check_common_optional(&o)
-            }
+        let mut allowed: Vec<&str> = match self {
+            Action::CreateBotAgent => vec!["name", "status", "avatar", "max_chats_count", "groups", "webhooks"],
             Action::UpdateBotAgent => {
-                o.only(&[
-                    "id",
-                    "name",
-                    "avatar",
-                    "status",
-                    "max_chats_count",
-                    "groups",
-                    "default_group_priority",
-                    "webhooks",
-                ])?;
-                o.req_str("id")?;
-                if o.get("name").is_some() {
+                vec!["id", "name", "avatar", "status", "max_chats_count", "groups", "default_group_priority", "webhooks"]
+            }
+            Action::RemoveBotAgent | Action::GetBotAgentDetails => vec!["bot_agent_id"],
+            Action::GetBotAgents => vec!["all"],
+        };
+        if self == Action::CreateBotAgent && version >= ApiVersion::V3_2 {
+            allowed.push("default_group_priority");
+        }
+        if version.flat_bots() {
+            match self {
+                Action::CreateBotAgent => allowed.extend(["job_title", "work_scheduler", "timezone", "owner_client_id"]),
+                Action::UpdateBotAgent => allowed.extend(["job_title", "work_scheduler", "timezone"]),
+                Action::GetBotAgents | Action::GetBotAgentDetails => allowed.push("fields"),
+                Action::RemoveBotAgent => {}
+            }
+        }
+        o.only(&allowed)?;
+        match self {
+            Action::CreateBotAgent | Action::UpdateBotAgent => {
+                if self == Action::CreateBotAgent {
                     o.req_str("name")?;
+                } else {
+                    o.req_str("id")?;
+                    if o.get("name").is_some() {
+                        o.req_str("name")?;
+                    }
                 }
-                o.opt_enum("status", &STATUSES)?;
+                if self == Action::CreateBotAgent && version < ApiVersion::V3_2 {
+                    o.req_enum("status", &STATUSES)?;
+                } else {
+                    o.opt_enum("status", &STATUSES)?;
+                }
                 o.opt_enum("default_group_priority", &DEFAULT_GROUP_PRIORITIES)?;
+                o.opt_str("job_title")?;
+                o.opt_object("work_scheduler")?;
+                o.opt_str("timezone")?;
+                if o.get("owner_client_id").is_some() {
+                    o.req_str("owner_client_id")?;
+                }
                 check_common_optional(&o)
             }
             Action::RemoveBotAgent | Action::GetBotAgentDetails => {
-                o.only(&["bot_agent_id"])?;
-                o.req_str("bot_agent_id").map(|_| ())
+                o.req_str("bot_agent_id")?;
+                o.opt_array("fields", string_item).map(|_| ())
             }
             Action::GetBotAgents => {
-                o.only(&["all"])?;
-                o.opt_bool("all").map(|_| ())
+                o.opt_bool("all")?;
+                o.opt_array("fields", string_item).map(|_| ())
             }
         }
     }

@@ -8,6 +8,7 @@ use crate::error::{ApiError, Error, ErrorCode, Outcome, Result};
 use crate::json::parse_strict;
 use crate::model::{BotAgent, BotAgentDetails, CreateBotAgent, UpdateBotAgent};
 use crate::retry::{is_retryable_status, parse_retry_after};
+use crate::wire::{request_to_wire, response_from_wire};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -64,14 +65,16 @@ impl Client {
         &self.config
     }
 
-    /// Runs one of the five actions: validates `request` against the spec,
-    /// sends it and returns the answer document.
+    /// Runs one of the five actions: validates `request` (the spec's request
+    /// object) against the spec, sends it in the configured version's shape
+    /// and returns the answer in the spec's (v3.0) shape, whatever the version.
     pub fn execute(&self, action: Action, request: &Value) -> Result<Value> {
-        action.validate_request(request)?;
-        let body = self.send(action.name(), request, action.is_read())?;
-        match body {
-            None => Ok(action.empty_response()),
-            Some(doc) => action.check_response(doc),
+        let version = self.config.api_version;
+        action.validate_request(version, request)?;
+        let wire = request_to_wire(action, version, request);
+        match self.send(action.wire_name(version), &wire, action.is_read())? {
+            None => action.check_response(action.empty_response()),
+            Some(doc) => action.check_response(response_from_wire(action, version, doc)?),
         }
     }
 

@@ -22,6 +22,7 @@ pub mod retry;
 pub mod secret;
 mod validate;
 pub mod version;
+pub mod wire;
 
 pub use actions::Action;
 pub use client::Client;

@@ -57,14 +57,19 @@ fn json_lifecycle_in_every_version_with_the_right_body_shape() {
         assert_eq!(c.execute_json(Action::RemoveBotAgent, &req).unwrap(), "{}");
         assert_eq!(c.execute_json(Action::GetBotAgents, "{}").unwrap(), r#"{"bot_agents":[]}"#);
 
-        let body = &logged(&emu, "create_bot_agent")[0]["body"];
+        let body = &logged(&emu, Action::CreateBotAgent.wire_name(version))[0]["body"];
         if version.wraps_payload() {
             assert_eq!(body["payload"]["name"], "J", "{version:?}");
         } else {
             assert_eq!(body["name"], "J", "{version:?}");
         }
-        let entry = &logged(&emu, "get_bot_agents")[0];
-        assert_eq!(entry["path"], format!("/v{}/configuration/action/get_bot_agents", version.as_str()));
+        let list = Action::GetBotAgents.wire_name(version);
+        let entry = &logged(&emu, list)[0];
+        assert_eq!(entry["path"], format!("/v{}/configuration/action/{list}", version.as_str()));
+        let removed = &logged(&emu, Action::RemoveBotAgent.wire_name(version))[0]["body"];
+        let id_key = if version.flat_bots() { "id" } else { "bot_agent_id" };
+        let removed = if version.wraps_payload() { &removed["payload"] } else { removed };
+        assert_eq!(removed[id_key], id, "{version:?}");
         assert_eq!(entry["headers"]["content-type"], "application/json");
         assert!(entry["headers"]["user-agent"].as_str().unwrap().starts_with("livechat-bots/"));
     }

@@ -1,7 +1,8 @@
 //! The emulator's config: which tokens it accepts, the bots it starts with,
 //! its port and faults to inject from the start.
 
-use crate::actions::{Action, DEFAULT_GROUP_PRIORITIES, SCOPE_ALL_RO, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_MY_RW};
+use crate::actions::{Action, SCOPE_ALL_RO, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_MY_RW};
+use crate::version::ApiVersion;
 use crate::config::Region;
 use crate::emulator::faults::Fault;
 use crate::error::{Error, Result};
@@ -122,11 +123,10 @@ impl EmulatorConfig {
     }
 }
 
-/// A seed bot follows the create rules, plus an optional `id`,
-/// `application.client_id` and `default_group_priority`.
+/// A seed bot follows the create rules of the newest version (a superset of
+/// the fields), plus an optional `id` and `application.client_id`.
 fn check_seed_bot(item: &Value, path: &str) -> Result<()> {
     let mut bot = object(item, path)?.map.clone();
-    let at = |e: Error| Error::validation(format!("{path}.{}", e.message));
     if let Some(id) = bot.remove("id") {
         if !id.as_str().is_some_and(|s| !s.is_empty()) {
             return Err(Error::validation(format!("{path}.id: expected a non-empty string")));
@@ -137,13 +137,7 @@ fn check_seed_bot(item: &Value, path: &str) -> Result<()> {
         a.only(&["client_id"])?;
         a.req_str("client_id")?;
     }
-    if let Some(p) = bot.remove("default_group_priority") {
-        if !p.as_str().is_some_and(|s| DEFAULT_GROUP_PRIORITIES.contains(&s)) {
-            return Err(Error::validation(format!(
-                "{path}.default_group_priority: expected one of {}",
-                DEFAULT_GROUP_PRIORITIES.join(", ")
-            )));
-        }
-    }
-    Action::CreateBotAgent.validate_request(&Value::Object(bot)).map_err(at)
+    Action::CreateBotAgent
+        .validate_request(ApiVersion::V3_6, &Value::Object(bot))
+        .map_err(|e| Error::validation(format!("{path}.{}", e.message)))
 }

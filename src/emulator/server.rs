@@ -9,6 +9,7 @@ use crate::emulator::log::{logged_body, logged_headers, now_ms, RequestLog};
 use crate::emulator::store::{ApiFailure, Store};
 use crate::json::{parse_strict, MAX_INPUT_BYTES};
 use crate::version::ApiVersion;
+use crate::wire::{request_from_wire, response_to_wire};
 use base64::Engine;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -158,7 +159,7 @@ fn answer(
     let Ok(version) = ApiVersion::parse(version) else {
         return (Err(ApiFailure::new(400, "unsupported_version", format!("Unsupported version: {version}"))), None);
     };
-    let Some(grant) = authenticate(&shared.tokens, headers) else {
+    let Some((grant, is_pat)) = authenticate(&shared.tokens, headers) else {
         return (Err(ApiFailure::new(401, "authentication", "Invalid access token")), None);
     };
     let client_id = Some(grant.client_id.clone());
@@ -168,16 +169,43 @@ fn answer(
         failure.data = Some(json!({ "region": grant.region.as_str() }));
         return (Err(failure), client_id);
     }
-    let Some(action) = Action::from_name(action_name) else {
+    let Some(action) = Action::from_wire_name(version, action_name) else {
         return (Err(ApiFailure::new(404, "not_found", format!("Unknown action: {action_name}"))), client_id);
     };
+    let invalid = |e: crate::Error| ApiFailure::new(400, "validation", e.message);
     let result = read_request(version, body)
+        .and_then(|body| request_from_wire(action, version, body).map_err(invalid))
         .and_then(|request| {
-            action.validate_request(&request).map_err(|e| ApiFailure::new(400, "validation", e.message))?;
+            action.validate_request(version, &request).map_err(invalid)?;
+            if action == Action::CreateBotAgent && version.flat_bots() {
+                check_owner_client_id(&request, is_pat)?;
+            }
             Ok(request)
         })
-        .and_then(|request| lock(&shared.store).apply(grant, action, &request));
+        .and_then(|request| {
+            let fields: Vec<String> = request
+                .get("fields")
+                .and_then(Value::as_array)
+                .map(|f| f.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default();
+            let doc = lock(&shared.store).apply(grant, action, &request)?;
+            Ok(response_to_wire(action, version, doc, &fields))
+        });
     (result, client_id)
+}
+
+/// v3.3+: `owner_client_id` is required when authorizing with a personal
+/// access token (Basic) and refused with a Bearer token.
+fn check_owner_client_id(request: &Value, is_pat: bool) -> Result<(), ApiFailure> {
+    match (request.get("owner_client_id").is_some(), is_pat) {
+        (true, false) => Err(ApiFailure::new(400, "validation", "owner_client_id: not allowed with a Bearer token")),
+        (false, true) => Err(ApiFailure::new(
+            400,
+            "validation",
+            "owner_client_id: required when authorizing with a personal access token",
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The request document: the body itself, or its `payload` in v3.0.
@@ -196,7 +224,7 @@ fn read_request(version: ApiVersion, body: &[u8]) -> Result<Value, ApiFailure> {
 
 /// The grant whose token is in the Authorization header (Bearer, or Basic
 /// as base64 text or the `account:pat` it decodes to).
-fn authenticate<'a>(tokens: &'a [TokenGrant], headers: &hyper::HeaderMap) -> Option<&'a TokenGrant> {
+fn authenticate<'a>(tokens: &'a [TokenGrant], headers: &hyper::HeaderMap) -> Option<(&'a TokenGrant, bool)> {
     let value = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, credential) = value.split_once(' ')?;
     let decoded = (scheme == "Basic")
@@ -204,10 +232,11 @@ fn authenticate<'a>(tokens: &'a [TokenGrant], headers: &hyper::HeaderMap) -> Opt
         .flatten()
         .and_then(|b| String::from_utf8(b).ok());
     let credential = credential.trim();
-    tokens.iter().find(|g| {
+    let grant = tokens.iter().find(|g| {
         let t = g.token.expose();
         (scheme == "Bearer" || scheme == "Basic") && (t == credential || decoded.as_deref() == Some(t))
-    })
+    })?;
+    Some((grant, scheme == "Basic"))
 }
 
 /// Builds the HTTP answer and logs it.

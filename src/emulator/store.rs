@@ -55,8 +55,19 @@ pub fn new_id() -> String {
 
 /// The fields of the `get_bot_agents` summary, in the API's order.
 const SUMMARY_FIELDS: [&str; 4] = ["id", "name", "avatar", "status"];
-/// The fields a create or update may set, in the API's order.
-const SETTABLE_FIELDS: [&str; 6] = ["name", "avatar", "status", "max_chats_count", "groups", "webhooks"];
+/// The fields a create may set, in the API's order.
+const SETTABLE_FIELDS: [&str; 10] = [
+    "name",
+    "avatar",
+    "status",
+    "max_chats_count",
+    "groups",
+    "default_group_priority",
+    "webhooks",
+    "job_title",
+    "timezone",
+    "work_scheduler",
+];
 
 impl Store {
     /// Adds a bot in the details shape; fills `id`, `application`, defaults.
@@ -106,7 +117,8 @@ impl Store {
                         fields.insert(key.into(), v.clone());
                     }
                 }
-                let id = self.insert(fields, &grant.client_id);
+                let owner = request.get("owner_client_id").and_then(Value::as_str).unwrap_or(&grant.client_id);
+                let id = self.insert(fields, owner);
                 Ok(json!({ "bot_agent_id": id }))
             }
             Action::GetBotAgents => {
@@ -117,12 +129,20 @@ impl Store {
                 let mut bots: Vec<&StoredBot> =
                     self.bots.values().filter(|b| all || b.owner() == grant.client_id).collect();
                 bots.sort_by_key(|b| b.seq);
+                // v3.3+ `fields` asks for more than the summary.
+                let extra: Vec<&str> = request
+                    .get("fields")
+                    .and_then(Value::as_array)
+                    .map(|f| f.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
                 let list: Vec<Value> = bots
                     .into_iter()
                     .map(|b| {
-                        let summary: Map<String, Value> = SUMMARY_FIELDS
+                        let summary: Map<String, Value> = b
+                            .doc
                             .iter()
-                            .filter_map(|k| b.doc.get(*k).map(|v| (k.to_string(), v.clone())))
+                            .filter(|(k, _)| SUMMARY_FIELDS.contains(&k.as_str()) || extra.contains(&k.as_str()))
+                            .map(|(k, v)| (k.clone(), v.clone()))
                             .collect();
                         Value::Object(summary)
                     })
@@ -138,7 +158,7 @@ impl Store {
                 self.find(grant, &id, all_scope)?;
                 let bot = self.bots.get_mut(&id).expect("found above");
                 for (key, v) in request.as_object().into_iter().flatten() {
-                    if key != "id" {
+                    if key != "id" && key != "fields" {
                         bot.doc.insert(key.clone(), v.clone());
                     }
                 }

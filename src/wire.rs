@@ -1,0 +1,207 @@
+//! How each API version puts the five bot actions on the wire, both ways.
+//!
+//! Callers always speak the spec's (v3.0) documents; this module turns them
+//! into each version's request and turns each version's answer back into
+//! the v3.0 shape. The emulator uses the same functions in reverse, so the
+//! two sides cannot drift apart.
+//!
+//! | normalized (v3.0) | v3.3 to v3.6 on the wire |
+//! |---|---|
+//! | `bot_agent_id` in remove / details requests | `id` |
+//! | `{"bot_agent_id": id}` (create) | `{"id": id}` |
+//! | `{"bot_agents": [...]}` | a bare array |
+//! | `{"bot_agent": {...}}` | the bot itself, flat |
+//! | `avatar` in answers | `avatar_path` |
+//! | `application.client_id` | `owner_client_id` |
+//! | `default_group_priority`, `max_chats_count`, `groups` | the same |
+//! | `job_title`, `timezone`, `work_scheduler`, `fields` | passed through |
+//! | `status`, `webhooks` (not in v3.3+ answers) | sent as given, absent from answers |
+//!
+//! v3.2 renames the actions only; its shapes are v3.1's.
+
+use crate::actions::Action;
+use crate::error::{Error, Result};
+use crate::version::ApiVersion;
+use serde_json::{json, Map, Value};
+
+/// The request body for `version`, before any `payload` wrapping.
+pub fn request_to_wire(action: Action, version: ApiVersion, request: &Value) -> Value {
+    let mut body = request.clone();
+    if version.flat_bots() && matches!(action, Action::RemoveBotAgent | Action::GetBotAgentDetails) {
+        if let Some(map) = body.as_object_mut() {
+            rename(map, "bot_agent_id", "id");
+        }
+    }
+    body
+}
+
+/// The normalized request in a `version` body (the emulator's way in). A
+/// v3.3+ body naming `bot_agent_id` is refused as the real API would.
+pub fn request_from_wire(action: Action, version: ApiVersion, mut body: Value) -> Result<Value> {
+    if version.flat_bots() && matches!(action, Action::RemoveBotAgent | Action::GetBotAgentDetails) {
+        if let Some(map) = body.as_object_mut() {
+            if map.contains_key("bot_agent_id") {
+                return Err(Error::validation("bot_agent_id: unknown field; expected one of id, fields"));
+            }
+            if !map.contains_key("id") {
+                return Err(Error::validation("id: required field is missing"));
+            }
+            rename(map, "id", "bot_agent_id");
+        }
+    }
+    Ok(body)
+}
+
+/// Turns `version`'s answer into the normalized (v3.0) document.
+pub fn response_from_wire(action: Action, version: ApiVersion, body: Value) -> Result<Value> {
+    if !version.flat_bots() {
+        return Ok(body);
+    }
+    let shape_error = |want: &str| {
+        Error::decode(format!("{}: the answer does not have the expected shape ({want})", action.wire_name(version)))
+    };
+    match action {
+        Action::CreateBotAgent => match body.get("id").and_then(Value::as_str) {
+            Some(id) => Ok(json!({ "bot_agent_id": id })),
+            None => Err(shape_error(r#"{"id": string}"#)),
+        },
+        Action::GetBotAgents => match body {
+            Value::Array(items) => {
+                let bots: Vec<Value> = items.into_iter().map(|b| match b {
+                    Value::Object(map) => Value::Object(bot_from_flat(map)),
+                    other => other,
+                }).collect();
+                Ok(json!({ "bot_agents": bots }))
+            }
+            _ => Err(shape_error("an array of bots")),
+        },
+        Action::GetBotAgentDetails => match body {
+            Value::Object(map) if map.contains_key("id") => Ok(json!({ "bot_agent": Value::Object(bot_from_flat(map)) })),
+            _ => Err(shape_error("a bot object")),
+        },
+        Action::RemoveBotAgent | Action::UpdateBotAgent => Ok(body),
+    }
+}
+
+/// Turns a normalized answer into `version`'s (the emulator's way out).
+/// `fields` names extra bot fields a v3.3+ list asked for.
+pub fn response_to_wire(action: Action, version: ApiVersion, doc: Value, fields: &[String]) -> Value {
+    if !version.flat_bots() {
+        return doc;
+    }
+    match (action, doc) {
+        (Action::CreateBotAgent, doc) => json!({ "id": doc["bot_agent_id"] }),
+        (Action::GetBotAgents, Value::Object(mut map)) => {
+            let bots = match map.remove("bot_agents") {
+                Some(Value::Array(bots)) => bots,
+                _ => vec![],
+            };
+            Value::Array(
+                bots.into_iter()
+                    .map(|b| match b {
+                        Value::Object(bot) => {
+                            let flat = bot_to_flat(bot);
+                            let keep = |k: &str| ["id", "name", "avatar_path"].contains(&k) || fields.iter().any(|f| f == k);
+                            Value::Object(flat.into_iter().filter(|(k, _)| keep(k)).collect())
+                        }
+                        other => other,
+                    })
+                    .collect(),
+            )
+        }
+        (Action::GetBotAgentDetails, Value::Object(mut map)) => match map.remove("bot_agent") {
+            Some(Value::Object(bot)) => Value::Object(bot_to_flat(bot)),
+            _ => json!({}),
+        },
+        (_, doc) => doc,
+    }
+}
+
+fn rename(map: &mut Map<String, Value>, from: &str, to: &str) {
+    if let Some(v) = map.remove(from) {
+        map.insert(to.to_owned(), v);
+    }
+}
+
+/// A flat v3.3+ bot as a normalized `bot_agent` (known fields first, in the
+/// spec's order; the rest passed through).
+fn bot_from_flat(mut flat: Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for key in ["id", "name"] {
+        if let Some(v) = flat.remove(key) {
+            out.insert(key.into(), v);
+        }
+    }
+    if let Some(v) = flat.remove("avatar_path").or_else(|| flat.remove("avatar")) {
+        out.insert("avatar".into(), v);
+    }
+    if let Some(v) = flat.remove("status") {
+        out.insert("status".into(), v);
+    }
+    if let Some(owner) = flat.remove("owner_client_id") {
+        out.insert("application".into(), json!({ "client_id": owner }));
+    }
+    out.extend(flat);
+    out
+}
+
+/// A normalized `bot_agent` as a flat v3.3+ bot: what v3.3+ answers carry.
+fn bot_to_flat(mut bot: Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for key in ["id", "name"] {
+        if let Some(v) = bot.remove(key) {
+            out.insert(key.into(), v);
+        }
+    }
+    if let Some(v) = bot.remove("avatar") {
+        out.insert("avatar_path".into(), v);
+    }
+    if let Some(v) = bot.remove("default_group_priority") {
+        out.insert("default_group_priority".into(), v);
+    }
+    if let Some(owner) = bot.remove("application").and_then(|a| a.get("client_id").cloned()) {
+        out.insert("owner_client_id".into(), owner);
+    }
+    for key in ["max_chats_count", "groups", "job_title", "timezone", "work_scheduler"] {
+        if let Some(v) = bot.remove(key) {
+            out.insert(key.into(), v);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flat_answers_are_normalized() {
+        let v = ApiVersion::V3_4;
+        assert_eq!(response_from_wire(Action::CreateBotAgent, v, json!({"id": "x"})).unwrap(), json!({"bot_agent_id": "x"}));
+        let list = response_from_wire(Action::GetBotAgents, v, json!([{"id": "a", "name": "A", "avatar_path": "p"}])).unwrap();
+        assert_eq!(list, json!({"bot_agents": [{"id": "a", "name": "A", "avatar": "p"}]}));
+        let bot = response_from_wire(
+            Action::GetBotAgentDetails,
+            v,
+            json!({"id": "a", "name": "A", "avatar_path": "p", "default_group_priority": "first", "owner_client_id": "c", "max_chats_count": 6, "groups": [], "job_title": "Bot"}),
+        )
+        .unwrap();
+        assert_eq!(
+            bot,
+            json!({"bot_agent": {"id": "a", "name": "A", "avatar": "p", "application": {"client_id": "c"}, "default_group_priority": "first", "max_chats_count": 6, "groups": [], "job_title": "Bot"}})
+        );
+        assert!(response_from_wire(Action::GetBotAgents, v, json!({"bot_agents": []})).is_err());
+    }
+
+    #[test]
+    fn both_directions_agree() {
+        for v in ApiVersion::ALL {
+            let canonical = json!({"bot_agent": {"id": "a", "name": "A", "avatar": "p", "application": {"client_id": "c"}, "max_chats_count": 6, "groups": [{"id": 1, "priority": "first"}]}});
+            let back = response_from_wire(Action::GetBotAgentDetails, v, response_to_wire(Action::GetBotAgentDetails, v, canonical.clone(), &[])).unwrap();
+            assert_eq!(back, canonical, "{v:?}");
+            let req = json!({"bot_agent_id": "a"});
+            let wire = request_to_wire(Action::RemoveBotAgent, v, &req);
+            assert_eq!(request_from_wire(Action::RemoveBotAgent, v, wire).unwrap(), req, "{v:?}");
+        }
+    }
+}
