@@ -12,7 +12,7 @@ use crate::wire::{request_to_wire, response_from_wire};
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A LiveChat Configuration API client. Cheap to share: `&Client` may be used
 /// from many threads at once.
@@ -144,17 +144,26 @@ impl Client {
             )));
         }
         let policy = self.config.retry;
+        // timeout_ms is the budget of the whole call: each attempt gets what
+        // is left of it, and no retry starts once it is spent.
+        let deadline = Instant::now() + self.config.timeout;
         let mut attempt = 1;
         loop {
-            match self.attempt(&url, &body, is_read) {
+            let mut left = deadline.saturating_duration_since(Instant::now());
+            if let Some(cap) = self.config.attempt_timeout {
+                left = left.min(cap);
+            }
+            match self.attempt(&url, &body, is_read, left) {
                 Attempt::Done(result) => {
                     return result.map(|v| (!v.is_null()).then_some(v)).map_err(|e| Error { attempts: attempt, ..e })
                 }
                 Attempt::Retry(error, retry_after) => {
-                    if attempt >= policy.max_attempts {
+                    let wait = policy.delay(attempt, retry_after);
+                    let out_of_time = Instant::now() + wait >= deadline;
+                    if attempt >= policy.max_attempts || out_of_time {
                         return Err(Error { attempts: attempt, ..error });
                     }
-                    std::thread::sleep(policy.delay(attempt, retry_after));
+                    std::thread::sleep(wait);
                     attempt += 1;
                 }
             }
@@ -162,8 +171,8 @@ impl Client {
     }
 
     /// One HTTP round trip, classified. An empty 2xx body comes back as null.
-    fn attempt(&self, url: &str, body: &str, is_read: bool) -> Attempt {
-        let sent = self.http.post(url).body(body.to_owned()).send();
+    fn attempt(&self, url: &str, body: &str, is_read: bool, time_left: Duration) -> Attempt {
+        let sent = self.http.post(url).timeout(time_left).body(body.to_owned()).send();
         let response = match sent {
             Ok(r) => r,
             Err(e) => return transport_failure(&e, is_read),

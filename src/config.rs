@@ -63,20 +63,26 @@ pub struct ClientConfig {
     pub base_url: String,
     /// Sent as `X-Region` when set (explicitly or from the token's prefix).
     pub region: Option<Region>,
+    /// The budget of a whole call, retries and waits included.
     pub timeout: Duration,
+    /// The most one attempt may take (within `timeout`); `None` lets an
+    /// attempt use all that is left. Shorter than `timeout`, it lets a read
+    /// survive a stalled attempt by trying again.
+    pub attempt_timeout: Option<Duration>,
     pub connect_timeout: Duration,
     pub user_agent: String,
     pub allow_insecure_http: bool,
     pub retry: RetryPolicy,
 }
 
-const KEYS: [&str; 10] = [
+const KEYS: [&str; 11] = [
     "token",
     "token_type",
     "api_version",
     "base_url",
     "region",
     "timeout_ms",
+    "attempt_timeout_ms",
     "connect_timeout_ms",
     "user_agent",
     "allow_insecure_http",
@@ -94,6 +100,7 @@ impl ClientConfig {
             api_version: ApiVersion::default(),
             base_url: DEFAULT_BASE_URL.to_owned(),
             timeout: DEFAULT_TIMEOUT,
+            attempt_timeout: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: concat!("livechat-bots/", env!("CARGO_PKG_VERSION")).to_owned(),
             allow_insecure_http: false,
@@ -129,6 +136,9 @@ impl ClientConfig {
         }
         if let Some(ms) = o.opt_int("timeout_ms", 1, MAX_TIMEOUT_MS)? {
             config.timeout = Duration::from_millis(ms as u64);
+        }
+        if let Some(ms) = o.opt_int("attempt_timeout_ms", 1, MAX_TIMEOUT_MS)? {
+            config.attempt_timeout = Some(Duration::from_millis(ms as u64));
         }
         if let Some(ms) = o.opt_int("connect_timeout_ms", 1, MAX_TIMEOUT_MS)? {
             config.connect_timeout = Duration::from_millis(ms as u64);

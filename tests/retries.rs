@@ -9,7 +9,7 @@ use serde_json::json;
 use std::time::{Duration, Instant};
 
 fn fast_retry() -> serde_json::Value {
-    json!({"retry": {"max_attempts": 3, "base_delay_ms": 1, "max_delay_ms": 5000}, "timeout_ms": 1000})
+    json!({"retry": {"max_attempts": 3, "base_delay_ms": 1, "max_delay_ms": 5000}, "timeout_ms": 10000, "attempt_timeout_ms": 1000})
 }
 
 #[test]
@@ -134,9 +134,22 @@ fn a_stall_becomes_a_timeout_in_about_the_configured_time() {
 #[test]
 fn a_read_survives_one_stall_by_retrying() {
     let emu = emulator();
-    let c = client(&emu, json!({"timeout_ms": 300, "retry": {"max_attempts": 2, "base_delay_ms": 1}}));
+    let c = client(&emu, json!({"timeout_ms": 5000, "attempt_timeout_ms": 300, "retry": {"max_attempts": 2, "base_delay_ms": 1}}));
     emu.inject_json(r#"{"action": "get_bot_agents", "delay_ms": 2000}"#).unwrap();
     assert!(c.get_bot_agents(false).is_ok());
+}
+
+#[test]
+fn timeout_ms_bounds_the_whole_call_retries_included() {
+    let emu = emulator();
+    let c = client(&emu, json!({"timeout_ms": 600, "retry": {"max_attempts": 10, "base_delay_ms": 50, "max_delay_ms": 50}}));
+    emu.inject_json(r#"{"action": "get_bot_agents", "times": 100, "delay_ms": 250, "status": 503}"#).unwrap();
+    let started = Instant::now();
+    let err = c.get_bot_agents(false).unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(1500), "{took:?}");
+    assert!(err.attempts >= 1 && err.attempts < 10, "{}", err.attempts);
+    assert!(matches!(err.code, ErrorCode::Api | ErrorCode::Timeout));
 }
 
 #[test]

@@ -8,6 +8,16 @@ import (
 	"strconv"
 )
 
+// ErrClosed is returned by a call on a Client or Emulator after Close.
+var ErrClosed = errors.New("livechatbots: closed")
+
+// ErrIncompatibleLibrary is returned (wrapped, with both versions) by
+// NewClient and StartEmulator when the linked library speaks another C ABI
+// version than SupportedABIVersion: the header this package was built
+// against and the library it runs with do not match. The check runs once,
+// at package init, which never panics.
+var ErrIncompatibleLibrary = errors.New("livechatbots: incompatible livechat-bots library")
+
 // ErrorCode is the library's stable error category. The numbers are the C
 // ABI's status codes (LCB_ERR_*): they are never renumbered or reused.
 type ErrorCode int

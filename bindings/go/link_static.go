@@ -10,11 +10,11 @@ package livechatbots
 // livechat_bots_system tag to use an installed library instead.
 //
 // The system libraries are the ones Rust's standard library needs on Linux
-// (`cargo rustc -- --print native-static-libs`); libc and libgcc_s come with
-// the C toolchain's default link line.
+// (`cargo rustc --release --lib --crate-type staticlib -- --print
+// native-static-libs`), less -lc, which the C toolchain always adds.
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../include
-#cgo LDFLAGS: ${SRCDIR}/../../target/release/liblivechat_bots.a -lm -ldl -lpthread -lrt -lutil
+#cgo LDFLAGS: ${SRCDIR}/../../target/release/liblivechat_bots.a -lgcc_s -lutil -lrt -lpthread -lm -ldl
 */
 import "C"

@@ -127,6 +127,7 @@ pub unsafe extern "C" fn lcb_call(
     guard(out, || {
         let c = arg_ref(client, "client")?;
         let action = arg_str(action, "action")?;
+        crate::ffi::test_hooks::maybe_panic(action);
         let payload = arg_str(payload_json, "payload_json")?;
         c.client.call_json(action, payload).map(Some)
     })

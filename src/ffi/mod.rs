@@ -6,6 +6,7 @@ pub mod client;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod strings;
+pub mod test_hooks;
 
 /// Success.
 pub const LCB_OK: i32 = 0;

@@ -1,0 +1,387 @@
+package livechatbots_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	lcb "github.com/livechat-bots/livechat-bots/bindings/go"
+)
+
+var botID = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+func TestVersion(t *testing.T) {
+	if lcb.ABIVersion() != lcb.SupportedABIVersion {
+		t.Fatalf("ABIVersion %d, want %d", lcb.ABIVersion(), lcb.SupportedABIVersion)
+	}
+	if !regexp.MustCompile(`^\d+\.\d+\.\d+`).MatchString(lcb.Version()) {
+		t.Fatalf("Version %q is not semver", lcb.Version())
+	}
+}
+
+func TestBotLifecycle(t *testing.T) {
+	emu, c := setup(t)
+	ctx := context.Background()
+
+	id, err := c.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{
+		Name:          "Helper",
+		Status:        lcb.StatusAcceptingChats,
+		Avatar:        "https://example.com/helper.png",
+		MaxChatsCount: lcb.Ptr(0),
+		Groups:        []lcb.Group{{ID: 0, Priority: lcb.PriorityFirst}, {ID: 7, Priority: lcb.PriorityLast}},
+		Webhooks: &lcb.Webhooks{
+			URL:       "https://example.com/hook",
+			SecretKey: "s3cret",
+			Actions: []lcb.WebhookAction{
+				{Name: "incoming_chat"},
+				{Name: "incoming_event", Filters: map[string]any{"only_my_chats": true}, AdditionalData: []string{"chat_properties"}},
+			},
+		},
+	})
+	if err != nil {
+		t.Fatalf("CreateBotAgent: %v", err)
+	}
+	if !botID.MatchString(id) {
+		t.Fatalf("id %q is not 32 hex", id)
+	}
+	// MaxChatsCount Ptr(0) is sent; an unset pointer would not be.
+	create := requestsFor(t, emu, "create_bot_agent")
+	if len(create) != 1 || payloadOf(t, create[0])["max_chats_count"] != float64(0) {
+		t.Fatalf("create request: %+v", create)
+	}
+
+	d, err := c.GetBotAgentDetails(ctx, id)
+	if err != nil {
+		t.Fatalf("GetBotAgentDetails: %v", err)
+	}
+	want := &lcb.BotAgentDetails{
+		ID: id, Name: "Helper", Avatar: "https://example.com/helper.png", Status: lcb.StatusAcceptingChats,
+		Application:   lcb.Application{ClientID: "dev-client"},
+		MaxChatsCount: 0,
+		Groups:        []lcb.Group{{ID: 0, Priority: lcb.PriorityFirst}, {ID: 7, Priority: lcb.PriorityLast}},
+		Webhooks: &lcb.Webhooks{
+			URL: "https://example.com/hook", SecretKey: "s3cret",
+			Actions: []lcb.WebhookAction{
+				{Name: "incoming_chat"},
+				{Name: "incoming_event", Filters: map[string]any{"only_my_chats": true}, AdditionalData: []string{"chat_properties"}},
+			},
+		},
+	}
+	if !reflect.DeepEqual(d, want) {
+		t.Fatalf("details:\n got %+v\nwant %+v", d, want)
+	}
+
+	if err := c.UpdateBotAgent(ctx, lcb.UpdateBotAgentRequest{
+		ID: id, Status: lcb.StatusOffline, MaxChatsCount: lcb.Ptr(3), DefaultGroupPriority: lcb.PrioritySupervisor,
+	}); err != nil {
+		t.Fatalf("UpdateBotAgent: %v", err)
+	}
+	d, err = c.GetBotAgentDetails(ctx, id)
+	if err != nil {
+		t.Fatalf("GetBotAgentDetails: %v", err)
+	}
+	if d.Status != lcb.StatusOffline || d.MaxChatsCount != 3 || d.DefaultGroupPriority != lcb.PrioritySupervisor || d.Name != "Helper" || len(d.Groups) != 2 {
+		t.Fatalf("after update: %+v", d)
+	}
+
+	list, err := c.GetBotAgents(ctx, false)
+	if err != nil {
+		t.Fatalf("GetBotAgents: %v", err)
+	}
+	if want := []lcb.BotAgent{{ID: id, Name: "Helper", Avatar: "https://example.com/helper.png", Status: lcb.StatusOffline}}; !reflect.DeepEqual(list, want) {
+		t.Fatalf("list: %+v", list)
+	}
+
+	if err := c.RemoveBotAgent(ctx, id); err != nil {
+		t.Fatalf("RemoveBotAgent: %v", err)
+	}
+	list, err = c.GetBotAgents(ctx, true)
+	if err != nil || list == nil || len(list) != 0 {
+		t.Fatalf("list after remove: %#v, %v", list, err)
+	}
+	if _, err := c.GetBotAgentDetails(ctx, id); !lcb.IsNotFound(err) {
+		t.Fatalf("details after remove: %v", err)
+	}
+}
+
+func TestUpdateSendsOnlyWhatIsSet(t *testing.T) {
+	emu, c := setup(t)
+	ctx := context.Background()
+	id := mustCreate(t, c, "Partial")
+
+	steps := []struct {
+		req  lcb.UpdateBotAgentRequest
+		want map[string]any
+	}{
+		{lcb.UpdateBotAgentRequest{ID: id, Name: "Renamed"}, map[string]any{"id": id, "name": "Renamed"}},
+		{lcb.UpdateBotAgentRequest{ID: id, Avatar: lcb.Ptr("")}, map[string]any{"id": id, "avatar": ""}},
+		{lcb.UpdateBotAgentRequest{ID: id, MaxChatsCount: lcb.Ptr(0)}, map[string]any{"id": id, "max_chats_count": float64(0)}},
+		// An empty, non-nil slice clears the groups; nil leaves them.
+		{lcb.UpdateBotAgentRequest{ID: id, Groups: []lcb.Group{}}, map[string]any{"id": id, "groups": []any{}}},
+		{lcb.UpdateBotAgentRequest{ID: id}, map[string]any{"id": id}},
+	}
+	for i, s := range steps {
+		if err := c.UpdateBotAgent(ctx, s.req); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		log := requestsFor(t, emu, "update_bot_agent")
+		if got := payloadOf(t, log[len(log)-1]); !reflect.DeepEqual(got, s.want) {
+			t.Fatalf("step %d sent %v, want %v", i, got, s.want)
+		}
+	}
+	d, err := c.GetBotAgentDetails(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Name != "Renamed" || d.Avatar != "" || d.MaxChatsCount != 0 || len(d.Groups) != 0 || d.Status != lcb.StatusAcceptingChats {
+		t.Fatalf("details: %+v", d)
+	}
+}
+
+func TestGetBotAgentsAllAndSeededBots(t *testing.T) {
+	emu := startEmulator(t, &lcb.EmulatorConfig{
+		Tokens: []lcb.EmulatorToken{
+			{Token: "mine", ClientID: "app-1", Scopes: []string{"agents-bot--my:rw", "agents-bot--all:ro"}},
+			{Token: "other", ClientID: "app-2", Scopes: []string{"agents-bot--my:rw"}},
+		},
+		Bots: []lcb.BotAgentDetails{
+			{ID: "0123456789abcdef0123456789abcdef", Name: "Seeded", Status: lcb.StatusOffline},
+			{Name: "Foreign", Status: lcb.StatusAcceptingChats, Application: lcb.Application{ClientID: "app-2"}},
+		},
+	})
+	mine := newClient(t, emu, func(c *lcb.Config) { c.Token = "mine" })
+	ctx := context.Background()
+
+	own, err := mine.GetBotAgents(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(own) != 1 || own[0].ID != "0123456789abcdef0123456789abcdef" || own[0].Name != "Seeded" {
+		t.Fatalf("own bots: %+v", own)
+	}
+	all, err := mine.GetBotAgents(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 || all[1].Name != "Foreign" || !botID.MatchString(all[1].ID) {
+		t.Fatalf("all bots: %+v", all)
+	}
+	d, err := mine.GetBotAgentDetails(ctx, all[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Application.ClientID != "app-2" || d.MaxChatsCount != 6 {
+		t.Fatalf("foreign details: %+v", d)
+	}
+
+	// "other" may not list every bot, nor touch app-1's.
+	other := newClient(t, emu, func(c *lcb.Config) { c.Token = "other" })
+	if _, err := other.GetBotAgents(ctx, true); !lcb.IsForbidden(err) {
+		t.Fatalf("all without the scope: %v", err)
+	}
+	if err := other.RemoveBotAgent(ctx, own[0].ID); !lcb.IsForbidden(err) {
+		t.Fatalf("remove another app's bot: %v", err)
+	}
+}
+
+func TestCall(t *testing.T) {
+	emu, c := setup(t)
+	ctx := context.Background()
+
+	// A typed payload and a typed result.
+	var created struct {
+		BotAgentID string `json:"bot_agent_id"`
+	}
+	err := c.Call(ctx, "create_bot_agent", map[string]any{"name": "Raw", "status": "offline"}, &created)
+	if err != nil || !botID.MatchString(created.BotAgentID) {
+		t.Fatalf("Call create: %+v, %v", created, err)
+	}
+
+	// A raw payload, sent as given, and a raw result.
+	var raw json.RawMessage
+	payload := json.RawMessage(fmt.Sprintf(`{"bot_agent_id": %q}`, created.BotAgentID))
+	if err := c.Call(ctx, "get_bot_agent_details", payload, &raw); err != nil {
+		t.Fatalf("Call details: %v", err)
+	}
+	if !strings.Contains(string(raw), `"name":"Raw"`) {
+		t.Fatalf("raw answer: %s", raw)
+	}
+
+	// nil payload sends {}; nil result discards the answer.
+	if err := c.Call(ctx, "get_bot_agents", nil, nil); err != nil {
+		t.Fatalf("Call list: %v", err)
+	}
+	log := requestsFor(t, emu, "get_bot_agents")
+	if len(log) != 1 || string(log[0].Body) != `{"payload":{}}` {
+		t.Fatalf("logged: %+v", log)
+	}
+
+	// The API's own validation of an unchecked payload.
+	err = c.Call(ctx, "create_bot_agent", map[string]any{"name": "x"}, nil)
+	if e := asError(t, err); !lcb.IsValidation(err) || e.Code != lcb.CodeAPI || e.HTTPStatus != 400 || e.Op != "create_bot_agent" {
+		t.Fatalf("API validation: %#v", e)
+	}
+	// The library's checks of the action name and payload shape.
+	for _, tc := range []struct {
+		action  string
+		payload any
+		code    lcb.ErrorCode
+	}{
+		{"Bad/Action", nil, lcb.CodeValidation},
+		{"nul\x00byte", nil, lcb.CodeValidation},
+		{"get_bot_agents", []int{1}, lcb.CodeValidation},
+		{"get_bot_agents", json.RawMessage(`{"a": 1, "a": 2}`), lcb.CodeInvalidJSON},
+		{"get_bot_agents", json.RawMessage("{\x00}"), lcb.CodeInvalidJSON},
+		{"get_bot_agents", map[string]any{"c": make(chan int)}, lcb.CodeInvalidJSON},
+		{"bad\xffutf8", nil, lcb.CodeInvalidUTF8},
+	} {
+		err := c.Call(ctx, tc.action, tc.payload, nil)
+		if e := asError(t, err); e.Code != tc.code || e.CodeName != tc.code.String() {
+			t.Errorf("Call(%q, %v): %v, want code %v", tc.action, tc.payload, err, tc.code)
+		}
+	}
+	// A result that does not fit is a decode error.
+	var wrong struct {
+		BotAgents string `json:"bot_agents"`
+	}
+	if err := c.Call(ctx, "get_bot_agents", nil, &wrong); asError(t, err).Code != lcb.CodeDecode {
+		t.Fatalf("decode mismatch: %v", err)
+	}
+}
+
+func TestAPIVersion31SendsBareBodies(t *testing.T) {
+	emu := startEmulator(t, nil)
+	c := newClient(t, emu, func(c *lcb.Config) { c.APIVersion = "3.1" })
+	if _, err := c.GetBotAgents(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	log := requestsFor(t, emu, "get_bot_agents")
+	if len(log) != 1 || log[0].Version != "3.1" || string(log[0].Body) != `{"all":true}` {
+		t.Fatalf("logged: %+v", log)
+	}
+}
+
+func TestConfigIsSent(t *testing.T) {
+	emu := startEmulator(t, &lcb.EmulatorConfig{Tokens: []lcb.EmulatorToken{
+		{Token: "fra-token", ClientID: "eu", Scopes: []string{"agents-bot--my:rw"}, Region: lcb.RegionFra},
+		{Token: "acc-1:pat-1", ClientID: "pat-app", Scopes: []string{"agents-bot--my:ro"}},
+	}})
+	ctx := context.Background()
+
+	// The fra- prefix selects the region; the user agent is ours.
+	fra := newClient(t, emu, func(c *lcb.Config) {
+		c.Token = "fra-token"
+		c.UserAgent = "go-test/1.0"
+		c.Timeout = 5 * time.Second
+		c.ConnectTimeout = time.Second
+	})
+	if _, err := fra.GetBotAgents(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	r := requestsFor(t, emu, "get_bot_agents")[0]
+	if r.Headers["x-region"] != "fra" || r.Headers["user-agent"] != "go-test/1.0" || r.Headers["authorization"] != "Bearer [redacted]" || r.ClientID != "eu" {
+		t.Fatalf("headers: %v, client %q", r.Headers, r.ClientID)
+	}
+
+	// An explicit region wins over the prefix: the emulator answers 421
+	// with the token's region in the error data.
+	dal := newClient(t, emu, func(c *lcb.Config) { c.Token = "fra-token"; c.Region = lcb.RegionDal })
+	_, err := dal.GetBotAgents(ctx, false)
+	if e := asError(t, err); e.HTTPStatus != 421 || e.APIType != "misdirected_request" || string(e.APIData) != `{"region":"fra"}` {
+		t.Fatalf("misdirected: %#v", e)
+	}
+
+	// A personal access token goes as Basic.
+	pat := newClient(t, emu, func(c *lcb.Config) {
+		c.Token = ""
+		c.PersonalAccessToken = &lcb.PersonalAccessToken{AccountID: "acc-1", PAT: "pat-1"}
+	})
+	if _, err := pat.GetBotAgents(ctx, false); err != nil {
+		t.Fatalf("PAT: %v", err)
+	}
+	log := requestsFor(t, emu, "get_bot_agents")
+	if got := log[len(log)-1]; got.Headers["authorization"] != "Basic [redacted]" || got.ClientID != "pat-app" {
+		t.Fatalf("PAT request: %+v", got)
+	}
+}
+
+func TestNewClientValidation(t *testing.T) {
+	for name, cfg := range map[string]lcb.Config{
+		"no token":           {},
+		"token and PAT":      {Token: "t", PersonalAccessToken: &lcb.PersonalAccessToken{AccountID: "a", PAT: "p"}},
+		"bad region":         {Token: "t", Region: "mars"},
+		"bad version":        {Token: "t", APIVersion: "2.0"},
+		"bad token type":     {Token: "t", TokenType: "Digest"},
+		"PAT without Basic":  {PersonalAccessToken: &lcb.PersonalAccessToken{AccountID: "a", PAT: "p"}, TokenType: lcb.TokenBearer},
+		"insecure http":      {Token: "t", BaseURL: "http://example.com"},
+		"negative timeout":   {Token: "t", Timeout: -time.Second},
+		"too many attempts":  {Token: "t", Retry: &lcb.RetryPolicy{MaxAttempts: 11}},
+		"base delay too big": {Token: "t", Retry: &lcb.RetryPolicy{BaseDelay: 2 * time.Second, MaxDelay: time.Second}},
+		"token with newline": {Token: "sec\nret"},
+	} {
+		c, err := lcb.NewClient(cfg)
+		if c != nil || !lcb.IsValidation(err) {
+			t.Errorf("%s: %v, %v", name, c, err)
+			continue
+		}
+		if e := asError(t, err); e.Op != "client_new" || e.Attempts != 0 || strings.Contains(e.Error(), "ret") && name == "token with newline" {
+			t.Errorf("%s: %#v", name, e)
+		}
+	}
+	// Allowed explicitly, http:// to any host is accepted (nothing is sent).
+	c, err := lcb.NewClient(lcb.Config{Token: "t", BaseURL: "http://example.com", AllowInsecureHTTP: true, TokenType: lcb.TokenBasic})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+}
+
+func TestSecretsAreNotPrinted(t *testing.T) {
+	emu := startEmulator(t, nil)
+	cfg := lcb.Config{Token: "top-secret-token", BaseURL: emu.URL(), PersonalAccessToken: &lcb.PersonalAccessToken{AccountID: "acc", PAT: "pat-secret"}}
+	c := newClient(t, emu, func(c *lcb.Config) { c.Token = "top-secret-token" })
+	for _, s := range []string{
+		fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%v", &cfg),
+		fmt.Sprintf("%+v", *cfg.PersonalAccessToken), fmt.Sprintf("%#v", cfg.PersonalAccessToken),
+		fmt.Sprint(c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c),
+	} {
+		if strings.Contains(s, "top-secret") || strings.Contains(s, "pat-secret") {
+			t.Errorf("secret printed: %s", s)
+		}
+	}
+	if !strings.Contains(fmt.Sprint(c), emu.URL()) {
+		t.Errorf("client string: %s", c)
+	}
+}
+
+func TestCloseIsIdempotentAndFinal(t *testing.T) {
+	_, c := setup(t)
+	ctx := context.Background()
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	checks := map[string]error{}
+	_, checks["create"] = c.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{Name: "x", Status: lcb.StatusOffline})
+	checks["remove"] = c.RemoveBotAgent(ctx, "x")
+	checks["update"] = c.UpdateBotAgent(ctx, lcb.UpdateBotAgentRequest{ID: "x"})
+	_, checks["list"] = c.GetBotAgents(ctx, false)
+	_, checks["details"] = c.GetBotAgentDetails(ctx, "x")
+	checks["call"] = c.Call(ctx, "get_bot_agents", nil, nil)
+	for name, err := range checks {
+		if !errors.Is(err, lcb.ErrClosed) {
+			t.Errorf("%s after Close: %v", name, err)
+		}
+	}
+	if !strings.Contains(c.String(), "closed: true") {
+		t.Errorf("String: %s", c)
+	}
+}

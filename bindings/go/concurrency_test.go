@@ -1,0 +1,165 @@
+package livechatbots_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	lcb "github.com/livechat-bots/livechat-bots/bindings/go"
+)
+
+// Many goroutines share one client: each runs the whole lifecycle of its
+// own bots, some with context deadlines (short-lived copies of the client)
+// and some without.
+func TestSharedClientManyGoroutines(t *testing.T) {
+	emu, c := setup(t)
+	const workers, rounds = 24, 4
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			errs <- worker(c, w, rounds)
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	left, err := c.GetBotAgents(context.Background(), true)
+	if err != nil || len(left) != 0 {
+		t.Fatalf("bots left: %d, %v", len(left), err)
+	}
+	log, err := emu.Requests()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// create, details, update, list, remove per round, plus the last list.
+	if want := workers*rounds*5 + 1; len(log) != want {
+		t.Fatalf("%d requests logged, want %d", len(log), want)
+	}
+}
+
+func worker(c *lcb.Client, w, rounds int) error {
+	for r := 0; r < rounds; r++ {
+		ctx := context.Background()
+		if r%2 == 1 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+		}
+		name := fmt.Sprintf("bot-%d-%d", w, r)
+		id, err := c.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{Name: name, Status: lcb.StatusAcceptingChats})
+		if err != nil {
+			return fmt.Errorf("%s: create: %w", name, err)
+		}
+		d, err := c.GetBotAgentDetails(ctx, id)
+		if err != nil || d.Name != name {
+			return fmt.Errorf("%s: details: %+v, %w", name, d, err)
+		}
+		if err := c.UpdateBotAgent(ctx, lcb.UpdateBotAgentRequest{ID: id, Status: lcb.StatusOffline}); err != nil {
+			return fmt.Errorf("%s: update: %w", name, err)
+		}
+		list, err := c.GetBotAgents(ctx, false)
+		if err != nil {
+			return fmt.Errorf("%s: list: %w", name, err)
+		}
+		found := false
+		for _, b := range list {
+			found = found || (b.ID == id && b.Status == lcb.StatusOffline)
+		}
+		if !found {
+			return fmt.Errorf("%s: not listed as offline", name)
+		}
+		if err := c.RemoveBotAgent(ctx, id); err != nil {
+			return fmt.Errorf("%s: remove: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Close while calls are in flight: it waits for them, and later calls get
+// ErrClosed. Nothing crashes, nothing is reported twice.
+func TestCloseRacesWithCalls(t *testing.T) {
+	emu := startEmulator(t, nil)
+	c, err := lcb.NewClient(emu.ClientConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok, closed := 0, 0
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				_, err := c.GetBotAgents(context.Background(), false)
+				mu.Lock()
+				switch {
+				case err == nil:
+					ok++
+				case errors.Is(err, lcb.ErrClosed):
+					closed++
+				default:
+					t.Errorf("unexpected: %v", err)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	time.Sleep(20 * time.Millisecond)
+	var cw sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		cw.Add(1)
+		go func() { defer cw.Done(); c.Close() }()
+	}
+	cw.Wait()
+	wg.Wait()
+	if ok+closed != 160 {
+		t.Fatalf("ok %d + closed %d != 160", ok, closed)
+	}
+	log, _ := emu.Requests()
+	if len(log) != ok {
+		t.Fatalf("%d requests logged, %d calls succeeded", len(log), ok)
+	}
+}
+
+// Clients and emulators dropped without Close are freed by their
+// finalizers without harm.
+func TestFinalizers(t *testing.T) {
+	emu := startEmulator(t, nil)
+	for i := 0; i < 20; i++ {
+		c, err := lcb.NewClient(emu.ClientConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GetBotAgents(context.Background(), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 3; i++ {
+		e, err := lcb.StartEmulator(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = e.URL()
+	}
+	for i := 0; i < 3; i++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	// The shared emulator still serves.
+	c := newClient(t, emu, nil)
+	if _, err := c.GetBotAgents(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+}

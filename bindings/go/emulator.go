@@ -1,0 +1,273 @@
+package livechatbots
+
+import (
+	"encoding/json"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// DefaultEmulatorToken is the token a default emulator accepts (client
+// "dev-client", every bot scope, region dal).
+const DefaultEmulatorToken = "dev-token"
+
+// Emulator is an offline fake of the Bot Agents API, served by the library
+// on 127.0.0.1 in this process. Point a Client at URL() with a token it
+// knows. Safe for concurrent use; Close stops it.
+type Emulator struct {
+	mu  sync.RWMutex // read-held by calls in flight, write-held by Close
+	h   *cEmulator   // nil once closed
+	url string
+}
+
+// EmulatorConfig configures StartEmulator. Zero fields mean the defaults.
+type EmulatorConfig struct {
+	// Tokens the emulator accepts; nil means only DefaultEmulatorToken.
+	Tokens []EmulatorToken `json:"tokens,omitzero"`
+	// Bots present at start. ID and Application are optional (an id is
+	// made up, and the bot belongs to the first token's client).
+	Bots []BotAgentDetails `json:"bots,omitzero"`
+	// Port on 127.0.0.1; 0 picks a free one.
+	Port int `json:"port,omitempty"`
+	// Faults queued from the start, as with Inject.
+	Faults []Fault `json:"faults,omitzero"`
+	// LogLimit is how many requests the log keeps (default 10000).
+	LogLimit int `json:"log_limit,omitempty"`
+}
+
+// EmulatorToken is a token the emulator accepts and what it grants.
+type EmulatorToken struct {
+	Token    string `json:"token"`
+	ClientID string `json:"client_id"`
+	// Scopes such as "agents-bot--my:rw"; a :rw scope includes its :ro
+	// twin. nil is sent as [] (a token that may do nothing).
+	Scopes []string `json:"scopes"`
+	// Region is the token's data centre (default dal): a request for the
+	// other one is answered 421.
+	Region Region `json:"region,omitempty"`
+}
+
+// MarshalJSON writes the token with nil Scopes as [].
+func (t EmulatorToken) MarshalJSON() ([]byte, error) {
+	type plain EmulatorToken
+	if t.Scopes == nil {
+		t.Scopes = []string{}
+	}
+	return json.Marshal(plain(t))
+}
+
+// Fault is an injected failure, applied to the next Times requests (of
+// Action, or of any action when empty). It needs at least one of Status,
+// Delay and DropConnection.
+type Fault struct {
+	// Action restricts the fault to one action, e.g. "get_bot_agents".
+	Action string
+	// Times is how many requests get the fault (default 1).
+	Times int
+	// Status answers this HTTP status (400 to 599) with an API error.
+	Status int
+	// ErrorType and Message are the API error's; by default they follow
+	// Status ("internal", "Injected fault: HTTP 503").
+	ErrorType string
+	Message   string
+	// RetryAfter is sent as Retry-After, in whole seconds (rounded up).
+	RetryAfter time.Duration
+	// Delay stalls the answer this long (millisecond precision).
+	Delay time.Duration
+	// DropConnection closes the connection without answering.
+	DropConnection bool
+}
+
+// wireFault is a fault as the library writes and reads it.
+type wireFault struct {
+	Action         string `json:"action,omitempty"`
+	Times          int    `json:"times,omitempty"`
+	Status         *int   `json:"status,omitempty"`
+	ErrorType      string `json:"error_type,omitempty"`
+	Message        string `json:"message,omitempty"`
+	RetryAfterS    *int64 `json:"retry_after_s,omitempty"`
+	DelayMS        *int64 `json:"delay_ms,omitempty"`
+	DropConnection bool   `json:"drop_connection,omitempty"`
+}
+
+// MarshalJSON writes the fault document of lcb_emulator_inject.
+func (f Fault) MarshalJSON() ([]byte, error) {
+	w := wireFault{
+		Action:         f.Action,
+		Times:          f.Times,
+		ErrorType:      f.ErrorType,
+		Message:        f.Message,
+		DropConnection: f.DropConnection,
+	}
+	if f.Status != 0 {
+		w.Status = &f.Status
+	}
+	if f.RetryAfter != 0 {
+		s := int64(f.RetryAfter / time.Second)
+		if f.RetryAfter%time.Second > 0 {
+			s++
+		}
+		w.RetryAfterS = &s
+	}
+	if f.Delay != 0 {
+		ms := millis(f.Delay)
+		w.DelayMS = &ms
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads a fault as the request log describes it (nulls for
+// what the fault did not set).
+func (f *Fault) UnmarshalJSON(b []byte) error {
+	var w wireFault
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*f = Fault{Action: w.Action, Times: w.Times, ErrorType: w.ErrorType, Message: w.Message, DropConnection: w.DropConnection}
+	if w.Status != nil {
+		f.Status = *w.Status
+	}
+	if w.RetryAfterS != nil {
+		f.RetryAfter = time.Duration(*w.RetryAfterS) * time.Second
+	}
+	if w.DelayMS != nil {
+		f.Delay = time.Duration(*w.DelayMS) * time.Millisecond
+	}
+	return nil
+}
+
+// RequestLogEntry is one request the emulator received, and what it got.
+type RequestLogEntry struct {
+	// Seq numbers requests from 1 in arrival order.
+	Seq int64 `json:"seq"`
+	// TimeMS is when it arrived, in milliseconds since the Unix epoch.
+	TimeMS float64 `json:"time_ms"`
+	Method string  `json:"method"`
+	Path   string  `json:"path"`
+	// Version and Action are read from the path ("3.0",
+	// "create_bot_agent"); empty for a path that is not an action's.
+	Version string `json:"version"`
+	Action  string `json:"action"`
+	// ClientID is the client the token belongs to; empty when it was not
+	// authenticated or a fault answered first.
+	ClientID string `json:"client_id"`
+	// Headers have lowercase names; Authorization shows its scheme only.
+	Headers map[string]string `json:"headers"`
+	// Body is the request body's JSON (a JSON string when it was not JSON).
+	Body json.RawMessage `json:"body"`
+	// Status is the HTTP status answered; 0 when the connection was dropped.
+	Status int `json:"status"`
+	// Fault is the injected fault that applied, or nil.
+	Fault *Fault `json:"fault"`
+}
+
+// Time is TimeMS as a time.Time.
+func (r RequestLogEntry) Time() time.Time {
+	return time.UnixMicro(int64(r.TimeMS * 1000))
+}
+
+// StartEmulator starts an emulator; nil cfg gives the default (token
+// DefaultEmulatorToken on a free port).
+func StartEmulator(cfg *EmulatorConfig) (*Emulator, error) {
+	if abiErr != nil {
+		return nil, abiErr
+	}
+	doc := "{}"
+	if cfg != nil {
+		var err *Error
+		if doc, err = encode("emulator_start", "config", cfg); err != nil {
+			return nil, err
+		}
+	}
+	h, url, err := ffiEmulatorStart(doc)
+	if err != nil {
+		return nil, err
+	}
+	e := &Emulator{h: h, url: url}
+	runtime.SetFinalizer(e, (*Emulator).finalize)
+	return e, nil
+}
+
+func (e *Emulator) finalize() {
+	if e.h != nil {
+		e.h.stop()
+		e.h = nil
+	}
+}
+
+// URL is the emulator's base URL, e.g. "http://127.0.0.1:41234"; it stays
+// readable after Close.
+func (e *Emulator) URL() string { return e.url }
+
+// ClientConfig is a Config for a Client of this emulator with
+// DefaultEmulatorToken and no retry waits worth the name (base delay 1 ms).
+func (e *Emulator) ClientConfig() Config {
+	return Config{
+		Token:   DefaultEmulatorToken,
+		BaseURL: e.url,
+		Retry:   &RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond},
+	}
+}
+
+// Inject queues a fault and returns how many faults are now pending.
+func (e *Emulator) Inject(f Fault) (int, error) {
+	doc, err := encode("emulator_inject", "fault", f)
+	if err != nil {
+		return 0, err
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.h == nil {
+		return 0, ErrClosed
+	}
+	out, ierr := e.h.inject(doc)
+	runtime.KeepAlive(e)
+	if ierr != nil {
+		return 0, ierr
+	}
+	var r struct {
+		PendingFaults int `json:"pending_faults"`
+	}
+	if derr := decode("emulator_inject", out, &r); derr != nil {
+		return 0, derr
+	}
+	return r.PendingFaults, nil
+}
+
+// Requests returns the request log, oldest first.
+func (e *Emulator) Requests() ([]RequestLogEntry, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.h == nil {
+		return nil, ErrClosed
+	}
+	out, err := e.h.requests()
+	runtime.KeepAlive(e)
+	if err != nil {
+		return nil, err
+	}
+	var r struct {
+		Requests []RequestLogEntry `json:"requests"`
+	}
+	if derr := decode("emulator_requests", out, &r); derr != nil {
+		return nil, derr
+	}
+	if r.Requests == nil {
+		r.Requests = []RequestLogEntry{}
+	}
+	return r.Requests, nil
+}
+
+// Close stops the emulator. It waits for Inject and Requests calls in
+// flight, is safe to call more than once, and always returns nil. Clients
+// still pointed at it then get transport errors.
+func (e *Emulator) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.h != nil {
+		e.h.stop()
+		e.h = nil
+		runtime.SetFinalizer(e, nil)
+	}
+	return nil
+}

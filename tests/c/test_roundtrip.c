@@ -1,0 +1,831 @@
+/*
+ * test_roundtrip.c: the library against its emulator, end to end.
+ *
+ * - the whole life of a bot (create with every optional field, details with
+ *   the defaults, update, details, list, remove, list, details -> 404) for
+ *   api_version 3.0 and 3.1, with the request log checked: 3.0 bodies wrapped
+ *   in "payload", 3.1 bodies bare, the Authorization header redacted and the
+ *   token never logged;
+ * - authentication (401), scopes (403), regions (421 with data.region),
+ *   Basic credentials, all:false vs all:true across two applications;
+ * - lcb_call passthrough;
+ * - faults: a 503 on a read is retried, on a write it is not; 429 is retried
+ *   even for a write; dropped connections; timeouts, and "outcome":"unknown"
+ *   for a write whose fate is not known; connection refused (never sent, so
+ *   retried even for a write).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "livechat_bots.h"
+#include "check.h"
+
+#define ALL_SCOPES "[\"agents-bot--my:rw\",\"agents-bot--all:rw\",\"agents-bot--my:ro\",\"agents-bot--all:ro\"]"
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static lcb_emulator *start_emulator(const char *config) {
+    lcb_emulator *e = NULL;
+    char *err = NULL;
+    CHECK_INT(lcb_emulator_start(config, &e, &err), LCB_OK);
+    CHECK_DOC(e != NULL && err == NULL, err);
+    lcb_string_free(err);
+    return e;
+}
+
+/* A client of `emulator`; `extra` is more config members (may be ""). */
+static lcb_client *new_client(const lcb_emulator *emulator, const char *token_json, const char *extra) {
+    char config[1024];
+    lcb_client *c = NULL;
+    char *err = NULL;
+    snprintf(config, sizeof config, "{\"token\":%s,\"base_url\":\"%s\"%s%s}", token_json, lcb_emulator_url(emulator),
+             extra[0] ? "," : "", extra);
+    if (!CHECK_INT(lcb_client_new(config, &c, &err), LCB_OK)) fprintf(stderr, "    config %s: %s\n", config, err);
+    lcb_string_free(err);
+    return c;
+}
+
+static char *request_log(const lcb_emulator *emulator) {
+    char *log = NULL;
+    CHECK_INT(lcb_emulator_requests(emulator, &log), LCB_OK);
+    return log;
+}
+
+/* How many log entries contain every non-NULL needle. */
+static int entries_with(const char *log, const char *a, const char *b, const char *c) {
+    const char *marker = "{\"time_ms\":";
+    int n = 0;
+    const char *p = log ? strstr(log, marker) : NULL;
+    while (p) {
+        const char *next = strstr(p + 1, marker);
+        size_t len = next ? (size_t)(next - p) : strlen(p);
+        char *entry = (char *)malloc(len + 1);
+        if (!entry) return -1;
+        memcpy(entry, p, len);
+        entry[len] = '\0';
+        if ((!a || strstr(entry, a)) && (!b || strstr(entry, b)) && (!c || strstr(entry, c))) n++;
+        free(entry);
+        p = next;
+    }
+    return n;
+}
+
+static int count_log(const lcb_emulator *emulator, const char *a, const char *b, const char *c) {
+    char *log = request_log(emulator);
+    int n = entries_with(log, a, b, c);
+    lcb_string_free(log);
+    return n;
+}
+
+static int is_hex32(const char *s) {
+    if (strlen(s) != 32) return 0;
+    for (; *s; s++)
+        if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f'))) return 0;
+    return 1;
+}
+
+/* Creates a bot; returns 1 and its id in `id` on success. */
+static int create(const lcb_client *c, const char *request, char *id, size_t size) {
+    char *out = NULL;
+    int32_t st = lcb_create_bot_agent(c, request, &out);
+    int ok = CHECK_DOC(st == LCB_OK, out) && CHECK_DOC(json_str(out, "bot_agent_id", id, size), out);
+    lcb_string_free(out);
+    return ok;
+}
+
+/* Runs `fn` on `request` and returns the document (caller frees); `*st` the status. */
+typedef int32_t (*action_fn)(const lcb_client *, const char *, char **);
+static char *call(action_fn fn, const lcb_client *c, const char *request, int32_t *st) {
+    char *out = NULL;
+    *st = fn(c, request, &out);
+    return out;
+}
+
+static void sleep_ms(long ms) {
+    struct timespec ts;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
+static void inject(const lcb_emulator *e, const char *fault) {
+    char *out = NULL;
+    int32_t st = lcb_emulator_inject(e, fault, &out);
+    CHECK_DOC(st == LCB_OK && strstr(out, "{\"pending_faults\":") == out, out);
+    lcb_string_free(out);
+}
+
+/* ---- the whole life of a bot ------------------------------------------ */
+
+#define FULL_WEBHOOKS                                                                                           \
+    "{\"url\":\"https://example.com/webhooks\",\"secret_key\":\"JSauw0Aks8l-asAa\",\"actions\":["             \
+    "{\"name\":\"incoming_chat_thread\",\"filters\":{\"chat_properties\":{\"source\":{\"type\":{\"values\":[\"facebook\",\"twitter\"]}}}}}," \
+    "{\"name\":\"incoming_event\",\"additional_data\":[\"chat_properties\"]}]}"
+#define NEW_WEBHOOKS "{\"url\":\"https://example.com/v2\",\"secret_key\":\"s2\",\"actions\":[{\"name\":\"incoming_event\"}]}"
+
+static void test_lifecycle(const char *version) {
+    lcb_emulator *e = start_emulator(NULL);
+    lcb_client *c;
+    char extra[64], id1[128] = "", id2[128] = "", req[2048], expect[2048];
+    char *out, *log;
+    int32_t st;
+    int sent = 0;
+    int wraps = strcmp(version, "3.0") == 0;
+
+    if (!e) return;
+    snprintf(extra, sizeof extra, "\"api_version\":\"%s\"", version);
+    c = new_client(e, "\"dev-token\"", extra);
+    if (!c) {
+        lcb_emulator_stop(e);
+        return;
+    }
+    printf("lifecycle, api_version %s\n", version);
+
+    /* create: every optional field, then only the required ones */
+    CHECK(create(c, "{\"name\":\"Full Bot\",\"status\":\"not accepting chats\",\"avatar\":\"https://cdn.example.com/full.png\","
+                    "\"max_chats_count\":12,\"groups\":[{\"id\":0,\"priority\":\"first\"},{\"id\":7,\"priority\":\"last\"}],"
+                    "\"webhooks\":" FULL_WEBHOOKS "}",
+                 id1, sizeof id1));
+    CHECK(create(c, "{\"name\":\"Minimal Bot\",\"status\":\"accepting chats\"}", id2, sizeof id2));
+    sent += 2;
+    CHECK(is_hex32(id1) && is_hex32(id2) && strcmp(id1, id2) != 0);
+
+    /* details: every field as sent, application.client_id, defaults */
+    snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id1);
+    out = call(lcb_get_bot_agent_details, c, req, &st);
+    sent++;
+    CHECK_INT(st, LCB_OK);
+    CHECK(out && strncmp(out, "{\"bot_agent\":{", 14) == 0);
+    snprintf(expect, sizeof expect, "\"id\":\"%s\"", id1);
+    CHECK_HAS(out, expect);
+    CHECK_HAS(out, "\"name\":\"Full Bot\"");
+    CHECK_HAS(out, "\"avatar\":\"https://cdn.example.com/full.png\"");
+    CHECK_HAS(out, "\"status\":\"not accepting chats\"");
+    CHECK_HAS(out, "\"application\":{\"client_id\":\"dev-client\"}");
+    CHECK_HAS(out, "\"max_chats_count\":12");
+    CHECK_HAS(out, "\"groups\":[{\"id\":0,\"priority\":\"first\"},{\"id\":7,\"priority\":\"last\"}]");
+    CHECK_HAS(out, "\"webhooks\":" FULL_WEBHOOKS);
+    CHECK_LACKS(out, "default_group_priority");
+    lcb_string_free(out);
+
+    snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id2);
+    out = call(lcb_get_bot_agent_details, c, req, &st);
+    sent++;
+    CHECK_INT(st, LCB_OK);
+    CHECK_HAS(out, "\"name\":\"Minimal Bot\"");
+    CHECK_HAS(out, "\"status\":\"accepting chats\"");
+    CHECK_HAS(out, "\"application\":{\"client_id\":\"dev-client\"}");
+    CHECK_HAS(out, "\"max_chats_count\":6"); /* the spec's default */
+    CHECK_HAS(out, "\"groups\":[]");
+    CHECK_LACKS(out, "\"avatar\"");
+    CHECK_LACKS(out, "\"webhooks\"");
+    lcb_string_free(out);
+
+    /* update every field of the first bot, one field of the second */
+    snprintf(req, sizeof req,
+             "{\"id\":\"%s\",\"name\":\"Renamed Bot\",\"avatar\":\"https://cdn.example.com/new.png\",\"status\":\"offline\","
+             "\"max_chats_count\":0,\"groups\":[{\"id\":3,\"priority\":\"normal\"}],\"default_group_priority\":\"supervisor\","
+             "\"webhooks\":" NEW_WEBHOOKS "}",
+             id1);
+    out = call(lcb_update_bot_agent, c, req, &st);
+    sent++;
+    CHECK_INT(st, LCB_OK);
+    CHECK_DOC(out && strcmp(out, "{}") == 0, out);
+    lcb_string_free(out);
+    snprintf(req, sizeof req, "{\"id\":\"%s\",\"max_chats_count\":3}", id2);
+    out = call(lcb_update_bot_agent, c, req, &st);
+    sent++;
+    CHECK_INT(st, LCB_OK);
+    CHECK_DOC(out && strcmp(out, "{}") == 0, out);
+    lcb_string_free(out);
+
+    snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id1);
+    out = call(lcb_get_bot_agent_details, c, req, &st);
+    sent++;
+    CHECK_INT(st, LCB_OK);
+    CHECK_HAS(out, "\"name\":\"Renamed Bot\"");
+    CHECK_HAS(out, "\"avatar\":\"https://cdn.example.com/new.png\"");
+    CHECK_HAS(out, "\"status\":\"offline\"");
+    CHECK_HAS(out, "\"max_chats_count\":0");
+    CHECK_HAS(out, "\"groups\":[{\"id\":3,\"priority\":\"normal\"}]");
+    CHECK_HAS(out, "\"default_group_priority\":\"supervisor\"");
+    CHECK_HAS(out, "\"webhooks\":" NEW_WEBHOOKS);
+    CHECK_HAS(out, "\"application\":{\"client_id\":\"dev-client\"}");
+    CHECK_LACKS(out, "Full Bot");
+    CHECK_LACKS(out, "\"id\":7");
+    CHECK_LACKS(out, "incoming_chat_thread");
+    lcb_string_free(out);
+
+    snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id2);
+    out = call(lcb_get_bot_agent_details, c, req, &st);
+    sent++;
+    CHECK_INT(st, LCB_OK);
+    CHECK_HAS(out, "\"max_chats_count\":3");
+    CHECK_HAS(out, "\"name\":\"Minimal Bot\""); /* untouched */
+    CHECK_HAS(out, "\"status\":\"accepting chats\"");
+    lcb_string_free(out);
+
+    /* list: the summaries, in creation order, for {} and {"all": false} and {"all": true} */
+    {
+        const char *lists[3] = {"{}", "{\"all\":false}", "{\"all\":true}"};
+        for (int i = 0; i < 3; i++) {
+            out = call(lcb_get_bot_agents, c, lists[i], &st);
+            sent++;
+            CHECK_INT(st, LCB_OK);
+            snprintf(expect, sizeof expect,
+                     "{\"bot_agents\":[{\"id\":\"%s\",\"name\":\"Renamed Bot\",\"avatar\":\"https://cdn.example.com/new.png\","
+                     "\"status\":\"offline\"},{\"id\":\"%s\",\"name\":\"Minimal Bot\",\"status\":\"accepting chats\"}]}",
+                     id1, id2);
+            CHECK_DOC(out && strcmp(out, expect) == 0, out);
+            lcb_string_free(out);
+        }
+    }
+
+    /* lcb_call gives the same answer as the typed call */
+    {
+        char *typed, *raw;
+        typed = call(lcb_get_bot_agents, c, "{\"all\":true}", &st);
+        CHECK_INT(st, LCB_OK);
+        raw = NULL;
+        st = lcb_call(c, "get_bot_agents", "{\"all\":true}", &raw);
+        sent += 2;
+        CHECK_INT(st, LCB_OK);
+        CHECK_DOC(typed && raw && strcmp(typed, raw) == 0, raw);
+        lcb_string_free(typed);
+        lcb_string_free(raw);
+        snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id2);
+        raw = NULL;
+        st = lcb_call(c, "get_bot_agent_details", req, &raw);
+        sent++;
+        CHECK_INT(st, LCB_OK);
+        CHECK_HAS(raw, "\"name\":\"Minimal Bot\"");
+        lcb_string_free(raw);
+    }
+
+    /* remove, then it is gone from the list and from details */
+    snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id1);
+    out = call(lcb_remove_bot_agent, c, req, &st);
+    sent++;
+    CHECK_INT(st, LCB_OK);
+    CHECK_DOC(out && strcmp(out, "{}") == 0, out);
+    lcb_string_free(out);
+
+    out = call(lcb_get_bot_agents, c, "{}", &st);
+    sent++;
+    CHECK_INT(st, LCB_OK);
+    CHECK_LACKS(out, id1);
+    CHECK_HAS(out, id2);
+    CHECK_INT(count_of(out, "\"id\":"), 1);
+    lcb_string_free(out);
+
+    out = call(lcb_get_bot_agent_details, c, req, &st);
+    sent++; /* a 404 is not retried */
+    CHECK_ERROR(st, out, LCB_ERR_API, "api", "404", 1);
+    CHECK_HAS(out, "\"http_status\":404");
+    CHECK_HAS(out, "\"api_error\":{\"type\":\"not_found\"");
+    CHECK_HAS(out, id1);
+    CHECK_LACKS(out, "\"outcome\"");
+    lcb_string_free(out);
+
+    out = call(lcb_remove_bot_agent, c, req, &st);
+    sent++;
+    CHECK_ERROR(st, out, LCB_ERR_API, "api", NULL, 1);
+    CHECK_HAS(out, "\"http_status\":404");
+    lcb_string_free(out);
+    snprintf(req, sizeof req, "{\"id\":\"%s\",\"name\":\"Ghost\"}", id1);
+    out = call(lcb_update_bot_agent, c, req, &st);
+    sent++;
+    CHECK_ERROR(st, out, LCB_ERR_API, "api", NULL, 1);
+    CHECK_HAS(out, "\"type\":\"not_found\"");
+    lcb_string_free(out);
+
+    snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id2);
+    out = call(lcb_remove_bot_agent, c, req, &st);
+    sent++;
+    CHECK_INT(st, LCB_OK);
+    lcb_string_free(out);
+    out = call(lcb_get_bot_agents, c, "{\"all\":true}", &st);
+    sent++;
+    CHECK_INT(st, LCB_OK);
+    CHECK_DOC(out && strcmp(out, "{\"bot_agents\":[]}") == 0, out);
+    lcb_string_free(out);
+
+    /* the request log: one entry per call, shaped for the version */
+    log = request_log(e);
+    {
+        char path[128], version_field[64];
+        snprintf(path, sizeof path, "\"path\":\"/v%s/configuration/action/", version);
+        snprintf(version_field, sizeof version_field, "\"version\":\"%s\"", version);
+        CHECK_INT(entries_with(log, NULL, NULL, NULL), sent);
+        CHECK_INT(entries_with(log, "\"method\":\"POST\"", path, version_field), sent);
+        CHECK_INT(entries_with(log, "\"content-type\":\"application/json\"", "\"user-agent\":\"livechat-bots/", NULL), sent);
+        CHECK_INT(entries_with(log, "\"client_id\":\"dev-client\"", NULL, NULL), sent);
+        /* the credential never reaches the log: the header is redacted */
+        CHECK_INT(entries_with(log, "\"authorization\":\"Bearer [redacted]\"", NULL, NULL), sent);
+        CHECK_LACKS(log, "dev-token");
+        if (wraps) {
+            CHECK_INT(entries_with(log, "\"body\":{\"payload\":{", NULL, NULL), sent);
+            CHECK_INT(entries_with(log, "\"action\":\"create_bot_agent\"", "\"body\":{\"payload\":{\"name\":\"Full Bot\",\"status\":\"not accepting chats\"", NULL), 1);
+            CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", "\"body\":{\"payload\":{}}", NULL), 2);
+            CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", "\"body\":{\"payload\":{\"all\":true}}", NULL), 4);
+        } else {
+            CHECK_INT(entries_with(log, "\"payload\"", NULL, NULL), 0);
+            CHECK_INT(entries_with(log, "\"action\":\"create_bot_agent\"", "\"body\":{\"name\":\"Full Bot\",\"status\":\"not accepting chats\"", NULL), 1);
+            CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", "\"body\":{}", NULL), 2);
+            CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", "\"body\":{\"all\":true}", NULL), 4);
+        }
+        CHECK_INT(entries_with(log, "\"action\":\"create_bot_agent\"", "\"status\":200", NULL), 2);
+        CHECK_INT(entries_with(log, "\"action\":\"update_bot_agent\"", NULL, NULL), 3);
+        CHECK_INT(entries_with(log, "\"action\":\"remove_bot_agent\"", "\"status\":200", NULL), 2);
+        CHECK_INT(entries_with(log, "\"action\":\"remove_bot_agent\"", "\"status\":404", NULL), 1);
+        CHECK_INT(entries_with(log, "\"action\":\"get_bot_agent_details\"", "\"status\":404", NULL), 1);
+    }
+    lcb_string_free(log);
+
+    lcb_client_free(c);
+    lcb_emulator_stop(e);
+}
+
+/* ---- authentication, scopes, regions ---------------------------------- */
+
+static void test_bad_token(void) {
+    lcb_emulator *e = start_emulator(NULL);
+    lcb_client *bad, *good;
+    char *out, *log;
+    int32_t st;
+    if (!e) return;
+    printf("authentication\n");
+    bad = new_client(e, "\"wrong-token-123\"", "");
+    good = new_client(e, "\"dev-token\"", "");
+    if (bad && good) {
+        out = call(lcb_create_bot_agent, bad, "{\"name\":\"X\",\"status\":\"offline\"}", &st);
+        CHECK_ERROR(st, out, LCB_ERR_API, "api", "Invalid access token", 1);
+        CHECK_HAS(out, "\"http_status\":401,\"api_error\":{\"type\":\"authentication\",\"message\":\"Invalid access token\"}");
+        CHECK_LACKS(out, "wrong-token-123");
+        lcb_string_free(out);
+        /* not retried, read or write */
+        out = call(lcb_get_bot_agents, bad, "{}", &st);
+        CHECK_ERROR(st, out, LCB_ERR_API, "api", "Invalid access token", 1);
+        CHECK_HAS(out, "\"http_status\":401");
+        lcb_string_free(out);
+        /* nothing was created */
+        out = call(lcb_get_bot_agents, good, "{\"all\":true}", &st);
+        CHECK_INT(st, LCB_OK);
+        CHECK_DOC(out && strcmp(out, "{\"bot_agents\":[]}") == 0, out);
+        lcb_string_free(out);
+        log = request_log(e);
+        CHECK_INT(entries_with(log, "\"status\":401", "\"authorization\":\"Bearer [redacted]\"", NULL), 2);
+        CHECK_INT(entries_with(log, NULL, NULL, NULL), 3);
+        CHECK_LACKS(log, "wrong-token-123");
+        lcb_string_free(log);
+    }
+    lcb_client_free(bad);
+    lcb_client_free(good);
+    lcb_emulator_stop(e);
+}
+
+static void test_scopes(void) {
+    lcb_emulator *e = start_emulator(
+        "{\"tokens\":["
+        "{\"token\":\"dev-token\",\"client_id\":\"dev-client\",\"scopes\":" ALL_SCOPES "},"
+        "{\"token\":\"ro-token\",\"client_id\":\"ro-client\",\"scopes\":[\"agents-bot--my:ro\"]},"
+        "{\"token\":\"my-token\",\"client_id\":\"my-client\",\"scopes\":[\"agents-bot--my:rw\"]},"
+        "{\"token\":\"none-token\",\"client_id\":\"none-client\",\"scopes\":[]}]}");
+    lcb_client *dev, *ro, *my, *none;
+    char dev_bot[128] = "", my_bot[128] = "", req[256];
+    char *out;
+    int32_t st;
+    if (!e) return;
+    printf("scopes\n");
+    dev = new_client(e, "\"dev-token\"", "");
+    ro = new_client(e, "\"ro-token\"", "");
+    my = new_client(e, "\"my-token\"", "");
+    none = new_client(e, "\"none-token\"", "");
+    if (dev && ro && my && none) {
+        out = call(lcb_create_bot_agent, ro, "{\"name\":\"X\",\"status\":\"offline\"}", &st);
+        CHECK_ERROR(st, out, LCB_ERR_API, "api", "agents-bot--my:rw", 1);
+        CHECK_HAS(out, "\"http_status\":403,\"api_error\":{\"type\":\"authorization\"");
+        lcb_string_free(out);
+
+        out = call(lcb_get_bot_agents, ro, "{}", &st);
+        CHECK_INT(st, LCB_OK);
+        CHECK_DOC(out && strcmp(out, "{\"bot_agents\":[]}") == 0, out);
+        lcb_string_free(out);
+        out = call(lcb_get_bot_agents, ro, "{\"all\":true}", &st);
+        CHECK_ERROR(st, out, LCB_ERR_API, "api", "agents-bot--all:ro", 1);
+        CHECK_HAS(out, "\"type\":\"authorization\"");
+        lcb_string_free(out);
+        out = call(lcb_get_bot_agents, none, "{}", &st);
+        CHECK_ERROR(st, out, LCB_ERR_API, "api", "agents-bot--my:ro", 1);
+        CHECK_HAS(out, "\"http_status\":403");
+        lcb_string_free(out);
+
+        /* my:rw acts on its own bots only */
+        CHECK(create(dev, "{\"name\":\"Dev's\",\"status\":\"offline\"}", dev_bot, sizeof dev_bot));
+        CHECK(create(my, "{\"name\":\"Mine\",\"status\":\"offline\"}", my_bot, sizeof my_bot));
+        snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", dev_bot);
+        out = call(lcb_get_bot_agent_details, my, req, &st);
+        CHECK_ERROR(st, out, LCB_ERR_API, "api", "agents-bot--all:ro", 1);
+        CHECK_HAS(out, "\"http_status\":403");
+        lcb_string_free(out);
+        out = call(lcb_remove_bot_agent, my, req, &st);
+        CHECK_ERROR(st, out, LCB_ERR_API, "api", "agents-bot--all:rw", 1);
+        lcb_string_free(out);
+        snprintf(req, sizeof req, "{\"id\":\"%s\",\"name\":\"Stolen\"}", dev_bot);
+        out = call(lcb_update_bot_agent, my, req, &st);
+        CHECK_ERROR(st, out, LCB_ERR_API, "api", "agents-bot--all:rw", 1);
+        lcb_string_free(out);
+        snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", my_bot);
+        out = call(lcb_get_bot_agent_details, my, req, &st); /* my:rw includes my:ro */
+        CHECK_INT(st, LCB_OK);
+        CHECK_HAS(out, "\"application\":{\"client_id\":\"my-client\"}");
+        lcb_string_free(out);
+        out = call(lcb_remove_bot_agent, my, req, &st);
+        CHECK_INT(st, LCB_OK);
+        lcb_string_free(out);
+        /* the dev bot is untouched */
+        snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", dev_bot);
+        out = call(lcb_get_bot_agent_details, dev, req, &st);
+        CHECK_INT(st, LCB_OK);
+        CHECK_HAS(out, "\"name\":\"Dev's\"");
+        lcb_string_free(out);
+    }
+    lcb_client_free(dev);
+    lcb_client_free(ro);
+    lcb_client_free(my);
+    lcb_client_free(none);
+    lcb_emulator_stop(e);
+}
+
+static void test_regions(void) {
+    lcb_emulator *e = start_emulator(
+        "{\"tokens\":["
+        "{\"token\":\"eu-token\",\"client_id\":\"eu-client\",\"scopes\":" ALL_SCOPES ",\"region\":\"fra\"},"
+        "{\"token\":\"fra-prefixed\",\"client_id\":\"fra-client\",\"scopes\":" ALL_SCOPES ",\"region\":\"fra\"},"
+        "{\"token\":\"us-token\",\"client_id\":\"us-client\",\"scopes\":" ALL_SCOPES ",\"region\":\"dal\"}]}");
+    lcb_client *c;
+    char *out, *log;
+    int32_t st;
+    if (!e) return;
+    printf("regions\n");
+
+    /* a fra token used by a client of region dal (the default): 421, data.region names fra */
+    c = new_client(e, "\"eu-token\"", "");
+    out = call(lcb_get_bot_agents, c, "{}", &st);
+    CHECK_ERROR(st, out, LCB_ERR_API, "api", "misdirected_request", 1);
+    CHECK_HAS(out, "\"http_status\":421,\"api_error\":{\"type\":\"misdirected_request\"");
+    CHECK_HAS(out, "\"data\":{\"region\":\"fra\"}");
+    lcb_string_free(out);
+    out = call(lcb_create_bot_agent, c, "{\"name\":\"X\",\"status\":\"offline\"}", &st);
+    CHECK_ERROR(st, out, LCB_ERR_API, "api", NULL, 1);
+    CHECK_HAS(out, "\"data\":{\"region\":\"fra\"}");
+    lcb_string_free(out);
+    lcb_client_free(c);
+
+    c = new_client(e, "\"eu-token\"", "\"region\":\"dal\"");
+    out = call(lcb_get_bot_agents, c, "{}", &st);
+    CHECK_ERROR(st, out, LCB_ERR_API, "api", NULL, 1);
+    CHECK_HAS(out, "\"http_status\":421");
+    CHECK_HAS(out, "\"data\":{\"region\":\"fra\"}");
+    lcb_string_free(out);
+    lcb_client_free(c);
+
+    /* the right region: explicit, or taken from the token's fra- prefix */
+    c = new_client(e, "\"eu-token\"", "\"region\":\"fra\"");
+    out = call(lcb_get_bot_agents, c, "{}", &st);
+    CHECK_DOC(st == LCB_OK, out);
+    lcb_string_free(out);
+    lcb_client_free(c);
+    c = new_client(e, "\"fra-prefixed\"", "");
+    out = call(lcb_get_bot_agents, c, "{}", &st);
+    CHECK_DOC(st == LCB_OK, out);
+    lcb_string_free(out);
+    lcb_client_free(c);
+
+    /* a dal token sent to fra */
+    c = new_client(e, "\"us-token\"", "\"region\":\"fra\"");
+    out = call(lcb_get_bot_agents, c, "{}", &st);
+    CHECK_ERROR(st, out, LCB_ERR_API, "api", NULL, 1);
+    CHECK_HAS(out, "\"data\":{\"region\":\"dal\"}");
+    lcb_string_free(out);
+    lcb_client_free(c);
+
+    log = request_log(e);
+    CHECK_INT(entries_with(log, "\"status\":421", NULL, NULL), 4);
+    CHECK_INT(entries_with(log, "\"x-region\":\"fra\"", "\"status\":200", NULL), 2);
+    CHECK_INT(entries_with(log, "\"x-region\":\"fra\"", "\"status\":421", NULL), 1);
+    CHECK_LACKS(log, "eu-token");
+    CHECK_LACKS(log, "fra-prefixed");
+    lcb_string_free(log);
+    lcb_emulator_stop(e);
+}
+
+static void test_basic_and_user_agent(void) {
+    lcb_emulator *e = start_emulator(
+        "{\"tokens\":[{\"token\":\"acct-1:pat-secret-1\",\"client_id\":\"pat-client\",\"scopes\":" ALL_SCOPES "}]}");
+    lcb_client *c;
+    char id[128];
+    char *out, *log;
+    int32_t st;
+    if (!e) return;
+    printf("Basic credentials, user agent\n");
+    c = new_client(e, "{\"account_id\":\"acct-1\",\"pat\":\"pat-secret-1\"}", "\"token_type\":\"Basic\",\"user_agent\":\"c-tests/1.0\"");
+    CHECK(create(c, "{\"name\":\"By PAT\",\"status\":\"offline\"}", id, sizeof id));
+    lcb_client_free(c);
+    /* the same credential, already encoded */
+    c = new_client(e, "\"YWNjdC0xOnBhdC1zZWNyZXQtMQ==\"", "\"token_type\":\"Basic\"");
+    out = call(lcb_get_bot_agents, c, "{}", &st);
+    CHECK_INT(st, LCB_OK);
+    CHECK_HAS(out, "\"name\":\"By PAT\"");
+    lcb_string_free(out);
+    lcb_client_free(c);
+    /* the PAT is not a Bearer token */
+    c = new_client(e, "\"acct-1:pat-secret-1x\"", "");
+    out = call(lcb_get_bot_agents, c, "{}", &st);
+    CHECK_ERROR(st, out, LCB_ERR_API, "api", "Invalid access token", 1);
+    lcb_string_free(out);
+    lcb_client_free(c);
+
+    log = request_log(e);
+    CHECK_INT(entries_with(log, "\"authorization\":\"Basic [redacted]\"", "\"client_id\":\"pat-client\"", NULL), 2);
+    CHECK_INT(entries_with(log, "\"user-agent\":\"c-tests/1.0\"", NULL, NULL), 1);
+    CHECK_LACKS(log, "pat-secret-1");
+    CHECK_LACKS(log, "YWNjdC0xOnBhdC1zZWNyZXQtMQ");
+    lcb_string_free(log);
+    lcb_emulator_stop(e);
+}
+
+/* ---- all: false vs all: true across two applications ---------------- */
+
+static void test_ownership(void) {
+    lcb_emulator *e = start_emulator(
+        "{\"tokens\":["
+        "{\"token\":\"tok-a\",\"client_id\":\"client-a\",\"scopes\":" ALL_SCOPES "},"
+        "{\"token\":\"tok-b\",\"client_id\":\"client-b\",\"scopes\":" ALL_SCOPES "},"
+        "{\"token\":\"tok-c\",\"client_id\":\"client-c\",\"scopes\":[\"agents-bot--my:rw\",\"agents-bot--my:ro\"]}],"
+        "\"bots\":[{\"id\":\"seed-b\",\"name\":\"Seeded\",\"status\":\"offline\",\"application\":{\"client_id\":\"client-b\"}}]}");
+    lcb_client *a, *b, *c;
+    char a1[128] = "", a2[128] = "", b1[128] = "", req[256];
+    char *out;
+    int32_t st;
+    if (!e) return;
+    printf("all:false vs all:true\n");
+    a = new_client(e, "\"tok-a\"", "");
+    b = new_client(e, "\"tok-b\"", "\"api_version\":\"3.1\"");
+    c = new_client(e, "\"tok-c\"", "");
+    if (a && b && c) {
+        CHECK(create(a, "{\"name\":\"A1\",\"status\":\"offline\"}", a1, sizeof a1));
+        CHECK(create(a, "{\"name\":\"A2\",\"status\":\"offline\"}", a2, sizeof a2));
+        CHECK(create(b, "{\"name\":\"B1\",\"status\":\"offline\"}", b1, sizeof b1));
+
+        out = call(lcb_get_bot_agents, a, "{}", &st);
+        CHECK_INT(st, LCB_OK);
+        CHECK_HAS(out, a1);
+        CHECK_HAS(out, a2);
+        CHECK_LACKS(out, b1);
+        CHECK_LACKS(out, "seed-b");
+        CHECK_INT(count_of(out, "\"id\":"), 2);
+        lcb_string_free(out);
+        out = call(lcb_get_bot_agents, a, "{\"all\":false}", &st);
+        CHECK_INT(st, LCB_OK);
+        CHECK_INT(count_of(out, "\"id\":"), 2);
+        CHECK_LACKS(out, b1);
+        lcb_string_free(out);
+
+        out = call(lcb_get_bot_agents, a, "{\"all\":true}", &st);
+        CHECK_INT(st, LCB_OK);
+        CHECK_INT(count_of(out, "\"id\":"), 4);
+        /* creation order: the seed first */
+        CHECK(out && strstr(out, "seed-b") && strstr(out, a1) && strstr(out, a2) && strstr(out, b1) &&
+              strstr(out, "seed-b") < strstr(out, a1) && strstr(out, a1) < strstr(out, a2) &&
+              strstr(out, a2) < strstr(out, b1));
+        lcb_string_free(out);
+
+        out = call(lcb_get_bot_agents, b, "{}", &st);
+        CHECK_INT(st, LCB_OK);
+        CHECK_HAS(out, b1);
+        CHECK_HAS(out, "{\"id\":\"seed-b\",\"name\":\"Seeded\",\"status\":\"offline\"}");
+        CHECK_LACKS(out, a1);
+        CHECK_INT(count_of(out, "\"id\":"), 2);
+        lcb_string_free(out);
+
+        /* B may read and remove A's bots (all scopes); C may not even list them */
+        snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", a1);
+        out = call(lcb_get_bot_agent_details, b, req, &st);
+        CHECK_INT(st, LCB_OK);
+        CHECK_HAS(out, "\"application\":{\"client_id\":\"client-a\"}");
+        lcb_string_free(out);
+        out = call(lcb_get_bot_agents, c, "{}", &st);
+        CHECK_INT(st, LCB_OK);
+        CHECK_DOC(out && strcmp(out, "{\"bot_agents\":[]}") == 0, out);
+        lcb_string_free(out);
+        out = call(lcb_get_bot_agents, c, "{\"all\":true}", &st);
+        CHECK_ERROR(st, out, LCB_ERR_API, "api", NULL, 1);
+        CHECK_HAS(out, "\"http_status\":403");
+        lcb_string_free(out);
+        out = call(lcb_remove_bot_agent, b, req, &st);
+        CHECK_INT(st, LCB_OK);
+        lcb_string_free(out);
+        out = call(lcb_get_bot_agents, a, "{}", &st);
+        CHECK_INT(st, LCB_OK);
+        CHECK_LACKS(out, a1);
+        CHECK_HAS(out, a2);
+        lcb_string_free(out);
+
+        CHECK_INT(count_log(e, "\"client_id\":\"client-a\"", NULL, NULL), 6);
+        CHECK_INT(count_log(e, "\"client_id\":\"client-b\"", NULL, NULL), 4);
+        CHECK_INT(count_log(e, "\"client_id\":\"client-c\"", NULL, NULL), 2);
+    }
+    lcb_client_free(a);
+    lcb_client_free(b);
+    lcb_client_free(c);
+    lcb_emulator_stop(e);
+}
+
+/* ---- faults: retries, timeouts, outcome ------------------------------ */
+
+static void test_faults(void) {
+    lcb_emulator *e = start_emulator(NULL);
+    lcb_client *c, *slow, *patient;
+    char id[128] = "", req[256];
+    char *out, *log;
+    int32_t st;
+    int creates;
+    if (!e) return;
+    printf("faults\n");
+    c = new_client(e, "\"dev-token\"", "\"retry\":{\"max_attempts\":3,\"base_delay_ms\":5,\"max_delay_ms\":20}");
+    if (!c) {
+        lcb_emulator_stop(e);
+        return;
+    }
+    CHECK(create(c, "{\"name\":\"Base\",\"status\":\"offline\"}", id, sizeof id));
+
+    /* a 503 on a read is retried: two failures, then the answer */
+    inject(e, "{\"action\":\"get_bot_agents\",\"times\":2,\"status\":503}");
+    out = call(lcb_get_bot_agents, c, "{}", &st);
+    CHECK_INT(st, LCB_OK);
+    CHECK_HAS(out, id);
+    lcb_string_free(out);
+    log = request_log(e);
+    CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", NULL, NULL), 3);
+    CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", "\"fault\":{\"status\":503", "\"status\":503,\"seq\""), 2);
+    CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", "\"status\":200", NULL), 1);
+    lcb_string_free(log);
+
+    /* ... up to max_attempts, then the last error, with attempts 3 */
+    inject(e, "{\"action\":\"get_bot_agent_details\",\"times\":3,\"status\":503}");
+    snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id);
+    out = call(lcb_get_bot_agent_details, c, req, &st);
+    CHECK_ERROR(st, out, LCB_ERR_API, "api", "503", 3);
+    CHECK_HAS(out, "\"http_status\":503,\"api_error\":{\"type\":\"internal\"");
+    lcb_string_free(out);
+    CHECK_INT(count_log(e, "\"action\":\"get_bot_agent_details\"", "\"status\":503", NULL), 3);
+
+    /* a 503 on a write is not retried: one attempt, one request, no bot */
+    creates = count_log(e, "\"action\":\"create_bot_agent\"", NULL, NULL);
+    inject(e, "{\"action\":\"create_bot_agent\",\"status\":503}");
+    out = call(lcb_create_bot_agent, c, "{\"name\":\"Unlucky\",\"status\":\"offline\"}", &st);
+    CHECK_ERROR(st, out, LCB_ERR_API, "api", "503", 1);
+    CHECK_HAS(out, "\"http_status\":503");
+    lcb_string_free(out);
+    CHECK_INT(count_log(e, "\"action\":\"create_bot_agent\"", NULL, NULL), creates + 1);
+    out = call(lcb_get_bot_agents, c, "{}", &st);
+    CHECK_LACKS(out, "Unlucky");
+    lcb_string_free(out);
+
+    /* a 429 means the server did nothing: a write is retried too */
+    inject(e, "{\"action\":\"create_bot_agent\",\"status\":429,\"retry_after_s\":0}");
+    CHECK(create(c, "{\"name\":\"Patient\",\"status\":\"offline\"}", id, sizeof id));
+    CHECK_INT(count_log(e, "\"action\":\"create_bot_agent\"", "\"status\":429", NULL), 1);
+    CHECK_INT(count_log(e, "\"action\":\"create_bot_agent\"", "Patient", NULL), 2);
+    out = call(lcb_get_bot_agents, c, "{}", &st);
+    CHECK_INT(count_of(out, "Patient"), 1); /* created once */
+    lcb_string_free(out);
+
+    /* an injected error type and message come through as sent */
+    inject(e, "{\"action\":\"update_bot_agent\",\"status\":400,\"error_type\":\"validation\",\"message\":\"Injected bad\"}");
+    snprintf(req, sizeof req, "{\"id\":\"%s\",\"name\":\"Z\"}", id);
+    out = call(lcb_update_bot_agent, c, req, &st);
+    CHECK_ERROR(st, out, LCB_ERR_API, "api", "Injected bad", 1);
+    CHECK_HAS(out, "\"http_status\":400,\"api_error\":{\"type\":\"validation\",\"message\":\"Injected bad\"}");
+    lcb_string_free(out);
+
+    /* a fault without an action hits the next request, whatever it is */
+    inject(e, "{\"status\":500}");
+    out = call(lcb_get_bot_agents, c, "{\"all\":true}", &st);
+    CHECK_INT(st, LCB_OK);
+    lcb_string_free(out);
+    CHECK_INT(count_log(e, "\"status\":500", NULL, NULL), 1);
+
+    /* a dropped connection: a read is retried, a write's outcome is unknown */
+    inject(e, "{\"action\":\"get_bot_agents\",\"drop_connection\":true}");
+    out = call(lcb_get_bot_agents, c, "{}", &st);
+    CHECK_DOC(st == LCB_OK, out);
+    lcb_string_free(out);
+    CHECK_INT(count_log(e, "\"drop_connection\":true", "\"status\":null", NULL), 1);
+    inject(e, "{\"action\":\"create_bot_agent\",\"drop_connection\":true}");
+    out = call(lcb_create_bot_agent, c, "{\"name\":\"Dropped\",\"status\":\"offline\"}", &st);
+    CHECK_ERROR(st, out, LCB_ERR_TRANSPORT, "transport", "may have been applied", 1);
+    CHECK_HAS(out, "\"outcome\":\"unknown\"");
+    lcb_string_free(out);
+    CHECK_INT(count_log(e, "\"action\":\"create_bot_agent\"", "Dropped", NULL), 1);
+
+    /* lcb_call is treated as a write: a 503 is not retried */
+    inject(e, "{\"action\":\"get_bot_agents\",\"status\":503}");
+    out = NULL;
+    st = lcb_call(c, "get_bot_agents", "{}", &out);
+    CHECK_ERROR(st, out, LCB_ERR_API, "api", "503", 1);
+    lcb_string_free(out);
+
+    /* timeouts: the client waits 300 ms, the emulator stalls 1500 ms */
+    slow = new_client(e, "\"dev-token\"", "\"timeout_ms\":300,\"retry\":{\"max_attempts\":1}");
+    patient = new_client(e, "\"dev-token\"", "\"timeout_ms\":300,\"retry\":{\"max_attempts\":3,\"base_delay_ms\":5,\"max_delay_ms\":5}");
+    if (slow && patient) {
+        /* warm both up (the first call of a client does the most work) */
+        out = call(lcb_get_bot_agents, slow, "{}", &st);
+        lcb_string_free(out);
+        out = call(lcb_get_bot_agents, patient, "{}", &st);
+        lcb_string_free(out);
+
+        inject(e, "{\"action\":\"get_bot_agents\",\"delay_ms\":1500}");
+        out = call(lcb_get_bot_agents, slow, "{}", &st);
+        CHECK_ERROR(st, out, LCB_ERR_TIMEOUT, "timeout", NULL, 1);
+        CHECK_HAS(out, "\"http_status\":null");
+        CHECK_LACKS(out, "\"outcome\""); /* a read changes nothing */
+        lcb_string_free(out);
+
+        inject(e, "{\"action\":\"create_bot_agent\",\"delay_ms\":1500}");
+        out = call(lcb_create_bot_agent, slow, "{\"name\":\"Slow Bot\",\"status\":\"offline\"}", &st);
+        CHECK_ERROR(st, out, LCB_ERR_TIMEOUT, "timeout", "may have been applied", 1);
+        CHECK_HAS(out, "\"outcome\":\"unknown\"");
+        lcb_string_free(out);
+
+        /* a timed-out read is tried again, and the second attempt answers */
+        inject(e, "{\"action\":\"get_bot_agent_details\",\"delay_ms\":1500}");
+        snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id);
+        out = call(lcb_get_bot_agent_details, patient, req, &st);
+        CHECK_DOC(st == LCB_OK, out);
+        CHECK_HAS(out, "\"name\":\"Patient\"");
+        lcb_string_free(out);
+
+        /* "unknown" was right: the stalled create went through after all */
+        {
+            int seen = 0;
+            for (int i = 0; i < 100 && !seen; i++) {
+                out = call(lcb_get_bot_agents, c, "{}", &st);
+                seen = out && strstr(out, "Slow Bot") != NULL;
+                lcb_string_free(out);
+                if (!seen) sleep_ms(50);
+            }
+            CHECK(seen);
+        }
+    }
+    lcb_client_free(slow);
+    lcb_client_free(patient);
+    lcb_client_free(c);
+    lcb_emulator_stop(e);
+}
+
+/* Nothing listening: never sent, so even a write is retried; no "outcome". */
+static void test_connection_refused(void) {
+    lcb_emulator *e = start_emulator(NULL);
+    char url[128];
+    lcb_client *c = NULL;
+    char *out = NULL;
+    char config[512];
+    int32_t st;
+    if (!e) return;
+    printf("connection refused\n");
+    snprintf(url, sizeof url, "%s", lcb_emulator_url(e));
+    lcb_emulator_stop(e); /* its port is now closed */
+    snprintf(config, sizeof config,
+             "{\"token\":\"dev-token\",\"base_url\":\"%s\",\"connect_timeout_ms\":2000,\"retry\":{\"max_attempts\":2,\"base_delay_ms\":1,\"max_delay_ms\":1}}",
+             url);
+    CHECK_INT(lcb_client_new(config, &c, &out), LCB_OK);
+    lcb_string_free(out);
+    if (!c) return;
+    out = call(lcb_create_bot_agent, c, "{\"name\":\"Nowhere\",\"status\":\"offline\"}", &st);
+    CHECK_ERROR(st, out, LCB_ERR_TRANSPORT, "transport", NULL, 2);
+    CHECK_LACKS(out, "\"outcome\"");
+    CHECK_LACKS(out, "dev-token");
+    lcb_string_free(out);
+    out = call(lcb_get_bot_agents, c, "{}", &st);
+    CHECK_ERROR(st, out, LCB_ERR_TRANSPORT, "transport", NULL, 2);
+    lcb_string_free(out);
+    lcb_client_free(c);
+}
+
+int main(void) {
+    test_lifecycle("3.0");
+    test_lifecycle("3.1");
+    test_bad_token();
+    test_scopes();
+    test_regions();
+    test_basic_and_user_agent();
+    test_ownership();
+    test_faults();
+    test_connection_refused();
+    return check_finish();
+}
