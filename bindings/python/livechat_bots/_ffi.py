@@ -1,0 +1,169 @@
+"""Loading the shared library, declaring every C function, and calling them.
+
+The library is ``liblivechat_bots.so`` (``.dylib`` on macOS,
+``livechat_bots.dll`` on Windows) in this package's folder, or the file named
+by the environment variable ``LIVECHAT_BOTS_LIB``. A library whose
+``lcb_abi_version()`` differs from :data:`ABI_VERSION` is refused.
+
+Every string the library hands out is received as ``c_void_p``, read with
+``ctypes.string_at`` and freed with ``lcb_string_free`` in a ``finally``.
+ctypes releases the GIL during each call, so calls on one handle may run in
+parallel from many threads.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+from ctypes import POINTER, byref, c_char_p, c_int32, c_uint32, c_void_p
+from pathlib import Path
+from typing import Any
+
+from ._errors import error_from_document
+
+__all__ = ["ABI_VERSION", "LIB_ENV", "lib", "library_path", "load_library", "call", "call_new"]
+
+#: The C ABI version this package was written for.
+ABI_VERSION = 1
+#: Environment variable naming a library file to load instead of the bundled one.
+LIB_ENV = "LIVECHAT_BOTS_LIB"
+
+if sys.platform == "win32":  # pragma: no cover - not built on Windows yet
+    LIB_FILENAME = "livechat_bots.dll"
+elif sys.platform == "darwin":  # pragma: no cover
+    LIB_FILENAME = "liblivechat_bots.dylib"
+else:
+    LIB_FILENAME = "liblivechat_bots.so"
+
+_OUT = POINTER(c_void_p)
+
+# name: (restype, argtypes). lcb_version and lcb_emulator_url return strings
+# that the library keeps (never freed), so c_char_p, which copies, is right.
+_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
+    "lcb_version": (c_char_p, []),
+    "lcb_abi_version": (c_uint32, []),
+    "lcb_string_free": (None, [c_void_p]),
+    "lcb_client_new": (c_int32, [c_char_p, _OUT, _OUT]),
+    "lcb_client_free": (None, [c_void_p]),
+    "lcb_create_bot_agent": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcb_remove_bot_agent": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcb_update_bot_agent": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcb_get_bot_agents": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcb_get_bot_agent_details": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcb_call": (c_int32, [c_void_p, c_char_p, c_char_p, _OUT]),
+}
+
+# Present only when the library was built with the "emulator" feature.
+_EMULATOR_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
+    "lcb_emulator_start": (c_int32, [c_char_p, _OUT, _OUT]),
+    "lcb_emulator_url": (c_char_p, [c_void_p]),
+    "lcb_emulator_inject": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcb_emulator_requests": (c_int32, [c_void_p, _OUT]),
+    "lcb_emulator_stop": (None, [c_void_p]),
+}
+
+
+def library_path() -> Path:
+    """Where the library is loaded from: ``$LIVECHAT_BOTS_LIB`` or the package folder."""
+    override = os.environ.get(LIB_ENV)
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent / LIB_FILENAME
+
+
+def load_library(path: Path) -> ctypes.CDLL:
+    """Loads the library at ``path``, checks its ABI version and declares every function.
+
+    Raises ImportError with an explanation when the file is missing, cannot
+    be loaded, lacks a function, or has another ABI version.
+    """
+    if not path.is_file():
+        hint = (
+            f"the file named by {LIB_ENV} does not exist"
+            if os.environ.get(LIB_ENV)
+            else f"the package was installed without its library; reinstall it "
+            f"(pip install ./bindings/python) or set {LIB_ENV} to the path of {LIB_FILENAME}"
+        )
+        raise ImportError(f"livechat_bots: no library at {path}: {hint}")
+    try:
+        dll = ctypes.CDLL(str(path))
+    except OSError as e:
+        raise ImportError(f"livechat_bots: could not load {path}: {e}") from e
+
+    try:
+        abi = dll.lcb_abi_version
+    except AttributeError:
+        raise ImportError(f"livechat_bots: {path} is not a livechat-bots library (no lcb_abi_version)") from None
+    abi.restype, abi.argtypes = c_uint32, []
+    found = int(abi())
+    if found != ABI_VERSION:
+        raise ImportError(
+            f"livechat_bots: {path} has C ABI version {found}, but this Python package was "
+            f"written for ABI version {ABI_VERSION}; install a matching package and library "
+            f"(or point {LIB_ENV} at a matching build)"
+        )
+
+    for name, (restype, argtypes) in _SIGNATURES.items():
+        try:
+            fn = getattr(dll, name)
+        except AttributeError:
+            raise ImportError(f"livechat_bots: {path} lacks the function {name}") from None
+        fn.restype, fn.argtypes = restype, argtypes
+    for name, (restype, argtypes) in _EMULATOR_SIGNATURES.items():
+        fn = getattr(dll, name, None)
+        if fn is not None:
+            fn.restype, fn.argtypes = restype, argtypes
+    return dll
+
+
+def has_emulator(dll: ctypes.CDLL) -> bool:
+    """Whether the library was built with the emulator."""
+    return all(hasattr(dll, name) for name in _EMULATOR_SIGNATURES)
+
+
+lib: ctypes.CDLL = load_library(library_path())
+#: The library's own version, e.g. ``"0.1.0"``.
+LIBRARY_VERSION: str = (lib.lcb_version() or b"").decode("utf-8")
+
+
+def _take(out: c_void_p) -> str | None:
+    """Reads the string at ``out`` and frees it, whatever happens."""
+    ptr = out.value
+    out.value = None
+    if ptr is None:
+        return None
+    try:
+        return ctypes.string_at(ptr).decode("utf-8")
+    finally:
+        lib.lcb_string_free(ptr)
+
+
+def call(fn: Any, *args: Any) -> str | None:
+    """Calls ``fn(*args, &out)``; returns the result text or raises its error.
+
+    ``out`` is freed on every path, exceptions included.
+    """
+    out = c_void_p()
+    try:
+        status = int(fn(*args, byref(out)))
+    finally:
+        text = _take(out)
+    if status != 0:
+        raise error_from_document(status, text)
+    return text
+
+
+def call_new(fn: Any, arg: bytes | None) -> int:
+    """Calls a constructor ``fn(arg, &handle, &error)``; returns the handle or raises."""
+    handle = c_void_p()
+    error = c_void_p()
+    try:
+        status = int(fn(arg, byref(handle), byref(error)))
+    finally:
+        text = _take(error)
+    if status != 0:
+        raise error_from_document(status, text)
+    if handle.value is None:  # pragma: no cover - the core never does this
+        raise error_from_document(9, '{"code": "panic", "message": "constructor returned no handle"}')
+    return handle.value

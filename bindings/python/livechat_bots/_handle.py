@@ -1,0 +1,58 @@
+"""The lifetime of a C handle shared by many threads.
+
+A handle is freed exactly once: by ``close()``, or by the garbage collector
+when its owner is dropped unclosed. ``close()`` refuses new calls at once,
+then waits for the calls in flight, so a handle is never freed under a
+running call (the C ABI forbids that race).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+__all__ = ["Handle"]
+
+
+class Handle:
+    """Owns one C handle (an address) and the function that frees it."""
+
+    def __init__(self, owner: object, address: int, free: Callable[[int], None], what: str) -> None:
+        self._address: int | None = address
+        self._what = what
+        self._in_flight = 0
+        self._idle = threading.Condition(threading.Lock())
+        # Runs free(address) once: at close(), or when `owner` is collected.
+        self._finalizer = weakref.finalize(owner, free, address)
+
+    @property
+    def closed(self) -> bool:
+        return self._address is None
+
+    @contextmanager
+    def use(self) -> Iterator[int]:
+        """Yields the address for one call; raises ValueError once closed."""
+        with self._idle:
+            address = self._address
+            if address is None:
+                raise ValueError(f"{self._what} is closed: it cannot be used after close()")
+            self._in_flight += 1
+        try:
+            yield address
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                if self._in_flight == 0:
+                    self._idle.notify_all()
+
+    def close(self) -> None:
+        """Frees the handle once no call is in flight. Idempotent."""
+        with self._idle:
+            if self._address is None:
+                return
+            self._address = None
+            while self._in_flight:
+                self._idle.wait()
+        self._finalizer()
