@@ -33,6 +33,29 @@ pub unsafe fn guard(out: *mut *mut c_char, body: impl FnOnce() -> Result<Option<
     }
 }
 
+/// For the constructors (`lcb_client_new`, `lcb_emulator_start`): clears
+/// `*handle_out`, runs `make`, and on success stores the new boxed handle.
+///
+/// # Safety
+/// `handle_out` and `error_out` must be NULL or valid for one pointer write.
+pub unsafe fn new_handle<T>(
+    handle_out: *mut *mut T,
+    handle_name: &str,
+    error_out: *mut *mut c_char,
+    make: impl FnOnce() -> Result<T>,
+) -> i32 {
+    if !handle_out.is_null() {
+        *handle_out = std::ptr::null_mut();
+    }
+    guard(error_out, || {
+        if handle_out.is_null() {
+            return Err(Error::null_argument(handle_name));
+        }
+        *handle_out = Box::into_raw(Box::new(make()?));
+        Ok(None)
+    })
+}
+
 /// For functions without an out-parameter: a panic is swallowed, never
 /// unwound into C.
 pub fn guard_void(body: impl FnOnce()) {

@@ -2,7 +2,7 @@
 
 use crate::actions::Action;
 use crate::client::Client;
-use crate::ffi::boundary::{arg_ref, arg_str, guard, guard_void};
+use crate::ffi::boundary::{arg_ref, arg_str, guard, guard_void, new_handle};
 use std::os::raw::c_char;
 
 /// An opaque client handle. Create with `lcb_client_new`, free with
@@ -27,16 +27,8 @@ pub unsafe extern "C" fn lcb_client_new(
     client_out: *mut *mut lcb_client,
     error_out: *mut *mut c_char,
 ) -> i32 {
-    if !client_out.is_null() {
-        *client_out = std::ptr::null_mut();
-    }
-    guard(error_out, || {
-        if client_out.is_null() {
-            return Err(crate::error::Error::null_argument("client_out"));
-        }
-        let client = Client::from_json(arg_str(config_json, "config_json")?)?;
-        *client_out = Box::into_raw(Box::new(lcb_client { client }));
-        Ok(None)
+    new_handle(client_out, "client_out", error_out, || {
+        Ok(lcb_client { client: Client::from_json(arg_str(config_json, "config_json")?)? })
     })
 }
 

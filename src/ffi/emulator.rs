@@ -1,7 +1,7 @@
 //! The emulator half of the C ABI.
 
 use crate::emulator::{Emulator, EmulatorConfig};
-use crate::ffi::boundary::{arg_ref, arg_str, guard, guard_void};
+use crate::ffi::boundary::{arg_ref, arg_str, guard, guard_void, new_handle};
 use std::ffi::CString;
 use std::os::raw::c_char;
 
@@ -27,13 +27,7 @@ pub unsafe extern "C" fn lcb_emulator_start(
     emulator_out: *mut *mut lcb_emulator,
     error_out: *mut *mut c_char,
 ) -> i32 {
-    if !emulator_out.is_null() {
-        *emulator_out = std::ptr::null_mut();
-    }
-    guard(error_out, || {
-        if emulator_out.is_null() {
-            return Err(crate::error::Error::null_argument("emulator_out"));
-        }
+    new_handle(emulator_out, "emulator_out", error_out, || {
         let config = if config_json.is_null() {
             EmulatorConfig::default()
         } else {
@@ -41,8 +35,7 @@ pub unsafe extern "C" fn lcb_emulator_start(
         };
         let emulator = Emulator::start(config)?;
         let url = CString::new(emulator.url()).expect("a URL has no NUL byte");
-        *emulator_out = Box::into_raw(Box::new(lcb_emulator { emulator, url }));
-        Ok(None)
+        Ok(lcb_emulator { emulator, url })
     })
 }
 

@@ -12,8 +12,12 @@ import threading
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import TracebackType
+from typing import TypeVar
 
-__all__ = ["Handle"]
+__all__ = ["Handle", "Managed"]
+
+_M = TypeVar("_M", bound="Managed")
 
 
 class Handle:
@@ -56,3 +60,29 @@ class Handle:
             while self._in_flight:
                 self._idle.wait()
         self._finalizer()
+
+
+class Managed:
+    """The lifetime API shared by Client and Emulator: an idempotent
+    ``close()``, ``closed``, and use as a context manager."""
+
+    _handle: Handle
+
+    def close(self) -> None:
+        """Frees the handle after the calls in flight finish. Idempotent."""
+        self._handle.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._handle.closed
+
+    def __enter__(self: _M) -> _M:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from types import TracebackType
 from typing import Any, TypeVar
 
 from . import _ffi
 from ._errors import DecodeError, local_error
-from ._handle import Handle
+from ._handle import Handle, Managed
 from .models import (
     BotAgent,
     BotAgentDetails,
@@ -77,7 +76,7 @@ def _read(text: str | None, what: str, parse: Callable[[dict[str, Any]], T]) -> 
         raise local_error(DecodeError, f"{what}: unexpected result: {detail}") from None
 
 
-class Client:
+class Client(Managed):
     """A LiveChat Configuration API client for the Bot Agent actions.
 
     Use it as a context manager, or call :meth:`close` when done. One client
@@ -119,27 +118,6 @@ class Client:
         address = _ffi.call_new(_ffi.lib.lcb_client_new, to_json(config, "client config"))
         self._handle = Handle(self, address, _ffi.lib.lcb_client_free, "Client")
         self._description = f"api_version={api_version!r}, base_url={base_url!r}"
-
-    # -- lifetime -------------------------------------------------------
-
-    def close(self) -> None:
-        """Frees the client after the calls in flight finish. Idempotent."""
-        self._handle.close()
-
-    @property
-    def closed(self) -> bool:
-        return self._handle.closed
-
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"

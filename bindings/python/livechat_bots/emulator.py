@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any
 
 from . import _ffi
 from ._errors import DecodeError, local_error
-from ._handle import Handle
+from ._handle import Handle, Managed
 from .models import to_json
 
 __all__ = ["Emulator"]
@@ -25,7 +24,7 @@ def _object(text: str | None, what: str) -> dict[str, Any]:
     return doc
 
 
-class Emulator:
+class Emulator(Managed):
     """An in-process HTTP server that answers like the Bot Agents API.
 
     ``config`` (optional) is the emulator's config document, e.g.
@@ -70,25 +69,6 @@ class Emulator:
         if not isinstance(requests, list):
             raise local_error(DecodeError, "requests: unexpected result: no list of requests")
         return requests
-
-    def close(self) -> None:
-        """Stops the server after the calls in flight finish. Idempotent."""
-        self._handle.close()
-
-    @property
-    def closed(self) -> bool:
-        return self._handle.closed
-
-    def __enter__(self) -> Emulator:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<livechat_bots.Emulator {self._url} {'closed' if self.closed else 'running'}>"
