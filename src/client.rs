@@ -200,6 +200,9 @@ impl Client {
         // 429 means the server refused before doing anything: safe for writes too.
         if status == 429 || (is_read && is_retryable_status(status)) {
             Attempt::Retry(error, retry_after)
+        } else if !is_read && status >= 500 {
+            // A server error may come after the write was carried out.
+            Attempt::Done(Err(outcome_unknown(error)))
         } else {
             Attempt::Done(Err(error))
         }
@@ -212,14 +215,19 @@ impl Client {
 fn transport_failure(e: &reqwest::Error, is_read: bool) -> Attempt {
     let code = if e.is_timeout() { ErrorCode::Timeout } else { ErrorCode::Transport };
     let never_sent = e.is_connect();
-    let mut error = Error::new(code, chain(e));
+    let error = Error::new(code, chain(e));
     if never_sent || is_read {
         Attempt::Retry(error, None)
     } else {
-        error.outcome = Some(Outcome::Unknown);
-        error.message.push_str("; the request may have been applied: check with a read before repeating it");
-        Attempt::Done(Err(error))
+        Attempt::Done(Err(outcome_unknown(error)))
     }
+}
+
+/// Marks a failed write that may have been applied anyway.
+fn outcome_unknown(mut error: Error) -> Error {
+    error.outcome = Some(Outcome::Unknown);
+    error.message.push_str("; the write may have been applied: check with a read before repeating it");
+    error
 }
 
 /// An error and its causes, joined: reqwest's own text is too terse.

@@ -48,10 +48,10 @@ fn reads_give_up_after_max_attempts_with_the_count() {
 #[test]
 fn a_create_is_sent_once_and_only_once_across_every_fault() {
     let faults = [
-        (json!({"status": 500}), ErrorCode::Api, None),
-        (json!({"status": 502}), ErrorCode::Api, None),
-        (json!({"status": 503}), ErrorCode::Api, None),
-        (json!({"status": 504}), ErrorCode::Api, None),
+        (json!({"status": 500}), ErrorCode::Api, Some(Outcome::Unknown)),
+        (json!({"status": 502}), ErrorCode::Api, Some(Outcome::Unknown)),
+        (json!({"status": 503}), ErrorCode::Api, Some(Outcome::Unknown)),
+        (json!({"status": 504}), ErrorCode::Api, Some(Outcome::Unknown)),
         (json!({"drop_connection": true}), ErrorCode::Transport, Some(Outcome::Unknown)),
         (json!({"delay_ms": 1500}), ErrorCode::Timeout, Some(Outcome::Unknown)),
     ];

@@ -69,11 +69,8 @@ impl Default for EmulatorConfig {
 }
 
 impl EmulatorConfig {
-    /// Parses the config of `lcb_emulator_start`; empty text means the default.
+    /// Parses the config of `lcb_emulator_start` (`{}` is the default).
     pub fn from_json(text: &str) -> Result<Self> {
-        if text.trim().is_empty() {
-            return Ok(EmulatorConfig::default());
-        }
         let doc = parse_strict(text, "config_json")?;
         let o = object(&doc, "config_json")?;
         o.only(&["tokens", "bots", "port", "faults", "log_limit"])?;

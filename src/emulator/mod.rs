@@ -59,7 +59,8 @@ impl Emulator {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("lcb-emulator")
-            .enable_all()
+            .enable_io()
+            .enable_time()
             .build()
             .map_err(|e| transport("cannot start its runtime", e))?;
         let listener = {

@@ -9,11 +9,14 @@
  * - malformed JSON at every JSON argument (LCB_ERR_INVALID_JSON);
  * - the no-op frees and lcb_emulator_url(NULL);
  * - client config, emulator config and fault validation (LCB_ERR_VALIDATION);
+ * - a panic inside a call (the library's test hook, LIVECHAT_BOTS_TEST_HOOKS=1)
+ *   comes back as LCB_ERR_PANIC and the client goes on working;
  * - that nothing reached the emulator through any of the refused calls.
  *
  * Every out-parameter is pre-filled with a dummy pointer, so a function that
  * forgets to clear it is caught.
  */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -439,6 +442,9 @@ static const struct config_case CONFIGS[] = {
     {"{\"token\":\"t\",\"timeout_ms\":\"300\"}", LCB_ERR_VALIDATION, "timeout_ms: expected an integer from 1", NULL},
     {"{\"token\":\"t\",\"timeout_ms\":null}", LCB_ERR_VALIDATION, "timeout_ms: expected an integer from 1", NULL},
     {"{\"token\":\"t\",\"connect_timeout_ms\":250}", LCB_OK, NULL, NULL},
+    {"{\"token\":\"t\",\"attempt_timeout_ms\":300}", LCB_OK, NULL, NULL},
+    {"{\"token\":\"t\",\"attempt_timeout_ms\":0}", LCB_ERR_VALIDATION, "attempt_timeout_ms: expected an integer from 1", NULL},
+    {"{\"token\":\"t\",\"attempt_timeout_ms\":\"300\"}", LCB_ERR_VALIDATION, "attempt_timeout_ms: expected an integer from 1", NULL},
     {"{\"token\":\"t\",\"connect_timeout_ms\":0}", LCB_ERR_VALIDATION, "connect_timeout_ms: expected an integer from 1", NULL},
     /* user_agent */
     {"{\"token\":\"t\",\"user_agent\":\"my-app/1.0\"}", LCB_OK, NULL, NULL},
@@ -627,6 +633,27 @@ static void test_documents(const lcb_client *client, const lcb_emulator *emulato
     if (out != DUMMY) lcb_string_free(out);
 }
 
+/* ---- a panic inside a call ------------------------------------------ */
+
+static void test_panic(const lcb_client *client) {
+    char *out = DUMMY;
+    int32_t st;
+    fprintf(stderr, "(test_abi: a Rust panic message from lcb_test_panic is expected next)\n");
+    st = lcb_call(client, "lcb_test_panic", "{}", &out);
+    CHECK_ERROR(st, out == DUMMY ? NULL : out, LCB_ERR_PANIC, "panic", "requested by a test", 0);
+    if (out != DUMMY) lcb_string_free(out);
+    /* the client, and the process, go on */
+    for (int i = 0; i < 3; i++) {
+        out = DUMMY;
+        st = lcb_get_bot_agents(client, "{\"all\":\"no\"}", &out);
+        CHECK_ERROR(st, out == DUMMY ? NULL : out, LCB_ERR_VALIDATION, "validation", "all: expected true or false", 0);
+        if (out != DUMMY) lcb_string_free(out);
+    }
+    out = DUMMY;
+    st = lcb_call(NULL, "lcb_test_panic", "{}", &out);
+    CHECK_NULL_DOC(st, out == DUMMY ? NULL : out, "client");
+}
+
 /* ---- the refused calls above never reached the emulator ------------- */
 
 int main(void) {
@@ -634,6 +661,10 @@ int main(void) {
     lcb_client *client = NULL;
     char *err = NULL;
     char config[256];
+
+    /* Read once, before the first call: enables the library's panic hook. */
+    setenv("LIVECHAT_BOTS_TEST_HOOKS", "1", 1);
+    setenv("RUST_BACKTRACE", "0", 1); /* the expected panic: its message, not a backtrace */
 
     test_versions();
     test_null_client_new();
@@ -657,6 +688,7 @@ int main(void) {
     test_null_emulator(emulator);
     test_invalid_utf8(client, emulator);
     test_invalid_json(client, emulator);
+    test_panic(client);
     /* Nothing above was sent: every call was refused at the boundary. */
     CHECK_INT(logged_requests(emulator), 0);
 

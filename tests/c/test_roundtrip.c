@@ -11,7 +11,8 @@
  * - lcb_call passthrough;
  * - faults: a 503 on a read is retried, on a write it is not; 429 is retried
  *   even for a write; dropped connections; timeouts, and "outcome":"unknown"
- *   for a write whose fate is not known; connection refused (never sent, so
+ *   for a write whose fate is not known, timeout_ms as the budget of the
+ *   whole call and attempt_timeout_ms per attempt; connection refused (never sent, so
  *   retried even for a write).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -598,9 +599,11 @@ static void test_ownership(void) {
         CHECK_INT(st, LCB_OK);
         CHECK_INT(count_of(out, "\"id\":"), 4);
         /* creation order: the seed first */
-        CHECK(out && strstr(out, "seed-b") && strstr(out, a1) && strstr(out, a2) && strstr(out, b1) &&
-              strstr(out, "seed-b") < strstr(out, a1) && strstr(out, a1) < strstr(out, a2) &&
-              strstr(out, a2) < strstr(out, b1));
+        {
+            const char *list = out ? out : "";
+            const char *ps = strstr(list, "seed-b"), *p1 = strstr(list, a1), *p2 = strstr(list, a2), *p3 = strstr(list, b1);
+            CHECK_DOC(ps && p1 && p2 && p3 && ps < p1 && p1 < p2 && p2 < p3, out);
+        }
         lcb_string_free(out);
 
         out = call(lcb_get_bot_agents, b, "{}", &st);
@@ -648,7 +651,7 @@ static void test_ownership(void) {
 
 static void test_faults(void) {
     lcb_emulator *e = start_emulator(NULL);
-    lcb_client *c, *slow, *patient;
+    lcb_client *c, *slow, *patient, *budget;
     char id[128] = "", req[256];
     char *out, *log;
     int32_t st;
@@ -741,12 +744,17 @@ static void test_faults(void) {
 
     /* timeouts: the client waits 300 ms, the emulator stalls 1500 ms */
     slow = new_client(e, "\"dev-token\"", "\"timeout_ms\":300,\"retry\":{\"max_attempts\":1}");
-    patient = new_client(e, "\"dev-token\"", "\"timeout_ms\":300,\"retry\":{\"max_attempts\":3,\"base_delay_ms\":5,\"max_delay_ms\":5}");
-    if (slow && patient) {
+    /* attempt_timeout_ms caps each attempt; timeout_ms is the budget of the whole call */
+    patient = new_client(e, "\"dev-token\"",
+                         "\"timeout_ms\":10000,\"attempt_timeout_ms\":300,\"retry\":{\"max_attempts\":3,\"base_delay_ms\":5,\"max_delay_ms\":5}");
+    budget = new_client(e, "\"dev-token\"", "\"timeout_ms\":300,\"retry\":{\"max_attempts\":3,\"base_delay_ms\":5,\"max_delay_ms\":5}");
+    if (slow && patient && budget) {
         /* warm both up (the first call of a client does the most work) */
         out = call(lcb_get_bot_agents, slow, "{}", &st);
         lcb_string_free(out);
         out = call(lcb_get_bot_agents, patient, "{}", &st);
+        lcb_string_free(out);
+        out = call(lcb_get_bot_agents, budget, "{}", &st);
         lcb_string_free(out);
 
         inject(e, "{\"action\":\"get_bot_agents\",\"delay_ms\":1500}");
@@ -762,7 +770,14 @@ static void test_faults(void) {
         CHECK_HAS(out, "\"outcome\":\"unknown\"");
         lcb_string_free(out);
 
-        /* a timed-out read is tried again, and the second attempt answers */
+        /* a read stalled past the whole call's budget is not tried again */
+        inject(e, "{\"action\":\"get_bot_agent_details\",\"delay_ms\":1500}");
+        snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id);
+        out = call(lcb_get_bot_agent_details, budget, req, &st);
+        CHECK_ERROR(st, out, LCB_ERR_TIMEOUT, "timeout", NULL, 1);
+        lcb_string_free(out);
+
+        /* a read stalled past one attempt's cap is tried again, and the second attempt answers */
         inject(e, "{\"action\":\"get_bot_agent_details\",\"delay_ms\":1500}");
         snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id);
         out = call(lcb_get_bot_agent_details, patient, req, &st);
@@ -784,6 +799,7 @@ static void test_faults(void) {
     }
     lcb_client_free(slow);
     lcb_client_free(patient);
+    lcb_client_free(budget);
     lcb_client_free(c);
     lcb_emulator_stop(e);
 }

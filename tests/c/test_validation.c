@@ -350,7 +350,7 @@ static void run_rules(const lcb_client *client, const lcb_emulator *emulator, in
     }
     if (print) {
         printf("validation rules covered: %d", N_RULES);
-        for (int a = 0; a < N_ACTION_KINDS; a++) printf("%s %s %d", a ? "," : " (", ACTION_NAMES[a], per_action[a]);
+        for (int a = 0; a < N_ACTION_KINDS; a++) printf("%s%s %d", a ? ", " : " (", ACTION_NAMES[a], per_action[a]);
         printf(")\n");
     }
 }
