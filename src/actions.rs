@@ -82,7 +82,8 @@ impl Action {
     /// spec's table for this action, with the fields `version` adds: from
     /// v3.2 `status` is optional and create takes `default_group_priority`;
     /// from v3.3 bots take `job_title`, `work_scheduler`, `timezone`, create
-    /// takes `owner_client_id`, and reads take `fields`.
+    /// takes `owner_client_id`, reads take `fields`, and `status` and
+    /// `webhooks` are gone; from v3.6 create takes `type`.
     pub fn validate_request(self, version: ApiVersion, request: &Value) -> Result<()> {
         let o = object(request, "")?;
         let mut allowed: Vec<&str> = match self {
@@ -97,8 +98,15 @@ impl Action {
             allowed.push("default_group_priority");
         }
         if version.flat_bots() {
+            refuse_pre_v3_3_fields(self, &o)?;
+            allowed.retain(|k| *k != "status" && *k != "webhooks");
             match self {
-                Action::CreateBotAgent => allowed.extend(["job_title", "work_scheduler", "timezone", "owner_client_id"]),
+                Action::CreateBotAgent => {
+                    allowed.extend(["job_title", "work_scheduler", "timezone", "owner_client_id"]);
+                    if version >= ApiVersion::V3_6 {
+                        allowed.push("type");
+                    }
+                }
                 Action::UpdateBotAgent => allowed.extend(["job_title", "work_scheduler", "timezone"]),
                 Action::GetBotAgents | Action::GetBotAgentDetails => allowed.push("fields"),
                 Action::RemoveBotAgent => {}
@@ -122,6 +130,7 @@ impl Action {
                 }
                 o.opt_enum("default_group_priority", &DEFAULT_GROUP_PRIORITIES)?;
                 o.opt_str("job_title")?;
+                o.opt_str("type")?;
                 o.opt_object("work_scheduler")?;
                 o.opt_str("timezone")?;
                 if o.get("owner_client_id").is_some() {
@@ -182,6 +191,27 @@ impl Action {
     pub fn empty_response(self) -> Value {
         json!({})
     }
+}
+
+/// From v3.3 bots have neither a routing status nor webhooks in the
+/// Configuration API: say where they went instead of "unknown field".
+fn refuse_pre_v3_3_fields(action: Action, o: &Obj) -> Result<()> {
+    if !matches!(action, Action::CreateBotAgent | Action::UpdateBotAgent) {
+        return Ok(());
+    }
+    if o.get("status").is_some() {
+        return Err(Error::validation(
+            "status: not part of create_bot / update_bot from v3.3; a bot's routing status is set \
+             through the Agent Chat API (set_routing_status)",
+        ));
+    }
+    if o.get("webhooks").is_some() {
+        return Err(Error::validation(
+            "webhooks: not part of create_bot / update_bot from v3.3; register a bot's webhooks \
+             with the Webhooks API (lcb_call \"register_webhook\")",
+        ));
+    }
+    Ok(())
 }
 
 /// The optional fields create and update share: avatar, max_chats_count,

@@ -84,11 +84,14 @@ pub struct BotAgentDetails {
     pub webhooks: Option<Webhooks>,
 }
 
-/// The request of `create_bot_agent`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The request of `create_bot_agent`. `status` is required up to v3.1,
+/// optional in v3.2 and refused from v3.3; the fields after `webhooks`
+/// exist from v3.2 (`default_group_priority`) or v3.3 (the others).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateBotAgent {
     pub name: String,
-    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,11 +100,23 @@ pub struct CreateBotAgent {
     pub groups: Option<Vec<Group>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Webhooks>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_group_priority: Option<Priority>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_client_id: Option<String>,
 }
 
 impl CreateBotAgent {
+    /// A create with the spec's two required fields.
     pub fn new(name: impl Into<String>, status: Status) -> Self {
-        CreateBotAgent { name: name.into(), status, avatar: None, max_chats_count: None, groups: None, webhooks: None }
+        CreateBotAgent { name: name.into(), status: Some(status), ..Default::default() }
+    }
+
+    /// A create without a status, as v3.3 and later take it.
+    pub fn named(name: impl Into<String>) -> Self {
+        CreateBotAgent { name: name.into(), ..Default::default() }
     }
 }
 

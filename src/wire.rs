@@ -14,8 +14,8 @@
 //! | `avatar` in answers | `avatar_path` |
 //! | `application.client_id` | `owner_client_id` |
 //! | `default_group_priority`, `max_chats_count`, `groups` | the same |
-//! | `job_title`, `timezone`, `work_scheduler`, `fields` | passed through |
-//! | `status`, `webhooks` (not in v3.3+ answers) | sent as given, absent from answers |
+//! | `job_title`, `timezone`, `work_scheduler`, `fields`, `type` (v3.6) | passed through |
+//! | `status`, `webhooks` | refused in v3.3+ requests (gone from the API), absent from answers |
 //!
 //! v3.2 renames the actions only; its shapes are v3.1's.
 
@@ -162,7 +162,7 @@ fn bot_to_flat(mut bot: Map<String, Value>) -> Map<String, Value> {
     if let Some(owner) = bot.remove("application").and_then(|a| a.get("client_id").cloned()) {
         out.insert("owner_client_id".into(), owner);
     }
-    for key in ["max_chats_count", "groups", "job_title", "timezone", "work_scheduler"] {
+    for key in ["max_chats_count", "groups", "job_title", "timezone", "work_scheduler", "type"] {
         if let Some(v) = bot.remove(key) {
             out.insert(key.into(), v);
         }

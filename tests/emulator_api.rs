@@ -199,6 +199,19 @@ fn the_request_log_records_everything_but_the_credential() {
 }
 
 #[test]
+fn a_credential_without_a_scheme_is_never_logged_and_schemes_ignore_case() {
+    let emu = emulator();
+    let http = reqwest::blocking::Client::new();
+    for auth in ["s3cr3t-no-scheme", "bearer dev-token", "Token abc", "Bearer"] {
+        let _ = http.post(format!("{}{LIST}", emu.url())).header("Authorization", auth).body("{}").send().unwrap();
+    }
+    let logged: Vec<Value> = emu.requests().iter().map(|r| r["headers"]["authorization"].clone()).collect();
+    assert_eq!(logged, vec![json!("[redacted]"), json!("Bearer [redacted]"), json!("[redacted]"), json!("[redacted]")]);
+    assert_eq!(emu.requests()[1]["status"], 200, "a lowercase scheme is accepted");
+    assert!(!emu.requests_json().contains("s3cr3t") && !emu.requests_json().contains("abc"));
+}
+
+#[test]
 fn faults_apply_to_their_action_for_their_count() {
     let emu = emulator();
     emu.inject_json(r#"{"action": "get_bot_agents", "times": 2, "status": 503, "error_type": "internal"}"#).unwrap();

@@ -15,7 +15,10 @@ fn the_matrix_every_version_every_action_one_result_shape() {
     for version in ApiVersion::ALL {
         let emu = emulator();
         let c = client(&emu, json!({ "api_version": version.as_str() }));
-        let mut create = json!({"name": "Matrix", "status": "accepting chats", "avatar": "cdn.example.test/a.png", "max_chats_count": 3, "groups": [{"id": 1, "priority": "first"}]});
+        let mut create = json!({"name": "Matrix", "avatar": "cdn.example.test/a.png", "max_chats_count": 3, "groups": [{"id": 1, "priority": "first"}]});
+        if !version.flat_bots() {
+            create["status"] = json!("accepting chats");
+        }
         if version >= ApiVersion::V3_2 {
             create["default_group_priority"] = json!("last");
         }
@@ -103,6 +106,36 @@ fn version_only_fields_are_refused_where_they_do_not_exist() {
 }
 
 #[test]
+fn status_and_webhooks_are_refused_from_v3_3_with_where_they_went() {
+    let emu = emulator();
+    for version in ["3.3", "3.6"] {
+        let c = client(&emu, json!({ "api_version": version }));
+        let err = c.execute_json(Action::CreateBotAgent, r#"{"name":"x","status":"offline"}"#).unwrap_err();
+        assert!(err.message.contains("status: not part of create_bot") && err.message.contains("Agent Chat API"), "{}", err.message);
+        let err = c.execute_json(Action::UpdateBotAgent, r#"{"id":"x","webhooks":{"url":"u","secret_key":"k","actions":[]}}"#).unwrap_err();
+        assert!(err.message.contains("Webhooks API"), "{}", err.message);
+        // The emulator refuses them too, as the API does.
+        let (status, _) = post(&emu, &format!("/v{version}/configuration/action/create_bot"), Some("dev-token"), r#"{"name":"x","status":"offline"}"#);
+        assert_eq!(status, 400);
+    }
+    let v32 = client(&emu, json!({"api_version": "3.2"}));
+    assert!(v32.execute_json(Action::CreateBotAgent, r#"{"name":"x","status":"offline"}"#).is_ok());
+}
+
+#[test]
+fn v3_6_takes_type_and_owner_client_id_with_a_bearer_token() {
+    let emu = emulator();
+    let (status, created) = post(&emu, "/v3.6/configuration/action/create_bot", Some("dev-token"), r#"{"name":"T","type":"chatbot","owner_client_id":"other-app"}"#);
+    assert_eq!(status, 200, "{created}");
+    let (_, bot) = post(&emu, "/v3.6/configuration/action/get_bot", Some("dev-token"), &json!({ "id": created["id"] }).to_string());
+    assert_eq!((bot["type"].as_str(), bot["owner_client_id"].as_str()), (Some("chatbot"), Some("other-app")));
+    let (status, _) = post(&emu, "/v3.5/configuration/action/create_bot", Some("dev-token"), r#"{"name":"T","type":"chatbot"}"#);
+    assert_eq!(status, 400, "type is new in v3.6");
+    let (status, _) = post(&emu, "/v3.5/configuration/action/create_bot", Some("dev-token"), r#"{"name":"T","owner_client_id":"x"}"#);
+    assert_eq!(status, 400, "before v3.6 a Bearer token may not name another owner");
+}
+
+#[test]
 fn call_passes_any_action_through_unchanged() {
     let emu = emulator();
     for version in ["3.5", "3.6"] {
@@ -134,9 +167,9 @@ fn basic_tokens_from_a_credential_or_account_and_pat() {
     // The region rule holds for Basic credentials too: fra: in the account id.
     let fra = client(&emu, json!({"token_type": "Basic", "token": {"account_id": "fra:acc-2", "pat": "pat-2"}}));
     assert!(fra.get_bot_agents(false).is_ok());
-    let bearer = client(&emu, json!({"token": "acc-1:pat-secret", "api_version": "3.6"}));
+    let bearer = client(&emu, json!({"token": "acc-1:pat-secret", "api_version": "3.5"}));
     let err = bearer.execute_json(Action::CreateBotAgent, r#"{"name":"B","owner_client_id":"x"}"#).unwrap_err();
-    assert_eq!(err.http_status, Some(400), "owner_client_id is refused with a Bearer token");
+    assert_eq!(err.http_status, Some(400), "before v3.6, owner_client_id is refused with a Bearer token");
 }
 
 fn base64_of(text: &str) -> String {

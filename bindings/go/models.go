@@ -79,17 +79,24 @@ type BotAgentDetails struct {
 	Webhooks             *Webhooks   `json:"webhooks,omitempty"`
 }
 
-// CreateBotAgentRequest is the request of CreateBotAgent. Name and Status
-// are required.
+// CreateBotAgentRequest is the request of CreateBotAgent. Name is required;
+// Status is required up to API v3.1, optional in v3.2 and refused from v3.3
+// (the routing status is set through the Agent Chat API), so it is left out
+// when empty.
 type CreateBotAgentRequest struct {
 	Name   string `json:"name"`
-	Status Status `json:"status"`
+	Status Status `json:"status,omitempty"`
 	// Avatar is the URL of the bot's avatar; left out when empty.
 	Avatar string `json:"avatar,omitempty"`
 	// MaxChatsCount is from 0 to 500; nil leaves LiveChat's default (6).
 	MaxChatsCount *int      `json:"max_chats_count,omitempty"`
 	Groups        []Group   `json:"groups,omitzero"`
 	Webhooks      *Webhooks `json:"webhooks,omitempty"`
+	// DefaultGroupPriority exists from API v3.2.
+	DefaultGroupPriority Priority `json:"default_group_priority,omitempty"`
+	// JobTitle and OwnerClientID exist from API v3.3.
+	JobTitle      string `json:"job_title,omitempty"`
+	OwnerClientID string `json:"owner_client_id,omitempty"`
 }
 
 // UpdateBotAgentRequest is the request of UpdateBotAgent: ID is required,

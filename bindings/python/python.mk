@@ -11,6 +11,10 @@ PY_BIN        := $(PY_VENV)/bin
 PY_PKG_DIR    := $(CURDIR)/bindings/python
 PY_DIST_DIR   := $(CURDIR)/target/python-dist
 PY_BUILD_DEPS := "setuptools>=77" "setuptools-rust>=1.9"
+# The official LiveChat SDK, for tests/test_official_sdk.py (the emulator against an
+# unmodified official client). It imports loguru without declaring it, so loguru is
+# listed too. The SDK pins httpx and websocket-client exactly; nothing else here uses them.
+PY_SDK_DEPS   ?= "lc-sdk-python==0.4.2" loguru
 
 .PHONY: test-python python-venv python-install python-sdist-check
 
@@ -18,7 +22,7 @@ $(PY_BIN)/python:
 	$(PY_PYTHON) -m venv $(PY_VENV)
 
 python-venv: $(PY_BIN)/python
-	$(PY_BIN)/python -m pip install --quiet --disable-pip-version-check pytest mypy build $(PY_BUILD_DEPS)
+	$(PY_BIN)/python -m pip install --quiet --disable-pip-version-check pytest mypy build $(PY_BUILD_DEPS) $(PY_SDK_DEPS)
 
 # The build requirements are in the venv, so no isolated build env is needed;
 # CARGO_TARGET_DIR reuses the Rust build of the rest of the project.

@@ -120,8 +120,9 @@ impl EmulatorConfig {
     }
 }
 
-/// A seed bot follows the create rules of the newest version (a superset of
-/// the fields), plus an optional `id` and `application.client_id`.
+/// A seed bot is a `bot_agent` of get_bot_agent_details: the create rules of
+/// v3.2 (status optional, webhooks and default_group_priority allowed), the
+/// fields v3.3+ added, and an optional `id` and `application.client_id`.
 fn check_seed_bot(item: &Value, path: &str) -> Result<()> {
     let mut bot = object(item, path)?.map.clone();
     if let Some(id) = bot.remove("id") {
@@ -134,7 +135,14 @@ fn check_seed_bot(item: &Value, path: &str) -> Result<()> {
         a.only(&["client_id"])?;
         a.req_str("client_id")?;
     }
+    let newer = object(item, path)?;
+    for key in ["job_title", "timezone", "type"] {
+        newer.opt_str(key)?;
+        bot.remove(key);
+    }
+    newer.opt_object("work_scheduler")?;
+    bot.remove("work_scheduler");
     Action::CreateBotAgent
-        .validate_request(ApiVersion::V3_6, &Value::Object(bot))
+        .validate_request(ApiVersion::V3_2, &Value::Object(bot))
         .map_err(|e| Error::validation(format!("{path}.{}", e.message)))
 }

@@ -46,8 +46,13 @@ pub fn logged_headers(headers: &hyper::HeaderMap) -> Value {
     let mut out = Map::new();
     for (name, value) in headers {
         let text = if name == hyper::header::AUTHORIZATION {
-            let scheme = value.to_str().ok().and_then(|v| v.split_whitespace().next()).unwrap_or("");
-            format!("{scheme} [redacted]").trim_start().to_owned()
+            // Keep a known scheme, never anything else: a header without a
+            // scheme is all credential.
+            let first = value.to_str().ok().and_then(|v| v.split_whitespace().next()).unwrap_or("");
+            match ["Bearer", "Basic"].iter().find(|s| s.eq_ignore_ascii_case(first)) {
+                Some(scheme) if value.len() > first.len() => format!("{scheme} [redacted]"),
+                _ => "[redacted]".to_owned(),
+            }
         } else {
             String::from_utf8_lossy(value.as_bytes()).into_owned()
         };

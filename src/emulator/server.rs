@@ -178,7 +178,7 @@ fn answer(
         .and_then(|request| {
             action.validate_request(version, &request).map_err(invalid)?;
             if action == Action::CreateBotAgent && version.flat_bots() {
-                check_owner_client_id(&request, is_pat)?;
+                check_owner_client_id(version, &request, is_pat)?;
             }
             Ok(request)
         })
@@ -195,10 +195,11 @@ fn answer(
 }
 
 /// v3.3+: `owner_client_id` is required when authorizing with a personal
-/// access token (Basic) and refused with a Bearer token.
-fn check_owner_client_id(request: &Value, is_pat: bool) -> Result<(), ApiFailure> {
+/// access token (Basic); with a Bearer token it is refused before v3.6 and
+/// names the owner from v3.6.
+fn check_owner_client_id(version: ApiVersion, request: &Value, is_pat: bool) -> Result<(), ApiFailure> {
     match (request.get("owner_client_id").is_some(), is_pat) {
-        (true, false) => Err(ApiFailure::new(400, "validation", "owner_client_id: not allowed with a Bearer token")),
+        (true, false) if version < ApiVersion::V3_6 => Err(ApiFailure::new(400, "validation", "owner_client_id: not allowed with a Bearer token")),
         (false, true) => Err(ApiFailure::new(
             400,
             "validation",
@@ -227,16 +228,19 @@ fn read_request(version: ApiVersion, body: &[u8]) -> Result<Value, ApiFailure> {
 fn authenticate<'a>(tokens: &'a [TokenGrant], headers: &hyper::HeaderMap) -> Option<(&'a TokenGrant, bool)> {
     let value = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, credential) = value.split_once(' ')?;
-    let decoded = (scheme == "Basic")
+    // Auth schemes are case-insensitive (RFC 9110).
+    let is_bearer = scheme.eq_ignore_ascii_case("Bearer");
+    let is_basic = scheme.eq_ignore_ascii_case("Basic");
+    let decoded = is_basic
         .then(|| base64::engine::general_purpose::STANDARD.decode(credential.trim()).ok())
         .flatten()
         .and_then(|b| String::from_utf8(b).ok());
     let credential = credential.trim();
     let grant = tokens.iter().find(|g| {
         let t = g.token.expose();
-        (scheme == "Bearer" || scheme == "Basic") && (t == credential || decoded.as_deref() == Some(t))
+        (is_bearer || is_basic) && (t == credential || decoded.as_deref() == Some(t))
     })?;
-    Some((grant, scheme == "Basic"))
+    Some((grant, is_basic))
 }
 
 /// Builds the HTTP answer and logs it.

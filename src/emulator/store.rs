@@ -56,7 +56,7 @@ pub fn new_id() -> String {
 /// The fields of the `get_bot_agents` summary, in the API's order.
 const SUMMARY_FIELDS: [&str; 4] = ["id", "name", "avatar", "status"];
 /// The fields a create may set, in the API's order.
-const SETTABLE_FIELDS: [&str; 10] = [
+const SETTABLE_FIELDS: [&str; 11] = [
     "name",
     "avatar",
     "status",
@@ -67,6 +67,7 @@ const SETTABLE_FIELDS: [&str; 10] = [
     "job_title",
     "timezone",
     "work_scheduler",
+    "type",
 ];
 
 impl Store {

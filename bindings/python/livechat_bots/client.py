@@ -133,16 +133,33 @@ class Client(Managed):
     def create_bot_agent(
         self,
         name: str,
-        status: Status | str,
+        status: Status | str | None = None,
         *,
         avatar: str | None = None,
         max_chats_count: int | None = None,
         groups: Sequence[GroupLike] | None = None,
         webhooks: WebhooksLike | None = None,
+        default_group_priority: Priority | str | None = None,
+        job_title: str | None = None,
+        owner_client_id: str | None = None,
     ) -> str:
-        """Creates a bot agent and returns its id."""
-        request: dict[str, Any] = {"name": name, "status": status}
-        optional = {"avatar": avatar, "max_chats_count": max_chats_count, "groups": groups, "webhooks": webhooks}
+        """Creates a bot agent and returns its id.
+
+        ``status`` is required up to API v3.1 and refused from v3.3 (set the
+        routing status through the Agent Chat API); ``default_group_priority``
+        exists from v3.2, ``job_title`` and ``owner_client_id`` from v3.3.
+        """
+        request: dict[str, Any] = {"name": name}
+        optional = {
+            "status": status,
+            "avatar": avatar,
+            "max_chats_count": max_chats_count,
+            "groups": groups,
+            "webhooks": webhooks,
+            "default_group_priority": default_group_priority,
+            "job_title": job_title,
+            "owner_client_id": owner_client_id,
+        }
         request.update((k, v) for k, v in optional.items() if v is not None)
         text = self._run(_ffi.lib.lcb_create_bot_agent, request, "create_bot_agent")
         return _read(text, "create_bot_agent", lambda doc: str(doc["bot_agent_id"]))

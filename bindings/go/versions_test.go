@@ -1,0 +1,63 @@
+package livechatbots_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	lcb "github.com/livechat-bots/livechat-bots/bindings/go"
+)
+
+// Every API version gives the same models; only the routing status, which
+// v3.3 moved out of the Configuration API, differs.
+func TestEveryAPIVersionGivesTheSameModels(t *testing.T) {
+	ctx := context.Background()
+	for _, version := range []string{"3.0", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6"} {
+		t.Run(version, func(t *testing.T) {
+			emu := startEmulator(t, nil)
+			c := newClient(t, emu, func(cfg *lcb.Config) { cfg.APIVersion = version })
+			status := lcb.StatusAcceptingChats
+			if version >= "3.3" {
+				status = ""
+			}
+			id, err := c.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{
+				Name: "Versioned", Status: status, Avatar: "https://example.com/v.png",
+				MaxChatsCount: lcb.Ptr(4), Groups: []lcb.Group{{ID: 2, Priority: lcb.PriorityNormal}},
+			})
+			if err != nil {
+				t.Fatalf("CreateBotAgent: %v", err)
+			}
+			want := lcb.BotAgentDetails{
+				ID: id, Name: "Versioned", Avatar: "https://example.com/v.png", Status: status,
+				Application: lcb.Application{ClientID: "dev-client"}, MaxChatsCount: 4,
+				Groups: []lcb.Group{{ID: 2, Priority: lcb.PriorityNormal}},
+			}
+			got, err := c.GetBotAgentDetails(ctx, id)
+			if err != nil {
+				t.Fatalf("GetBotAgentDetails: %v", err)
+			}
+			if !reflect.DeepEqual(*got, want) {
+				t.Fatalf("details on %s:\n got %+v\nwant %+v", version, *got, want)
+			}
+			list, err := c.GetBotAgents(ctx, false)
+			if err != nil || len(list) != 1 || list[0] != (lcb.BotAgent{ID: id, Name: "Versioned", Avatar: want.Avatar, Status: status}) {
+				t.Fatalf("GetBotAgents on %s: %+v, %v", version, list, err)
+			}
+			if err := c.UpdateBotAgent(ctx, lcb.UpdateBotAgentRequest{ID: id, Name: "Renamed"}); err != nil {
+				t.Fatalf("UpdateBotAgent: %v", err)
+			}
+			if err := c.RemoveBotAgent(ctx, id); err != nil {
+				t.Fatalf("RemoveBotAgent: %v", err)
+			}
+			if _, err := c.GetBotAgentDetails(ctx, id); !lcb.IsNotFound(err) {
+				t.Fatalf("details after remove on %s: %v", version, err)
+			}
+			if version >= "3.3" {
+				_, err := c.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{Name: "x", Status: lcb.StatusOffline})
+				if !lcb.IsValidation(err) {
+					t.Fatalf("a status on %s must be refused: %v", version, err)
+				}
+			}
+		})
+	}
+}
