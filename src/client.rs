@@ -51,6 +51,9 @@ impl Client {
             .user_agent(config.user_agent.as_str())
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
+            // The API never redirects; following one could carry the token
+            // elsewhere or turn a POST into a GET.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::new(ErrorCode::Transport, format!("cannot build the HTTP client: {}", chain(&e))))?;
         Ok(Client { http, config })

@@ -186,3 +186,20 @@ fn config_errors_are_validation_errors() {
     assert_eq!(Client::from_json("[").unwrap_err().code, ErrorCode::InvalidJson);
     assert!(Client::new(ClientConfig::new("t")).is_ok());
 }
+
+#[test]
+fn redirects_are_not_followed() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let server = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut s, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = s.read(&mut buf);
+        let _ = write!(s, "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.2:9/steal\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    });
+    let c = Client::from_json(&json!({"token": "t", "base_url": url}).to_string()).unwrap();
+    let err = c.get_bot_agents(false).unwrap_err();
+    assert_eq!((err.code, err.http_status, err.attempts), (ErrorCode::Api, Some(307), 1));
+    server.join().unwrap();
+}
