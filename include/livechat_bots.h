@@ -50,7 +50,8 @@
 // A string argument was not valid UTF-8.
 #define LCB_ERR_INVALID_UTF8 2
 
-// A JSON argument could not be parsed (syntax, duplicate key, nesting over 128).
+// A JSON argument could not be parsed (syntax, duplicate key, a byte order mark,
+// nesting deeper than 127 levels).
 #define LCB_ERR_INVALID_JSON 3
 
 // The input broke a rule of the API or of the config; nothing was sent.

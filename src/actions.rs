@@ -250,7 +250,7 @@ pub fn check_action_name(name: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::validation(format!(
-            "action: expected a name of lowercase letters, digits and _; got {}",
+            "action: expected a name of 1 to 100 lowercase letters, digits and _; got {}",
             crate::validate::describe(&Value::String(name.to_owned()))
         )))
     }

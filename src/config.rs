@@ -108,8 +108,18 @@ impl ClientConfig {
         }
     }
 
-    /// Parses the config document of `lcb_client_new`.
+    /// Parses the config document of `lcb_client_new`. Every message names
+    /// its field as `config_json.<path>`.
     pub fn from_json(text: &str) -> Result<Self> {
+        Self::from_json_unprefixed(text).map_err(|mut e| {
+            if !e.message.starts_with("config_json") {
+                e.message = format!("config_json.{}", e.message);
+            }
+            e
+        })
+    }
+
+    fn from_json_unprefixed(text: &str) -> Result<Self> {
         let doc = parse_strict(text, "config_json")?;
         let o = object(&doc, "config_json")?;
         o.only(&KEYS)?;

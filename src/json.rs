@@ -19,9 +19,15 @@ pub const MAX_INPUT_BYTES: usize = 10 * 1024 * 1024;
 pub fn parse_strict(text: &str, what: &str) -> Result<Value> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(Error::validation(format!(
-            "{what}: document is {} bytes; the API accepts at most {MAX_INPUT_BYTES}",
+            "{what}: document is {} bytes; at most {MAX_INPUT_BYTES} are accepted (the API's limit on a request body)",
             text.len()
         )));
+    }
+    if text.starts_with('\u{feff}') {
+        return Err(Error::new(
+            ErrorCode::InvalidJson,
+            format!("{what}: invalid JSON: starts with a byte order mark (U+FEFF); JSON text must not"),
+        ));
     }
     serde_json::from_str::<Strict>(text)
         .map(|s| s.0)

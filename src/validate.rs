@@ -54,13 +54,16 @@ impl<'a> Obj<'a> {
         join(&self.path, key)
     }
 
-    /// Refuses any key not in `allowed`, naming it with its path.
+    /// Refuses any key not in `allowed`, naming it with its path (a long or
+    /// odd key is quoted and cut, so the message stays short and printable).
     pub fn only(&self, allowed: &[&str]) -> Result<()> {
         for key in self.map.keys() {
             if !allowed.contains(&key.as_str()) {
+                let plain = key.len() <= 40 && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+                let shown = if plain { key.clone() } else { describe(&Value::String(key.clone())) };
                 return Err(Error::validation(format!(
                     "{}: unknown field; expected one of {}",
-                    self.at(key),
+                    self.at(&shown),
                     allowed.join(", ")
                 )));
             }

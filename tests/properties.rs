@@ -149,6 +149,15 @@ fn hostile_documents_get_clear_errors() {
     for truncated in ["", "{", r#"{"name":"#, r#"{"all": tru"#, "nul", "\u{feff}{}"] {
         assert_eq!(OFFLINE.execute_json(Action::GetBotAgents, truncated).unwrap_err().code, ErrorCode::InvalidJson, "{truncated:?}");
     }
+    let long_key = format!(r#"{{"{}": true}}"#, "k".repeat(9 * 1024 * 1024));
+    let e = OFFLINE.execute_json(Action::GetBotAgents, &long_key).unwrap_err();
+    assert!(e.message.len() < 200 && e.message.contains("unknown field"), "a long key is cut: {} bytes", e.message.len());
+    let e = OFFLINE.execute_json(Action::GetBotAgents, "{\"a\\u0000\": 1}").unwrap_err();
+    assert!(e.message.starts_with("\"a\\u0000\": unknown field"), "an odd key is quoted: {}", e.message);
+    let e = OFFLINE.execute_json(Action::GetBotAgents, "\u{feff}{}").unwrap_err();
+    assert!(e.message.contains("byte order mark"), "{}", e.message);
+    let e = OFFLINE.call_json(&"a".repeat(101), "{}").unwrap_err();
+    assert!(e.message.contains("1 to 100"), "{}", e.message);
     // And none of it reached a server: the emulator would have logged it.
     let emu = emulator();
     let c = client(&emu, json!({}));

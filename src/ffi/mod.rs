@@ -14,7 +14,8 @@ pub const LCB_OK: i32 = 0;
 pub const LCB_ERR_NULL_ARGUMENT: i32 = 1;
 /// A string argument was not valid UTF-8.
 pub const LCB_ERR_INVALID_UTF8: i32 = 2;
-/// A JSON argument could not be parsed (syntax, duplicate key, nesting over 128).
+/// A JSON argument could not be parsed (syntax, duplicate key, a byte order mark,
+/// nesting deeper than 127 levels).
 pub const LCB_ERR_INVALID_JSON: i32 = 3;
 /// The input broke a rule of the API or of the config; nothing was sent.
 pub const LCB_ERR_VALIDATION: i32 = 4;

@@ -6,12 +6,14 @@
 # Each program prints "N passed, M failed" last and exits non-zero on any
 # failure. test_threads takes its calls per thread as argv[1]: full size
 # natively, smaller under valgrind (which serialises the 16 threads).
+# test_hostile runs its full set both ways (20 MB strings and 100 000-deep
+# nesting are built once and reused: a few seconds under valgrind).
 # valgrind.supp holds only proven false positives of third-party runtime
 # code, each with its reason.
 
 C_TEST_SRC      := tests/c
 C_TEST_OUT      := $(BUILD_DIR)/c
-C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_cxx
+C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx
 C_TEST_BINS     := $(addprefix $(C_TEST_OUT)/,$(C_TEST_PROGRAMS))
 C_TEST_LINK     := -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
 C_TEST_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -Iinclude
@@ -37,11 +39,13 @@ test-c: build deps-valgrind $(C_TEST_BINS)
 	./$(C_TEST_OUT)/test_validation
 	./$(C_TEST_OUT)/test_roundtrip
 	./$(C_TEST_OUT)/test_threads $(C_TEST_THREAD_CALLS)
+	./$(C_TEST_OUT)/test_hostile
 	./$(C_TEST_OUT)/test_cxx
 	@echo "== C tests: under valgrind"
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_abi
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_validation
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_roundtrip
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_threads $(C_TEST_THREAD_CALLS_VALGRIND)
+	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_hostile
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_cxx
 	@echo "== C tests: all passed, natively and under valgrind"

@@ -44,7 +44,7 @@ struct rule {
 #define GROUP_PRIOS "expected one of first, normal, last;"
 #define DEFAULT_PRIOS "expected one of first, normal, last, supervisor;"
 #define MCC "expected an integer from 0 to 500"
-#define NAME_RULE "action: expected a name of lowercase letters, digits and _"
+#define NAME_RULE "lowercase letters, digits and _"
 
 static const struct rule RULES[] = {
     /* ---- create_bot_agent: the request ---- */
