@@ -9,7 +9,7 @@ use crate::json::parse_strict;
 use crate::model::{BotAgent, BotAgentDetails, CreateBotAgent, UpdateBotAgent};
 use crate::retry::{is_retryable_status, parse_retry_after};
 use crate::wire::{request_to_wire, response_from_wire};
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -18,8 +18,17 @@ use std::time::{Duration, Instant};
 /// from many threads at once.
 #[derive(Debug)]
 pub struct Client {
-    http: reqwest::blocking::Client,
+    http: crate::transport::Transport,
     config: ClientConfig,
+    /// The five actions' URLs, parsed once (a parse costs more than the
+    /// rest of the request's preparation).
+    urls: Vec<(&'static str, reqwest::Url)>,
+}
+
+impl std::fmt::Debug for crate::transport::Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Transport")
+    }
 }
 
 /// What one HTTP attempt gave.
@@ -46,17 +55,28 @@ impl Client {
         if let Some(region) = config.region {
             headers.insert("x-region", HeaderValue::from_static(region.as_str()));
         }
-        let http = reqwest::blocking::Client::builder()
-            .default_headers(headers)
-            .user_agent(config.user_agent.as_str())
-            .timeout(config.timeout)
-            .connect_timeout(config.connect_timeout)
-            // The API never redirects; following one could carry the token
-            // elsewhere or turn a POST into a GET.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::new(ErrorCode::Transport, format!("cannot build the HTTP client: {}", chain(&e))))?;
-        Ok(Client { http, config })
+        let user_agent = config.user_agent.clone();
+        let connect_timeout = config.connect_timeout;
+        let plain_http = config.base_url.starts_with("http://");
+        let http = crate::transport::Transport::new(move || {
+            let builder = reqwest::Client::builder()
+                .default_headers(headers.clone())
+                .user_agent(user_agent.as_str())
+                .connect_timeout(connect_timeout)
+                // The API never redirects; following one could carry the
+                // token elsewhere or turn a POST into a GET.
+                .redirect(reqwest::redirect::Policy::none());
+            // Every request goes to base_url: over plain http (the emulator)
+            // no certificate is ever checked, so none is loaded.
+            if plain_http { builder.tls_certs_only([]) } else { builder }.build()
+        })
+        .map_err(|e| Error::new(ErrorCode::Transport, format!("cannot build the HTTP client: {}", chain(&e))))?;
+        let mut urls = Vec::with_capacity(Action::ALL.len());
+        for action in Action::ALL {
+            let name = action.wire_name(config.api_version);
+            urls.push((name, parse_url(&action_url(&config, name))?));
+        }
+        Ok(Client { http, config, urls })
     }
 
     /// Builds a client from the config document of `lcb_client_new`.
@@ -84,7 +104,7 @@ impl Client {
     /// [`Client::execute`] on JSON text, as the C ABI uses it.
     pub fn execute_json(&self, action: Action, request_json: &str) -> Result<String> {
         let request = parse_strict(request_json, "request_json")?;
-        self.execute(action, &request).map(|v| v.to_string())
+        self.execute(action, &request).map(|v| to_text(&v))
     }
 
     /// Sends any Configuration API action as given. Treated as a write: it is
@@ -102,7 +122,7 @@ impl Client {
 
     pub fn call_json(&self, action: &str, payload_json: &str) -> Result<String> {
         let payload = parse_strict(payload_json, "payload_json")?;
-        self.call(action, &payload).map(|v| v.to_string())
+        self.call(action, &payload).map(|v| to_text(&v))
     }
 
     /// Creates a bot and returns its id.
@@ -133,11 +153,14 @@ impl Client {
     /// allow. `Ok(None)` is a 2xx answer with an empty body.
     fn send(&self, action: &str, request: &Value, is_read: bool) -> Result<Option<Value>> {
         let version = self.config.api_version;
-        let url = format!("{}/v{}/configuration/action/{action}", self.config.base_url, version.as_str());
+        let url = match self.urls.iter().find(|(name, _)| *name == action) {
+            Some((_, url)) => url.clone(),
+            None => parse_url(&action_url(&self.config, action))?,
+        };
         let body = if version.wraps_payload() {
-            json!({ "payload": request }).to_string()
+            format!("{{\"payload\":{}}}", to_text(request))
         } else {
-            request.to_string()
+            to_text(request)
         };
         if body.len() > crate::json::MAX_INPUT_BYTES {
             return Err(Error::validation(format!(
@@ -174,22 +197,17 @@ impl Client {
     }
 
     /// One HTTP round trip, classified. An empty 2xx body comes back as null.
-    fn attempt(&self, url: &str, body: &str, is_read: bool, time_left: Duration) -> Attempt {
-        let sent = self.http.post(url).timeout(time_left).body(body.to_owned()).send();
-        let response = match sent {
-            Ok(r) => r,
-            Err(e) => return transport_failure(&e, is_read),
+    fn attempt(&self, url: &reqwest::Url, body: &str, is_read: bool, time_left: Duration) -> Attempt {
+        let answer = match self.http.post(url.clone(), body, time_left) {
+            Ok(a) => a,
+            Err(crate::transport::Failure::Http(e)) => return transport_failure(&e, is_read),
+            Err(crate::transport::Failure::Runtime(e)) => {
+                return Attempt::Done(Err(Error::new(ErrorCode::Transport, format!("cannot start the I/O runtime: {e}"))))
+            }
         };
-        let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after);
-        let bytes = match response.bytes() {
-            Ok(b) => b,
-            Err(e) => return transport_failure(&e, is_read),
-        };
+        let status = answer.status;
+        let retry_after = answer.retry_after.as_deref().and_then(parse_retry_after);
+        let bytes = answer.body;
         if (200..300).contains(&status) {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 return Attempt::Done(Ok(Value::Null));
@@ -257,6 +275,19 @@ fn parse_api_error(bytes: &[u8]) -> Option<ApiError> {
         message: e.get("message").and_then(Value::as_str).unwrap_or_default().to_owned(),
         data: e.get("data").cloned(),
     })
+}
+
+fn action_url(config: &ClientConfig, action: &str) -> String {
+    format!("{}/v{}/configuration/action/{action}", config.base_url, config.api_version.as_str())
+}
+
+fn parse_url(text: &str) -> Result<reqwest::Url> {
+    reqwest::Url::parse(text).map_err(|e| Error::validation(format!("base_url: cannot form an action URL ({e})")))
+}
+
+/// JSON text of a value (serde's writer; faster than `Display`).
+fn to_text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
 }
 
 fn to_value<T: serde::Serialize>(v: &T) -> Result<Value> {

@@ -20,6 +20,7 @@ pub mod json;
 pub mod model;
 pub mod retry;
 pub mod secret;
+mod transport;
 mod validate;
 pub mod version;
 pub mod wire;

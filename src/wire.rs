@@ -71,12 +71,12 @@ pub fn response_from_wire(action: Action, version: ApiVersion, body: Value) -> R
                     Value::Object(map) => Value::Object(bot_from_flat(map)),
                     other => other,
                 }).collect();
-                Ok(json!({ "bot_agents": bots }))
+                Ok(one_field("bot_agents", Value::Array(bots)))
             }
             _ => Err(shape_error("an array of bots")),
         },
         Action::GetBotAgentDetails => match body {
-            Value::Object(map) if map.contains_key("id") => Ok(json!({ "bot_agent": Value::Object(bot_from_flat(map)) })),
+            Value::Object(map) if map.contains_key("id") => Ok(one_field("bot_agent", Value::Object(bot_from_flat(map)))),
             _ => Err(shape_error("a bot object")),
         },
         Action::RemoveBotAgent | Action::UpdateBotAgent => Ok(body),
@@ -90,7 +90,7 @@ pub fn response_to_wire(action: Action, version: ApiVersion, doc: Value, fields:
         return doc;
     }
     match (action, doc) {
-        (Action::CreateBotAgent, doc) => json!({ "id": doc["bot_agent_id"] }),
+        (Action::CreateBotAgent, mut doc) => one_field("id", doc["bot_agent_id"].take()),
         (Action::GetBotAgents, Value::Object(mut map)) => {
             let bots = match map.remove("bot_agents") {
                 Some(Value::Array(bots)) => bots,
@@ -115,6 +115,13 @@ pub fn response_to_wire(action: Action, version: ApiVersion, doc: Value, fields:
         },
         (_, doc) => doc,
     }
+}
+
+/// `{key: value}`, moving `value` in (`json!` would copy it whole).
+pub fn one_field(key: &str, value: Value) -> Value {
+    let mut map = Map::with_capacity(1);
+    map.insert(key.to_owned(), value);
+    Value::Object(map)
 }
 
 fn rename(map: &mut Map<String, Value>, from: &str, to: &str) {

@@ -1,0 +1,464 @@
+#!/usr/bin/env python3
+"""The benchmark runner of `make bench` (standard library only).
+
+Starts ONE emulator process (`livechat-bots emulator`), runs every contender
+program against it one after the other with the same work, measures the C
+ABI's cost over the Rust core with callgrind, measures the emulator's own
+throughput with wrk, stops the emulator and writes benches/results/latest.json
+and BENCHMARKS.md. Every contender is a separate process that measures
+itself (getrusage(RUSAGE_SELF), a monotonic clock per call, /proc/self/statm)
+and prints one JSON document; see benches/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TICK = os.sysconf("SC_CLK_TCK")
+
+# The contenders, in the order they run. kind "ours" gets the 100 000-call
+# RSS run; "slow" ones get fewer calls (per-call figures are reported).
+CONTENDERS: list[dict[str, Any]] = [
+    {"name": "floor", "label": "floor (raw socket, C)", "kind": "floor", "cmd": ["target/bench/floor"]},
+    {"name": "rust-core", "label": "Rust core (typed API)", "kind": "ours", "cmd": ["target/release/rust_core", "--mode", "typed"]},
+    {"name": "rust-core-json", "label": "Rust core (execute_json)", "kind": "ffi-ref", "cmd": ["target/release/rust_core", "--mode", "json"]},
+    {"name": "c-abi", "label": "C ABI (liblivechat_bots.so)", "kind": "ours", "cmd": ["target/bench/bench_c"]},
+    {"name": "python-ours", "label": "Python: livechat_bots (ours)", "kind": "ours", "cmd": ["{venv}/bin/python", "benches/python/bench_py.py", "--impl", "ours"]},
+    {"name": "lc-sdk-python", "label": "Python: lc-sdk-python", "kind": "slow", "cmd": ["{venv}/bin/python", "benches/python/bench_py.py", "--impl", "lc-sdk-python"]},
+    {"name": "go-ours", "label": "Go: livechatbots (ours)", "kind": "ours", "cmd": ["target/bench/go-ours"]},
+    {"name": "go-nethttp", "label": "Go: net/http client (lc-sdk-go stand-in)", "kind": "peer", "cmd": ["target/bench/go-nethttp"]},
+]
+
+OURS_VS_THEIRS = {"python-ours": "lc-sdk-python", "go-ours": "go-nethttp"}
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def proc_cpu_s(pid: int) -> float:
+    """utime + stime of a process, in seconds (from /proc/PID/stat)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def sh(cmd: str) -> str:
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=60).stdout.strip()
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+class Emulator:
+    def __init__(self, binary: Path) -> None:
+        self.proc = subprocess.Popen([str(binary), "emulator"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert self.proc.stdout is not None
+        self.url = self.proc.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            self.proc.kill()
+            raise SystemExit(f"the emulator did not print its URL (got {self.url!r})")
+
+    def cpu_s(self) -> float:
+        return proc_cpu_s(self.proc.pid)
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def run_json(cmd: list[str], timeout: float) -> dict[str, Any]:
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    if r.returncode != 0:
+        raise RuntimeError(f"{shlex.join(cmd)} exited {r.returncode}: {r.stderr.strip()[-2000:]}")
+    lines = [line for line in r.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"{shlex.join(cmd)} printed no JSON: {r.stdout[-500:]} {r.stderr[-1000:]}")
+    return json.loads(lines[-1])
+
+
+def run_contender(c: dict[str, Any], emu: Emulator, a: argparse.Namespace, soak_only: bool = False) -> dict[str, Any]:
+    """One run of a contender: every phase, or (soak_only) just the RSS run."""
+    slow = c["kind"] == "slow"
+    n = a.n_slow if slow else a.n
+    cmd = [part.format(venv=a.venv) for part in c["cmd"]] + ["--url", emu.url]
+    if soak_only:
+        soak, warmup = a.soak, a.soak_warmup
+        cmd += ["--n", "0", "--mixed", "0", "--threads", "", "--thread-n", "0"]
+    else:
+        soak, warmup = 0, (200 if slow else 500)
+        cmd += ["--n", str(n), "--mixed", str(n), "--threads", "2,4", "--thread-n", str(n)]
+    cmd += ["--soak", str(soak), "--warmup", str(warmup)]
+    cpu0, t0 = emu.cpu_s(), time.monotonic()
+    rep = run_json(cmd, timeout=600)
+    rep["phases"] = rep.get("phases") or []
+    rep["run_s"] = round(time.monotonic() - t0, 2)
+    calls = sum(p["calls"] for p in rep["phases"]) + warmup + soak + 3
+    rep["emulator_cpu_us_per_call"] = round((emu.cpu_s() - cpu0) * 1e6 / calls, 1)
+    rep["command"] = shlex.join(cmd)
+    errors = sum(p["errors"] for p in rep["phases"]) + ((rep.get("soak") or {}).get("errors") or 0)
+    if errors:
+        first = next((p["first_error"] for p in rep["phases"] if p["first_error"]), None)
+        raise RuntimeError(f"{c['name']}: {errors} calls failed; first: {first}")
+    if soak_only:
+        s = rep["soak"]
+        log(f"{c['name']}: RSS {s['rss_before_kb']} -> {s['rss_after_kb']} KiB over {s['calls']:,} calls ({rep['run_s']} s)")
+    else:
+        d = phase(rep, "details", 1)
+        log(f"{c['name']}: {d['calls_per_s']:.0f} calls/s, {d['cpu_us_per_call']:.1f} us CPU/call, "
+            f"p50 {d['p50_us']:.0f} us, p99 {d['p99_us']:.0f} us (N={n}, {rep['run_s']} s)")
+    return rep
+
+
+def median(xs: list[float]) -> float:
+    xs = sorted(xs)
+    k = len(xs) // 2
+    return xs[k] if len(xs) % 2 else (xs[k - 1] + xs[k]) / 2
+
+
+def merge_rounds(c: dict[str, Any], reps: list[dict[str, Any]]) -> dict[str, Any]:
+    """One figure per phase and measure: the median over the rounds (each
+    measure on its own), with the spread of calls/s kept beside it."""
+    first = reps[0]
+    out: dict[str, Any] = {
+        "contender": first["contender"],
+        "label": c["label"],
+        "kind": c["kind"],
+        "api_version": first["api_version"],
+        "library_version": first["library_version"],
+        "command": first["command"],
+        "rounds": len(reps),
+        "rss_setup_kb": round(median([r["rss_setup_kb"] for r in reps])),
+        "rss_after_kb": round(median([r["rss_after_kb"] for r in reps])),
+        "emulator_cpu_us_per_call": round(median([r["emulator_cpu_us_per_call"] for r in reps]), 1),
+        "phases": [],
+        "soak": None,
+        "raw_rounds": [{k: r[k] for k in ("rss_setup_kb", "rss_after_kb", "emulator_cpu_us_per_call", "run_s", "phases")} for r in reps],
+    }
+    for p0 in first["phases"]:
+        same = [phase(r, p0["name"], p0["threads"]) for r in reps]
+        merged = {"name": p0["name"], "threads": p0["threads"], "calls": p0["calls"], "errors": sum(x["errors"] for x in same), "first_error": None}
+        for key in ("wall_s", "cpu_user_s", "cpu_sys_s", "calls_per_s", "cpu_us_per_call", "p50_us", "p99_us"):
+            merged[key] = round(median([x[key] for x in same]), 3)
+        merged["calls_per_s_min"] = round(min(x["calls_per_s"] for x in same), 1)
+        merged["calls_per_s_max"] = round(max(x["calls_per_s"] for x in same), 1)
+        out["phases"].append(merged)
+    return out
+
+
+def phase(rep: dict[str, Any], name: str, threads: int = 1) -> dict[str, Any]:
+    if name == "threads" and threads == 1:
+        name = "details"
+    for p in rep["phases"]:
+        if p["name"] == name and p["threads"] == threads:
+            return p
+    raise KeyError(f"{rep['contender']}: no phase {name} x{threads}")
+
+
+def callgrind_total(cmd: list[str], out: Path) -> int:
+    """Instructions (Ir) of a whole run under callgrind, every thread."""
+    full = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *cmd]
+    r = subprocess.run(full, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError(f"callgrind failed: {r.stderr[-1500:]}")
+    m = re.search(r"^(?:summary|totals):\s*(\d+)", out.read_text(errors="replace"), re.M)
+    if not m:
+        raise RuntimeError(f"no totals in {out}")
+    return int(m.group(1))
+
+
+def measure_ffi(emu: Emulator, a: argparse.Namespace, out_dir: Path) -> dict[str, Any]:
+    """Per-call instructions of the same details call through the C ABI and
+    through the Rust core, as the difference of two run lengths (which
+    cancels start-up and setup)."""
+    n1, n2 = a.callgrind_n, 3 * a.callgrind_n
+    out_dir.mkdir(parents=True, exist_ok=True)
+    programs = {
+        "c-abi": ["target/bench/bench_c"],
+        "rust-core-json": ["target/release/rust_core", "--mode", "json"],
+        "rust-core": ["target/release/rust_core", "--mode", "typed"],
+    }
+    result: dict[str, Any] = {"calls": [n1, n2], "instructions_per_call": {}}
+    for name, prog in programs.items():
+        totals = []
+        for n in (n1, n2):
+            cmd = [*prog, "--url", emu.url, "--n", str(n), "--mixed", "0", "--threads", "", "--thread-n", "0", "--soak", "0", "--warmup", "20"]
+            totals.append(callgrind_total(cmd, out_dir / f"callgrind.{name}.{n}.out"))
+        per_call = (totals[1] - totals[0]) / (n2 - n1)
+        result["instructions_per_call"][name] = round(per_call)
+        log(f"callgrind {name}: {per_call:,.0f} instructions per details call")
+    return result
+
+
+def wrk_run(emu: Emulator, path: str, body: str, a: argparse.Namespace) -> dict[str, Any]:
+    cmd = ["wrk", f"-t{a.wrk_threads}", f"-c{a.wrk_connections}", f"-d{a.wrk_seconds}s", "-s", "benches/wrk/post.lua", emu.url + path]
+    env = dict(os.environ, WRK_BODY=body)
+    cpu0 = emu.cpu_s()
+    r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=a.wrk_seconds + 60)
+    cpu = emu.cpu_s() - cpu0
+    m = re.search(r"^WRK_JSON (\{.*\})$", r.stdout, re.M)
+    if r.returncode != 0 or not m:
+        raise RuntimeError(f"wrk failed: {r.stdout[-1000:]} {r.stderr[-1000:]}")
+    doc = json.loads(m.group(1))
+    secs = doc["duration_us"] / 1e6
+    doc.update(
+        path=path,
+        body=body,
+        command=f"WRK_BODY={shlex.quote(body)} " + shlex.join(cmd[:-1] + ["$URL" + path]),
+        requests_per_s=round(doc["requests"] / secs, 1),
+        emulator_cpu_us_per_request=round(cpu * 1e6 / max(doc["requests"], 1), 1),
+        emulator_cpu_cores=round(cpu / secs, 2),
+    )
+    errors = sum(doc[k] for k in doc if k.startswith("errors_"))
+    log(f"wrk {path}: {doc['requests_per_s']:,.0f} requests/s, {errors} errors, emulator {doc['emulator_cpu_cores']} cores")
+    if errors:
+        raise RuntimeError(f"wrk {path}: {errors} errors or non-2xx answers")
+    return doc
+
+
+def post_json(url: str, body: dict[str, Any]) -> Any:
+    import urllib.request
+
+    req = urllib.request.Request(
+        url, data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json", "Authorization": "Bearer dev-token"},
+    )
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read() or b"{}")
+
+
+def probe_lc_sdk_go() -> str:
+    """Asks the Go module proxy for lc-sdk-go's v3 line (the first to speak
+    the v3.3+ bot actions); returns the versions, or the proxy's answer."""
+    r = subprocess.run(
+        ["go", "list", "-m", "-versions", "github.com/livechat/lc-sdk-go/v3"],
+        cwd=tempfile.gettempdir(), capture_output=True, text=True, timeout=120,
+        env=dict(os.environ, GO111MODULE="on", GOFLAGS="-mod=mod"),
+    )
+    text = (r.stdout + r.stderr).strip().replace("\n", " ").replace("\t", " ")
+    return re.sub(r"\s+", " ", text)[:300]
+
+
+def machine_and_versions(a: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
+    cpu = ""
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))  # type: ignore[union-attr]
+    machine = {
+        "nproc": os.cpu_count(),
+        "cpu_model": cpu,
+        "cpu_family_model": sh("lscpu | sed -n 's/^CPU family: *//p;s/^Model: *//p' | paste -sd/"),
+        "memory_gib": round(mem_kb / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "os": sh(". /etc/os-release && echo \"$PRETTY_NAME\""),
+    }
+    venv_py = f"{a.venv}/bin/python"
+    pkg = (
+        "import importlib.metadata as m; print(';'.join(f'{p}='+m.version(p) for p in "
+        "('livechat-bots','lc-sdk-python','httpx','loguru')))"
+    )
+    versions: dict[str, Any] = {
+        "livechat-bots": sh("sed -n 's/^version = \"\\(.*\\)\"/\\1/p' Cargo.toml | head -1"),
+        "git_commit": sh("git rev-parse --short HEAD") + (" (dirty tree)" if sh("git status --porcelain -- src Cargo.toml Cargo.lock bindings") else ""),
+        "rustc": sh("rustc --version"),
+        "go": sh("go version"),
+        "python": sh(f"{venv_py} --version"),
+        "cc": sh("cc --version | head -1"),
+        "wrk": sh("wrk -v 2>&1 | head -1").split(" Copyright")[0],
+        "valgrind": sh("valgrind --version"),
+        "reqwest": sh("sed -n '/^name = \"reqwest\"/{n;s/version = \"\\(.*\\)\"/\\1/p}' Cargo.lock"),
+    }
+    for item in sh(f"{venv_py} -c \"{pkg}\"").split(";"):
+        if "=" in item:
+            k, v = item.split("=", 1)
+            versions[f"py:{k}"] = v
+    return machine, versions
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--venv", help="the venv with livechat_bots and lc-sdk-python (required unless --render-only)")
+    ap.add_argument("--render-only", action="store_true", help="recompute the ratios and targets of --json-out and rewrite --md-out")
+    ap.add_argument("--n", type=int, default=10000)
+    ap.add_argument("--n-slow", type=int, default=3000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--soak", type=int, default=100000)
+    ap.add_argument("--soak-warmup", type=int, default=20000, help="calls before the RSS run's first reading")
+    ap.add_argument("--callgrind-n", type=int, default=1000)
+    ap.add_argument("--wrk-seconds", type=int, default=10)
+    ap.add_argument("--wrk-threads", type=int, default=2)
+    ap.add_argument("--wrk-connections", type=int, default=32)
+    ap.add_argument("--started-at", type=float, default=None, help="epoch seconds when `make bench` started")
+    ap.add_argument("--command", default="make bench")
+    ap.add_argument("--json-out", default=str(ROOT / "benches/results/latest.json"))
+    ap.add_argument("--md-out", default=str(ROOT / "BENCHMARKS.md"))
+    a = ap.parse_args()
+    if a.render_only:
+        results = json.loads(Path(a.json_out).read_text())
+        results["derived"] = derive(results)
+        Path(a.json_out).write_text(json.dumps(results, indent=2) + "\n")
+        import report
+
+        Path(a.md_out).write_text(report.render(results))
+        return
+    if not a.venv:
+        ap.error("--venv is required")
+    t_start = time.time()
+
+    emu = Emulator(ROOT / "target/release/livechat-bots")
+    log(f"emulator at {emu.url} (pid {emu.proc.pid})")
+    results: dict[str, Any] = {"contenders": {}}
+    try:
+        runs: dict[str, list[dict[str, Any]]] = {c["name"]: [] for c in CONTENDERS}
+        for k in range(a.rounds):
+            log(f"round {k + 1} of {a.rounds}")
+            for c in CONTENDERS:
+                runs[c["name"]].append(run_contender(c, emu, a))
+        for c in CONTENDERS:
+            results["contenders"][c["name"]] = merge_rounds(c, runs[c["name"]])
+        log(f"RSS runs of {a.soak:,} calls")
+        for c in CONTENDERS:
+            if c["kind"] == "ours":
+                soak = run_contender(c, emu, a, soak_only=True)
+                results["contenders"][c["name"]]["soak"] = soak["soak"] | {"command": soak["command"], "rss_setup_kb": soak["rss_setup_kb"]}
+        with tempfile.TemporaryDirectory(prefix="lcb-callgrind-") as tmp:
+            results["ffi_callgrind"] = measure_ffi(emu, a, Path(tmp))
+        # The emulator's own throughput, with a bot to read.
+        seed = post_json(emu.url + "/v3.6/configuration/action/create_bot", {"name": "wrk-bot"})["id"]
+        results["emulator"] = [
+            wrk_run(emu, "/v3.6/configuration/action/list_bots", '{"all":false}', a),
+            wrk_run(emu, "/v3.6/configuration/action/get_bot", json.dumps({"id": seed}, separators=(",", ":")), a),
+            wrk_run(emu, "/v3.0/configuration/action/get_bot_agents", '{"payload":{"all":false}}', a),
+        ]
+    finally:
+        emu.stop()
+
+    machine, versions = machine_and_versions(a)
+    now = time.time()
+    results.update(
+        generated_utc=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        command=a.command,
+        machine=machine,
+        versions=versions,
+        lc_sdk_go=probe_lc_sdk_go(),
+        params={
+            "api_version": "3.6",
+            "n": a.n,
+            "n_slow": a.n_slow,
+            "rounds": a.rounds,
+            "soak_calls": a.soak,
+            "soak_warmup": a.soak_warmup,
+            "threads": [1, 2, 4],
+            "callgrind_calls": [a.callgrind_n, 3 * a.callgrind_n],
+            "wrk": {"threads": a.wrk_threads, "connections": a.wrk_connections, "seconds": a.wrk_seconds},
+        },
+        runner_s=round(now - t_start, 1),
+        total_s=round(now - a.started_at, 1) if a.started_at else None,
+    )
+    results["derived"] = derive(results)
+    Path(a.json_out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.json_out).write_text(json.dumps(results, indent=2) + "\n")
+    import report  # benches/report.py, beside this file
+
+    Path(a.md_out).write_text(report.render(results))
+    log(f"wrote {a.json_out} and {a.md_out} (runner {results['runner_s']} s, make bench {results['total_s']} s)")
+
+
+def derive(r: dict[str, Any]) -> dict[str, Any]:
+    """Ratios, the FFI cost and the targets' states."""
+    cs = r["contenders"]
+    floor = phase(cs["floor"], "details")
+    d: dict[str, Any] = {"vs_floor": {}, "vs_peer": {}}
+    for name, rep in cs.items():
+        row = {}
+        for ph in ("details", "mixed"):
+            p, f = phase(rep, ph), phase(cs["floor"], ph)
+            row[ph] = {
+                "calls_per_s": round(p["calls_per_s"] / f["calls_per_s"], 3),
+                "cpu_us_per_call": round(p["cpu_us_per_call"] / f["cpu_us_per_call"], 2),
+            }
+        d["vs_floor"][name] = row
+    for ours, theirs in OURS_VS_THEIRS.items():
+        row = {}
+        for ph in ("details", "mixed"):
+            p, t = phase(cs[ours], ph), phase(cs[theirs], ph)
+            row[ph] = {
+                "calls_per_s": round(p["calls_per_s"] / t["calls_per_s"], 2),
+                "cpu_us_per_call": round(p["cpu_us_per_call"] / t["cpu_us_per_call"], 2),
+            }
+        for t in (2, 4):
+            row[f"threads{t}"] = {"calls_per_s": round(phase(cs[ours], "threads", t)["calls_per_s"] / phase(cs[theirs], "threads", t)["calls_per_s"], 2)}
+        d["vs_peer"][ours] = {"peer": theirs, **row}
+
+    # FFI: the C ABI against the Rust core doing the same JSON-text call.
+    c, rj, rt = (phase(cs[k], "details") for k in ("c-abi", "rust-core-json", "rust-core"))
+    ipc = r["ffi_callgrind"]["instructions_per_call"]
+    user_us_rj = rj["cpu_user_s"] * 1e6 / rj["calls"]
+    ins_per_us = ipc["rust-core-json"] / user_us_rj if user_us_rj else 0
+    d["ffi"] = {
+        "wall_us_per_call_c_minus_rust_json": round(1e6 / c["calls_per_s"] - 1e6 / rj["calls_per_s"], 2),
+        "cpu_us_per_call_c_minus_rust_json": round(c["cpu_us_per_call"] - rj["cpu_us_per_call"], 2),
+        "p50_us_c_minus_rust_json": round(c["p50_us"] - rj["p50_us"], 1),
+        "wall_us_per_call_c_minus_rust_typed": round(1e6 / c["calls_per_s"] - 1e6 / rt["calls_per_s"], 2),
+        "instructions_c_minus_rust_json": ipc["c-abi"] - ipc["rust-core-json"],
+        "instructions_c_minus_rust_typed": ipc["c-abi"] - ipc["rust-core"],
+        "instructions_per_user_us": round(ins_per_us),
+        "callgrind_us_c_minus_rust_json": round((ipc["c-abi"] - ipc["rust-core-json"]) / ins_per_us, 3) if ins_per_us else None,
+    }
+
+    t: list[dict[str, Any]] = []
+    py, lc = phase(cs["python-ours"], "details"), phase(cs["lc-sdk-python"], "details")
+    ratio = py["calls_per_s"] / lc["calls_per_s"]
+    ceiling = floor["calls_per_s"] / lc["calls_per_s"]
+    t.append({"target": "our Python >= 5x lc-sdk-python's calls/s, single-threaded (details)", "met": ratio >= 5,
+              "figure": f"{ratio:.2f}x ({py['calls_per_s']:.0f} vs {lc['calls_per_s']:.0f} calls/s); the floor itself is "
+                        f"{ceiling:.1f}x lc-sdk-python here, so 5x needs {5 / ceiling:.0%} of the floor's rate"})
+    go, gp = phase(cs["go-ours"], "details"), phase(cs["go-nethttp"], "details")
+    ratio = go["calls_per_s"] / gp["calls_per_s"]
+    t.append({"target": "our Go >= lc-sdk-go's calls/s (details; net/http stand-in, see notes)", "met": ratio >= 1,
+              "figure": f"{ratio:.2f}x ({go['calls_per_s']:.0f} vs {gp['calls_per_s']:.0f} calls/s)"})
+    for name in ("rust-core", "c-abi", "python-ours", "go-ours"):
+        x = phase(cs[name], "details")["cpu_us_per_call"] / floor["cpu_us_per_call"]
+        t.append({"target": f"client CPU per call within 2x the floor: {cs[name]['label']}", "met": x <= 2,
+                  "figure": f"{x:.1f}x ({phase(cs[name], 'details')['cpu_us_per_call']:.1f} vs {floor['cpu_us_per_call']:.1f} us)"})
+    ffi = d["ffi"]
+    cg = ffi["callgrind_us_c_minus_rust_json"]
+    t.append({"target": "the C ABI adds < 2 us per call over the Rust core", "met": cg is not None and cg < 2,
+              "figure": f"{ffi['instructions_c_minus_rust_json']:+,} instructions = {cg:+.2f} us by callgrind; "
+                        f"wall {ffi['wall_us_per_call_c_minus_rust_json']:+.1f} us, CPU {ffi['cpu_us_per_call_c_minus_rust_json']:+.1f} us (noisy)"})
+    for name in ("rust-core", "c-abi", "python-ours", "go-ours"):
+        s = cs[name]["soak"]
+        t.append({"target": f"RSS growth < 1 MB over {s['calls']:,} calls: {cs[name]['label']}", "met": s["growth_kb"] < 1024,
+                  "figure": f"{s['growth_kb']:+d} KiB ({s['rss_before_kb']} -> {s['rss_after_kb']} KiB)"})
+    d["targets"] = t
+
+    best = max(e["requests_per_s"] for e in r["emulator"])
+    fastest = max(phase(rep, "threads", k)["calls_per_s"] for rep in cs.values() for k in (1, 2, 4))
+    d["emulator_headroom"] = {"emulator_requests_per_s": best, "fastest_contender_calls_per_s": round(fastest, 1),
+                              "ratio": round(best / fastest, 2)}
+    return d
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()
