@@ -74,7 +74,8 @@ pub struct Error {
     pub code: ErrorCode,
     pub message: String,
     pub http_status: Option<u16>,
-    pub api_error: Option<ApiError>,
+    /// Boxed: it is rare, and a small `Error` keeps every `Result` small.
+    pub api_error: Option<Box<ApiError>>,
     /// How many HTTP attempts were made (0 when nothing was sent).
     pub attempts: u32,
     pub outcome: Option<Outcome>,
@@ -112,7 +113,7 @@ impl Error {
         };
         Error {
             http_status: Some(http_status),
-            api_error,
+            api_error: api_error.map(Box::new),
             ..Error::new(ErrorCode::Api, message)
         }
     }

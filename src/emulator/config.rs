@@ -104,7 +104,7 @@ impl EmulatorConfig {
             }
             config.tokens = tokens;
         }
-        o.opt_array("bots", |item, path| check_seed_bot(item, path))?;
+        o.opt_array("bots", check_seed_bot)?;
         config.bots = o
             .get("bots")
             .and_then(Value::as_array)
@@ -126,7 +126,7 @@ impl EmulatorConfig {
 fn check_seed_bot(item: &Value, path: &str) -> Result<()> {
     let mut bot = object(item, path)?.map.clone();
     if let Some(id) = bot.remove("id") {
-        if !id.as_str().is_some_and(|s| !s.is_empty()) {
+        if id.as_str().is_none_or(str::is_empty) {
             return Err(Error::validation(format!("{path}.id: expected a non-empty string")));
         }
     }

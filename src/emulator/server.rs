@@ -166,7 +166,7 @@ fn answer(
     let requested = headers.get("x-region").and_then(|v| v.to_str().ok()).and_then(Region::parse).unwrap_or(Region::Dal);
     if requested != grant.region {
         let mut failure = ApiFailure::new(421, "misdirected_request", "Wrong region");
-        failure.data = Some(json!({ "region": grant.region.as_str() }));
+        failure.data = Some(Box::new(json!({ "region": grant.region.as_str() })));
         return (Err(failure), client_id);
     }
     let Some(action) = Action::from_wire_name(version, action_name) else {

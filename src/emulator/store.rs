@@ -12,7 +12,8 @@ pub struct ApiFailure {
     pub status: u16,
     pub error_type: String,
     pub message: String,
-    pub data: Option<Value>,
+    /// Boxed: rare, and it keeps every `Result` of the emulator small.
+    pub data: Option<Box<Value>>,
 }
 
 impl ApiFailure {
@@ -23,7 +24,7 @@ impl ApiFailure {
     pub fn body(&self) -> Value {
         let mut error = json!({ "type": self.error_type, "message": self.message });
         if let Some(data) = &self.data {
-            error["data"] = data.clone();
+            error["data"] = (**data).clone();
         }
         json!({ "error": error })
     }
