@@ -177,3 +177,35 @@ fn retries_do_not_change_a_successful_first_try() {
     assert_eq!(c.get_bot_agent_details(&id).unwrap().name, "First");
     assert_eq!(emu.requests().len(), 2);
 }
+
+#[test]
+fn connect_timeout_is_honoured() {
+    // A listener whose accept queue is full drops new SYNs, so a connect
+    // hangs until the client's connect timeout (loopback only, as always).
+    use std::os::fd::FromRawFd;
+    let listener = unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+        let addr = libc::sockaddr_in {
+            sin_family: libc::AF_INET as u16,
+            sin_port: 0,
+            sin_addr: libc::in_addr { s_addr: u32::from_ne_bytes([127, 0, 0, 1]) },
+            sin_zero: [0; 8],
+        };
+        assert_eq!(libc::bind(fd, &addr as *const _ as *const libc::sockaddr, std::mem::size_of_val(&addr) as u32), 0);
+        assert_eq!(libc::listen(fd, 0), 0);
+        std::net::TcpListener::from_raw_fd(fd)
+    };
+    let addr = listener.local_addr().unwrap();
+    // Fill the queue: these are never accepted.
+    let _held: Vec<_> = (0..4).filter_map(|_| std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).ok()).collect();
+    let c = livechat_bots::Client::from_json(
+        &json!({"token": "t", "base_url": format!("http://{addr}"), "connect_timeout_ms": 300, "timeout_ms": 10000, "retry": {"max_attempts": 1}}).to_string(),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let err = c.create_bot_agent(&CreateBotAgent::new("x", Status::Offline)).unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(err.code, ErrorCode::Timeout, "{}", err.message);
+    assert!(took >= Duration::from_millis(250) && took < Duration::from_secs(3), "{took:?}");
+    assert_eq!(err.outcome, None, "a connect that never finished sent nothing");
+}
