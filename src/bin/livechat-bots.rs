@@ -64,26 +64,43 @@ fn save_state(emulator: &Emulator, path: &str) -> Result<(), String> {
     std::fs::write(path, text + "\n").map_err(|e| format!("--state {path}: {e}"))
 }
 
-/// Blocks until SIGINT or SIGTERM.
-fn wait_for_signal() -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-    runtime.block_on(async {
+/// SIGINT and SIGTERM, registered before the URL is announced: a signal
+/// sent as soon as the URL is read must still save the state.
+struct Signals {
+    runtime: tokio::runtime::Runtime,
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn register() -> Result<Signals, String> {
         use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r.map_err(|e| e.to_string()),
-            _ = term.recv() => Ok(()),
-        }
-    })
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+        let (interrupt, terminate) = runtime
+            .block_on(async { Ok::<_, std::io::Error>((signal(SignalKind::interrupt())?, signal(SignalKind::terminate())?)) })
+            .map_err(|e| format!("cannot handle signals: {e}"))?;
+        Ok(Signals { runtime, interrupt, terminate })
+    }
+
+    /// Blocks until one of them arrives.
+    fn wait(mut self) {
+        self.runtime.block_on(async {
+            tokio::select! {
+                _ = self.interrupt.recv() => {}
+                _ = self.terminate.recv() => {}
+            }
+        });
+    }
 }
 
 fn run() -> Result<(), String> {
     let args = parse_args(std::env::args().skip(1))?;
     let config = load_config(&args)?;
+    let signals = Signals::register()?;
     let emulator = Emulator::start(config).map_err(|e| e.message)?;
     println!("{}", emulator.url());
     eprintln!("livechat-bots emulator: serving {} (token dev-token unless configured); Ctrl-C stops", emulator.url());
-    wait_for_signal()?;
+    signals.wait();
     if let Some(path) = &args.state {
         save_state(&emulator, path)?;
     }
