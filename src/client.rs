@@ -153,9 +153,14 @@ impl Client {
     /// allow. `Ok(None)` is a 2xx answer with an empty body.
     fn send(&self, action: &str, request: &Value, is_read: bool) -> Result<Option<Value>> {
         let version = self.config.api_version;
+        // Borrowed for the five actions; only lcb_call's others are parsed here.
+        let parsed;
         let url = match self.urls.iter().find(|(name, _)| *name == action) {
-            Some((_, url)) => url.clone(),
-            None => parse_url(&action_url(&self.config, action))?,
+            Some((_, url)) => url,
+            None => {
+                parsed = parse_url(&action_url(&self.config, action))?;
+                &parsed
+            }
         };
         let body = if version.wraps_payload() {
             format!("{{\"payload\":{}}}", to_text(request))
@@ -179,7 +184,7 @@ impl Client {
             if let Some(cap) = self.config.attempt_timeout {
                 left = left.min(cap);
             }
-            match self.attempt(&url, &body, is_read, left) {
+            match self.attempt(url, &body, is_read, left) {
                 Attempt::Done(result) => {
                     return result.map(|v| (!v.is_null()).then_some(v)).map_err(|e| Error { attempts: attempt, ..e })
                 }
