@@ -118,19 +118,8 @@ static phase *phase_threads(int threads, long n) {
         w[i].lat = p->lat_ns + per * i;
         if (pthread_create(&tid[i], NULL, work, &w[i]) != 0) bench_die("pthread_create");
     }
-    uint64_t u0, s0, u1, s1;
-    cpu_us(&u0, &s0);
-    pthread_barrier_wait(&barrier);
-    uint64_t t0 = now_ns();
-    for (int i = 0; i < threads; i++) pthread_join(tid[i], NULL);
-    p->wall_ns = now_ns() - t0;
-    cpu_us(&u1, &s1);
-    p->user_us = u1 - u0;
-    p->sys_us = s1 - s0;
-    for (int i = 0; i < threads; i++) {
-        if (w[i].err.errors && !p->errors) snprintf(p->first_error, sizeof p->first_error, "%s", w[i].err.first_error);
-        p->errors += w[i].err.errors;
-    }
+    phase_time_threads(p, &barrier, tid, threads);
+    for (int i = 0; i < threads; i++) phase_merge_errors(p, &w[i].err);
     pthread_barrier_destroy(&barrier);
     return p;
 }

@@ -4,6 +4,7 @@
 #define BENCH_COMMON_H
 
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,26 @@ static phase *phase_new(const char *name, int threads, long calls) {
     p->lat_ns = calloc((size_t)(calls > 0 ? calls : 1), sizeof(uint64_t));
     if (!p->lat_ns) bench_die("out of memory");
     return p;
+}
+
+/* Releases `threads` workers waiting on `barrier` and times them until all
+ * have joined: wall time and this process's CPU go into `p`. */
+static void phase_time_threads(phase *p, pthread_barrier_t *barrier, const pthread_t *tid, int threads) {
+    uint64_t u0, s0, u1, s1;
+    cpu_us(&u0, &s0);
+    pthread_barrier_wait(barrier);
+    uint64_t t0 = now_ns();
+    for (int i = 0; i < threads; i++) pthread_join(tid[i], NULL);
+    p->wall_ns = now_ns() - t0;
+    cpu_us(&u1, &s1);
+    p->user_us = u1 - u0;
+    p->sys_us = s1 - s0;
+}
+
+/* Adds one worker's errors (and the first of them) to `p`. */
+static void phase_merge_errors(phase *p, const phase *worker) {
+    if (worker->errors && !p->errors) snprintf(p->first_error, sizeof p->first_error, "%s", worker->first_error);
+    p->errors += worker->errors;
 }
 
 /* `"key":"<value>"` in a JSON text, copied into out (at most cap-1 bytes). */

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <stdint.h>
 
+#include "livechat_bots.h"
+
 static int check_passed_count = 0;
 static int check_failed_count = 0;
 
@@ -84,6 +86,17 @@ static inline int count_of(const char *hay, const char *needle) {
     size_t len = strlen(needle);
     if (!hay || len == 0) return 0;
     for (const char *p = strstr(hay, needle); p; p = strstr(p + len, needle)) n++;
+    return n;
+}
+
+/* How many requests the emulator has logged so far; -1 when the log could
+ * not be read or `*out` was never written. */
+static inline int logged_requests(const lcb_emulator *emulator) {
+    static char unwritten;
+    char *log = &unwritten;
+    int n = -1;
+    if (lcb_emulator_requests(emulator, &log) == LCB_OK && log && log != &unwritten) n = count_of(log, "\"seq\":");
+    if (log != &unwritten) lcb_string_free(log);
     return n;
 }
 

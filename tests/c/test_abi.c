@@ -41,15 +41,6 @@ static const struct {
     {"get_bot_agent_details", lcb_get_bot_agent_details, "{\"bot_agent_id\":\"0123456789abcdef0123456789abcdef\"}"},
 };
 
-/* How many requests the emulator has logged so far. */
-static int logged_requests(const lcb_emulator *emulator) {
-    char *log = DUMMY;
-    int n = -1;
-    if (lcb_emulator_requests(emulator, &log) == LCB_OK && log) n = count_of(log, "\"seq\":");
-    lcb_string_free(log == DUMMY ? NULL : log);
-    return n;
-}
-
 /* ------------------------------------------------------------------------ */
 
 static void test_versions(void) {

@@ -260,14 +260,6 @@ static const char *fill(char *buf, size_t size, const char *tmpl, const char *va
     return buf;
 }
 
-static int logged_requests(const lcb_emulator *emulator) {
-    char *log = NULL;
-    int n = -1;
-    if (lcb_emulator_requests(emulator, &log) == LCB_OK) n = count_of(log, "\"seq\":");
-    lcb_string_free(log);
-    return n;
-}
-
 /* ---- the valid documents are valid ----------------------------------- */
 
 static void check_full_documents(void) {

@@ -294,14 +294,6 @@ static int32_t run(const lcb_client *client, enum action a, const char *request,
     }
 }
 
-static int logged_requests(const lcb_emulator *emulator) {
-    char *log = NULL;
-    int n = -1;
-    if (lcb_emulator_requests(emulator, &log) == LCB_OK) n = count_of(log, "\"seq\":");
-    lcb_string_free(log);
-    return n;
-}
-
 /* Replaces every `from` in `text` by `to`, into `buf`. */
 static void substitute(const char *text, const char *from, const char *to, char *buf, size_t size) {
     size_t n = 0, flen = strlen(from), tlen = strlen(to);
