@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::validate::{object, string_item, Obj};
 use crate::version::ApiVersion;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 pub const STATUSES: [&str; 3] = ["accepting chats", "not accepting chats", "offline"];
 /// `groups[].priority`: `supervisor` is not allowed here.
@@ -67,10 +67,6 @@ impl Action {
             Action::GetBotAgents => "get_bot_agents",
             Action::GetBotAgentDetails => "get_bot_agent_details",
         }
-    }
-
-    pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.name() == name)
     }
 
     /// Reads change nothing on the server, so they are always safe to retry.
@@ -185,11 +181,6 @@ impl Action {
         } else {
             (SCOPE_MY_RW, SCOPE_ALL_RW)
         }
-    }
-
-    /// The document an empty answer body stands for.
-    pub fn empty_response(self) -> Value {
-        json!({})
     }
 }
 

@@ -96,7 +96,8 @@ impl Client {
         action.validate_request(version, request)?;
         let wire = request_to_wire(action, version, request);
         match self.send(action.wire_name(version), &wire, action.is_read())? {
-            None => action.check_response(action.empty_response()),
+            // An empty answer body stands for `{}`.
+            None => action.check_response(json!({})),
             Some(doc) => action.check_response(response_from_wire(action, version, doc)?),
         }
     }

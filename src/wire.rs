@@ -118,7 +118,7 @@ pub fn response_to_wire(action: Action, version: ApiVersion, doc: Value, fields:
 }
 
 /// `{key: value}`, moving `value` in (`json!` would copy it whole).
-pub fn one_field(key: &str, value: Value) -> Value {
+fn one_field(key: &str, value: Value) -> Value {
     let mut map = Map::with_capacity(1);
     map.insert(key.to_owned(), value);
     Value::Object(map)
