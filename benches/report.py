@@ -105,8 +105,8 @@ def render(r: dict[str, Any]) -> str:
     cg = r["ffi_callgrind"]
     ipc = cg["instructions_per_call"]
     w("## FFI cost: the C ABI against the Rust core\n")
-    w("The same `get_bot_agent_details` call: `lcb_get_bot_agent_details` from C (request JSON text in, result JSON text "
-      "out, freed with `lcb_string_free`) against `Client::execute_json` in Rust, which is what the C function runs "
+    w("The same `get_bot_agent_details` call: `lcbot_get_bot_agent_details` from C (request JSON text in, result JSON text "
+      "out, freed with `lcbot_string_free`) against `Client::execute_json` in Rust, which is what the C function runs "
       "inside its boundary guard. The typed Rust API (`get_bot_agent_details` returning `BotAgentDetails`) is shown for "
       "reference.\n")
     w("| measure | C ABI | Rust core (execute_json) | Rust core (typed) | C ABI − Rust (execute_json) |")

@@ -344,7 +344,7 @@ def main() -> None:
             if c["kind"] == "ours":
                 soak = run_contender(c, emu, a, soak_only=True)
                 results["contenders"][c["name"]]["soak"] = soak["soak"] | {"command": soak["command"], "rss_setup_kb": soak["rss_setup_kb"]}
-        with tempfile.TemporaryDirectory(prefix="lcb-callgrind-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="lcbot-callgrind-") as tmp:
             results["ffi_callgrind"] = measure_ffi(emu, a, Path(tmp))
         # The emulator's own throughput, with a bot to read.
         seed = post_json(emu.url + "/v3.6/configuration/action/create_bot", {"name": "wrk-bot"})["id"]

@@ -12,9 +12,9 @@
 
 /* Prints a call's document (result or error) and frees it. */
 static int show(const char *what, int32_t status, char *doc) {
-    printf("%-22s -> %s %s\n", what, status == LCB_OK ? "ok" : "ERROR", doc ? doc : "(none)");
-    lcb_string_free(doc);
-    return status == LCB_OK ? 0 : 1;
+    printf("%-22s -> %s %s\n", what, status == LCBOT_OK ? "ok" : "ERROR", doc ? doc : "(none)");
+    lcbot_string_free(doc);
+    return status == LCBOT_OK ? 0 : 1;
 }
 
 /* Copies the value of "bot_agent_id" out of a create answer. */
@@ -33,27 +33,27 @@ static int read_id(const char *doc, char *id, size_t size) {
 int main(void) {
     char *doc = NULL;
     char config[512];
-    lcb_emulator *emulator = NULL;
+    lcbot_emulator *emulator = NULL;
     const char *token = getenv("LIVECHAT_TOKEN");
 
-    printf("livechat-bots %s (ABI %u)\n", lcb_version(), (unsigned)lcb_abi_version());
+    printf("livechat-bots %s (ABI %u)\n", lcbot_version(), (unsigned)lcbot_abi_version());
     if (token) {
         snprintf(config, sizeof config, "{\"token\":\"%s\"}", token);
     } else {
-        if (lcb_emulator_start(NULL, &emulator, &doc) != LCB_OK) {
+        if (lcbot_emulator_start(NULL, &emulator, &doc) != LCBOT_OK) {
             fprintf(stderr, "emulator: %s\n", doc);
-            lcb_string_free(doc);
+            lcbot_string_free(doc);
             return 1;
         }
-        printf("emulator at %s (token dev-token)\n", lcb_emulator_url(emulator));
-        snprintf(config, sizeof config, "{\"token\":\"dev-token\",\"base_url\":\"%s\"}", lcb_emulator_url(emulator));
+        printf("emulator at %s (token dev-token)\n", lcbot_emulator_url(emulator));
+        snprintf(config, sizeof config, "{\"token\":\"dev-token\",\"base_url\":\"%s\"}", lcbot_emulator_url(emulator));
     }
 
-    lcb_client *client = NULL;
-    if (lcb_client_new(config, &client, &doc) != LCB_OK) {
+    lcbot_client *client = NULL;
+    if (lcbot_client_new(config, &client, &doc) != LCBOT_OK) {
         fprintf(stderr, "client: %s\n", doc);
-        lcb_string_free(doc);
-        lcb_emulator_stop(emulator);
+        lcbot_string_free(doc);
+        lcbot_emulator_stop(emulator);
         return 1;
     }
 
@@ -61,35 +61,35 @@ int main(void) {
     /* The call runs first: C leaves the order of a function's arguments open. */
 #define RUN(what, call) do { int32_t status_ = (call); failures += show(what, status_, doc); } while (0)
     char id[128] = "";
-    int32_t status = lcb_create_bot_agent(client,
+    int32_t status = lcbot_create_bot_agent(client,
         "{\"name\":\"Quickstart Bot\",\"status\":\"accepting chats\","
         "\"groups\":[{\"id\":0,\"priority\":\"first\"}]}", &doc);
-    if (status == LCB_OK && read_id(doc, id, sizeof id) != 0) status = LCB_ERR_DECODE;
+    if (status == LCBOT_OK && read_id(doc, id, sizeof id) != 0) status = LCBOT_ERR_DECODE;
     failures += show("create_bot_agent", status, doc);
 
     if (!failures) {
         char request[256];
         snprintf(request, sizeof request, "{\"bot_agent_id\":\"%s\"}", id);
 
-        RUN("get_bot_agents", lcb_get_bot_agents(client, "{\"all\":false}", &doc));
-        RUN("get_bot_agent_details", lcb_get_bot_agent_details(client, request, &doc));
+        RUN("get_bot_agents", lcbot_get_bot_agents(client, "{\"all\":false}", &doc));
+        RUN("get_bot_agent_details", lcbot_get_bot_agent_details(client, request, &doc));
 
         char update[256];
         snprintf(update, sizeof update,
                  "{\"id\":\"%s\",\"name\":\"Renamed Bot\",\"max_chats_count\":10}", id);
-        RUN("update_bot_agent", lcb_update_bot_agent(client, update, &doc));
-        RUN("get_bot_agent_details", lcb_get_bot_agent_details(client, request, &doc));
-        RUN("remove_bot_agent", lcb_remove_bot_agent(client, request, &doc));
-        RUN("get_bot_agents", lcb_get_bot_agents(client, "{}", &doc));
+        RUN("update_bot_agent", lcbot_update_bot_agent(client, update, &doc));
+        RUN("get_bot_agent_details", lcbot_get_bot_agent_details(client, request, &doc));
+        RUN("remove_bot_agent", lcbot_remove_bot_agent(client, request, &doc));
+        RUN("get_bot_agents", lcbot_get_bot_agents(client, "{}", &doc));
     }
 
     /* A mistake is caught before anything is sent, with the path in the message. */
-    status = lcb_create_bot_agent(client,
+    status = lcbot_create_bot_agent(client,
         "{\"name\":\"Bad\",\"status\":\"accepting chats\",\"groups\":[{\"id\":1,\"priority\":\"supervisor\"}]}", &doc);
     printf("%-22s -> expected error %d: %s\n", "invalid create", (int)status, doc);
-    lcb_string_free(doc);
+    lcbot_string_free(doc);
 
-    lcb_client_free(client);
-    lcb_emulator_stop(emulator);
+    lcbot_client_free(client);
+    lcbot_emulator_stop(emulator);
     return failures ? 1 : 0;
 }

@@ -2,8 +2,8 @@
  * livechat-bots: manage LiveChat Bot Agents from C and C++.
  *
  * Conventions
- * - Every fallible function returns an int32_t status: LCB_OK (0) or one of
- *   the LCB_ERR_* codes below. Codes are stable: never renumbered or reused.
+ * - Every fallible function returns an int32_t status: LCBOT_OK (0) or one of
+ *   the LCBOT_ERR_* codes below. Codes are stable: never renumbered or reused.
  * - Results are JSON documents written through a `char **out` parameter,
  *   which is set to NULL on entry. On success it holds the result document;
  *   on failure an error document:
@@ -12,19 +12,19 @@
  *      "attempts": 1, "outcome": "unknown"}
  *   ("outcome" appears only when a write may have been applied anyway.)
  * - Ownership: every `char *` the library hands out is the caller's and must
- *   be freed with lcb_string_free (never with free()). lcb_version() and
- *   lcb_emulator_url() are the exceptions: they are not freed.
+ *   be freed with lcbot_string_free (never with free()). lcbot_version() and
+ *   lcbot_emulator_url() are the exceptions: they are not freed.
  * - Inputs are NUL-terminated UTF-8 strings owned by the caller; the library
  *   never keeps a pointer to them after the call returns.
- * - NULL at a pointer argument gives LCB_ERR_NULL_ARGUMENT, invalid UTF-8
- *   gives LCB_ERR_INVALID_UTF8, and an internal panic gives LCB_ERR_PANIC:
+ * - NULL at a pointer argument gives LCBOT_ERR_NULL_ARGUMENT, invalid UTF-8
+ *   gives LCBOT_ERR_INVALID_UTF8, and an internal panic gives LCBOT_ERR_PANIC:
  *   no function crashes the calling process or unwinds into it.
  *
  * Thread safety
- * - An lcb_client may be used from many threads at once: every call taking
- *   `const lcb_client *` is safe to run concurrently on the same handle.
- * - lcb_client_free must not race with calls in flight on that handle.
- * - The same holds for lcb_emulator and lcb_emulator_stop.
+ * - An lcbot_client may be used from many threads at once: every call taking
+ *   `const lcbot_client *` is safe to run concurrently on the same handle.
+ * - lcbot_client_free must not race with calls in flight on that handle.
+ * - The same holds for lcbot_emulator and lcbot_emulator_stop.
  * - There is no thread-local "last error": each call's error comes back in
  *   its own out-parameter.
  */
@@ -37,55 +37,55 @@
 #include <stdint.h>
 #include <stddef.h>
 /* The emulator is part of the default build; this macro tells code that uses it. */
-#ifndef LCB_HAS_EMULATOR
-#define LCB_HAS_EMULATOR 1
+#ifndef LCBOT_HAS_EMULATOR
+#define LCBOT_HAS_EMULATOR 1
 #endif
 
 // Success.
-#define LCB_OK 0
+#define LCBOT_OK 0
 
 // A required pointer argument was NULL.
-#define LCB_ERR_NULL_ARGUMENT 1
+#define LCBOT_ERR_NULL_ARGUMENT 1
 
 // A string argument was not valid UTF-8.
-#define LCB_ERR_INVALID_UTF8 2
+#define LCBOT_ERR_INVALID_UTF8 2
 
 // A JSON argument could not be parsed (syntax, duplicate key, a byte order mark,
 // nesting deeper than 127 levels).
-#define LCB_ERR_INVALID_JSON 3
+#define LCBOT_ERR_INVALID_JSON 3
 
 // The input broke a rule of the API or of the config; nothing was sent.
-#define LCB_ERR_VALIDATION 4
+#define LCBOT_ERR_VALIDATION 4
 
 // The request could not be delivered or its answer not received.
-#define LCB_ERR_TRANSPORT 5
+#define LCBOT_ERR_TRANSPORT 5
 
 // The request timed out.
-#define LCB_ERR_TIMEOUT 6
+#define LCBOT_ERR_TIMEOUT 6
 
 // LiveChat answered with an error; see `http_status` and `api_error`.
-#define LCB_ERR_API 7
+#define LCBOT_ERR_API 7
 
 // LiveChat answered 2xx with a body that could not be read.
-#define LCB_ERR_DECODE 8
+#define LCBOT_ERR_DECODE 8
 
 // An internal error (a caught panic); the process may go on.
-#define LCB_ERR_PANIC 9
+#define LCBOT_ERR_PANIC 9
 
 // The version of the C ABI. Wrappers refuse a library whose number differs
 // from the one they were written for; it changes only on an incompatible
 // change of a signature, a code or a document.
-#define LCB_ABI_VERSION 1
+#define LCBOT_ABI_VERSION 1
 
-// An opaque client handle. Create with `lcb_client_new`, free with
-// `lcb_client_free`. Calls that take `const lcb_client *` may run from many
+// An opaque client handle. Create with `lcbot_client_new`, free with
+// `lcbot_client_free`. Calls that take `const lcbot_client *` may run from many
 // threads at once.
-typedef struct lcb_client lcb_client;
+typedef struct lcbot_client lcbot_client;
 
-#if defined(LCB_HAS_EMULATOR)
-// An opaque running emulator. Start with `lcb_emulator_start`, stop with
-// `lcb_emulator_stop`.
-typedef struct lcb_emulator lcb_emulator;
+#if defined(LCBOT_HAS_EMULATOR)
+// An opaque running emulator. Start with `lcbot_emulator_start`, stop with
+// `lcbot_emulator_stop`.
+typedef struct lcbot_emulator lcbot_emulator;
 #endif
 
 
@@ -99,51 +99,61 @@ extern "C" {
 // Creates a client from a config document, e.g. `{"token": "..."}`.
 // On success `*client_out` is the new handle and `*error_out` is NULL; on
 // failure `*client_out` is NULL and `*error_out` an error document to free
-// with `lcb_string_free`.
+// with `lcbot_string_free`.
 //
 // # Safety
 // `config_json` must be NULL or a NUL-terminated string; `client_out` and
 // `error_out` must be NULL or valid for one pointer write.
-int32_t lcb_client_new(const char *config_json, struct lcb_client **client_out, char **error_out);
+int32_t lcbot_client_new(const char *config_json,
+                         struct lcbot_client **client_out,
+                         char **error_out);
 
 // Frees a client. NULL is allowed. No call on it may be in flight.
 //
 // # Safety
-// `client` must be NULL or a handle from `lcb_client_new`, not yet freed.
-void lcb_client_free(struct lcb_client *client);
+// `client` must be NULL or a handle from `lcbot_client_new`, not yet freed.
+void lcbot_client_free(struct lcbot_client *client);
 
 // `create_bot_agent`: `{"name", "status", ...}` -> `{"bot_agent_id": "..."}`.
 //
 // # Safety
 // `client` must be a live handle or NULL; `request_json` NULL or a
 // NUL-terminated string; `out` NULL or valid for one pointer write.
-int32_t lcb_create_bot_agent(const struct lcb_client *client, const char *request_json, char **out);
+int32_t lcbot_create_bot_agent(const struct lcbot_client *client,
+                               const char *request_json,
+                               char **out);
 
 // `remove_bot_agent`: `{"bot_agent_id": "..."}` -> `{}`.
 //
 // # Safety
-// As for `lcb_create_bot_agent`.
-int32_t lcb_remove_bot_agent(const struct lcb_client *client, const char *request_json, char **out);
+// As for `lcbot_create_bot_agent`.
+int32_t lcbot_remove_bot_agent(const struct lcbot_client *client,
+                               const char *request_json,
+                               char **out);
 
 // `update_bot_agent`: `{"id": "...", ...fields to change}` -> `{}`.
 //
 // # Safety
-// As for `lcb_create_bot_agent`.
-int32_t lcb_update_bot_agent(const struct lcb_client *client, const char *request_json, char **out);
+// As for `lcbot_create_bot_agent`.
+int32_t lcbot_update_bot_agent(const struct lcbot_client *client,
+                               const char *request_json,
+                               char **out);
 
 // `get_bot_agents`: `{"all": false}` (or `{}`) -> `{"bot_agents": [...]}`.
 //
 // # Safety
-// As for `lcb_create_bot_agent`.
-int32_t lcb_get_bot_agents(const struct lcb_client *client, const char *request_json, char **out);
+// As for `lcbot_create_bot_agent`.
+int32_t lcbot_get_bot_agents(const struct lcbot_client *client,
+                             const char *request_json,
+                             char **out);
 
 // `get_bot_agent_details`: `{"bot_agent_id": "..."}` -> `{"bot_agent": {...}}`.
 //
 // # Safety
-// As for `lcb_create_bot_agent`.
-int32_t lcb_get_bot_agent_details(const struct lcb_client *client,
-                                  const char *request_json,
-                                  char **out);
+// As for `lcbot_create_bot_agent`.
+int32_t lcbot_get_bot_agent_details(const struct lcbot_client *client,
+                                    const char *request_json,
+                                    char **out);
 
 // Sends any Configuration API action (`action` of `[a-z0-9_]`) with
 // `payload_json` (an object) shaped for the client's
@@ -151,13 +161,13 @@ int32_t lcb_get_bot_agent_details(const struct lcb_client *client,
 // retried only when the server surely did not act on it.
 //
 // # Safety
-// As for `lcb_create_bot_agent`; `action` must be a NUL-terminated string.
-int32_t lcb_call(const struct lcb_client *client,
-                 const char *action,
-                 const char *payload_json,
-                 char **out);
+// As for `lcbot_create_bot_agent`; `action` must be a NUL-terminated string.
+int32_t lcbot_call(const struct lcbot_client *client,
+                   const char *action,
+                   const char *payload_json,
+                   char **out);
 
-#if defined(LCB_HAS_EMULATOR)
+#if defined(LCBOT_HAS_EMULATOR)
 // Starts the emulator on 127.0.0.1. `config_json` NULL or `{}` gives the
 // default: token `dev-token` (client `dev-client`, every bot scope, region
 // `dal`) on a free port. On failure `*emulator_out` is NULL and
@@ -166,22 +176,22 @@ int32_t lcb_call(const struct lcb_client *client,
 // # Safety
 // `config_json` must be NULL or a NUL-terminated string; the out pointers
 // NULL or valid for one pointer write.
-int32_t lcb_emulator_start(const char *config_json,
-                           struct lcb_emulator **emulator_out,
-                           char **error_out);
+int32_t lcbot_emulator_start(const char *config_json,
+                             struct lcbot_emulator **emulator_out,
+                             char **error_out);
 #endif
 
-#if defined(LCB_HAS_EMULATOR)
+#if defined(LCBOT_HAS_EMULATOR)
 // The emulator's base URL, e.g. `"http://127.0.0.1:41234"`. Owned by the
-// emulator: valid until `lcb_emulator_stop`, never freed by the caller.
+// emulator: valid until `lcbot_emulator_stop`, never freed by the caller.
 // NULL when `emulator` is NULL.
 //
 // # Safety
 // `emulator` must be NULL or a live handle.
-const char *lcb_emulator_url(const struct lcb_emulator *emulator);
+const char *lcbot_emulator_url(const struct lcbot_emulator *emulator);
 #endif
 
-#if defined(LCB_HAS_EMULATOR)
+#if defined(LCBOT_HAS_EMULATOR)
 // Queues a fault, e.g. `{"action": "get_bot_agents", "times": 2, "status": 503}`,
 // `{"status": 429, "retry_after_s": 1}`, `{"delay_ms": 3000}` or
 // `{"drop_connection": true}`. `*out` is `{"pending_faults": N}`.
@@ -189,41 +199,41 @@ const char *lcb_emulator_url(const struct lcb_emulator *emulator);
 // # Safety
 // `emulator` a live handle or NULL; `fault_json` NULL or a NUL-terminated
 // string; `out` NULL or valid for one pointer write.
-int32_t lcb_emulator_inject(const struct lcb_emulator *emulator,
-                            const char *fault_json,
-                            char **out);
+int32_t lcbot_emulator_inject(const struct lcbot_emulator *emulator,
+                              const char *fault_json,
+                              char **out);
 #endif
 
-#if defined(LCB_HAS_EMULATOR)
+#if defined(LCBOT_HAS_EMULATOR)
 // The request log: `{"requests": [{"seq", "time_ms", "method", "path",
 // "version", "action", "client_id", "headers", "body", "status", "fault"}]}`.
 // The Authorization header is logged without its credential.
 //
 // # Safety
 // `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
-int32_t lcb_emulator_requests(const struct lcb_emulator *emulator, char **out);
+int32_t lcbot_emulator_requests(const struct lcbot_emulator *emulator, char **out);
 #endif
 
-#if defined(LCB_HAS_EMULATOR)
+#if defined(LCBOT_HAS_EMULATOR)
 // Stops the emulator and frees it. NULL is allowed. No call may be in
 // flight on it.
 //
 // # Safety
-// `emulator` must be NULL or a handle from `lcb_emulator_start`, not yet stopped.
-void lcb_emulator_stop(struct lcb_emulator *emulator);
+// `emulator` must be NULL or a handle from `lcbot_emulator_start`, not yet stopped.
+void lcbot_emulator_stop(struct lcbot_emulator *emulator);
 #endif
 
 // The library's version, e.g. `"0.1.0"`. Static: never free it.
-const char *lcb_version(void);
+const char *lcbot_version(void);
 
-// The C ABI's version (`LCB_ABI_VERSION` when the header matches the library).
-uint32_t lcb_abi_version(void);
+// The C ABI's version (`LCBOT_ABI_VERSION` when the header matches the library).
+uint32_t lcbot_abi_version(void);
 
 // Frees a string returned by this library. NULL is allowed and ignored.
 //
 // # Safety
 // `s` must be NULL or a string returned by this library, not yet freed.
-void lcb_string_free(char *s);
+void lcbot_string_free(char *s);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -199,7 +199,7 @@ fn refuse_pre_v3_3_fields(action: Action, o: &Obj) -> Result<()> {
     if o.get("webhooks").is_some() {
         return Err(Error::validation(
             "webhooks: not part of create_bot / update_bot from v3.3; register a bot's webhooks \
-             with the Webhooks API (lcb_call \"register_webhook\")",
+             with the Webhooks API (lcbot_call \"register_webhook\")",
         ));
     }
     Ok(())
@@ -231,7 +231,7 @@ fn check_common_optional(o: &Obj) -> Result<()> {
     Ok(())
 }
 
-/// A free-form action name for `lcb_call`: lowercase letters, digits and `_`,
+/// A free-form action name for `lcbot_call`: lowercase letters, digits and `_`,
 /// so that it can never change the URL's path.
 pub fn check_action_name(name: &str) -> Result<()> {
     let ok = !name.is_empty()

@@ -79,7 +79,7 @@ impl Client {
         Ok(Client { http, config, urls })
     }
 
-    /// Builds a client from the config document of `lcb_client_new`.
+    /// Builds a client from the config document of `lcbot_client_new`.
     pub fn from_json(config_json: &str) -> Result<Self> {
         Client::new(ClientConfig::from_json(config_json)?)
     }
@@ -154,7 +154,7 @@ impl Client {
     /// allow. `Ok(None)` is a 2xx answer with an empty body.
     fn send(&self, action: &str, request: &Value, is_read: bool) -> Result<Option<Value>> {
         let version = self.config.api_version;
-        // Borrowed for the five actions; only lcb_call's others are parsed here.
+        // Borrowed for the five actions; only lcbot_call's others are parsed here.
         let parsed;
         let url = match self.urls.iter().find(|(name, _)| *name == action) {
             Some((_, url)) => url,

@@ -108,7 +108,7 @@ impl ClientConfig {
         }
     }
 
-    /// Parses the config document of `lcb_client_new`. Every message names
+    /// Parses the config document of `lcbot_client_new`. Every message names
     /// its field as `config_json.<path>`.
     pub fn from_json(text: &str) -> Result<Self> {
         Self::from_json_unprefixed(text).map_err(|mut e| {

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use std::fmt;
 
 /// Stable error categories. The numbers are the C ABI's status codes
-/// (`LCB_ERR_*`); they are never renumbered or reused.
+/// (`LCBOT_ERR_*`); they are never renumbered or reused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(i32)]
 pub enum ErrorCode {

@@ -26,7 +26,7 @@ fn stop(mut child: Child) -> std::process::ExitStatus {
 
 #[test]
 fn serves_saves_and_reloads_state() {
-    let state = std::env::temp_dir().join(format!("lcb-state-{}.json", std::process::id()));
+    let state = std::env::temp_dir().join(format!("lcbot-state-{}.json", std::process::id()));
     let _ = std::fs::remove_file(&state);
     let state_arg = state.to_str().unwrap();
 
@@ -47,7 +47,7 @@ fn serves_saves_and_reloads_state() {
 
 #[test]
 fn a_config_file_sets_tokens() {
-    let path = std::env::temp_dir().join(format!("lcb-config-{}.json", std::process::id()));
+    let path = std::env::temp_dir().join(format!("lcbot-config-{}.json", std::process::id()));
     std::fs::write(&path, r#"{"tokens": [{"token": "file-token", "client_id": "file-app", "scopes": ["agents-bot--my:ro"]}]}"#).unwrap();
     let (child, url) = start(&["--config", path.to_str().unwrap()]);
     let ok = Client::from_json(&json!({"token": "file-token", "base_url": url}).to_string()).unwrap();

@@ -146,7 +146,7 @@ fn call_passes_any_action_through_unchanged() {
         assert_eq!(entry["path"], format!("/v{version}/configuration/action/issue_bot_token"));
         assert_eq!(entry["body"], json!({"bot_id": "b", "client_id": "c", "bot_secret": "s"}));
         let created = c.call("create_bot", &json!({"name": "Raw"})).unwrap();
-        assert!(created["id"].is_string(), "lcb_call returns the version's own shape");
+        assert!(created["id"].is_string(), "lcbot_call returns the version's own shape");
     }
 }
 

@@ -4,27 +4,27 @@
  *   bench_c --url URL [--n N] [--mixed N] [--threads 2,4] [--thread-n N] [--soak N] [--warmup N]
  *
  * The same calls as the Rust core's benchmark in its `json` mode: request
- * JSON text in, result JSON text out (freed with lcb_string_free). Prints
+ * JSON text in, result JSON text out (freed with lcbot_string_free). Prints
  * one JSON document on stdout. */
 #include "bench_common.h"
 
 #include <livechat_bots.h>
 #include <pthread.h>
 
-static const lcb_client *client;
+static const lcbot_client *client;
 static char seed_req[128];
 
 static const char *CREATE_REQ =
     "{\"name\":\"bench-bot\",\"max_chats_count\":5,\"groups\":[{\"id\":0,\"priority\":\"normal\"}]}";
 
 /* one call: returns 1 on success; on failure records the error document */
-static int call(int32_t (*fn)(const lcb_client *, const char *, char **), const char *req, phase *p, char *id_out) {
+static int call(int32_t (*fn)(const lcbot_client *, const char *, char **), const char *req, phase *p, char *id_out) {
     char *out = NULL;
     int32_t rc = fn(client, req, &out);
-    int ok = rc == LCB_OK;
+    int ok = rc == LCBOT_OK;
     if (ok && id_out && !json_field(out, "bot_agent_id", id_out, 64)) ok = 0;
     if (!ok && p) phase_error(p, out);
-    lcb_string_free(out);
+    lcbot_string_free(out);
     return ok;
 }
 
@@ -32,7 +32,7 @@ static int call(int32_t (*fn)(const lcb_client *, const char *, char **), const 
 __attribute__((noinline)) static void run_details(long n, uint64_t *lat, phase *p) {
     for (long i = 0; i < n; i++) {
         uint64_t t = now_ns();
-        call(lcb_get_bot_agent_details, seed_req, p, NULL);
+        call(lcbot_get_bot_agent_details, seed_req, p, NULL);
         lat[i] = now_ns() - t;
     }
 }
@@ -60,7 +60,7 @@ static phase *phase_mixed(long n) {
     uint64_t t0 = now_ns();
     for (long c = 0; c < cycles; c++) {
         t = now_ns();
-        int ok = call(lcb_create_bot_agent, CREATE_REQ, p, id);
+        int ok = call(lcbot_create_bot_agent, CREATE_REQ, p, id);
         p->lat_ns[k++] = now_ns() - t;
         if (!ok) {
             /* keep the count of calls: the four others are not made */
@@ -69,18 +69,18 @@ static phase *phase_mixed(long n) {
         }
         snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id);
         t = now_ns();
-        call(lcb_get_bot_agent_details, req, p, NULL);
+        call(lcbot_get_bot_agent_details, req, p, NULL);
         p->lat_ns[k++] = now_ns() - t;
         snprintf(req, sizeof req, "{\"id\":\"%s\",\"name\":\"bench-bot-renamed\",\"max_chats_count\":4}", id);
         t = now_ns();
-        call(lcb_update_bot_agent, req, p, NULL);
+        call(lcbot_update_bot_agent, req, p, NULL);
         p->lat_ns[k++] = now_ns() - t;
         t = now_ns();
-        call(lcb_get_bot_agents, "{\"all\":false}", p, NULL);
+        call(lcbot_get_bot_agents, "{\"all\":false}", p, NULL);
         p->lat_ns[k++] = now_ns() - t;
         snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id);
         t = now_ns();
-        call(lcb_remove_bot_agent, req, p, NULL);
+        call(lcbot_remove_bot_agent, req, p, NULL);
         p->lat_ns[k++] = now_ns() - t;
     }
     p->wall_ns = now_ns() - t0;
@@ -129,17 +129,17 @@ int main(int argc, char **argv) {
     bench_parse_args(argc, argv, &a);
     char config[512], *err = NULL;
     snprintf(config, sizeof config, "{\"token\":\"dev-token\",\"api_version\":\"3.6\",\"base_url\":\"%s\"}", a.url);
-    lcb_client *c = NULL;
-    if (lcb_client_new(config, &c, &err) != LCB_OK) {
+    lcbot_client *c = NULL;
+    if (lcbot_client_new(config, &c, &err) != LCBOT_OK) {
         fprintf(stderr, "bench_c: client: %s\n", err ? err : "?");
         return 2;
     }
     client = c;
     char seed[64];
     phase setup = {0};
-    if (!call(lcb_create_bot_agent, CREATE_REQ, &setup, seed) ||
+    if (!call(lcbot_create_bot_agent, CREATE_REQ, &setup, seed) ||
         (snprintf(seed_req, sizeof seed_req, "{\"bot_agent_id\":\"%s\"}", seed),
-         !call(lcb_get_bot_agent_details, seed_req, &setup, NULL))) {
+         !call(lcbot_get_bot_agent_details, seed_req, &setup, NULL))) {
         fprintf(stderr, "bench_c: setup: %s\n", setup.first_error);
         return 2;
     }
@@ -162,18 +162,18 @@ int main(int argc, char **argv) {
         soak_before = rss_kb();
         for (long i = 0; i < a.soak; i++) {
             char *out = NULL;
-            if (lcb_get_bot_agent_details(client, seed_req, &out) != LCB_OK) soak_errors++;
-            lcb_string_free(out);
+            if (lcbot_get_bot_agent_details(client, seed_req, &out) != LCBOT_OK) soak_errors++;
+            lcbot_string_free(out);
         }
         soak_after = rss_kb();
     }
     char req[128];
     snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", seed);
-    call(lcb_remove_bot_agent, req, NULL, NULL);
-    lcb_client_free(c);
+    call(lcbot_remove_bot_agent, req, NULL, NULL);
+    lcbot_client_free(c);
 
     printf("{\"contender\":\"c-abi\",\"api_version\":\"3.6\",\"library_version\":");
-    json_string(stdout, lcb_version());
+    json_string(stdout, lcbot_version());
     printf(",\"rss_setup_kb\":%ld,\"rss_after_kb\":%ld,\"phases\":[", rss_setup, rss_after);
     for (int i = 0; i < np; i++) {
         if (i) putchar(',');

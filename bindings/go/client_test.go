@@ -11,17 +11,17 @@ import (
 	"testing"
 	"time"
 
-	lcb "github.com/livechat-bots/livechat-bots/bindings/go"
+	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
 )
 
 var botID = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
 func TestVersion(t *testing.T) {
-	if lcb.ABIVersion() != lcb.SupportedABIVersion {
-		t.Fatalf("ABIVersion %d, want %d", lcb.ABIVersion(), lcb.SupportedABIVersion)
+	if lcbot.ABIVersion() != lcbot.SupportedABIVersion {
+		t.Fatalf("ABIVersion %d, want %d", lcbot.ABIVersion(), lcbot.SupportedABIVersion)
 	}
-	if !regexp.MustCompile(`^\d+\.\d+\.\d+`).MatchString(lcb.Version()) {
-		t.Fatalf("Version %q is not semver", lcb.Version())
+	if !regexp.MustCompile(`^\d+\.\d+\.\d+`).MatchString(lcbot.Version()) {
+		t.Fatalf("Version %q is not semver", lcbot.Version())
 	}
 }
 
@@ -29,16 +29,16 @@ func TestBotLifecycle(t *testing.T) {
 	emu, c := setup(t)
 	ctx := context.Background()
 
-	id, err := c.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{
+	id, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{
 		Name:          "Helper",
-		Status:        lcb.StatusAcceptingChats,
+		Status:        lcbot.StatusAcceptingChats,
 		Avatar:        "https://example.com/helper.png",
-		MaxChatsCount: lcb.Ptr(0),
-		Groups:        []lcb.Group{{ID: 0, Priority: lcb.PriorityFirst}, {ID: 7, Priority: lcb.PriorityLast}},
-		Webhooks: &lcb.Webhooks{
+		MaxChatsCount: lcbot.Ptr(0),
+		Groups:        []lcbot.Group{{ID: 0, Priority: lcbot.PriorityFirst}, {ID: 7, Priority: lcbot.PriorityLast}},
+		Webhooks: &lcbot.Webhooks{
 			URL:       "https://example.com/hook",
 			SecretKey: "s3cret",
-			Actions: []lcb.WebhookAction{
+			Actions: []lcbot.WebhookAction{
 				{Name: "incoming_chat"},
 				{Name: "incoming_event", Filters: map[string]any{"only_my_chats": true}, AdditionalData: []string{"chat_properties"}},
 			},
@@ -60,14 +60,14 @@ func TestBotLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetBotAgentDetails: %v", err)
 	}
-	want := &lcb.BotAgentDetails{
-		ID: id, Name: "Helper", Avatar: "https://example.com/helper.png", Status: lcb.StatusAcceptingChats,
-		Application:   lcb.Application{ClientID: "dev-client"},
+	want := &lcbot.BotAgentDetails{
+		ID: id, Name: "Helper", Avatar: "https://example.com/helper.png", Status: lcbot.StatusAcceptingChats,
+		Application:   lcbot.Application{ClientID: "dev-client"},
 		MaxChatsCount: 0,
-		Groups:        []lcb.Group{{ID: 0, Priority: lcb.PriorityFirst}, {ID: 7, Priority: lcb.PriorityLast}},
-		Webhooks: &lcb.Webhooks{
+		Groups:        []lcbot.Group{{ID: 0, Priority: lcbot.PriorityFirst}, {ID: 7, Priority: lcbot.PriorityLast}},
+		Webhooks: &lcbot.Webhooks{
 			URL: "https://example.com/hook", SecretKey: "s3cret",
-			Actions: []lcb.WebhookAction{
+			Actions: []lcbot.WebhookAction{
 				{Name: "incoming_chat"},
 				{Name: "incoming_event", Filters: map[string]any{"only_my_chats": true}, AdditionalData: []string{"chat_properties"}},
 			},
@@ -77,8 +77,8 @@ func TestBotLifecycle(t *testing.T) {
 		t.Fatalf("details:\n got %+v\nwant %+v", d, want)
 	}
 
-	if err := c.UpdateBotAgent(ctx, lcb.UpdateBotAgentRequest{
-		ID: id, Status: lcb.StatusOffline, MaxChatsCount: lcb.Ptr(3), DefaultGroupPriority: lcb.PrioritySupervisor,
+	if err := c.UpdateBotAgent(ctx, lcbot.UpdateBotAgentRequest{
+		ID: id, Status: lcbot.StatusOffline, MaxChatsCount: lcbot.Ptr(3), DefaultGroupPriority: lcbot.PrioritySupervisor,
 	}); err != nil {
 		t.Fatalf("UpdateBotAgent: %v", err)
 	}
@@ -86,7 +86,7 @@ func TestBotLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetBotAgentDetails: %v", err)
 	}
-	if d.Status != lcb.StatusOffline || d.MaxChatsCount != 3 || d.DefaultGroupPriority != lcb.PrioritySupervisor || d.Name != "Helper" || len(d.Groups) != 2 {
+	if d.Status != lcbot.StatusOffline || d.MaxChatsCount != 3 || d.DefaultGroupPriority != lcbot.PrioritySupervisor || d.Name != "Helper" || len(d.Groups) != 2 {
 		t.Fatalf("after update: %+v", d)
 	}
 
@@ -94,7 +94,7 @@ func TestBotLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetBotAgents: %v", err)
 	}
-	if want := []lcb.BotAgent{{ID: id, Name: "Helper", Avatar: "https://example.com/helper.png", Status: lcb.StatusOffline}}; !reflect.DeepEqual(list, want) {
+	if want := []lcbot.BotAgent{{ID: id, Name: "Helper", Avatar: "https://example.com/helper.png", Status: lcbot.StatusOffline}}; !reflect.DeepEqual(list, want) {
 		t.Fatalf("list: %+v", list)
 	}
 
@@ -105,7 +105,7 @@ func TestBotLifecycle(t *testing.T) {
 	if err != nil || list == nil || len(list) != 0 {
 		t.Fatalf("list after remove: %#v, %v", list, err)
 	}
-	if _, err := c.GetBotAgentDetails(ctx, id); !lcb.IsNotFound(err) {
+	if _, err := c.GetBotAgentDetails(ctx, id); !lcbot.IsNotFound(err) {
 		t.Fatalf("details after remove: %v", err)
 	}
 }
@@ -116,15 +116,15 @@ func TestUpdateSendsOnlyWhatIsSet(t *testing.T) {
 	id := mustCreate(t, c, "Partial")
 
 	steps := []struct {
-		req  lcb.UpdateBotAgentRequest
+		req  lcbot.UpdateBotAgentRequest
 		want map[string]any
 	}{
-		{lcb.UpdateBotAgentRequest{ID: id, Name: "Renamed"}, map[string]any{"id": id, "name": "Renamed"}},
-		{lcb.UpdateBotAgentRequest{ID: id, Avatar: lcb.Ptr("")}, map[string]any{"id": id, "avatar": ""}},
-		{lcb.UpdateBotAgentRequest{ID: id, MaxChatsCount: lcb.Ptr(0)}, map[string]any{"id": id, "max_chats_count": float64(0)}},
+		{lcbot.UpdateBotAgentRequest{ID: id, Name: "Renamed"}, map[string]any{"id": id, "name": "Renamed"}},
+		{lcbot.UpdateBotAgentRequest{ID: id, Avatar: lcbot.Ptr("")}, map[string]any{"id": id, "avatar": ""}},
+		{lcbot.UpdateBotAgentRequest{ID: id, MaxChatsCount: lcbot.Ptr(0)}, map[string]any{"id": id, "max_chats_count": float64(0)}},
 		// An empty, non-nil slice clears the groups; nil leaves them.
-		{lcb.UpdateBotAgentRequest{ID: id, Groups: []lcb.Group{}}, map[string]any{"id": id, "groups": []any{}}},
-		{lcb.UpdateBotAgentRequest{ID: id}, map[string]any{"id": id}},
+		{lcbot.UpdateBotAgentRequest{ID: id, Groups: []lcbot.Group{}}, map[string]any{"id": id, "groups": []any{}}},
+		{lcbot.UpdateBotAgentRequest{ID: id}, map[string]any{"id": id}},
 	}
 	for i, s := range steps {
 		if err := c.UpdateBotAgent(ctx, s.req); err != nil {
@@ -139,23 +139,23 @@ func TestUpdateSendsOnlyWhatIsSet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Name != "Renamed" || d.Avatar != "" || d.MaxChatsCount != 0 || len(d.Groups) != 0 || d.Status != lcb.StatusAcceptingChats {
+	if d.Name != "Renamed" || d.Avatar != "" || d.MaxChatsCount != 0 || len(d.Groups) != 0 || d.Status != lcbot.StatusAcceptingChats {
 		t.Fatalf("details: %+v", d)
 	}
 }
 
 func TestGetBotAgentsAllAndSeededBots(t *testing.T) {
-	emu := startEmulator(t, &lcb.EmulatorConfig{
-		Tokens: []lcb.EmulatorToken{
+	emu := startEmulator(t, &lcbot.EmulatorConfig{
+		Tokens: []lcbot.EmulatorToken{
 			{Token: "mine", ClientID: "app-1", Scopes: []string{"agents-bot--my:rw", "agents-bot--all:ro"}},
 			{Token: "other", ClientID: "app-2", Scopes: []string{"agents-bot--my:rw"}},
 		},
-		Bots: []lcb.BotAgentDetails{
-			{ID: "0123456789abcdef0123456789abcdef", Name: "Seeded", Status: lcb.StatusOffline},
-			{Name: "Foreign", Status: lcb.StatusAcceptingChats, Application: lcb.Application{ClientID: "app-2"}},
+		Bots: []lcbot.BotAgentDetails{
+			{ID: "0123456789abcdef0123456789abcdef", Name: "Seeded", Status: lcbot.StatusOffline},
+			{Name: "Foreign", Status: lcbot.StatusAcceptingChats, Application: lcbot.Application{ClientID: "app-2"}},
 		},
 	})
-	mine := newClient(t, emu, func(c *lcb.Config) { c.Token = "mine" })
+	mine := newClient(t, emu, func(c *lcbot.Config) { c.Token = "mine" })
 	ctx := context.Background()
 
 	own, err := mine.GetBotAgents(ctx, false)
@@ -181,11 +181,11 @@ func TestGetBotAgentsAllAndSeededBots(t *testing.T) {
 	}
 
 	// "other" may not list every bot, nor touch app-1's.
-	other := newClient(t, emu, func(c *lcb.Config) { c.Token = "other" })
-	if _, err := other.GetBotAgents(ctx, true); !lcb.IsForbidden(err) {
+	other := newClient(t, emu, func(c *lcbot.Config) { c.Token = "other" })
+	if _, err := other.GetBotAgents(ctx, true); !lcbot.IsForbidden(err) {
 		t.Fatalf("all without the scope: %v", err)
 	}
-	if err := other.RemoveBotAgent(ctx, own[0].ID); !lcb.IsForbidden(err) {
+	if err := other.RemoveBotAgent(ctx, own[0].ID); !lcbot.IsForbidden(err) {
 		t.Fatalf("remove another app's bot: %v", err)
 	}
 }
@@ -224,22 +224,22 @@ func TestCall(t *testing.T) {
 
 	// The API's own validation of an unchecked payload.
 	err = c.Call(ctx, "create_bot_agent", map[string]any{"name": "x"}, nil)
-	if e := asError(t, err); !lcb.IsValidation(err) || e.Code != lcb.CodeAPI || e.HTTPStatus != 400 || e.Op != "create_bot_agent" {
+	if e := asError(t, err); !lcbot.IsValidation(err) || e.Code != lcbot.CodeAPI || e.HTTPStatus != 400 || e.Op != "create_bot_agent" {
 		t.Fatalf("API validation: %#v", e)
 	}
 	// The library's checks of the action name and payload shape.
 	for _, tc := range []struct {
 		action  string
 		payload any
-		code    lcb.ErrorCode
+		code    lcbot.ErrorCode
 	}{
-		{"Bad/Action", nil, lcb.CodeValidation},
-		{"nul\x00byte", nil, lcb.CodeValidation},
-		{"get_bot_agents", []int{1}, lcb.CodeValidation},
-		{"get_bot_agents", json.RawMessage(`{"a": 1, "a": 2}`), lcb.CodeInvalidJSON},
-		{"get_bot_agents", json.RawMessage("{\x00}"), lcb.CodeInvalidJSON},
-		{"get_bot_agents", map[string]any{"c": make(chan int)}, lcb.CodeInvalidJSON},
-		{"bad\xffutf8", nil, lcb.CodeInvalidUTF8},
+		{"Bad/Action", nil, lcbot.CodeValidation},
+		{"nul\x00byte", nil, lcbot.CodeValidation},
+		{"get_bot_agents", []int{1}, lcbot.CodeValidation},
+		{"get_bot_agents", json.RawMessage(`{"a": 1, "a": 2}`), lcbot.CodeInvalidJSON},
+		{"get_bot_agents", json.RawMessage("{\x00}"), lcbot.CodeInvalidJSON},
+		{"get_bot_agents", map[string]any{"c": make(chan int)}, lcbot.CodeInvalidJSON},
+		{"bad\xffutf8", nil, lcbot.CodeInvalidUTF8},
 	} {
 		err := c.Call(ctx, tc.action, tc.payload, nil)
 		if e := asError(t, err); e.Code != tc.code || e.CodeName != tc.code.String() {
@@ -250,14 +250,14 @@ func TestCall(t *testing.T) {
 	var wrong struct {
 		BotAgents string `json:"bot_agents"`
 	}
-	if err := c.Call(ctx, "get_bot_agents", nil, &wrong); asError(t, err).Code != lcb.CodeDecode {
+	if err := c.Call(ctx, "get_bot_agents", nil, &wrong); asError(t, err).Code != lcbot.CodeDecode {
 		t.Fatalf("decode mismatch: %v", err)
 	}
 }
 
 func TestAPIVersion31SendsBareBodies(t *testing.T) {
 	emu := startEmulator(t, nil)
-	c := newClient(t, emu, func(c *lcb.Config) { c.APIVersion = "3.1" })
+	c := newClient(t, emu, func(c *lcbot.Config) { c.APIVersion = "3.1" })
 	if _, err := c.GetBotAgents(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
@@ -268,14 +268,14 @@ func TestAPIVersion31SendsBareBodies(t *testing.T) {
 }
 
 func TestConfigIsSent(t *testing.T) {
-	emu := startEmulator(t, &lcb.EmulatorConfig{Tokens: []lcb.EmulatorToken{
-		{Token: "fra-token", ClientID: "eu", Scopes: []string{"agents-bot--my:rw"}, Region: lcb.RegionFra},
+	emu := startEmulator(t, &lcbot.EmulatorConfig{Tokens: []lcbot.EmulatorToken{
+		{Token: "fra-token", ClientID: "eu", Scopes: []string{"agents-bot--my:rw"}, Region: lcbot.RegionFra},
 		{Token: "acc-1:pat-1", ClientID: "pat-app", Scopes: []string{"agents-bot--my:ro"}},
 	}})
 	ctx := context.Background()
 
 	// The fra- prefix selects the region; the user agent is ours.
-	fra := newClient(t, emu, func(c *lcb.Config) {
+	fra := newClient(t, emu, func(c *lcbot.Config) {
 		c.Token = "fra-token"
 		c.UserAgent = "go-test/1.0"
 		c.Timeout = 5 * time.Second
@@ -291,16 +291,16 @@ func TestConfigIsSent(t *testing.T) {
 
 	// An explicit region wins over the prefix: the emulator answers 421
 	// with the token's region in the error data.
-	dal := newClient(t, emu, func(c *lcb.Config) { c.Token = "fra-token"; c.Region = lcb.RegionDal })
+	dal := newClient(t, emu, func(c *lcbot.Config) { c.Token = "fra-token"; c.Region = lcbot.RegionDal })
 	_, err := dal.GetBotAgents(ctx, false)
 	if e := asError(t, err); e.HTTPStatus != 421 || e.APIType != "misdirected_request" || string(e.APIData) != `{"region":"fra"}` {
 		t.Fatalf("misdirected: %#v", e)
 	}
 
 	// A personal access token goes as Basic.
-	pat := newClient(t, emu, func(c *lcb.Config) {
+	pat := newClient(t, emu, func(c *lcbot.Config) {
 		c.Token = ""
-		c.PersonalAccessToken = &lcb.PersonalAccessToken{AccountID: "acc-1", PAT: "pat-1"}
+		c.PersonalAccessToken = &lcbot.PersonalAccessToken{AccountID: "acc-1", PAT: "pat-1"}
 	})
 	if _, err := pat.GetBotAgents(ctx, false); err != nil {
 		t.Fatalf("PAT: %v", err)
@@ -312,21 +312,21 @@ func TestConfigIsSent(t *testing.T) {
 }
 
 func TestNewClientValidation(t *testing.T) {
-	for name, cfg := range map[string]lcb.Config{
+	for name, cfg := range map[string]lcbot.Config{
 		"no token":           {},
-		"token and PAT":      {Token: "t", PersonalAccessToken: &lcb.PersonalAccessToken{AccountID: "a", PAT: "p"}},
+		"token and PAT":      {Token: "t", PersonalAccessToken: &lcbot.PersonalAccessToken{AccountID: "a", PAT: "p"}},
 		"bad region":         {Token: "t", Region: "mars"},
 		"bad version":        {Token: "t", APIVersion: "2.0"},
 		"bad token type":     {Token: "t", TokenType: "Digest"},
-		"PAT without Basic":  {PersonalAccessToken: &lcb.PersonalAccessToken{AccountID: "a", PAT: "p"}, TokenType: lcb.TokenBearer},
+		"PAT without Basic":  {PersonalAccessToken: &lcbot.PersonalAccessToken{AccountID: "a", PAT: "p"}, TokenType: lcbot.TokenBearer},
 		"insecure http":      {Token: "t", BaseURL: "http://example.com"},
 		"negative timeout":   {Token: "t", Timeout: -time.Second},
-		"too many attempts":  {Token: "t", Retry: &lcb.RetryPolicy{MaxAttempts: 11}},
-		"base delay too big": {Token: "t", Retry: &lcb.RetryPolicy{BaseDelay: 2 * time.Second, MaxDelay: time.Second}},
+		"too many attempts":  {Token: "t", Retry: &lcbot.RetryPolicy{MaxAttempts: 11}},
+		"base delay too big": {Token: "t", Retry: &lcbot.RetryPolicy{BaseDelay: 2 * time.Second, MaxDelay: time.Second}},
 		"token with newline": {Token: "sec\nret"},
 	} {
-		c, err := lcb.NewClient(cfg)
-		if c != nil || !lcb.IsValidation(err) {
+		c, err := lcbot.NewClient(cfg)
+		if c != nil || !lcbot.IsValidation(err) {
 			t.Errorf("%s: %v, %v", name, c, err)
 			continue
 		}
@@ -335,7 +335,7 @@ func TestNewClientValidation(t *testing.T) {
 		}
 	}
 	// Allowed explicitly, http:// to any host is accepted (nothing is sent).
-	c, err := lcb.NewClient(lcb.Config{Token: "t", BaseURL: "http://example.com", AllowInsecureHTTP: true, TokenType: lcb.TokenBasic})
+	c, err := lcbot.NewClient(lcbot.Config{Token: "t", BaseURL: "http://example.com", AllowInsecureHTTP: true, TokenType: lcbot.TokenBasic})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,8 +344,8 @@ func TestNewClientValidation(t *testing.T) {
 
 func TestSecretsAreNotPrinted(t *testing.T) {
 	emu := startEmulator(t, nil)
-	cfg := lcb.Config{Token: "top-secret-token", BaseURL: emu.URL(), PersonalAccessToken: &lcb.PersonalAccessToken{AccountID: "acc", PAT: "pat-secret"}}
-	c := newClient(t, emu, func(c *lcb.Config) { c.Token = "top-secret-token" })
+	cfg := lcbot.Config{Token: "top-secret-token", BaseURL: emu.URL(), PersonalAccessToken: &lcbot.PersonalAccessToken{AccountID: "acc", PAT: "pat-secret"}}
+	c := newClient(t, emu, func(c *lcbot.Config) { c.Token = "top-secret-token" })
 	for _, s := range []string{
 		fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%v", &cfg),
 		fmt.Sprintf("%+v", *cfg.PersonalAccessToken), fmt.Sprintf("%#v", cfg.PersonalAccessToken),
@@ -370,14 +370,14 @@ func TestCloseIsIdempotentAndFinal(t *testing.T) {
 		t.Fatal(err)
 	}
 	checks := map[string]error{}
-	_, checks["create"] = c.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{Name: "x", Status: lcb.StatusOffline})
+	_, checks["create"] = c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: "x", Status: lcbot.StatusOffline})
 	checks["remove"] = c.RemoveBotAgent(ctx, "x")
-	checks["update"] = c.UpdateBotAgent(ctx, lcb.UpdateBotAgentRequest{ID: "x"})
+	checks["update"] = c.UpdateBotAgent(ctx, lcbot.UpdateBotAgentRequest{ID: "x"})
 	_, checks["list"] = c.GetBotAgents(ctx, false)
 	_, checks["details"] = c.GetBotAgentDetails(ctx, "x")
 	checks["call"] = c.Call(ctx, "get_bot_agents", nil, nil)
 	for name, err := range checks {
-		if !errors.Is(err, lcb.ErrClosed) {
+		if !errors.Is(err, lcbot.ErrClosed) {
 			t.Errorf("%s after Close: %v", name, err)
 		}
 	}

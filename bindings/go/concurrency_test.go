@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	lcb "github.com/livechat-bots/livechat-bots/bindings/go"
+	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
 )
 
 // Many goroutines share one client: each runs the whole lifecycle of its
@@ -48,7 +48,7 @@ func TestSharedClientManyGoroutines(t *testing.T) {
 	}
 }
 
-func worker(c *lcb.Client, w, rounds int) error {
+func worker(c *lcbot.Client, w, rounds int) error {
 	for r := 0; r < rounds; r++ {
 		ctx := context.Background()
 		if r%2 == 1 {
@@ -57,7 +57,7 @@ func worker(c *lcb.Client, w, rounds int) error {
 			defer cancel()
 		}
 		name := fmt.Sprintf("bot-%d-%d", w, r)
-		id, err := c.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{Name: name, Status: lcb.StatusAcceptingChats})
+		id, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: name, Status: lcbot.StatusAcceptingChats})
 		if err != nil {
 			return fmt.Errorf("%s: create: %w", name, err)
 		}
@@ -65,7 +65,7 @@ func worker(c *lcb.Client, w, rounds int) error {
 		if err != nil || d.Name != name {
 			return fmt.Errorf("%s: details: %+v, %w", name, d, err)
 		}
-		if err := c.UpdateBotAgent(ctx, lcb.UpdateBotAgentRequest{ID: id, Status: lcb.StatusOffline}); err != nil {
+		if err := c.UpdateBotAgent(ctx, lcbot.UpdateBotAgentRequest{ID: id, Status: lcbot.StatusOffline}); err != nil {
 			return fmt.Errorf("%s: update: %w", name, err)
 		}
 		list, err := c.GetBotAgents(ctx, false)
@@ -74,7 +74,7 @@ func worker(c *lcb.Client, w, rounds int) error {
 		}
 		found := false
 		for _, b := range list {
-			found = found || (b.ID == id && b.Status == lcb.StatusOffline)
+			found = found || (b.ID == id && b.Status == lcbot.StatusOffline)
 		}
 		if !found {
 			return fmt.Errorf("%s: not listed as offline", name)
@@ -90,7 +90,7 @@ func worker(c *lcb.Client, w, rounds int) error {
 // ErrClosed. Nothing crashes, nothing is reported twice.
 func TestCloseRacesWithCalls(t *testing.T) {
 	emu := startEmulator(t, nil)
-	c, err := lcb.NewClient(emu.ClientConfig())
+	c, err := lcbot.NewClient(emu.ClientConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestCloseRacesWithCalls(t *testing.T) {
 				switch {
 				case err == nil:
 					ok++
-				case errors.Is(err, lcb.ErrClosed):
+				case errors.Is(err, lcbot.ErrClosed):
 					closed++
 				default:
 					t.Errorf("unexpected: %v", err)
@@ -138,7 +138,7 @@ func TestCloseRacesWithCalls(t *testing.T) {
 func TestFinalizers(t *testing.T) {
 	emu := startEmulator(t, nil)
 	for i := 0; i < 20; i++ {
-		c, err := lcb.NewClient(emu.ClientConfig())
+		c, err := lcbot.NewClient(emu.ClientConfig())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -147,7 +147,7 @@ func TestFinalizers(t *testing.T) {
 		}
 	}
 	for i := 0; i < 3; i++ {
-		e, err := lcb.StartEmulator(nil)
+		e, err := lcbot.StartEmulator(nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -107,7 +107,7 @@ func (p PersonalAccessToken) String() string {
 // GoString is String, so that %#v does not show the PAT either.
 func (p PersonalAccessToken) GoString() string { return p.String() }
 
-// wireConfig is the config document of lcb_client_new.
+// wireConfig is the config document of lcbot_client_new.
 type wireConfig struct {
 	Token             any        `json:"token,omitempty"`
 	TokenType         string     `json:"token_type,omitempty"`

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	lcb "github.com/livechat-bots/livechat-bots/bindings/go"
+	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
 )
 
 func TestDoneContextStartsNothing(t *testing.T) {
@@ -21,9 +21,9 @@ func TestDoneContextStartsNothing(t *testing.T) {
 		want error
 	}{{cancelled, context.Canceled}, {expired, context.DeadlineExceeded}} {
 		calls := map[string]error{}
-		_, calls["create"] = c.CreateBotAgent(tc.ctx, lcb.CreateBotAgentRequest{Name: "x", Status: lcb.StatusOffline})
+		_, calls["create"] = c.CreateBotAgent(tc.ctx, lcbot.CreateBotAgentRequest{Name: "x", Status: lcbot.StatusOffline})
 		calls["remove"] = c.RemoveBotAgent(tc.ctx, "x")
-		calls["update"] = c.UpdateBotAgent(tc.ctx, lcb.UpdateBotAgentRequest{ID: "x"})
+		calls["update"] = c.UpdateBotAgent(tc.ctx, lcbot.UpdateBotAgentRequest{ID: "x"})
 		_, calls["list"] = c.GetBotAgents(tc.ctx, false)
 		_, calls["details"] = c.GetBotAgentDetails(tc.ctx, "x")
 		calls["call"] = c.Call(tc.ctx, "get_bot_agents", nil, nil)
@@ -38,7 +38,7 @@ func TestDoneContextStartsNothing(t *testing.T) {
 		t.Fatalf("%d requests were sent", len(log))
 	}
 	// A deadline in the past also counts as a timeout.
-	if !lcb.IsTimeout(context.DeadlineExceeded) || lcb.IsTimeout(context.Canceled) {
+	if !lcbot.IsTimeout(context.DeadlineExceeded) || lcbot.IsTimeout(context.Canceled) {
 		t.Fatal("IsTimeout and context errors")
 	}
 }
@@ -47,17 +47,17 @@ func TestDeadlineShortensTheTimeout(t *testing.T) {
 	emu := startEmulator(t, nil)
 	// Per-attempt timeout 20 s; the context allows 300 ms; no retries so
 	// that the deadline is a hard bound.
-	c := newClient(t, emu, func(c *lcb.Config) { c.Timeout = 20 * time.Second; c.Retry = &lcb.RetryPolicy{MaxAttempts: 1} })
-	if _, err := emu.Inject(lcb.Fault{Action: "get_bot_agents", Delay: 2 * time.Second}); err != nil {
+	c := newClient(t, emu, func(c *lcbot.Config) { c.Timeout = 20 * time.Second; c.Retry = &lcbot.RetryPolicy{MaxAttempts: 1} })
+	if _, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Delay: 2 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
 	_, err := c.GetBotAgents(ctxTimeout(t, 300*time.Millisecond), false)
 	elapsed := time.Since(start)
-	if !lcb.IsTimeout(err) || !errors.Is(err, context.DeadlineExceeded) {
+	if !lcbot.IsTimeout(err) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}
-	if e := asError(t, err); e.Code != lcb.CodeTimeout || e.Op != "get_bot_agents" {
+	if e := asError(t, err); e.Code != lcbot.CodeTimeout || e.Op != "get_bot_agents" {
 		t.Fatalf("err = %#v", e)
 	}
 	if elapsed < 250*time.Millisecond || elapsed > 1500*time.Millisecond {
@@ -65,12 +65,12 @@ func TestDeadlineShortensTheTimeout(t *testing.T) {
 	}
 
 	// A deadline later than the timeout leaves the client's own timeout.
-	fast := newClient(t, emu, func(c *lcb.Config) { c.Timeout = 200 * time.Millisecond; c.Retry = &lcb.RetryPolicy{MaxAttempts: 1} })
-	if _, err := emu.Inject(lcb.Fault{Action: "get_bot_agents", Delay: time.Second}); err != nil {
+	fast := newClient(t, emu, func(c *lcbot.Config) { c.Timeout = 200 * time.Millisecond; c.Retry = &lcbot.RetryPolicy{MaxAttempts: 1} })
+	if _, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Delay: time.Second}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = fast.GetBotAgents(ctxTimeout(t, time.Minute), false)
-	if !lcb.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) {
+	if !lcbot.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("client timeout: %v", err)
 	}
 
@@ -82,7 +82,7 @@ func TestDeadlineShortensTheTimeout(t *testing.T) {
 
 func TestCancelDoesNotInterruptACallInFlight(t *testing.T) {
 	emu, c := setup(t)
-	if _, err := emu.Inject(lcb.Fault{Action: "get_bot_agents", Delay: 300 * time.Millisecond}); err != nil {
+	if _, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Delay: 300 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -90,7 +90,7 @@ type wireFault struct {
 	DropConnection bool   `json:"drop_connection,omitempty"`
 }
 
-// MarshalJSON writes the fault document of lcb_emulator_inject.
+// MarshalJSON writes the fault document of lcbot_emulator_inject.
 func (f Fault) MarshalJSON() ([]byte, error) {
 	w := wireFault{
 		Action:         f.Action,

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	lcb "github.com/livechat-bots/livechat-bots/bindings/go"
+	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
 )
 
 func TestEmulatorRequestLog(t *testing.T) {
@@ -50,40 +50,40 @@ func TestEmulatorRequestLog(t *testing.T) {
 
 func TestEmulatorFaults(t *testing.T) {
 	emu, c := setup(t)
-	n, err := emu.Inject(lcb.Fault{Action: "get_bot_agents", Status: 503})
+	n, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Status: 503})
 	if err != nil || n != 1 {
 		t.Fatalf("Inject: %d, %v", n, err)
 	}
-	n, err = emu.Inject(lcb.Fault{Action: "remove_bot_agent", Status: 404, ErrorType: "not_found", Message: "gone", Times: 2})
+	n, err = emu.Inject(lcbot.Fault{Action: "remove_bot_agent", Status: 404, ErrorType: "not_found", Message: "gone", Times: 2})
 	if err != nil || n != 2 {
 		t.Fatalf("Inject: %d, %v", n, err)
 	}
 	// A fault needs something to do; the library says so.
-	_, err = emu.Inject(lcb.Fault{Action: "get_bot_agents"})
-	if e := asError(t, err); !lcb.IsValidation(err) || e.Op != "emulator_inject" {
+	_, err = emu.Inject(lcbot.Fault{Action: "get_bot_agents"})
+	if e := asError(t, err); !lcbot.IsValidation(err) || e.Op != "emulator_inject" {
 		t.Fatalf("empty fault: %#v", err)
 	}
-	_, err = emu.Inject(lcb.Fault{Status: 200})
-	if !lcb.IsValidation(err) {
+	_, err = emu.Inject(lcbot.Fault{Status: 200})
+	if !lcbot.IsValidation(err) {
 		t.Fatalf("status 200: %v", err)
 	}
 
 	for i := 0; i < 2; i++ {
 		err := c.RemoveBotAgent(context.Background(), "abc")
-		if e := asError(t, err); !lcb.IsNotFound(err) || e.APIMessage != "gone" {
+		if e := asError(t, err); !lcbot.IsNotFound(err) || e.APIMessage != "gone" {
 			t.Fatalf("remove %d: %#v", i, e)
 		}
 	}
 }
 
 func TestEmulatorFaultsAtStart(t *testing.T) {
-	emu := startEmulator(t, &lcb.EmulatorConfig{
-		Faults:   []lcb.Fault{{Status: 401, Times: 2}},
+	emu := startEmulator(t, &lcbot.EmulatorConfig{
+		Faults:   []lcbot.Fault{{Status: 401, Times: 2}},
 		LogLimit: 1,
 	})
 	c := newClient(t, emu, nil)
 	for i := 0; i < 2; i++ {
-		if _, err := c.GetBotAgents(context.Background(), false); !lcb.IsUnauthorized(err) {
+		if _, err := c.GetBotAgents(context.Background(), false); !lcbot.IsUnauthorized(err) {
 			t.Fatalf("call %d: %v", i, err)
 		}
 	}
@@ -103,22 +103,22 @@ func TestEmulatorPortAndBadConfig(t *testing.T) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	emu := startEmulator(t, &lcb.EmulatorConfig{Port: port})
+	emu := startEmulator(t, &lcbot.EmulatorConfig{Port: port})
 	if emu.URL() != fmt.Sprintf("http://127.0.0.1:%d", port) {
 		t.Fatalf("URL %s, port %d", emu.URL(), port)
 	}
 	// The port is taken now.
-	if _, err := lcb.StartEmulator(&lcb.EmulatorConfig{Port: port}); !lcb.IsTransport(err) {
+	if _, err := lcbot.StartEmulator(&lcbot.EmulatorConfig{Port: port}); !lcbot.IsTransport(err) {
 		t.Fatalf("port in use: %v", err)
 	}
-	for name, cfg := range map[string]*lcb.EmulatorConfig{
-		"token without client": {Tokens: []lcb.EmulatorToken{{Token: "t", Scopes: []string{"agents-bot--my:rw"}}}},
-		"bad bot":              {Bots: []lcb.BotAgentDetails{{Name: "x", Status: "busy"}}},
+	for name, cfg := range map[string]*lcbot.EmulatorConfig{
+		"token without client": {Tokens: []lcbot.EmulatorToken{{Token: "t", Scopes: []string{"agents-bot--my:rw"}}}},
+		"bad bot":              {Bots: []lcbot.BotAgentDetails{{Name: "x", Status: "busy"}}},
 		"bad port":             {Port: 70000},
-		"bad fault":            {Faults: []lcb.Fault{{Times: 3}}},
+		"bad fault":            {Faults: []lcbot.Fault{{Times: 3}}},
 	} {
-		e, err := lcb.StartEmulator(cfg)
-		if e != nil || !lcb.IsValidation(err) || asError(t, err).Op != "emulator_start" {
+		e, err := lcbot.StartEmulator(cfg)
+		if e != nil || !lcbot.IsValidation(err) || asError(t, err).Op != "emulator_start" {
 			t.Errorf("%s: %v, %v", name, e, err)
 		}
 	}
@@ -136,19 +136,19 @@ func TestEmulatorClose(t *testing.T) {
 	if emu.URL() != url {
 		t.Fatal("URL changed after Close")
 	}
-	if _, err := emu.Inject(lcb.Fault{Status: 500}); !errors.Is(err, lcb.ErrClosed) {
+	if _, err := emu.Inject(lcbot.Fault{Status: 500}); !errors.Is(err, lcbot.ErrClosed) {
 		t.Fatalf("Inject after Close: %v", err)
 	}
-	if _, err := emu.Requests(); !errors.Is(err, lcb.ErrClosed) {
+	if _, err := emu.Requests(); !errors.Is(err, lcbot.ErrClosed) {
 		t.Fatalf("Requests after Close: %v", err)
 	}
-	if _, err := c.GetBotAgents(context.Background(), false); !lcb.IsTransport(err) {
+	if _, err := c.GetBotAgents(context.Background(), false); !lcbot.IsTransport(err) {
 		t.Fatalf("call to a stopped emulator: %v", err)
 	}
 }
 
 func TestFaultJSON(t *testing.T) {
-	f := lcb.Fault{
+	f := lcbot.Fault{
 		Action: "get_bot_agents", Times: 2, Status: 429, ErrorType: "too_many_requests", Message: "slow down",
 		RetryAfter: 1500 * time.Millisecond, Delay: 2500 * time.Microsecond, DropConnection: true,
 	}
@@ -160,14 +160,14 @@ func TestFaultJSON(t *testing.T) {
 	if string(b) != want {
 		t.Fatalf("got  %s\nwant %s", b, want)
 	}
-	if b, _ := json.Marshal(lcb.Fault{Delay: time.Second}); string(b) != `{"delay_ms":1000}` {
+	if b, _ := json.Marshal(lcbot.Fault{Delay: time.Second}); string(b) != `{"delay_ms":1000}` {
 		t.Fatalf("minimal: %s", b)
 	}
-	var back lcb.Fault
+	var back lcbot.Fault
 	if err := json.Unmarshal([]byte(`{"status":503,"retry_after_s":null,"delay_ms":20,"drop_connection":false}`), &back); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(back, lcb.Fault{Status: 503, Delay: 20 * time.Millisecond}) {
+	if !reflect.DeepEqual(back, lcbot.Fault{Status: 503, Delay: 20 * time.Millisecond}) {
 		t.Fatalf("read back: %+v", back)
 	}
 }

@@ -19,7 +19,7 @@ var ErrClosed = errors.New("livechatbots: closed")
 var ErrIncompatibleLibrary = errors.New("livechatbots: incompatible livechat-bots library")
 
 // ErrorCode is the library's stable error category. The numbers are the C
-// ABI's status codes (LCB_ERR_*): they are never renumbered or reused.
+// ABI's status codes (LCBOT_ERR_*): they are never renumbered or reused.
 type ErrorCode int
 
 const (

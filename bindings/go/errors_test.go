@@ -9,18 +9,18 @@ import (
 	"testing"
 	"time"
 
-	lcb "github.com/livechat-bots/livechat-bots/bindings/go"
+	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
 )
 
 // predicates lists every predicate, so that each case checks that exactly
 // the expected ones hold.
 var predicates = map[string]func(error) bool{
-	"IsNotFound":     lcb.IsNotFound,
-	"IsUnauthorized": lcb.IsUnauthorized,
-	"IsForbidden":    lcb.IsForbidden,
-	"IsValidation":   lcb.IsValidation,
-	"IsTimeout":      lcb.IsTimeout,
-	"IsTransport":    lcb.IsTransport,
+	"IsNotFound":     lcbot.IsNotFound,
+	"IsUnauthorized": lcbot.IsUnauthorized,
+	"IsForbidden":    lcbot.IsForbidden,
+	"IsValidation":   lcbot.IsValidation,
+	"IsTimeout":      lcbot.IsTimeout,
+	"IsTransport":    lcbot.IsTransport,
 }
 
 func checkPredicates(t *testing.T, what string, err error, want ...string) {
@@ -37,7 +37,7 @@ func checkPredicates(t *testing.T, what string, err error, want ...string) {
 }
 
 func TestPredicates(t *testing.T) {
-	emu := startEmulator(t, &lcb.EmulatorConfig{Tokens: []lcb.EmulatorToken{
+	emu := startEmulator(t, &lcbot.EmulatorConfig{Tokens: []lcbot.EmulatorToken{
 		{Token: "dev-token", ClientID: "dev-client", Scopes: []string{"agents-bot--my:rw", "agents-bot--all:rw"}},
 		{Token: "read-only", ClientID: "dev-client", Scopes: []string{"agents-bot--my:ro"}},
 	}})
@@ -46,7 +46,7 @@ func TestPredicates(t *testing.T) {
 
 	_, err := c.GetBotAgentDetails(ctx, "ffffffffffffffffffffffffffffffff")
 	checkPredicates(t, "unknown bot", err, "IsNotFound")
-	if e := asError(t, err); e.Code != lcb.CodeAPI || e.CodeName != "api" || e.HTTPStatus != 404 || e.APIType != "not_found" ||
+	if e := asError(t, err); e.Code != lcbot.CodeAPI || e.CodeName != "api" || e.HTTPStatus != 404 || e.APIType != "not_found" ||
 		!strings.Contains(e.APIMessage, "not found") || e.Attempts != 1 || e.OutcomeUnknown || e.Op != "get_bot_agent_details" {
 		t.Errorf("not found: %#v", e)
 	}
@@ -54,15 +54,15 @@ func TestPredicates(t *testing.T) {
 		t.Errorf("message %q does not start with %q", err, want)
 	}
 
-	bad := newClient(t, emu, func(c *lcb.Config) { c.Token = "wrong-token" })
+	bad := newClient(t, emu, func(c *lcbot.Config) { c.Token = "wrong-token" })
 	_, err = bad.GetBotAgents(ctx, false)
 	checkPredicates(t, "bad token", err, "IsUnauthorized")
 	if e := asError(t, err); e.HTTPStatus != 401 || e.APIType != "authentication" || e.APIMessage != "Invalid access token" || strings.Contains(e.Error(), "wrong-token") {
 		t.Errorf("unauthorized: %#v", e)
 	}
 
-	ro := newClient(t, emu, func(c *lcb.Config) { c.Token = "read-only" })
-	_, err = ro.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{Name: "x", Status: lcb.StatusOffline})
+	ro := newClient(t, emu, func(c *lcbot.Config) { c.Token = "read-only" })
+	_, err = ro.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: "x", Status: lcbot.StatusOffline})
 	checkPredicates(t, "missing scope", err, "IsForbidden")
 	if e := asError(t, err); e.HTTPStatus != 403 || e.APIType != "authorization" {
 		t.Errorf("forbidden: %#v", e)
@@ -70,24 +70,24 @@ func TestPredicates(t *testing.T) {
 
 	// Checked by the library: nothing is sent.
 	before := len(requestsFor(t, emu, "update_bot_agent"))
-	err = c.UpdateBotAgent(ctx, lcb.UpdateBotAgentRequest{ID: "x", Groups: []lcb.Group{{ID: 1, Priority: lcb.PriorityFirst}, {ID: 2, Priority: lcb.PrioritySupervisor}}})
+	err = c.UpdateBotAgent(ctx, lcbot.UpdateBotAgentRequest{ID: "x", Groups: []lcbot.Group{{ID: 1, Priority: lcbot.PriorityFirst}, {ID: 2, Priority: lcbot.PrioritySupervisor}}})
 	checkPredicates(t, "bad priority", err, "IsValidation")
 	e := asError(t, err)
-	if e.Code != lcb.CodeValidation || e.Attempts != 0 || e.HTTPStatus != 0 ||
+	if e.Code != lcbot.CodeValidation || e.Attempts != 0 || e.HTTPStatus != 0 ||
 		e.Message != `groups[1].priority: expected one of first, normal, last; got "supervisor"` {
 		t.Errorf("validation: %#v", e)
 	}
 	if after := len(requestsFor(t, emu, "update_bot_agent")); after != before {
 		t.Errorf("a refused request was sent")
 	}
-	for name, req := range map[string]lcb.CreateBotAgentRequest{
-		"no name":        {Status: lcb.StatusOffline},
+	for name, req := range map[string]lcbot.CreateBotAgentRequest{
+		"no name":        {Status: lcbot.StatusOffline},
 		"no status":      {Name: "x"},
 		"bad status":     {Name: "x", Status: "busy"},
-		"too many chats": {Name: "x", Status: lcb.StatusOffline, MaxChatsCount: lcb.Ptr(501)},
-		"no actions":     {Name: "x", Status: lcb.StatusOffline, Webhooks: &lcb.Webhooks{URL: "https://h", SecretKey: "k"}},
+		"too many chats": {Name: "x", Status: lcbot.StatusOffline, MaxChatsCount: lcbot.Ptr(501)},
+		"no actions":     {Name: "x", Status: lcbot.StatusOffline, Webhooks: &lcbot.Webhooks{URL: "https://h", SecretKey: "k"}},
 	} {
-		if _, err := c.CreateBotAgent(ctx, req); !lcb.IsValidation(err) {
+		if _, err := c.CreateBotAgent(ctx, req); !lcbot.IsValidation(err) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -97,21 +97,21 @@ func TestPredicates(t *testing.T) {
 	checkPredicates(t, "API validation", err, "IsValidation")
 
 	// A stall longer than the timeout.
-	slow := newClient(t, emu, func(c *lcb.Config) { c.Timeout = 100 * time.Millisecond; c.Retry = &lcb.RetryPolicy{MaxAttempts: 1} })
-	if _, err := emu.Inject(lcb.Fault{Action: "get_bot_agents", Delay: 400 * time.Millisecond}); err != nil {
+	slow := newClient(t, emu, func(c *lcbot.Config) { c.Timeout = 100 * time.Millisecond; c.Retry = &lcbot.RetryPolicy{MaxAttempts: 1} })
+	if _, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Delay: 400 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = slow.GetBotAgents(ctx, false)
 	checkPredicates(t, "stall", err, "IsTimeout")
-	if e := asError(t, err); e.Code != lcb.CodeTimeout || errors.Is(err, context.DeadlineExceeded) {
+	if e := asError(t, err); e.Code != lcbot.CodeTimeout || errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("timeout: %#v", e)
 	}
 
 	// A dropped connection, on a read: retried, then reported.
-	if _, err := emu.Inject(lcb.Fault{Action: "get_bot_agents", Times: 2, DropConnection: true}); err != nil {
+	if _, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Times: 2, DropConnection: true}); err != nil {
 		t.Fatal(err)
 	}
-	two := newClient(t, emu, func(c *lcb.Config) { c.Retry.MaxAttempts = 2 })
+	two := newClient(t, emu, func(c *lcbot.Config) { c.Retry.MaxAttempts = 2 })
 	_, err = two.GetBotAgents(ctx, false)
 	checkPredicates(t, "dropped", err, "IsTransport")
 	if e := asError(t, err); e.Attempts != 2 || e.OutcomeUnknown {
@@ -119,7 +119,7 @@ func TestPredicates(t *testing.T) {
 	}
 
 	// Nothing listening.
-	closed := newClient(t, emu, func(c *lcb.Config) { c.BaseURL = "http://" + freeAddr(t); c.Retry.MaxAttempts = 1 })
+	closed := newClient(t, emu, func(c *lcbot.Config) { c.BaseURL = "http://" + freeAddr(t); c.Retry.MaxAttempts = 1 })
 	_, err = closed.GetBotAgents(ctx, false)
 	checkPredicates(t, "refused", err, "IsTransport")
 
@@ -143,12 +143,12 @@ func freeAddr(t *testing.T) string {
 func TestWriteWithUnknownOutcome(t *testing.T) {
 	emu, c := setup(t)
 	ctx := context.Background()
-	if _, err := emu.Inject(lcb.Fault{Action: "create_bot_agent", DropConnection: true}); err != nil {
+	if _, err := emu.Inject(lcbot.Fault{Action: "create_bot_agent", DropConnection: true}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := c.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{Name: "Maybe", Status: lcb.StatusOffline})
+	_, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: "Maybe", Status: lcbot.StatusOffline})
 	e := asError(t, err)
-	if !lcb.IsTransport(err) || !e.OutcomeUnknown || e.Attempts != 1 || !strings.Contains(e.Message, "may have been applied") {
+	if !lcbot.IsTransport(err) || !e.OutcomeUnknown || e.Attempts != 1 || !strings.Contains(e.Message, "may have been applied") {
 		t.Fatalf("dropped create: %#v", e)
 	}
 	// A write is never repeated after it may have reached the server.
@@ -162,7 +162,7 @@ func TestRetries(t *testing.T) {
 	ctx := context.Background()
 
 	// Reads are retried on 5xx.
-	if n, err := emu.Inject(lcb.Fault{Action: "get_bot_agents", Times: 2, Status: 503}); err != nil || n != 1 {
+	if n, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Times: 2, Status: 503}); err != nil || n != 1 {
 		t.Fatalf("Inject: %d, %v", n, err)
 	}
 	if _, err := c.GetBotAgents(ctx, false); err != nil {
@@ -174,20 +174,20 @@ func TestRetries(t *testing.T) {
 	}
 
 	// Writes are not retried on 5xx: the server may have acted.
-	if _, err := emu.Inject(lcb.Fault{Action: "create_bot_agent", Status: 500, ErrorType: "internal", Message: "boom"}); err != nil {
+	if _, err := emu.Inject(lcbot.Fault{Action: "create_bot_agent", Status: 500, ErrorType: "internal", Message: "boom"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := c.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{Name: "x", Status: lcb.StatusOffline})
+	_, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: "x", Status: lcbot.StatusOffline})
 	if e := asError(t, err); e.HTTPStatus != 500 || e.APIMessage != "boom" || e.Attempts != 1 {
 		t.Fatalf("500 on create: %#v", e)
 	}
 
 	// 429 is retried for writes too, honouring Retry-After (capped by MaxDelay).
-	if _, err := emu.Inject(lcb.Fault{Action: "create_bot_agent", Status: 429, RetryAfter: time.Second}); err != nil {
+	if _, err := emu.Inject(lcbot.Fault{Action: "create_bot_agent", Status: 429, RetryAfter: time.Second}); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	if _, err := c.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{Name: "x", Status: lcb.StatusOffline}); err != nil {
+	if _, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: "x", Status: lcbot.StatusOffline}); err != nil {
 		t.Fatalf("after 429: %v", err)
 	}
 	if time.Since(start) > 900*time.Millisecond {
@@ -199,7 +199,7 @@ func TestRetries(t *testing.T) {
 	}
 
 	// Exhausted retries report every attempt.
-	if _, err := emu.Inject(lcb.Fault{Action: "get_bot_agents", Times: 3, Status: 502}); err != nil {
+	if _, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Times: 3, Status: 502}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.GetBotAgents(ctx, false)
@@ -209,17 +209,17 @@ func TestRetries(t *testing.T) {
 }
 
 func TestErrorCodeNames(t *testing.T) {
-	want := map[lcb.ErrorCode]string{
-		lcb.CodeNullArgument: "null_argument", lcb.CodeInvalidUTF8: "invalid_utf8", lcb.CodeInvalidJSON: "invalid_json",
-		lcb.CodeValidation: "validation", lcb.CodeTransport: "transport", lcb.CodeTimeout: "timeout",
-		lcb.CodeAPI: "api", lcb.CodeDecode: "decode", lcb.CodePanic: "panic", lcb.ErrorCode(42): "code(42)",
+	want := map[lcbot.ErrorCode]string{
+		lcbot.CodeNullArgument: "null_argument", lcbot.CodeInvalidUTF8: "invalid_utf8", lcbot.CodeInvalidJSON: "invalid_json",
+		lcbot.CodeValidation: "validation", lcbot.CodeTransport: "transport", lcbot.CodeTimeout: "timeout",
+		lcbot.CodeAPI: "api", lcbot.CodeDecode: "decode", lcbot.CodePanic: "panic", lcbot.ErrorCode(42): "code(42)",
 	}
 	for code, name := range want {
 		if code.String() != name {
 			t.Errorf("%d: %q, want %q", int(code), code.String(), name)
 		}
 	}
-	if lcb.CodeNullArgument != 1 || lcb.CodePanic != 9 {
+	if lcbot.CodeNullArgument != 1 || lcbot.CodePanic != 9 {
 		t.Error("codes renumbered")
 	}
 }

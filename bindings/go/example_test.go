@@ -7,36 +7,36 @@ import (
 	"log"
 	"time"
 
-	lcb "github.com/livechat-bots/livechat-bots/bindings/go"
+	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
 )
 
 // The whole life of a bot, against the offline emulator. With a real
 // token, leave BaseURL unset.
 func Example() {
-	emu, err := lcb.StartEmulator(nil)
+	emu, err := lcbot.StartEmulator(nil)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer emu.Close()
 
-	client, err := lcb.NewClient(lcb.Config{Token: lcb.DefaultEmulatorToken, BaseURL: emu.URL()})
+	client, err := lcbot.NewClient(lcbot.Config{Token: lcbot.DefaultEmulatorToken, BaseURL: emu.URL()})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer client.Close()
 	ctx := context.Background()
 
-	id, err := client.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{
+	id, err := client.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{
 		Name:   "Helper",
-		Status: lcb.StatusAcceptingChats,
-		Groups: []lcb.Group{{ID: 0, Priority: lcb.PriorityNormal}},
+		Status: lcbot.StatusAcceptingChats,
+		Groups: []lcbot.Group{{ID: 0, Priority: lcbot.PriorityNormal}},
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println("created an id of", len(id), "hex digits")
 
-	err = client.UpdateBotAgent(ctx, lcb.UpdateBotAgentRequest{ID: id, Status: lcb.StatusOffline})
+	err = client.UpdateBotAgent(ctx, lcbot.UpdateBotAgentRequest{ID: id, Status: lcbot.StatusOffline})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -61,10 +61,10 @@ func Example() {
 }
 
 func ExampleNewClient() {
-	client, err := lcb.NewClient(lcb.Config{
+	client, err := lcbot.NewClient(lcbot.Config{
 		Token:   "fra-0123456789", // the fra- prefix selects the fra region
 		Timeout: 10 * time.Second, // per attempt
-		Retry:   &lcb.RetryPolicy{MaxAttempts: 5},
+		Retry:   &lcbot.RetryPolicy{MaxAttempts: 5},
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -73,26 +73,26 @@ func ExampleNewClient() {
 	fmt.Println(client)
 
 	// Settings are checked at once, before anything is sent.
-	_, err = lcb.NewClient(lcb.Config{Token: "t", BaseURL: "http://example.com"})
-	fmt.Println(lcb.IsValidation(err))
+	_, err = lcbot.NewClient(lcbot.Config{Token: "t", BaseURL: "http://example.com"})
+	fmt.Println(lcbot.IsValidation(err))
 	// Output:
 	// livechatbots.Client{BaseURL: default, Timeout: 10s, closed: false}
 	// true
 }
 
 func ExampleClient_UpdateBotAgent() {
-	emu, _ := lcb.StartEmulator(nil)
+	emu, _ := lcbot.StartEmulator(nil)
 	defer emu.Close()
-	client, _ := lcb.NewClient(emu.ClientConfig())
+	client, _ := lcbot.NewClient(emu.ClientConfig())
 	defer client.Close()
 	ctx := context.Background()
-	id, _ := client.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{Name: "Night shift", Status: lcb.StatusAcceptingChats})
+	id, _ := client.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: "Night shift", Status: lcbot.StatusAcceptingChats})
 
 	// Only the fields set are sent: the name and the status stay.
-	err := client.UpdateBotAgent(ctx, lcb.UpdateBotAgentRequest{
+	err := client.UpdateBotAgent(ctx, lcbot.UpdateBotAgentRequest{
 		ID:            id,
-		MaxChatsCount: lcb.Ptr(0), // a pointer, since 0 is a value
-		Avatar:        lcb.Ptr("https://example.com/owl.png"),
+		MaxChatsCount: lcbot.Ptr(0), // a pointer, since 0 is a value
+		Avatar:        lcbot.Ptr("https://example.com/owl.png"),
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -104,14 +104,14 @@ func ExampleClient_UpdateBotAgent() {
 }
 
 func ExampleClient_GetBotAgents() {
-	emu, _ := lcb.StartEmulator(&lcb.EmulatorConfig{
-		Bots: []lcb.BotAgentDetails{
-			{ID: "00000000000000000000000000000001", Name: "Greeter", Status: lcb.StatusAcceptingChats},
-			{ID: "00000000000000000000000000000002", Name: "Archivist", Status: lcb.StatusOffline},
+	emu, _ := lcbot.StartEmulator(&lcbot.EmulatorConfig{
+		Bots: []lcbot.BotAgentDetails{
+			{ID: "00000000000000000000000000000001", Name: "Greeter", Status: lcbot.StatusAcceptingChats},
+			{ID: "00000000000000000000000000000002", Name: "Archivist", Status: lcbot.StatusOffline},
 		},
 	})
 	defer emu.Close()
-	client, _ := lcb.NewClient(emu.ClientConfig())
+	client, _ := lcbot.NewClient(emu.ClientConfig())
 	defer client.Close()
 
 	bots, err := client.GetBotAgents(context.Background(), false)
@@ -127,9 +127,9 @@ func ExampleClient_GetBotAgents() {
 }
 
 func ExampleClient_Call() {
-	emu, _ := lcb.StartEmulator(nil)
+	emu, _ := lcbot.StartEmulator(nil)
 	defer emu.Close()
-	client, _ := lcb.NewClient(emu.ClientConfig())
+	client, _ := lcbot.NewClient(emu.ClientConfig())
 	defer client.Close()
 
 	// Any action, with any payload; the answer decodes into result.
@@ -144,17 +144,17 @@ func ExampleClient_Call() {
 }
 
 func ExampleError() {
-	emu, _ := lcb.StartEmulator(nil)
+	emu, _ := lcbot.StartEmulator(nil)
 	defer emu.Close()
-	client, _ := lcb.NewClient(lcb.Config{Token: "not-a-valid-token", BaseURL: emu.URL()})
+	client, _ := lcbot.NewClient(lcbot.Config{Token: "not-a-valid-token", BaseURL: emu.URL()})
 	defer client.Close()
 
 	_, err := client.GetBotAgents(context.Background(), false)
-	var lerr *lcb.Error
+	var lerr *lcbot.Error
 	if errors.As(err, &lerr) {
 		fmt.Println(lerr.Code, lerr.HTTPStatus, lerr.APIType, lerr.APIMessage)
 	}
-	fmt.Println(lcb.IsUnauthorized(err))
+	fmt.Println(lcbot.IsUnauthorized(err))
 	fmt.Println(err)
 	// Output:
 	// api 401 authentication Invalid access token
@@ -163,13 +163,13 @@ func ExampleError() {
 }
 
 func ExampleIsNotFound() {
-	emu, _ := lcb.StartEmulator(nil)
+	emu, _ := lcbot.StartEmulator(nil)
 	defer emu.Close()
-	client, _ := lcb.NewClient(emu.ClientConfig())
+	client, _ := lcbot.NewClient(emu.ClientConfig())
 	defer client.Close()
 
 	_, err := client.GetBotAgentDetails(context.Background(), "0123456789abcdef0123456789abcdef")
-	if lcb.IsNotFound(err) {
+	if lcbot.IsNotFound(err) {
 		fmt.Println("no such bot")
 	}
 	// Output:
@@ -177,15 +177,15 @@ func ExampleIsNotFound() {
 }
 
 func ExampleIsValidation() {
-	client, _ := lcb.NewClient(lcb.Config{Token: "t"})
+	client, _ := lcbot.NewClient(lcbot.Config{Token: "t"})
 	defer client.Close()
 
 	// Checked before anything is sent: the message says what and where.
-	err := client.UpdateBotAgent(context.Background(), lcb.UpdateBotAgentRequest{
+	err := client.UpdateBotAgent(context.Background(), lcbot.UpdateBotAgentRequest{
 		ID:     "0123456789abcdef0123456789abcdef",
-		Groups: []lcb.Group{{ID: 1, Priority: lcb.PriorityFirst}, {ID: 2, Priority: lcb.PrioritySupervisor}},
+		Groups: []lcbot.Group{{ID: 1, Priority: lcbot.PriorityFirst}, {ID: 2, Priority: lcbot.PrioritySupervisor}},
 	})
-	fmt.Println(lcb.IsValidation(err))
+	fmt.Println(lcbot.IsValidation(err))
 	fmt.Println(err)
 	// Output:
 	// true
@@ -193,31 +193,31 @@ func ExampleIsValidation() {
 }
 
 func ExampleIsTimeout() {
-	emu, _ := lcb.StartEmulator(nil)
+	emu, _ := lcbot.StartEmulator(nil)
 	defer emu.Close()
 	cfg := emu.ClientConfig()
 	cfg.Retry.MaxAttempts = 1
-	client, _ := lcb.NewClient(cfg)
+	client, _ := lcbot.NewClient(cfg)
 	defer client.Close()
 
 	// The emulator stalls; the context's deadline shortens the timeout.
-	emu.Inject(lcb.Fault{Action: "get_bot_agents", Delay: time.Second})
+	emu.Inject(lcbot.Fault{Action: "get_bot_agents", Delay: time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err := client.GetBotAgents(ctx, false)
-	fmt.Println(lcb.IsTimeout(err), errors.Is(err, context.DeadlineExceeded))
+	fmt.Println(lcbot.IsTimeout(err), errors.Is(err, context.DeadlineExceeded))
 	// Output:
 	// true true
 }
 
 func ExampleEmulator_Inject() {
-	emu, _ := lcb.StartEmulator(nil)
+	emu, _ := lcbot.StartEmulator(nil)
 	defer emu.Close()
-	client, _ := lcb.NewClient(emu.ClientConfig())
+	client, _ := lcbot.NewClient(emu.ClientConfig())
 	defer client.Close()
 
 	// Two 503s on the next reads: the client retries them.
-	pending, _ := emu.Inject(lcb.Fault{Action: "get_bot_agents", Times: 2, Status: 503})
+	pending, _ := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Times: 2, Status: 503})
 	fmt.Println("pending faults:", pending)
 	_, err := client.GetBotAgents(context.Background(), false)
 	fmt.Println("error:", err)

@@ -3,7 +3,7 @@ package livechatbots
 // The cgo glue: the only file that touches C. Every function here copies
 // its Go inputs into C memory that it frees before returning (C.CString ->
 // C.free), copies every owned string the library returns into Go memory and
-// frees it with lcb_string_free on every path, and hands the library no Go
+// frees it with lcbot_string_free on every path, and hands the library no Go
 // pointer it could keep (the only Go pointers passed are the addresses of
 // local out-variables, which the library writes during the call and forgets).
 //
@@ -39,12 +39,12 @@ func init() {
 // Version is the linked library's version, e.g. "0.1.0".
 func Version() string {
 	// Static in the library: never freed.
-	return C.GoString(C.lcb_version())
+	return C.GoString(C.lcbot_version())
 }
 
-// ABIVersion is the C ABI version of the linked library (lcb_abi_version).
+// ABIVersion is the C ABI version of the linked library (lcbot_abi_version).
 func ABIVersion() uint32 {
-	return uint32(C.lcb_abi_version())
+	return uint32(C.lcbot_abi_version())
 }
 
 // takeString copies an owned string of the library into Go memory and frees
@@ -53,14 +53,14 @@ func takeString(p *C.char) string {
 	if p == nil {
 		return ""
 	}
-	defer C.lcb_string_free(p)
+	defer C.lcbot_string_free(p)
 	return C.GoString(p)
 }
 
 // result turns a status and its out-document into the document or an *Error.
 func result(op string, status C.int32_t, out *C.char) (string, *Error) {
 	doc := takeString(out)
-	if status != C.LCB_OK {
+	if status != C.LCBOT_OK {
 		return "", errorFromDocument(op, int32(status), doc)
 	}
 	return doc, nil
@@ -73,24 +73,24 @@ func cString(s string) *C.char { return C.CString(s) }
 
 func free(p *C.char) { C.free(unsafe.Pointer(p)) }
 
-// cClient is a live lcb_client handle.
-type cClient struct{ p *C.lcb_client }
+// cClient is a live lcbot_client handle.
+type cClient struct{ p *C.lcbot_client }
 
 func ffiClientNew(configJSON string) (*cClient, *Error) {
 	cfg := cString(configJSON)
 	defer free(cfg)
-	var h *C.lcb_client
+	var h *C.lcbot_client
 	var errOut *C.char
-	status := C.lcb_client_new(cfg, &h, &errOut)
+	status := C.lcbot_client_new(cfg, &h, &errOut)
 	if _, err := result("client_new", status, errOut); err != nil {
-		C.lcb_client_free(h) // NULL on failure; freed should that ever change
+		C.lcbot_client_free(h) // NULL on failure; freed should that ever change
 		return nil, err
 	}
 	return &cClient{p: h}, nil
 }
 
 func (c *cClient) free() {
-	C.lcb_client_free(c.p)
+	C.lcbot_client_free(c.p)
 	c.p = nil
 }
 
@@ -123,15 +123,15 @@ func (c *cClient) run(a action, request string) (string, *Error) {
 	var status C.int32_t
 	switch a {
 	case actCreate:
-		status = C.lcb_create_bot_agent(c.p, req, &out)
+		status = C.lcbot_create_bot_agent(c.p, req, &out)
 	case actRemove:
-		status = C.lcb_remove_bot_agent(c.p, req, &out)
+		status = C.lcbot_remove_bot_agent(c.p, req, &out)
 	case actUpdate:
-		status = C.lcb_update_bot_agent(c.p, req, &out)
+		status = C.lcbot_update_bot_agent(c.p, req, &out)
 	case actList:
-		status = C.lcb_get_bot_agents(c.p, req, &out)
+		status = C.lcbot_get_bot_agents(c.p, req, &out)
 	case actDetails:
-		status = C.lcb_get_bot_agent_details(c.p, req, &out)
+		status = C.lcbot_get_bot_agent_details(c.p, req, &out)
 	default:
 		panic("livechatbots: unknown action")
 	}
@@ -145,26 +145,26 @@ func (c *cClient) call(actionName, payload string) (string, *Error) {
 	pl := cString(payload)
 	defer free(pl)
 	var out *C.char
-	status := C.lcb_call(c.p, act, pl, &out)
+	status := C.lcbot_call(c.p, act, pl, &out)
 	return result(actionName, status, out)
 }
 
-// cEmulator is a running lcb_emulator.
-type cEmulator struct{ p *C.lcb_emulator }
+// cEmulator is a running lcbot_emulator.
+type cEmulator struct{ p *C.lcbot_emulator }
 
 // ffiEmulatorStart starts an emulator and returns it with its URL.
 func ffiEmulatorStart(configJSON string) (*cEmulator, string, *Error) {
 	cfg := cString(configJSON)
 	defer free(cfg)
-	var h *C.lcb_emulator
+	var h *C.lcbot_emulator
 	var errOut *C.char
-	status := C.lcb_emulator_start(cfg, &h, &errOut)
+	status := C.lcbot_emulator_start(cfg, &h, &errOut)
 	if _, err := result("emulator_start", status, errOut); err != nil {
-		C.lcb_emulator_stop(h) // NULL on failure
+		C.lcbot_emulator_stop(h) // NULL on failure
 		return nil, "", err
 	}
 	// Owned by the emulator: copied, not freed.
-	url := C.GoString(C.lcb_emulator_url(h))
+	url := C.GoString(C.lcbot_emulator_url(h))
 	return &cEmulator{p: h}, url, nil
 }
 
@@ -172,17 +172,17 @@ func (e *cEmulator) inject(fault string) (string, *Error) {
 	f := cString(fault)
 	defer free(f)
 	var out *C.char
-	status := C.lcb_emulator_inject(e.p, f, &out)
+	status := C.lcbot_emulator_inject(e.p, f, &out)
 	return result("emulator_inject", status, out)
 }
 
 func (e *cEmulator) requests() (string, *Error) {
 	var out *C.char
-	status := C.lcb_emulator_requests(e.p, &out)
+	status := C.lcbot_emulator_requests(e.p, &out)
 	return result("emulator_requests", status, out)
 }
 
 func (e *cEmulator) stop() {
-	C.lcb_emulator_stop(e.p)
+	C.lcbot_emulator_stop(e.p)
 	e.p = nil
 }

@@ -7,13 +7,13 @@ import (
 	"testing"
 	"time"
 
-	lcb "github.com/livechat-bots/livechat-bots/bindings/go"
+	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
 )
 
 // startEmulator starts an emulator that the test stops.
-func startEmulator(t testing.TB, cfg *lcb.EmulatorConfig) *lcb.Emulator {
+func startEmulator(t testing.TB, cfg *lcbot.EmulatorConfig) *lcbot.Emulator {
 	t.Helper()
-	emu, err := lcb.StartEmulator(cfg)
+	emu, err := lcbot.StartEmulator(cfg)
 	if err != nil {
 		t.Fatalf("StartEmulator: %v", err)
 	}
@@ -23,13 +23,13 @@ func startEmulator(t testing.TB, cfg *lcb.EmulatorConfig) *lcb.Emulator {
 
 // newClient makes a client of emu that the test closes; edit adjusts the
 // emulator's default client config first.
-func newClient(t testing.TB, emu *lcb.Emulator, edit func(*lcb.Config)) *lcb.Client {
+func newClient(t testing.TB, emu *lcbot.Emulator, edit func(*lcbot.Config)) *lcbot.Client {
 	t.Helper()
 	cfg := emu.ClientConfig()
 	if edit != nil {
 		edit(&cfg)
 	}
-	c, err := lcb.NewClient(cfg)
+	c, err := lcbot.NewClient(cfg)
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
 	}
@@ -38,15 +38,15 @@ func newClient(t testing.TB, emu *lcb.Emulator, edit func(*lcb.Config)) *lcb.Cli
 }
 
 // setup is a default emulator and a client of it.
-func setup(t testing.TB) (*lcb.Emulator, *lcb.Client) {
+func setup(t testing.TB) (*lcbot.Emulator, *lcbot.Client) {
 	emu := startEmulator(t, nil)
 	return emu, newClient(t, emu, nil)
 }
 
-// asError fails the test unless err holds an *lcb.Error.
-func asError(t testing.TB, err error) *lcb.Error {
+// asError fails the test unless err holds an *lcbot.Error.
+func asError(t testing.TB, err error) *lcbot.Error {
 	t.Helper()
-	var e *lcb.Error
+	var e *lcbot.Error
 	if !errors.As(err, &e) {
 		t.Fatalf("expected an *livechatbots.Error, got %T: %v", err, err)
 	}
@@ -54,13 +54,13 @@ func asError(t testing.TB, err error) *lcb.Error {
 }
 
 // requestsFor is the emulator's log entries for one action.
-func requestsFor(t testing.TB, emu *lcb.Emulator, action string) []lcb.RequestLogEntry {
+func requestsFor(t testing.TB, emu *lcbot.Emulator, action string) []lcbot.RequestLogEntry {
 	t.Helper()
 	all, err := emu.Requests()
 	if err != nil {
 		t.Fatalf("Requests: %v", err)
 	}
-	var out []lcb.RequestLogEntry
+	var out []lcbot.RequestLogEntry
 	for _, r := range all {
 		if r.Action == action {
 			out = append(out, r)
@@ -70,7 +70,7 @@ func requestsFor(t testing.TB, emu *lcb.Emulator, action string) []lcb.RequestLo
 }
 
 // payloadOf is the request document of a logged v3.0 body ({"payload": ...}).
-func payloadOf(t testing.TB, r lcb.RequestLogEntry) map[string]any {
+func payloadOf(t testing.TB, r lcbot.RequestLogEntry) map[string]any {
 	t.Helper()
 	var body struct {
 		Payload map[string]any `json:"payload"`
@@ -87,9 +87,9 @@ func ctxTimeout(t testing.TB, d time.Duration) context.Context {
 	return ctx
 }
 
-func mustCreate(t testing.TB, c *lcb.Client, name string) string {
+func mustCreate(t testing.TB, c *lcbot.Client, name string) string {
 	t.Helper()
-	id, err := c.CreateBotAgent(context.Background(), lcb.CreateBotAgentRequest{Name: name, Status: lcb.StatusAcceptingChats})
+	id, err := c.CreateBotAgent(context.Background(), lcbot.CreateBotAgentRequest{Name: name, Status: lcbot.StatusAcceptingChats})
 	if err != nil {
 		t.Fatalf("CreateBotAgent(%q): %v", name, err)
 	}

@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"testing"
 
-	lcb "github.com/livechat-bots/livechat-bots/bindings/go"
+	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
 )
 
 // Every API version gives the same models; only the routing status, which
@@ -15,22 +15,22 @@ func TestEveryAPIVersionGivesTheSameModels(t *testing.T) {
 	for _, version := range []string{"3.0", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6"} {
 		t.Run(version, func(t *testing.T) {
 			emu := startEmulator(t, nil)
-			c := newClient(t, emu, func(cfg *lcb.Config) { cfg.APIVersion = version })
-			status := lcb.StatusAcceptingChats
+			c := newClient(t, emu, func(cfg *lcbot.Config) { cfg.APIVersion = version })
+			status := lcbot.StatusAcceptingChats
 			if version >= "3.3" {
 				status = ""
 			}
-			id, err := c.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{
+			id, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{
 				Name: "Versioned", Status: status, Avatar: "https://example.com/v.png",
-				MaxChatsCount: lcb.Ptr(4), Groups: []lcb.Group{{ID: 2, Priority: lcb.PriorityNormal}},
+				MaxChatsCount: lcbot.Ptr(4), Groups: []lcbot.Group{{ID: 2, Priority: lcbot.PriorityNormal}},
 			})
 			if err != nil {
 				t.Fatalf("CreateBotAgent: %v", err)
 			}
-			want := lcb.BotAgentDetails{
+			want := lcbot.BotAgentDetails{
 				ID: id, Name: "Versioned", Avatar: "https://example.com/v.png", Status: status,
-				Application: lcb.Application{ClientID: "dev-client"}, MaxChatsCount: 4,
-				Groups: []lcb.Group{{ID: 2, Priority: lcb.PriorityNormal}},
+				Application: lcbot.Application{ClientID: "dev-client"}, MaxChatsCount: 4,
+				Groups: []lcbot.Group{{ID: 2, Priority: lcbot.PriorityNormal}},
 			}
 			got, err := c.GetBotAgentDetails(ctx, id)
 			if err != nil {
@@ -40,21 +40,21 @@ func TestEveryAPIVersionGivesTheSameModels(t *testing.T) {
 				t.Fatalf("details on %s:\n got %+v\nwant %+v", version, *got, want)
 			}
 			list, err := c.GetBotAgents(ctx, false)
-			if err != nil || len(list) != 1 || list[0] != (lcb.BotAgent{ID: id, Name: "Versioned", Avatar: want.Avatar, Status: status}) {
+			if err != nil || len(list) != 1 || list[0] != (lcbot.BotAgent{ID: id, Name: "Versioned", Avatar: want.Avatar, Status: status}) {
 				t.Fatalf("GetBotAgents on %s: %+v, %v", version, list, err)
 			}
-			if err := c.UpdateBotAgent(ctx, lcb.UpdateBotAgentRequest{ID: id, Name: "Renamed"}); err != nil {
+			if err := c.UpdateBotAgent(ctx, lcbot.UpdateBotAgentRequest{ID: id, Name: "Renamed"}); err != nil {
 				t.Fatalf("UpdateBotAgent: %v", err)
 			}
 			if err := c.RemoveBotAgent(ctx, id); err != nil {
 				t.Fatalf("RemoveBotAgent: %v", err)
 			}
-			if _, err := c.GetBotAgentDetails(ctx, id); !lcb.IsNotFound(err) {
+			if _, err := c.GetBotAgentDetails(ctx, id); !lcbot.IsNotFound(err) {
 				t.Fatalf("details after remove on %s: %v", version, err)
 			}
 			if version >= "3.3" {
-				_, err := c.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{Name: "x", Status: lcb.StatusOffline})
-				if !lcb.IsValidation(err) {
+				_, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: "x", Status: lcbot.StatusOffline})
+				if !lcbot.IsValidation(err) {
 					t.Fatalf("a status on %s must be refused: %v", version, err)
 				}
 			}

@@ -5,54 +5,54 @@
 
 use libfuzzer_sys::fuzz_target;
 use livechat_bots::ffi::client::*;
-use livechat_bots::ffi::strings::lcb_string_free;
+use livechat_bots::ffi::strings::lcbot_string_free;
 use std::ffi::CString;
 use std::os::raw::c_char;
 use std::ptr::null_mut;
 use std::sync::OnceLock;
 
-struct Handle(*mut lcb_client);
+struct Handle(*mut lcbot_client);
 unsafe impl Send for Handle {}
 unsafe impl Sync for Handle {}
 
-fn client() -> *const lcb_client {
+fn client() -> *const lcbot_client {
     static CLIENT: OnceLock<Handle> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
             let config = CString::new(r#"{"token":"fuzz","base_url":"http://127.0.0.1:9","retry":{"max_attempts":1},"timeout_ms":50}"#).unwrap();
             let mut client = null_mut();
             let mut error = null_mut();
-            let status = unsafe { lcb_client_new(config.as_ptr(), &mut client, &mut error) };
+            let status = unsafe { lcbot_client_new(config.as_ptr(), &mut client, &mut error) };
             assert_eq!(status, 0);
             Handle(client)
         })
         .0
 }
 
-type Entry = unsafe extern "C" fn(*const lcb_client, *const c_char, *mut *mut c_char) -> i32;
+type Entry = unsafe extern "C" fn(*const lcbot_client, *const c_char, *mut *mut c_char) -> i32;
 
 fuzz_target!(|data: &[u8]| {
     // A C string ends at the first NUL.
     let end = data.iter().position(|&b| b == 0).unwrap_or(data.len());
     let text = CString::new(&data[..end]).unwrap();
-    let entries: [Entry; 5] = [lcb_create_bot_agent, lcb_remove_bot_agent, lcb_update_bot_agent, lcb_get_bot_agents, lcb_get_bot_agent_details];
+    let entries: [Entry; 5] = [lcbot_create_bot_agent, lcbot_remove_bot_agent, lcbot_update_bot_agent, lcbot_get_bot_agents, lcbot_get_bot_agent_details];
     for entry in entries {
         let mut out = null_mut();
         let status = unsafe { entry(client(), text.as_ptr(), &mut out) };
         assert!((0..=9).contains(&status));
         assert!(status != 9, "a panic was caught: a bug");
         assert!(!out.is_null(), "every call answers with a document");
-        unsafe { lcb_string_free(out) };
+        unsafe { lcbot_string_free(out) };
     }
     let mut out = null_mut();
     let mut client_out = null_mut();
-    let status = unsafe { lcb_client_new(text.as_ptr(), &mut client_out, &mut out) };
+    let status = unsafe { lcbot_client_new(text.as_ptr(), &mut client_out, &mut out) };
     if status == 0 {
-        unsafe { lcb_client_free(client_out) };
+        unsafe { lcbot_client_free(client_out) };
     }
-    unsafe { lcb_string_free(out) };
+    unsafe { lcbot_string_free(out) };
     let action = CString::new("get_bot_agents").unwrap();
-    let status = unsafe { lcb_call(client(), action.as_ptr(), text.as_ptr(), &mut out) };
+    let status = unsafe { lcbot_call(client(), action.as_ptr(), text.as_ptr(), &mut out) };
     assert!(status != 9);
-    unsafe { lcb_string_free(out) };
+    unsafe { lcbot_string_free(out) };
 });

@@ -69,7 +69,7 @@ impl Default for EmulatorConfig {
 }
 
 impl EmulatorConfig {
-    /// Parses the config of `lcb_emulator_start` (`{}` is the default).
+    /// Parses the config of `lcbot_emulator_start` (`{}` is the default).
     pub fn from_json(text: &str) -> Result<Self> {
         let doc = parse_strict(text, "config_json")?;
         let o = object(&doc, "config_json")?;

@@ -58,7 +58,7 @@ impl Emulator {
 
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
-            .thread_name("lcb-emulator")
+            .thread_name("lcbot-emulator")
             .enable_io()
             .enable_time()
             .build()

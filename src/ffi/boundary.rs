@@ -33,7 +33,7 @@ pub unsafe fn guard(out: *mut *mut c_char, body: impl FnOnce() -> Result<Option<
     }
 }
 
-/// For the constructors (`lcb_client_new`, `lcb_emulator_start`): clears
+/// For the constructors (`lcbot_client_new`, `lcbot_emulator_start`): clears
 /// `*handle_out`, runs `make`, and on success stores the new boxed handle.
 ///
 /// # Safety

@@ -5,10 +5,10 @@ use crate::ffi::boundary::{arg_ref, arg_str, guard, guard_void, new_handle};
 use std::ffi::CString;
 use std::os::raw::c_char;
 
-/// An opaque running emulator. Start with `lcb_emulator_start`, stop with
-/// `lcb_emulator_stop`.
+/// An opaque running emulator. Start with `lcbot_emulator_start`, stop with
+/// `lcbot_emulator_stop`.
 #[allow(non_camel_case_types)]
-pub struct lcb_emulator {
+pub struct lcbot_emulator {
     emulator: Emulator,
     url: CString,
 }
@@ -22,9 +22,9 @@ pub struct lcb_emulator {
 /// `config_json` must be NULL or a NUL-terminated string; the out pointers
 /// NULL or valid for one pointer write.
 #[no_mangle]
-pub unsafe extern "C" fn lcb_emulator_start(
+pub unsafe extern "C" fn lcbot_emulator_start(
     config_json: *const c_char,
-    emulator_out: *mut *mut lcb_emulator,
+    emulator_out: *mut *mut lcbot_emulator,
     error_out: *mut *mut c_char,
 ) -> i32 {
     new_handle(emulator_out, "emulator_out", error_out, || {
@@ -35,18 +35,18 @@ pub unsafe extern "C" fn lcb_emulator_start(
         };
         let emulator = Emulator::start(config)?;
         let url = CString::new(emulator.url()).expect("a URL has no NUL byte");
-        Ok(lcb_emulator { emulator, url })
+        Ok(lcbot_emulator { emulator, url })
     })
 }
 
 /// The emulator's base URL, e.g. `"http://127.0.0.1:41234"`. Owned by the
-/// emulator: valid until `lcb_emulator_stop`, never freed by the caller.
+/// emulator: valid until `lcbot_emulator_stop`, never freed by the caller.
 /// NULL when `emulator` is NULL.
 ///
 /// # Safety
 /// `emulator` must be NULL or a live handle.
 #[no_mangle]
-pub unsafe extern "C" fn lcb_emulator_url(emulator: *const lcb_emulator) -> *const c_char {
+pub unsafe extern "C" fn lcbot_emulator_url(emulator: *const lcbot_emulator) -> *const c_char {
     match emulator.as_ref() {
         Some(e) => e.url.as_ptr(),
         None => std::ptr::null(),
@@ -61,7 +61,7 @@ pub unsafe extern "C" fn lcb_emulator_url(emulator: *const lcb_emulator) -> *con
 /// `emulator` a live handle or NULL; `fault_json` NULL or a NUL-terminated
 /// string; `out` NULL or valid for one pointer write.
 #[no_mangle]
-pub unsafe extern "C" fn lcb_emulator_inject(emulator: *const lcb_emulator, fault_json: *const c_char, out: *mut *mut c_char) -> i32 {
+pub unsafe extern "C" fn lcbot_emulator_inject(emulator: *const lcbot_emulator, fault_json: *const c_char, out: *mut *mut c_char) -> i32 {
     guard(out, || {
         let e = arg_ref(emulator, "emulator")?;
         e.emulator.inject_json(arg_str(fault_json, "fault_json")?).map(Some)
@@ -75,7 +75,7 @@ pub unsafe extern "C" fn lcb_emulator_inject(emulator: *const lcb_emulator, faul
 /// # Safety
 /// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
 #[no_mangle]
-pub unsafe extern "C" fn lcb_emulator_requests(emulator: *const lcb_emulator, out: *mut *mut c_char) -> i32 {
+pub unsafe extern "C" fn lcbot_emulator_requests(emulator: *const lcbot_emulator, out: *mut *mut c_char) -> i32 {
     guard(out, || Ok(Some(arg_ref(emulator, "emulator")?.emulator.requests_json())))
 }
 
@@ -83,9 +83,9 @@ pub unsafe extern "C" fn lcb_emulator_requests(emulator: *const lcb_emulator, ou
 /// flight on it.
 ///
 /// # Safety
-/// `emulator` must be NULL or a handle from `lcb_emulator_start`, not yet stopped.
+/// `emulator` must be NULL or a handle from `lcbot_emulator_start`, not yet stopped.
 #[no_mangle]
-pub unsafe extern "C" fn lcb_emulator_stop(emulator: *mut lcb_emulator) {
+pub unsafe extern "C" fn lcbot_emulator_stop(emulator: *mut lcbot_emulator) {
     if !emulator.is_null() {
         guard_void(|| Box::from_raw(emulator).emulator.stop());
     }

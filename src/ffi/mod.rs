@@ -9,26 +9,26 @@ pub mod strings;
 pub mod test_hooks;
 
 /// Success.
-pub const LCB_OK: i32 = 0;
+pub const LCBOT_OK: i32 = 0;
 /// A required pointer argument was NULL.
-pub const LCB_ERR_NULL_ARGUMENT: i32 = 1;
+pub const LCBOT_ERR_NULL_ARGUMENT: i32 = 1;
 /// A string argument was not valid UTF-8.
-pub const LCB_ERR_INVALID_UTF8: i32 = 2;
+pub const LCBOT_ERR_INVALID_UTF8: i32 = 2;
 /// A JSON argument could not be parsed (syntax, duplicate key, a byte order mark,
 /// nesting deeper than 127 levels).
-pub const LCB_ERR_INVALID_JSON: i32 = 3;
+pub const LCBOT_ERR_INVALID_JSON: i32 = 3;
 /// The input broke a rule of the API or of the config; nothing was sent.
-pub const LCB_ERR_VALIDATION: i32 = 4;
+pub const LCBOT_ERR_VALIDATION: i32 = 4;
 /// The request could not be delivered or its answer not received.
-pub const LCB_ERR_TRANSPORT: i32 = 5;
+pub const LCBOT_ERR_TRANSPORT: i32 = 5;
 /// The request timed out.
-pub const LCB_ERR_TIMEOUT: i32 = 6;
+pub const LCBOT_ERR_TIMEOUT: i32 = 6;
 /// LiveChat answered with an error; see `http_status` and `api_error`.
-pub const LCB_ERR_API: i32 = 7;
+pub const LCBOT_ERR_API: i32 = 7;
 /// LiveChat answered 2xx with a body that could not be read.
-pub const LCB_ERR_DECODE: i32 = 8;
+pub const LCBOT_ERR_DECODE: i32 = 8;
 /// An internal error (a caught panic); the process may go on.
-pub const LCB_ERR_PANIC: i32 = 9;
+pub const LCBOT_ERR_PANIC: i32 = 9;
 
 #[cfg(test)]
 mod tests {
@@ -38,19 +38,19 @@ mod tests {
     #[test]
     fn constants_match_the_core_codes() {
         let pairs = [
-            (LCB_ERR_NULL_ARGUMENT, ErrorCode::NullArgument),
-            (LCB_ERR_INVALID_UTF8, ErrorCode::InvalidUtf8),
-            (LCB_ERR_INVALID_JSON, ErrorCode::InvalidJson),
-            (LCB_ERR_VALIDATION, ErrorCode::Validation),
-            (LCB_ERR_TRANSPORT, ErrorCode::Transport),
-            (LCB_ERR_TIMEOUT, ErrorCode::Timeout),
-            (LCB_ERR_API, ErrorCode::Api),
-            (LCB_ERR_DECODE, ErrorCode::Decode),
-            (LCB_ERR_PANIC, ErrorCode::Panic),
+            (LCBOT_ERR_NULL_ARGUMENT, ErrorCode::NullArgument),
+            (LCBOT_ERR_INVALID_UTF8, ErrorCode::InvalidUtf8),
+            (LCBOT_ERR_INVALID_JSON, ErrorCode::InvalidJson),
+            (LCBOT_ERR_VALIDATION, ErrorCode::Validation),
+            (LCBOT_ERR_TRANSPORT, ErrorCode::Transport),
+            (LCBOT_ERR_TIMEOUT, ErrorCode::Timeout),
+            (LCBOT_ERR_API, ErrorCode::Api),
+            (LCBOT_ERR_DECODE, ErrorCode::Decode),
+            (LCBOT_ERR_PANIC, ErrorCode::Panic),
         ];
         for (c, code) in pairs {
             assert_eq!(c, code.status());
         }
-        assert_eq!(LCB_OK, 0);
+        assert_eq!(LCBOT_OK, 0);
     }
 }

@@ -6,7 +6,7 @@ use std::os::raw::c_char;
 /// The version of the C ABI. Wrappers refuse a library whose number differs
 /// from the one they were written for; it changes only on an incompatible
 /// change of a signature, a code or a document.
-pub const LCB_ABI_VERSION: u32 = 1;
+pub const LCBOT_ABI_VERSION: u32 = 1;
 
 static VERSION: &[u8] = concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes();
 
@@ -24,14 +24,14 @@ pub fn into_c_string(s: String) -> *mut c_char {
 
 /// The library's version, e.g. `"0.1.0"`. Static: never free it.
 #[no_mangle]
-pub extern "C" fn lcb_version() -> *const c_char {
+pub extern "C" fn lcbot_version() -> *const c_char {
     VERSION.as_ptr().cast()
 }
 
-/// The C ABI's version (`LCB_ABI_VERSION` when the header matches the library).
+/// The C ABI's version (`LCBOT_ABI_VERSION` when the header matches the library).
 #[no_mangle]
-pub extern "C" fn lcb_abi_version() -> u32 {
-    LCB_ABI_VERSION
+pub extern "C" fn lcbot_abi_version() -> u32 {
+    LCBOT_ABI_VERSION
 }
 
 /// Frees a string returned by this library. NULL is allowed and ignored.
@@ -39,7 +39,7 @@ pub extern "C" fn lcb_abi_version() -> u32 {
 /// # Safety
 /// `s` must be NULL or a string returned by this library, not yet freed.
 #[no_mangle]
-pub unsafe extern "C" fn lcb_string_free(s: *mut c_char) {
+pub unsafe extern "C" fn lcbot_string_free(s: *mut c_char) {
     if !s.is_null() {
         crate::ffi::boundary::guard_void(|| drop(CString::from_raw(s)));
     }

@@ -12,8 +12,8 @@
  * Also here: a few helpers that read the library's compact JSON as text
  * ("key":value with no spaces), enough for assertions without a parser.
  */
-#ifndef LCB_TEST_CHECK_H
-#define LCB_TEST_CHECK_H
+#ifndef LCBOT_TEST_CHECK_H
+#define LCBOT_TEST_CHECK_H
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,12 +91,12 @@ static inline int count_of(const char *hay, const char *needle) {
 
 /* How many requests the emulator has logged so far; -1 when the log could
  * not be read or `*out` was never written. */
-static inline int logged_requests(const lcb_emulator *emulator) {
+static inline int logged_requests(const lcbot_emulator *emulator) {
     static char unwritten;
     char *log = &unwritten;
     int n = -1;
-    if (lcb_emulator_requests(emulator, &log) == LCB_OK && log && log != &unwritten) n = count_of(log, "\"seq\":");
-    if (log != &unwritten) lcb_string_free(log);
+    if (lcbot_emulator_requests(emulator, &log) == LCBOT_OK && log && log != &unwritten) n = count_of(log, "\"seq\":");
+    if (log != &unwritten) lcbot_string_free(log);
     return n;
 }
 
@@ -177,4 +177,4 @@ static inline int check_error(int32_t st, const char *doc, int expected_status, 
     return check_record(ok, file, line, what, doc ? doc : "(NULL)");
 }
 
-#endif /* LCB_TEST_CHECK_H */
+#endif /* LCBOT_TEST_CHECK_H */

@@ -1,35 +1,35 @@
 /*
  * test_hostile.c: hostile input at every extern function that takes input.
  *
- * The ten input arguments of the C ABI (lcb_client_new's config_json, the
- * request_json of the five actions, lcb_call's action and payload_json,
- * lcb_emulator_start's config_json and lcb_emulator_inject's fault_json)
+ * The ten input arguments of the C ABI (lcbot_client_new's config_json, the
+ * request_json of the five actions, lcbot_call's action and payload_json,
+ * lcbot_emulator_start's config_json and lcbot_emulator_inject's fault_json)
  * each get, where it applies:
  *
- * - every prefix of a valid document (the empty one too): LCB_ERR_INVALID_JSON
- *   "EOF while parsing ... at line 1 column <length>", or LCB_ERR_INVALID_UTF8
+ * - every prefix of a valid document (the empty one too): LCBOT_ERR_INVALID_JSON
+ *   "EOF while parsing ... at line 1 column <length>", or LCBOT_ERR_INVALID_UTF8
  *   at the first byte of a multibyte character the cut split in two;
  * - malformed JSON (trailing commas, single quotes, comments, NaN, bare
- *   words, a BOM, bad numbers, trailing data, ...): LCB_ERR_INVALID_JSON;
+ *   words, a BOM, bad numbers, trailing data, ...): LCBOT_ERR_INVALID_JSON;
  * - nesting 100 000 deep (arrays, objects, both, unclosed, inside a real
- *   request): LCB_ERR_INVALID_JSON "recursion limit exceeded"; 127 levels
+ *   request): LCBOT_ERR_INVALID_JSON "recursion limit exceeded"; 127 levels
  *   still parse, 128 do not;
- * - 20 MB strings: LCB_ERR_VALIDATION "<arg>: document is N bytes; the API
+ * - 20 MB strings: LCBOT_ERR_VALIDATION "<arg>: document is N bytes; the API
  *   accepts at most 10485760" (a document of exactly 10 MB still parses);
  * - numbers out of range at every numeric field (negative, fractional,
- *   2^64, -0, 1e400, huge exponents, ...): LCB_ERR_VALIDATION naming the
- *   field's path, or LCB_ERR_INVALID_JSON "number out of range" for what
+ *   2^64, -0, 1e400, huge exponents, ...): LCBOT_ERR_VALIDATION naming the
+ *   field's path, or LCBOT_ERR_INVALID_JSON "number out of range" for what
  *   serde cannot represent at all (1e400, 400 digits);
  * - wrong types at every field of every request and config: only the pairs
  *   test_validation.c and test_abi.c do not already cover are run here;
  *   both counts are printed;
  * - duplicate keys, top level and nested (also spelled with an escape):
- *   LCB_ERR_INVALID_JSON "duplicate key \"k\"";
+ *   LCBOT_ERR_INVALID_JSON "duplicate key \"k\"";
  * - raw control characters, invalid escapes, lone surrogates: refused as
- *   LCB_ERR_INVALID_JSON; an escaped "\u0000" is valid JSON and is accepted
+ *   LCBOT_ERR_INVALID_JSON; an escaped "\u0000" is valid JSON and is accepted
  *   (shown by an error on a later field, and by a round trip through a
  *   second emulator where the NUL comes back intact);
- * - invalid UTF-8 of many kinds at every string argument: LCB_ERR_INVALID_UTF8
+ * - invalid UTF-8 of many kinds at every string argument: LCBOT_ERR_INVALID_UTF8
  *   "<arg>: invalid UTF-8 at byte <offset>" with the exact offset.
  *
  * Every refusal must come with a complete error document ("attempts":0, no
@@ -64,8 +64,8 @@ enum target { T_CONFIG, T_CREATE, T_REMOVE, T_UPDATE, T_LIST, T_DETAILS, T_PAYLO
 #define N_JSON_TARGETS 9 /* every target but T_ACTION */
 
 static const char *const FN_NAME[N_TARGETS] = {
-    "lcb_client_new", "lcb_create_bot_agent", "lcb_remove_bot_agent", "lcb_update_bot_agent", "lcb_get_bot_agents",
-    "lcb_get_bot_agent_details", "lcb_call(payload_json)", "lcb_emulator_start", "lcb_emulator_inject", "lcb_call(action)",
+    "lcbot_client_new", "lcbot_create_bot_agent", "lcbot_remove_bot_agent", "lcbot_update_bot_agent", "lcbot_get_bot_agents",
+    "lcbot_get_bot_agent_details", "lcbot_call(payload_json)", "lcbot_emulator_start", "lcbot_emulator_inject", "lcbot_call(action)",
 };
 static const char *const ARG_NAME[N_TARGETS] = {
     "config_json", "request_json", "request_json", "request_json", "request_json",
@@ -117,9 +117,9 @@ static const char *const FULL_DOC[N_JSON_TARGETS] = {
 /* ---- where the calls go ---------------------------------------------- */
 
 struct setup {
-    lcb_client *client;
-    lcb_emulator *emulator;
-    const char *call_action; /* lcb_call's action when the payload is under test */
+    lcbot_client *client;
+    lcbot_emulator *emulator;
+    const char *call_action; /* lcbot_call's action when the payload is under test */
 };
 
 static struct setup hostile; /* every hostile input: nothing may reach it */
@@ -127,46 +127,46 @@ static struct setup accepting; /* a second emulator for what must be accepted */
 static int handle_ok;        /* the last invoke left no handle behind */
 
 /* Calls the function behind `t` with `input`; returns its status and the
- * document it wrote (NULL if none), to free with lcb_string_free. */
+ * document it wrote (NULL if none), to free with lcbot_string_free. */
 static int32_t invoke(const struct setup *s, enum target t, const char *input, char **doc) {
     char *out = DUMMY;
     int32_t st = -1;
     handle_ok = 1;
     switch (t) {
     case T_CONFIG: {
-        lcb_client *c = (lcb_client *)DUMMY;
-        st = lcb_client_new(input, &c, &out);
-        if (c == (lcb_client *)DUMMY) {
+        lcbot_client *c = (lcbot_client *)DUMMY;
+        st = lcbot_client_new(input, &c, &out);
+        if (c == (lcbot_client *)DUMMY) {
             handle_ok = 0;
         } else if (c != NULL) {
-            handle_ok = st == LCB_OK;
-            lcb_client_free(c);
+            handle_ok = st == LCBOT_OK;
+            lcbot_client_free(c);
         } else {
-            handle_ok = st != LCB_OK;
+            handle_ok = st != LCBOT_OK;
         }
         break;
     }
-    case T_CREATE: st = lcb_create_bot_agent(s->client, input, &out); break;
-    case T_REMOVE: st = lcb_remove_bot_agent(s->client, input, &out); break;
-    case T_UPDATE: st = lcb_update_bot_agent(s->client, input, &out); break;
-    case T_LIST: st = lcb_get_bot_agents(s->client, input, &out); break;
-    case T_DETAILS: st = lcb_get_bot_agent_details(s->client, input, &out); break;
-    case T_PAYLOAD: st = lcb_call(s->client, s->call_action, input, &out); break;
-    case T_ACTION: st = lcb_call(s->client, input, "{}", &out); break;
+    case T_CREATE: st = lcbot_create_bot_agent(s->client, input, &out); break;
+    case T_REMOVE: st = lcbot_remove_bot_agent(s->client, input, &out); break;
+    case T_UPDATE: st = lcbot_update_bot_agent(s->client, input, &out); break;
+    case T_LIST: st = lcbot_get_bot_agents(s->client, input, &out); break;
+    case T_DETAILS: st = lcbot_get_bot_agent_details(s->client, input, &out); break;
+    case T_PAYLOAD: st = lcbot_call(s->client, s->call_action, input, &out); break;
+    case T_ACTION: st = lcbot_call(s->client, input, "{}", &out); break;
     case T_EMU: {
-        lcb_emulator *e = (lcb_emulator *)DUMMY;
-        st = lcb_emulator_start(input, &e, &out);
-        if (e == (lcb_emulator *)DUMMY) {
+        lcbot_emulator *e = (lcbot_emulator *)DUMMY;
+        st = lcbot_emulator_start(input, &e, &out);
+        if (e == (lcbot_emulator *)DUMMY) {
             handle_ok = 0;
         } else if (e != NULL) {
-            handle_ok = st == LCB_OK;
-            lcb_emulator_stop(e);
+            handle_ok = st == LCBOT_OK;
+            lcbot_emulator_stop(e);
         } else {
-            handle_ok = st != LCB_OK;
+            handle_ok = st != LCBOT_OK;
         }
         break;
     }
-    case T_FAULT: st = lcb_emulator_inject(s->emulator, input, &out); break;
+    case T_FAULT: st = lcbot_emulator_inject(s->emulator, input, &out); break;
     default: break;
     }
     if (out == DUMMY) {
@@ -196,10 +196,10 @@ static int tried_by_target[N_TARGETS];
 
 static const char *code_name(int status) {
     switch (status) {
-    case LCB_ERR_NULL_ARGUMENT: return "null_argument";
-    case LCB_ERR_INVALID_UTF8: return "invalid_utf8";
-    case LCB_ERR_INVALID_JSON: return "invalid_json";
-    case LCB_ERR_VALIDATION: return "validation";
+    case LCBOT_ERR_NULL_ARGUMENT: return "null_argument";
+    case LCBOT_ERR_INVALID_UTF8: return "invalid_utf8";
+    case LCBOT_ERR_INVALID_JSON: return "invalid_json";
+    case LCBOT_ERR_VALIDATION: return "validation";
     default: return "?";
     }
 }
@@ -244,7 +244,7 @@ static int expect_at(enum category cat, enum target t, const char *input, int st
         fprintf(stderr, "    [%s] %s\n", CATEGORY_NAME[cat], FN_NAME[t]);
         show_input(input);
     }
-    lcb_string_free(doc);
+    lcbot_string_free(doc);
     return ok;
 }
 #define EXPECT(cat, t, input, status, needle, raw) expect_at((cat), (t), (input), (status), (needle), (raw), __FILE__, __LINE__)
@@ -272,8 +272,8 @@ static void check_full_documents(void) {
         int32_t st = invoke(&accepting, t, FULL_DOC[t], &doc);
         char what[256];
         snprintf(what, sizeof what, "%s accepts the full document whose prefixes are cut", FN_NAME[t]);
-        check_record(st == LCB_OK && handle_ok, __FILE__, __LINE__, what, doc);
-        lcb_string_free(doc);
+        check_record(st == LCBOT_OK && handle_ok, __FILE__, __LINE__, what, doc);
+        lcbot_string_free(doc);
     }
 }
 
@@ -310,11 +310,11 @@ static void test_truncations(void) {
             if (split >= 0) {
                 snprintf(needle, sizeof needle, "%s: invalid UTF-8 at byte %ld", ARG_NAME[t], split);
                 snprintf(raw, sizeof raw, "at byte %ld\"", split);
-                EXPECT(C_TRUNC, (enum target)t, buf, LCB_ERR_INVALID_UTF8, needle, raw);
+                EXPECT(C_TRUNC, (enum target)t, buf, LCBOT_ERR_INVALID_UTF8, needle, raw);
             } else {
                 snprintf(needle, sizeof needle, "%s: invalid JSON: EOF while parsing", ARG_NAME[t]);
                 snprintf(raw, sizeof raw, " at line 1 column %zu\"", len);
-                EXPECT(C_TRUNC, (enum target)t, buf, LCB_ERR_INVALID_JSON, needle, raw);
+                EXPECT(C_TRUNC, (enum target)t, buf, LCBOT_ERR_INVALID_JSON, needle, raw);
             }
         }
         free(buf);
@@ -388,7 +388,7 @@ static void test_malformed(void) {
         for (int t = 0; t < N_JSON_TARGETS; t++) {
             char needle[256];
             snprintf(needle, sizeof needle, "%s: invalid JSON: %s", ARG_NAME[t], MALFORMED[k].detail);
-            EXPECT(C_MALFORMED, (enum target)t, MALFORMED[k].text, LCB_ERR_INVALID_JSON, needle, NULL);
+            EXPECT(C_MALFORMED, (enum target)t, MALFORMED[k].text, LCBOT_ERR_INVALID_JSON, needle, NULL);
         }
     }
 }
@@ -442,7 +442,7 @@ static void test_deep(void) {
         for (int t = 0; t < N_JSON_TARGETS; t++) {
             char needle[128];
             snprintf(needle, sizeof needle, "%s: invalid JSON: recursion limit exceeded", ARG_NAME[t]);
-            EXPECT(C_DEEP, (enum target)t, docs[k], LCB_ERR_INVALID_JSON, needle, NULL);
+            EXPECT(C_DEEP, (enum target)t, docs[k], LCBOT_ERR_INVALID_JSON, needle, NULL);
         }
     }
 
@@ -455,21 +455,21 @@ static void test_deep(void) {
         p = repeat_into(p, "]", 126);
         strcpy(p, "}");
         if (t == T_PAYLOAD) {
-            /* Any payload object would be sent: lcb_call parses the payload
+            /* Any payload object would be sent: lcbot_call parses the payload
              * before it checks the name, so a bad name shows it parsed. */
             hostile.call_action = "bad name";
-            EXPECT(C_DEEP, T_PAYLOAD, doc, LCB_ERR_VALIDATION, "lowercase letters", NULL);
+            EXPECT(C_DEEP, T_PAYLOAD, doc, LCBOT_ERR_VALIDATION, "lowercase letters", NULL);
             hostile.call_action = "create_bot_agent";
         } else {
             snprintf(needle, sizeof needle, "%sx: unknown field", KEY_PREFIX[t]);
-            EXPECT(C_DEEP, (enum target)t, doc, LCB_ERR_VALIDATION, needle, NULL);
+            EXPECT(C_DEEP, (enum target)t, doc, LCBOT_ERR_VALIDATION, needle, NULL);
         }
         p = doc + sprintf(doc, "{\"x\":");
         p = repeat_into(p, "[", 127);
         p = repeat_into(p, "]", 127);
         strcpy(p, "}");
         snprintf(needle, sizeof needle, "%s: invalid JSON: recursion limit exceeded at line 1 column 132", ARG_NAME[t]);
-        EXPECT(C_DEEP, (enum target)t, doc, LCB_ERR_INVALID_JSON, needle, NULL);
+        EXPECT(C_DEEP, (enum target)t, doc, LCBOT_ERR_INVALID_JSON, needle, NULL);
     }
     free(arrays);
     free(objects);
@@ -535,10 +535,10 @@ static void test_huge(void) {
         enum target t = HUGE_FIELDS[i].t;
         snprintf(needle, sizeof needle, "%s: document is %zu bytes; at most %d are accepted", ARG_NAME[t],
                  strlen(doc), MAX_DOC);
-        EXPECT(C_HUGE, t, doc, LCB_ERR_VALIDATION, needle, NULL);
+        EXPECT(C_HUGE, t, doc, LCBOT_ERR_VALIDATION, needle, NULL);
     }
     /* A 20 MB action name (not JSON: the name rule refuses it). */
-    EXPECT(C_HUGE, T_ACTION, huge_doc("", "", HUGE_LEN), LCB_ERR_VALIDATION,
+    EXPECT(C_HUGE, T_ACTION, huge_doc("", "", HUGE_LEN), LCBOT_ERR_VALIDATION,
            "lowercase letters, digits and _", NULL);
 
     /* A bad byte at the very end of 20 MB: the UTF-8 check comes first and
@@ -547,9 +547,9 @@ static void test_huge(void) {
         const char *doc = huge_doc("{\"name\":\"", "\xff\"}", HUGE_LEN);
         snprintf(needle, sizeof needle, "%s: invalid UTF-8 at byte %d", ARG_NAME[t], HUGE_LEN + 9);
         snprintf(raw, sizeof raw, "at byte %d\"", HUGE_LEN + 9);
-        EXPECT(C_HUGE, (enum target)t, doc, LCB_ERR_INVALID_UTF8, needle, raw);
+        EXPECT(C_HUGE, (enum target)t, doc, LCBOT_ERR_INVALID_UTF8, needle, raw);
     }
-    EXPECT(C_HUGE, T_ACTION, huge_doc("", "\xc3", HUGE_LEN), LCB_ERR_INVALID_UTF8, "action: invalid UTF-8 at byte 20971520",
+    EXPECT(C_HUGE, T_ACTION, huge_doc("", "\xc3", HUGE_LEN), LCBOT_ERR_INVALID_UTF8, "action: invalid UTF-8 at byte 20971520",
            "at byte 20971520\"");
 
     /* The boundary: exactly 10 MB still parses (the field is refused for
@@ -558,11 +558,11 @@ static void test_huge(void) {
     {
         const size_t filler = MAX_DOC - 10;
         const char *doc = huge_doc("{\"all\":\"", "\"}", filler);
-        EXPECT(C_HUGE, T_LIST, doc, LCB_ERR_VALIDATION, "all: expected true or false; got \"aaaaaaaaaa", NULL);
+        EXPECT(C_HUGE, T_LIST, doc, LCBOT_ERR_VALIDATION, "all: expected true or false; got \"aaaaaaaaaa", NULL);
         huge_restore(filler, 3, 'a');
         doc = huge_doc("{\"all\":\"", "\"}", filler + 1);
         snprintf(needle, sizeof needle, "request_json: document is %d bytes; at most %d are accepted", MAX_DOC + 1, MAX_DOC);
-        EXPECT(C_HUGE, T_LIST, doc, LCB_ERR_VALIDATION, needle, NULL);
+        EXPECT(C_HUGE, T_LIST, doc, LCBOT_ERR_VALIDATION, needle, NULL);
         huge_restore(filler + 1, 3, 'a');
     }
 
@@ -573,7 +573,7 @@ static void test_huge(void) {
         const char *doc = huge_doc("{", "}", HUGE_LEN);
         snprintf(needle, sizeof needle, "%s: document is %d bytes; at most %d are accepted", ARG_NAME[t], HUGE_LEN + 2,
                  MAX_DOC);
-        EXPECT(C_HUGE, (enum target)t, doc, LCB_ERR_VALIDATION, needle, NULL);
+        EXPECT(C_HUGE, (enum target)t, doc, LCBOT_ERR_VALIDATION, needle, NULL);
     }
     free(huge_buf);
     huge_buf = NULL;
@@ -619,7 +619,7 @@ static char four_hundred_nines[401];
 
 static const struct {
     const char *text;
-    int unparsable; /* serde cannot hold it: LCB_ERR_INVALID_JSON */
+    int unparsable; /* serde cannot hold it: LCBOT_ERR_INVALID_JSON */
     int valid_uint; /* a valid id (unsigned 64 bits): not tried there */
 } NUM_VALUES[] = {
     {"-1", 0, 0},
@@ -653,13 +653,13 @@ static void expect_number(const struct num_field *f, const char *value, int unpa
     fill(doc, sizeof doc, f->tmpl, value);
     if (unparsable) {
         snprintf(needle, sizeof needle, "%s: invalid JSON: number out of range", ARG_NAME[f->t]);
-        EXPECT(C_NUMBER, f->t, doc, LCB_ERR_INVALID_JSON, needle, NULL);
+        EXPECT(C_NUMBER, f->t, doc, LCBOT_ERR_INVALID_JSON, needle, NULL);
     } else if (f->min) {
         snprintf(needle, sizeof needle, "%s: expected an integer from %s to %s; got ", f->path, f->min, f->max);
-        EXPECT(C_NUMBER, f->t, doc, LCB_ERR_VALIDATION, needle, NULL);
+        EXPECT(C_NUMBER, f->t, doc, LCBOT_ERR_VALIDATION, needle, NULL);
     } else {
         snprintf(needle, sizeof needle, "%s: expected an unsigned integer; got ", f->path);
-        EXPECT(C_NUMBER, f->t, doc, LCB_ERR_VALIDATION, needle, NULL);
+        EXPECT(C_NUMBER, f->t, doc, LCBOT_ERR_VALIDATION, needle, NULL);
     }
 }
 
@@ -740,7 +740,7 @@ static const struct type_field {
     {T_UPDATE, UW(WH_ACTIONS("{\"name\":\"a\",\"filters\":@}")), "webhooks.actions[0].filters", "o", "a", 1},
     {T_UPDATE, UW(WH_ACTIONS("{\"name\":\"a\",\"additional_data\":@}")), "webhooks.actions[0].additional_data", "a", "", 1},
     {T_UPDATE, UW(WH_ACTIONS("{\"name\":\"a\",\"additional_data\":[@]}")), "webhooks.actions[0].additional_data[0]", "s", "o", 1},
-    /* remove_bot_agent, get_bot_agent_details, get_bot_agents, lcb_call */
+    /* remove_bot_agent, get_bot_agent_details, get_bot_agents, lcbot_call */
     {T_REMOVE, "@", "request", "o", "a", 1},
     {T_REMOVE, "{\"bot_agent_id\":@}", "bot_agent_id", "s", "n0a", 1},
     {T_DETAILS, "@", "request", "o", "a", 1},
@@ -748,7 +748,7 @@ static const struct type_field {
     {T_LIST, "@", "request", "o", "a0", 1},
     {T_LIST, "{\"all\":@}", "all", "t", "sn0", 1},
     {T_PAYLOAD, "@", "payload_json", "o", "a0nst", 1},
-    /* lcb_client_new */
+    /* lcbot_client_new */
     {T_CONFIG, "@", "config_json", "o", "as0", 1},
     {T_CONFIG, "{\"token\":@}", "token", "so", "n0a", 0},
     {T_CONFIG, "{\"token\":\"t\",\"token_type\":@}", "config_json.token_type", "s", "0", 1},
@@ -766,7 +766,7 @@ static const struct type_field {
     {T_CONFIG, "{\"token\":\"t\",\"retry\":{\"max_attempts\":@}}", "config_json.retry.max_attempts", "n", "", 1},
     {T_CONFIG, "{\"token\":\"t\",\"retry\":{\"base_delay_ms\":@}}", "config_json.retry.base_delay_ms", "n", "", 1},
     {T_CONFIG, "{\"token\":\"t\",\"retry\":{\"max_delay_ms\":@}}", "config_json.retry.max_delay_ms", "n", "", 1},
-    /* lcb_emulator_start */
+    /* lcbot_emulator_start */
     {T_EMU, "@", "config_json", "o", "a", 1},
     {T_EMU, "{\"port\":@}", "config_json.port", "n", "0", 1},
     {T_EMU, "{\"log_limit\":@}", "config_json.log_limit", "n", "", 1},
@@ -791,7 +791,7 @@ static const struct type_field {
     {T_EMU, "{\"faults\":@}", "config_json.faults", "a", "", 1},
     {T_EMU, "{\"faults\":[@]}", "config_json.faults[0]", "o", "", 1},
     {T_EMU, "{\"faults\":[{\"status\":@}]}", "config_json.faults[0].status", "n", "", 1},
-    /* lcb_emulator_inject */
+    /* lcbot_emulator_inject */
     {T_FAULT, "@", "fault_json", "o", "a", 1},
     {T_FAULT, "{\"status\":503,\"action\":@}", "fault_json.action", "s", "0", 1},
     {T_FAULT, "{\"status\":503,\"times\":@}", "fault_json.times", "n", "", 1},
@@ -823,7 +823,7 @@ static void test_types(void) {
             fill(doc, sizeof doc, f->tmpl, KINDS[k].json);
             snprintf(needle, sizeof needle, "%s: expected ", f->path);
             snprintf(raw, sizeof raw, "; got %s\",\"http_status\"", KINDS[k].shown);
-            EXPECT(C_TYPE, f->t, doc, LCB_ERR_VALIDATION, needle, f->shows_got ? raw : NULL);
+            EXPECT(C_TYPE, f->t, doc, LCBOT_ERR_VALIDATION, needle, f->shows_got ? raw : NULL);
         }
     }
 }
@@ -867,12 +867,12 @@ static void test_duplicates(void) {
     for (int i = 0; i < N_DUPLICATES; i++) {
         char needle[256];
         snprintf(needle, sizeof needle, "%s: invalid JSON: duplicate key \"%s\"", ARG_NAME[DUPLICATES[i].t], DUPLICATES[i].key);
-        EXPECT(C_DUPKEY, DUPLICATES[i].t, DUPLICATES[i].doc, LCB_ERR_INVALID_JSON, needle, NULL);
+        EXPECT(C_DUPKEY, DUPLICATES[i].t, DUPLICATES[i].doc, LCBOT_ERR_INVALID_JSON, needle, NULL);
     }
     /* Keys that differ only by case are two keys: the second is unknown. */
-    EXPECT(C_DUPKEY, T_CREATE, "{\"name\":\"a\",\"Name\":\"b\",\"status\":\"offline\"}", LCB_ERR_VALIDATION,
+    EXPECT(C_DUPKEY, T_CREATE, "{\"name\":\"a\",\"Name\":\"b\",\"status\":\"offline\"}", LCBOT_ERR_VALIDATION,
            "Name: unknown field", NULL);
-    EXPECT(C_DUPKEY, T_CONFIG, "{\"token\":\"a\",\"TOKEN\":\"b\"}", LCB_ERR_VALIDATION, "config_json.TOKEN: unknown field", NULL);
+    EXPECT(C_DUPKEY, T_CONFIG, "{\"token\":\"a\",\"TOKEN\":\"b\"}", LCBOT_ERR_VALIDATION, "config_json.TOKEN: unknown field", NULL);
 }
 
 /* ---- control characters, escapes, surrogates --------------------------- */
@@ -883,7 +883,7 @@ static void test_escapes(void) {
     /* Every raw control character inside a string: not JSON. */
     for (int c = 0x01; c < 0x20; c++) {
         snprintf(doc, sizeof doc, "{\"name\":\"a%cb\",\"status\":\"offline\"}", c);
-        EXPECT(C_ESCAPE, T_CREATE, doc, LCB_ERR_INVALID_JSON,
+        EXPECT(C_ESCAPE, T_CREATE, doc, LCBOT_ERR_INVALID_JSON,
                "request_json: invalid JSON: control character (\\u0000-\\u001F) found while parsing a string",
                c == '\n' ? " at line 2 column 0\"" : " at line 1 column 11\"");
     }
@@ -900,14 +900,14 @@ static void test_escapes(void) {
             for (int k = 0; k < 4; k++) {
                 fill(doc, sizeof doc, tmpl[t], raw_controls[k]);
                 snprintf(needle, sizeof needle, "%s: invalid JSON: control character", ARG_NAME[t]);
-                EXPECT(C_ESCAPE, (enum target)t, doc, LCB_ERR_INVALID_JSON, needle, NULL);
+                EXPECT(C_ESCAPE, (enum target)t, doc, LCBOT_ERR_INVALID_JSON, needle, NULL);
             }
         }
     }
     /* A raw NUL ends a C string: the library sees a string left open. */
     {
         static const char with_nul[] = "{\"name\":\"a\0b\",\"status\":\"offline\"}";
-        EXPECT(C_ESCAPE, T_CREATE, with_nul, LCB_ERR_INVALID_JSON,
+        EXPECT(C_ESCAPE, T_CREATE, with_nul, LCBOT_ERR_INVALID_JSON,
                "request_json: invalid JSON: EOF while parsing a string at line 1 column 10", NULL);
     }
 
@@ -918,9 +918,9 @@ static void test_escapes(void) {
         };
         for (int k = 0; k < (int)(sizeof bad_escapes / sizeof bad_escapes[0]); k++) {
             snprintf(doc, sizeof doc, "{\"name\":\"a%sb\",\"status\":\"offline\"}", bad_escapes[k]);
-            EXPECT(C_ESCAPE, T_CREATE, doc, LCB_ERR_INVALID_JSON, "request_json: invalid JSON: invalid escape", NULL);
+            EXPECT(C_ESCAPE, T_CREATE, doc, LCBOT_ERR_INVALID_JSON, "request_json: invalid JSON: invalid escape", NULL);
         }
-        EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"a\\\",\"status\":\"offline\"}", LCB_ERR_INVALID_JSON,
+        EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"a\\\",\"status\":\"offline\"}", LCBOT_ERR_INVALID_JSON,
                "request_json: invalid JSON: ", NULL); /* the escaped quote leaves the string open */
     }
 
@@ -932,64 +932,64 @@ static void test_escapes(void) {
         };
         for (int k = 0; k < (int)(sizeof lone / sizeof lone[0]); k++) {
             snprintf(doc, sizeof doc, "{\"name\":\"a%s\",\"status\":\"offline\"}", lone[k]);
-            EXPECT(C_ESCAPE, T_CREATE, doc, LCB_ERR_INVALID_JSON, "request_json: invalid JSON: ", "hex escape at line 1 column");
+            EXPECT(C_ESCAPE, T_CREATE, doc, LCBOT_ERR_INVALID_JSON, "request_json: invalid JSON: ", "hex escape at line 1 column");
         }
         for (int t = 0; t < N_JSON_TARGETS; t++) {
             if (t == T_CREATE) continue;
             snprintf(needle, sizeof needle, "%s: invalid JSON: ", ARG_NAME[t]);
-            EXPECT(C_ESCAPE, (enum target)t, "{\"k\":\"\\ud800\"}", LCB_ERR_INVALID_JSON, needle, "hex escape");
-            EXPECT(C_ESCAPE, (enum target)t, "{\"\\udc00\":1}", LCB_ERR_INVALID_JSON, needle, "hex escape");
+            EXPECT(C_ESCAPE, (enum target)t, "{\"k\":\"\\ud800\"}", LCBOT_ERR_INVALID_JSON, needle, "hex escape");
+            EXPECT(C_ESCAPE, (enum target)t, "{\"\\udc00\":1}", LCBOT_ERR_INVALID_JSON, needle, "hex escape");
         }
     }
 
     /* Valid JSON that must be parsed, then refused for the field's rule:
      * an escaped NUL, other escaped controls, a surrogate pair, DEL, C1. */
-    EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"a\\u0000b\",\"status\":\"busy\"}", LCB_ERR_VALIDATION,
+    EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"a\\u0000b\",\"status\":\"busy\"}", LCBOT_ERR_VALIDATION,
            "status: expected one of accepting chats, not accepting chats, offline; got \"busy\"", NULL);
-    EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"B\",\"status\":\"offline\\u0000\"}", LCB_ERR_VALIDATION,
+    EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"B\",\"status\":\"offline\\u0000\"}", LCBOT_ERR_VALIDATION,
            "status: expected one of accepting chats, not accepting chats, offline; got \"offline\\u0000\"", NULL);
-    EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"B\",\"status\":\"\\u0000\\u001f\\b\\f\"}", LCB_ERR_VALIDATION,
+    EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"B\",\"status\":\"\\u0000\\u001f\\b\\f\"}", LCBOT_ERR_VALIDATION,
            "status: expected one of accepting chats", NULL);
-    EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"B\",\"status\":\"\\ud83e\\udd16\"}", LCB_ERR_VALIDATION,
+    EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"B\",\"status\":\"\\ud83e\\udd16\"}", LCBOT_ERR_VALIDATION,
            "status: expected one of accepting chats, not accepting chats, offline; got \"\xf0\x9f\xa4\x96\"", NULL);
-    EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"B\",\"status\":\"offline\x7f\"}", LCB_ERR_VALIDATION,
+    EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"B\",\"status\":\"offline\x7f\"}", LCBOT_ERR_VALIDATION,
            "status: expected one of accepting chats", NULL);
-    EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"B\",\"status\":\"offline\xc2\x85\"}", LCB_ERR_VALIDATION,
+    EXPECT(C_ESCAPE, T_CREATE, "{\"name\":\"B\",\"status\":\"offline\xc2\x85\"}", LCBOT_ERR_VALIDATION,
            "status: expected one of accepting chats", NULL);
-    EXPECT(C_ESCAPE, T_UPDATE, "{\"id\":\"" SEED_ID "\",\"default_group_priority\":\"first\\u0000\"}", LCB_ERR_VALIDATION,
+    EXPECT(C_ESCAPE, T_UPDATE, "{\"id\":\"" SEED_ID "\",\"default_group_priority\":\"first\\u0000\"}", LCBOT_ERR_VALIDATION,
            "default_group_priority: expected one of first, normal, last, supervisor; got \"first\\u0000\"", NULL);
-    EXPECT(C_ESCAPE, T_LIST, "{\"all\":\"\\u0000\"}", LCB_ERR_VALIDATION, "all: expected true or false; got \"\\u0000\"", NULL);
-    EXPECT(C_ESCAPE, T_REMOVE, "{\"bot_agent_id\":\"x\",\"\\u0000\":1}", LCB_ERR_VALIDATION, "unknown field; expected one of bot_agent_id", NULL);
-    EXPECT(C_ESCAPE, T_DETAILS, "{\"bot_agent_id\":\"\\u0000\",\"all\":1}", LCB_ERR_VALIDATION, "all: unknown field", NULL);
-    /* lcb_call parses the payload before it checks the name: a bad name
+    EXPECT(C_ESCAPE, T_LIST, "{\"all\":\"\\u0000\"}", LCBOT_ERR_VALIDATION, "all: expected true or false; got \"\\u0000\"", NULL);
+    EXPECT(C_ESCAPE, T_REMOVE, "{\"bot_agent_id\":\"x\",\"\\u0000\":1}", LCBOT_ERR_VALIDATION, "unknown field; expected one of bot_agent_id", NULL);
+    EXPECT(C_ESCAPE, T_DETAILS, "{\"bot_agent_id\":\"\\u0000\",\"all\":1}", LCBOT_ERR_VALIDATION, "all: unknown field", NULL);
+    /* lcbot_call parses the payload before it checks the name: a bad name
      * proves the payload with a NUL parsed, and nothing is sent. */
     hostile.call_action = "bad name";
-    EXPECT(C_ESCAPE, T_PAYLOAD, "{\"a\":\"\\u0000\"}", LCB_ERR_VALIDATION, "lowercase letters", NULL);
+    EXPECT(C_ESCAPE, T_PAYLOAD, "{\"a\":\"\\u0000\"}", LCBOT_ERR_VALIDATION, "lowercase letters", NULL);
     hostile.call_action = "create_bot_agent";
-    EXPECT(C_ESCAPE, T_CONFIG, "{\"token\":\"t\\u0000x\"}", LCB_ERR_VALIDATION, "token: contains a character not allowed", NULL);
-    EXPECT(C_ESCAPE, T_CONFIG, "{\"token\":\"t\",\"user_agent\":\"a\\u0000\"}", LCB_ERR_VALIDATION,
+    EXPECT(C_ESCAPE, T_CONFIG, "{\"token\":\"t\\u0000x\"}", LCBOT_ERR_VALIDATION, "token: contains a character not allowed", NULL);
+    EXPECT(C_ESCAPE, T_CONFIG, "{\"token\":\"t\",\"user_agent\":\"a\\u0000\"}", LCBOT_ERR_VALIDATION,
            "user_agent: must be non-empty printable ASCII", NULL);
-    EXPECT(C_ESCAPE, T_CONFIG, "{\"token\":\"t\",\"api_version\":\"3.0\\u0000\"}", LCB_ERR_VALIDATION,
+    EXPECT(C_ESCAPE, T_CONFIG, "{\"token\":\"t\",\"api_version\":\"3.0\\u0000\"}", LCBOT_ERR_VALIDATION,
            "api_version: expected one of 3.0", NULL);
-    EXPECT(C_ESCAPE, T_CONFIG, "{\"token\":\"t\",\"base_url\":\"https://exa\\u0000mple.com\"}", LCB_ERR_VALIDATION,
+    EXPECT(C_ESCAPE, T_CONFIG, "{\"token\":\"t\",\"base_url\":\"https://exa\\u0000mple.com\"}", LCBOT_ERR_VALIDATION,
            "base_url: not a valid URL", NULL);
-    EXPECT(C_ESCAPE, T_CONFIG, "{\"token\":\"t\",\"region\":\"dal\\u0000\"}", LCB_ERR_VALIDATION, "region: expected one of dal, fra", NULL);
-    EXPECT(C_ESCAPE, T_EMU, "{\"bots\":[{\"name\":\"a\\u0000\",\"status\":\"busy\"}]}", LCB_ERR_VALIDATION,
+    EXPECT(C_ESCAPE, T_CONFIG, "{\"token\":\"t\",\"region\":\"dal\\u0000\"}", LCBOT_ERR_VALIDATION, "region: expected one of dal, fra", NULL);
+    EXPECT(C_ESCAPE, T_EMU, "{\"bots\":[{\"name\":\"a\\u0000\",\"status\":\"busy\"}]}", LCBOT_ERR_VALIDATION,
            "config_json.bots[0].status: expected one of", NULL);
-    EXPECT(C_ESCAPE, T_FAULT, "{\"message\":\"\\u0000\"}", LCB_ERR_VALIDATION,
+    EXPECT(C_ESCAPE, T_FAULT, "{\"message\":\"\\u0000\"}", LCBOT_ERR_VALIDATION,
            "fault_json: a fault needs at least one of status, delay_ms, drop_connection", NULL);
     /* The error document of a secret never shows it, NUL or not. */
     {
         char *out = NULL;
-        lcb_client *c = NULL;
+        lcbot_client *c = NULL;
         tried[C_ESCAPE]++;
         tried_by_target[T_CONFIG]++;
-        int32_t st = lcb_client_new("{\"token\":\"s3cret\\u0000value\"}", &c, &out);
-        CHECK_ERROR(st, out, LCB_ERR_VALIDATION, "validation", "token: contains a character not allowed in an HTTP header", 0);
+        int32_t st = lcbot_client_new("{\"token\":\"s3cret\\u0000value\"}", &c, &out);
+        CHECK_ERROR(st, out, LCBOT_ERR_VALIDATION, "validation", "token: contains a character not allowed in an HTTP header", 0);
         CHECK(c == NULL);
         CHECK_LACKS(out, "s3cret");
-        lcb_string_free(out);
-        lcb_client_free(c);
+        lcbot_string_free(out);
+        lcbot_client_free(c);
     }
 }
 
@@ -998,18 +998,18 @@ static void test_escapes(void) {
  * string). On the second emulator: the first must see nothing. */
 static void test_nul_round_trip(void) {
     char *out = NULL, id[128] = "", request[256];
-    int32_t st = lcb_create_bot_agent(accepting.client, "{\"name\":\"a\\u0000b\\u001f\",\"status\":\"offline\"}", &out);
+    int32_t st = lcbot_create_bot_agent(accepting.client, "{\"name\":\"a\\u0000b\\u001f\",\"status\":\"offline\"}", &out);
     tried[C_ESCAPE]++;
     tried_by_target[T_CREATE]++;
-    CHECK_INT(st, LCB_OK);
+    CHECK_INT(st, LCBOT_OK);
     CHECK(out && json_str(out, "bot_agent_id", id, sizeof id) && id[0]);
-    lcb_string_free(out);
+    lcbot_string_free(out);
     snprintf(request, sizeof request, "{\"bot_agent_id\":\"%s\"}", id);
     out = NULL;
-    CHECK_INT(lcb_get_bot_agent_details(accepting.client, request, &out), LCB_OK);
+    CHECK_INT(lcbot_get_bot_agent_details(accepting.client, request, &out), LCBOT_OK);
     CHECK_HAS(out, "\"name\":\"a\\u0000b\\u001f\"");
     CHECK(ends_with(out, "}"));
-    lcb_string_free(out);
+    lcbot_string_free(out);
 }
 
 /* ---- invalid UTF-8 ----------------------------------------------------- */
@@ -1065,7 +1065,7 @@ static void expect_utf8(enum target t, const char *input, size_t offset, int lin
     char needle[128], raw[64];
     snprintf(needle, sizeof needle, "%s: invalid UTF-8 at byte %zu", ARG_NAME[t], offset);
     snprintf(raw, sizeof raw, "at byte %zu\"", offset);
-    expect_at(C_UTF8, t, input, LCB_ERR_INVALID_UTF8, needle, raw, __FILE__, line);
+    expect_at(C_UTF8, t, input, LCBOT_ERR_INVALID_UTF8, needle, raw, __FILE__, line);
 }
 
 static void test_utf8(void) {
@@ -1085,37 +1085,37 @@ static void test_utf8(void) {
         snprintf(doc, sizeof doc, "%s\xf0\x9f\xa4\x96\xc3\xa9\xe2\x82\xac\xff%s", head, tail);
         expect_utf8((enum target)t, doc, strlen(head) + 9, __LINE__);
     }
-    /* lcb_call: a bad action is reported before a bad payload. */
+    /* lcbot_call: a bad action is reported before a bad payload. */
     {
         char *out = NULL;
-        int32_t st = lcb_call(hostile.client, "get\xff", "{\"a\":\xff}", &out);
+        int32_t st = lcbot_call(hostile.client, "get\xff", "{\"a\":\xff}", &out);
         tried[C_UTF8]++;
         tried_by_target[T_ACTION]++;
-        CHECK_ERROR(st, out, LCB_ERR_INVALID_UTF8, "invalid_utf8", "action: invalid UTF-8 at byte 3", 0);
-        lcb_string_free(out);
+        CHECK_ERROR(st, out, LCBOT_ERR_INVALID_UTF8, "invalid_utf8", "action: invalid UTF-8 at byte 3", 0);
+        lcbot_string_free(out);
     }
 }
 
 /* ------------------------------------------------------------------------ */
 
-static lcb_emulator *start_emulator(const char *config) {
-    lcb_emulator *e = NULL;
+static lcbot_emulator *start_emulator(const char *config) {
+    lcbot_emulator *e = NULL;
     char *err = NULL;
-    CHECK_INT(lcb_emulator_start(config, &e, &err), LCB_OK);
+    CHECK_INT(lcbot_emulator_start(config, &e, &err), LCBOT_OK);
     CHECK_DOC(err == NULL, err);
-    lcb_string_free(err);
+    lcbot_string_free(err);
     return e;
 }
 
-static lcb_client *client_for(const lcb_emulator *e) {
+static lcbot_client *client_for(const lcbot_emulator *e) {
     char config[256];
-    lcb_client *c = NULL;
+    lcbot_client *c = NULL;
     char *err = NULL;
     snprintf(config, sizeof config, "{\"token\":\"dev-token\",\"base_url\":\"%s\",\"retry\":{\"max_attempts\":1}}",
-             lcb_emulator_url(e));
-    CHECK_INT(lcb_client_new(config, &c, &err), LCB_OK);
+             lcbot_emulator_url(e));
+    CHECK_INT(lcbot_client_new(config, &c, &err), LCBOT_OK);
     CHECK_DOC(err == NULL, err);
-    lcb_string_free(err);
+    lcbot_string_free(err);
     return c;
 }
 
@@ -1147,9 +1147,9 @@ int main(void) {
     CHECK_INT(logged_requests(hostile.emulator), 0);
     {
         char *out = NULL;
-        CHECK_INT(lcb_emulator_inject(hostile.emulator, "{\"action\":\"never_called\",\"status\":503}", &out), LCB_OK);
+        CHECK_INT(lcbot_emulator_inject(hostile.emulator, "{\"action\":\"never_called\",\"status\":503}", &out), LCBOT_OK);
         CHECK_HAS(out, "{\"pending_faults\":1}");
-        lcb_string_free(out);
+        lcbot_string_free(out);
     }
 
     printf("hostile inputs by category:\n");
@@ -1164,9 +1164,9 @@ int main(void) {
     printf("requests that reached the emulator: %d\n", logged_requests(hostile.emulator));
     printf("hostile inputs tried: %d\n", total);
 
-    lcb_client_free(hostile.client);
-    lcb_client_free(accepting.client);
-    lcb_emulator_stop(hostile.emulator);
-    lcb_emulator_stop(accepting.emulator);
+    lcbot_client_free(hostile.client);
+    lcbot_client_free(accepting.client);
+    lcbot_emulator_stop(hostile.emulator);
+    lcbot_emulator_stop(accepting.emulator);
     return check_finish();
 }

@@ -1,15 +1,15 @@
 /*
- * test_threads.c: one lcb_client shared by 16 pthreads against one emulator.
+ * test_threads.c: one lcbot_client shared by 16 pthreads against one emulator.
  *
  * Each thread makes N calls (1000 by default) in cycles over bots of its
- * own: create, details, update, details, list (typed or through lcb_call),
+ * own: create, details, update, details, list (typed or through lcbot_call),
  * an invalid update (refused locally, never sent), and for three bots in
  * four: remove, then details -> 404. Every call's status and document are
  * checked. At the end the emulator's state (get_bot_agents all:true) must be
  * exactly the bots the threads left, with the names and statuses they left,
  * and its request log must hold exactly the requests the threads sent.
  *
- *   test_threads [calls-per-thread]     (or LCB_TEST_THREAD_CALLS=N)
+ *   test_threads [calls-per-thread]     (or LCBOT_TEST_THREAD_CALLS=N)
  *
  * make test-c runs it at full size natively and at 50 calls per thread
  * under valgrind.
@@ -35,7 +35,7 @@ struct kept_bot {
 struct worker {
     int tid;
     int calls;
-    const lcb_client *client;
+    const lcbot_client *client;
     /* results */
     int passed, failed;
     int sent;         /* HTTP requests this thread caused */
@@ -100,14 +100,14 @@ static void *work(void *arg) {
                      "\"groups\":[{\"id\":%d,\"priority\":\"normal\"}]}",
                      w->tid, k, k % 501, w->tid);
             out = NULL;
-            st = lcb_create_bot_agent(w->client, req, &out);
+            st = lcbot_create_bot_agent(w->client, req, &out);
             w->sent++;
-            if (WCHECK(w, st == LCB_OK && json_str(out, "bot_agent_id", b.id, sizeof b.id) && strlen(b.id) == 32, out)) {
+            if (WCHECK(w, st == LCBOT_OK && json_str(out, "bot_agent_id", b.id, sizeof b.id) && strlen(b.id) == 32, out)) {
                 b.exists = 1;
                 snprintf(b.name, sizeof b.name, "t%02d-b%04d", w->tid, k);
                 b.status = "offline";
             }
-            lcb_string_free(out);
+            lcbot_string_free(out);
         });
         if (!b.exists) break;
 
@@ -115,15 +115,15 @@ static void *work(void *arg) {
         STEP({
             snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", b.id);
             out = NULL;
-            st = lcb_get_bot_agent_details(w->client, req, &out);
+            st = lcbot_get_bot_agent_details(w->client, req, &out);
             w->sent++;
             snprintf(expect, sizeof expect,
                      "{\"bot_agent\":{\"id\":\"%s\",\"name\":\"%s\",\"status\":\"offline\","
                      "\"application\":{\"client_id\":\"dev-client\"},\"max_chats_count\":%d,"
                      "\"groups\":[{\"id\":%d,\"priority\":\"normal\"}]}}",
                      b.id, b.name, k % 501, w->tid);
-            WCHECK(w, st == LCB_OK && out && strcmp(out, expect) == 0, out);
-            lcb_string_free(out);
+            WCHECK(w, st == LCBOT_OK && out && strcmp(out, expect) == 0, out);
+            lcbot_string_free(out);
         });
 
         /* update */
@@ -131,68 +131,68 @@ static void *work(void *arg) {
             snprintf(req, sizeof req, "{\"id\":\"%s\",\"name\":\"t%02d-b%04d-u\",\"status\":\"accepting chats\"}", b.id,
                      w->tid, k);
             out = NULL;
-            st = lcb_update_bot_agent(w->client, req, &out);
+            st = lcbot_update_bot_agent(w->client, req, &out);
             w->sent++;
-            if (WCHECK(w, st == LCB_OK && out && strcmp(out, "{}") == 0, out)) {
+            if (WCHECK(w, st == LCBOT_OK && out && strcmp(out, "{}") == 0, out)) {
                 snprintf(b.name, sizeof b.name, "t%02d-b%04d-u", w->tid, k);
                 b.status = "accepting chats";
             }
-            lcb_string_free(out);
+            lcbot_string_free(out);
         });
 
         /* details again: the update is visible */
         STEP({
             snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", b.id);
             out = NULL;
-            st = lcb_get_bot_agent_details(w->client, req, &out);
+            st = lcbot_get_bot_agent_details(w->client, req, &out);
             w->sent++;
             snprintf(expect, sizeof expect, "\"name\":\"%s\",\"status\":\"accepting chats\"", b.name);
-            WCHECK(w, st == LCB_OK && out && strstr(out, expect) != NULL, out);
-            lcb_string_free(out);
+            WCHECK(w, st == LCBOT_OK && out && strstr(out, expect) != NULL, out);
+            lcbot_string_free(out);
         });
 
-        /* list (every third cycle through lcb_call): the bot is in it */
+        /* list (every third cycle through lcbot_call): the bot is in it */
         STEP({
             out = NULL;
             if (k % 3 == 0)
-                st = lcb_call(w->client, "get_bot_agents", "{}", &out);
+                st = lcbot_call(w->client, "get_bot_agents", "{}", &out);
             else
-                st = lcb_get_bot_agents(w->client, "{\"all\":false}", &out);
+                st = lcbot_get_bot_agents(w->client, "{\"all\":false}", &out);
             w->sent++;
             snprintf(expect, sizeof expect, "{\"id\":\"%s\",\"name\":\"%s\",\"status\":\"accepting chats\"}", b.id, b.name);
-            WCHECK(w, st == LCB_OK && out && strncmp(out, "{\"bot_agents\":[", 15) == 0 && strstr(out, expect) != NULL, out);
-            lcb_string_free(out);
+            WCHECK(w, st == LCBOT_OK && out && strncmp(out, "{\"bot_agents\":[", 15) == 0 && strstr(out, expect) != NULL, out);
+            lcbot_string_free(out);
         });
 
         /* an invalid update: refused here, never sent */
         STEP({
             snprintf(req, sizeof req, "{\"id\":\"%s\",\"groups\":[{\"id\":1,\"priority\":\"supervisor\"}]}", b.id);
             out = NULL;
-            st = lcb_update_bot_agent(w->client, req, &out);
-            WCHECK(w, st == LCB_ERR_VALIDATION && out && strstr(out, "\"code\":\"validation\"") &&
+            st = lcbot_update_bot_agent(w->client, req, &out);
+            WCHECK(w, st == LCBOT_ERR_VALIDATION && out && strstr(out, "\"code\":\"validation\"") &&
                           strstr(out, "groups[0].priority: expected one of first, normal, last") &&
                           strstr(out, "\"attempts\":0"),
                    out);
-            lcb_string_free(out);
+            lcbot_string_free(out);
         });
 
         if (removing) {
             STEP({
                 snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", b.id);
                 out = NULL;
-                st = lcb_remove_bot_agent(w->client, req, &out);
+                st = lcbot_remove_bot_agent(w->client, req, &out);
                 w->sent++;
-                if (WCHECK(w, st == LCB_OK && out && strcmp(out, "{}") == 0, out)) b.exists = 0;
-                lcb_string_free(out);
+                if (WCHECK(w, st == LCBOT_OK && out && strcmp(out, "{}") == 0, out)) b.exists = 0;
+                lcbot_string_free(out);
             });
             STEP({
                 out = NULL;
-                st = lcb_get_bot_agent_details(w->client, req, &out);
+                st = lcbot_get_bot_agent_details(w->client, req, &out);
                 w->sent++;
-                WCHECK(w, st == LCB_ERR_API && out && strstr(out, "\"http_status\":404,\"api_error\":{\"type\":\"not_found\"") &&
+                WCHECK(w, st == LCBOT_ERR_API && out && strstr(out, "\"http_status\":404,\"api_error\":{\"type\":\"not_found\"") &&
                               strstr(out, "\"attempts\":1"),
                        out);
-                lcb_string_free(out);
+                lcbot_string_free(out);
             });
         }
         if (b.exists) keep(w, &b);
@@ -207,15 +207,15 @@ done:
 }
 
 static int calls_per_thread(int argc, char **argv) {
-    const char *s = argc > 1 ? argv[1] : getenv("LCB_TEST_THREAD_CALLS");
+    const char *s = argc > 1 ? argv[1] : getenv("LCBOT_TEST_THREAD_CALLS");
     long n = s ? strtol(s, NULL, 10) : DEFAULT_CALLS;
     return n > 0 && n < 1000000 ? (int)n : DEFAULT_CALLS;
 }
 
 int main(int argc, char **argv) {
     int calls = calls_per_thread(argc, argv);
-    lcb_emulator *emulator = NULL;
-    lcb_client *client = NULL;
+    lcbot_emulator *emulator = NULL;
+    lcbot_client *client = NULL;
     char *err = NULL, *out = NULL;
     char config[512];
     struct worker workers[THREADS];
@@ -224,15 +224,15 @@ int main(int argc, char **argv) {
     int32_t st;
 
     printf("%d threads x %d calls on one client\n", THREADS, calls);
-    CHECK_INT(lcb_emulator_start("{\"log_limit\":10000000}", &emulator, &err), LCB_OK);
-    lcb_string_free(err);
+    CHECK_INT(lcbot_emulator_start("{\"log_limit\":10000000}", &emulator, &err), LCBOT_OK);
+    lcbot_string_free(err);
     err = NULL;
     if (!emulator) return check_finish();
-    snprintf(config, sizeof config, "{\"token\":\"dev-token\",\"base_url\":\"%s\"}", lcb_emulator_url(emulator));
-    CHECK_INT(lcb_client_new(config, &client, &err), LCB_OK);
-    lcb_string_free(err);
+    snprintf(config, sizeof config, "{\"token\":\"dev-token\",\"base_url\":\"%s\"}", lcbot_emulator_url(emulator));
+    CHECK_INT(lcbot_client_new(config, &client, &err), LCBOT_OK);
+    lcbot_string_free(err);
     if (!client) {
-        lcb_emulator_stop(emulator);
+        lcbot_emulator_stop(emulator);
         return check_finish();
     }
 
@@ -257,8 +257,8 @@ int main(int argc, char **argv) {
     printf("%d calls made, %d requests sent, %d bots left\n", total_made, total_sent, total_kept);
 
     /* The emulator holds exactly the bots the threads left, as they left them. */
-    st = lcb_get_bot_agents(client, "{\"all\":true}", &out);
-    CHECK_INT(st, LCB_OK);
+    st = lcbot_get_bot_agents(client, "{\"all\":true}", &out);
+    CHECK_INT(st, LCBOT_OK);
     CHECK_INT(count_of(out, "\"id\":"), total_kept);
     for (int i = 0; i < THREADS; i++) {
         for (int j = 0; j < workers[i].n_kept; j++) {
@@ -272,19 +272,19 @@ int main(int argc, char **argv) {
             }
         }
     }
-    lcb_string_free(out);
+    lcbot_string_free(out);
     out = NULL;
 
     /* ... and its log exactly the requests they sent (plus the list above). */
-    st = lcb_emulator_requests(emulator, &out);
-    CHECK_INT(st, LCB_OK);
+    st = lcbot_emulator_requests(emulator, &out);
+    CHECK_INT(st, LCBOT_OK);
     CHECK_INT(count_of(out, "\"seq\":"), total_sent + 1);
     CHECK_INT(count_of(out, "\"status\":200,\"seq\"") + count_of(out, "\"status\":404,\"seq\""), total_sent + 1);
     CHECK_LACKS(out, "dev-token");
-    lcb_string_free(out);
+    lcbot_string_free(out);
 
     for (int i = 0; i < THREADS; i++) free(workers[i].kept);
-    lcb_client_free(client);
-    lcb_emulator_stop(emulator);
+    lcbot_client_free(client);
+    lcbot_emulator_stop(emulator);
     return check_finish();
 }

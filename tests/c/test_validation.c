@@ -2,7 +2,7 @@
  * test_validation.c: every request rule of the spec (seed/bot-agents-api-v3.0.md)
  * and of API-NOTES.md, checked through the C ABI.
  *
- * Each invalid request must give LCB_ERR_VALIDATION, an error document with
+ * Each invalid request must give LCBOT_ERR_VALIDATION, an error document with
  * code "validation", attempts 0, no HTTP status, and a message that names
  * the path of the offending field ("groups[1].priority: ..."). The emulator's
  * request log is read after every call: an invalid request must not have
@@ -23,7 +23,7 @@
 
 enum action { CREATE, UPDATE, REMOVE, LIST, DETAILS, CALL, N_ACTION_KINDS };
 static const char *const ACTION_NAMES[N_ACTION_KINDS] = {
-    "create_bot_agent", "update_bot_agent", "remove_bot_agent", "get_bot_agents", "get_bot_agent_details", "lcb_call",
+    "create_bot_agent", "update_bot_agent", "remove_bot_agent", "get_bot_agents", "get_bot_agent_details", "lcbot_call",
 };
 
 struct rule {
@@ -205,7 +205,7 @@ static const struct rule RULES[] = {
     {LIST, "{\"limit\":10}", NULL, "limit: unknown field; expected one of all", "list: unknown field refused"},
     {LIST, "{\"all\":true,\"client_id\":\"x\"}", NULL, "client_id: unknown field", "list: no filter by client"},
 
-    /* ---- lcb_call: the action name and the payload ---- */
+    /* ---- lcbot_call: the action name and the payload ---- */
     {CALL, "", "{}", NAME_RULE "; got \"\"", "action name must not be empty"},
     {CALL, "Get_Bot_Agents", "{}", NAME_RULE "; got \"Get_Bot_Agents\"", "action name is lowercase"},
     {CALL, "../get_bot_agents", "{}", NAME_RULE, "action name cannot climb the path"},
@@ -233,7 +233,7 @@ struct valid_case {
     enum action action;
     const char *request; /* "@ID@" stands for a live bot's id, "@ID2@" for another */
     const char *payload;
-    int status;          /* LCB_OK, or LCB_ERR_API for what only the server refuses */
+    int status;          /* LCBOT_OK, or LCBOT_ERR_API for what only the server refuses */
     const char *expect;  /* in the result document */
     const char *what;
 };
@@ -245,51 +245,51 @@ struct valid_case {
        "{\"name\":\"incoming_event\",\"additional_data\":[\"chat_properties\"]}]}")
 
 static const struct valid_case VALID[] = {
-    {CREATE, "{\"name\":\"B\",\"status\":\"accepting chats\"}", NULL, LCB_OK, "{\"bot_agent_id\":\"", "create: name and status only (accepting chats)"},
-    {CREATE, "{\"name\":\"B\",\"status\":\"not accepting chats\"}", NULL, LCB_OK, "{\"bot_agent_id\":\"", "create: status not accepting chats"},
-    {CREATE, "{\"name\":\"B\",\"status\":\"offline\"}", NULL, LCB_OK, "{\"bot_agent_id\":\"", "create: status offline"},
-    {CREATE, CREATE_WITH("\"max_chats_count\":0"), NULL, LCB_OK, "{\"bot_agent_id\":\"", "create: max_chats_count 0"},
-    {CREATE, CREATE_WITH("\"max_chats_count\":500"), NULL, LCB_OK, "{\"bot_agent_id\":\"", "create: max_chats_count 500"},
-    {CREATE, CREATE_WITH("\"groups\":[]"), NULL, LCB_OK, "{\"bot_agent_id\":\"", "create: groups empty"},
-    {CREATE, CREATE_WITH("\"groups\":[{\"id\":0,\"priority\":\"last\"}]"), NULL, LCB_OK, "{\"bot_agent_id\":\"", "create: group priority last, id 0"},
-    {CREATE, CREATE_WITH("\"groups\":[{\"id\":0,\"priority\":\"first\"},{\"id\":1,\"priority\":\"normal\"},{\"id\":18446744073709551615,\"priority\":\"last\"}]"), NULL, LCB_OK, "{\"bot_agent_id\":\"", "create: every priority, id 2^64-1"},
-    {CREATE, CREATE_WITH(FULL_WEBHOOKS), NULL, LCB_OK, "{\"bot_agent_id\":\"", "create: webhooks with filters and additional_data"},
-    {CREATE, CREATE_WITH(WH("{\"url\":\"https://e.com\",\"secret_key\":\"k\",\"actions\":[{\"name\":\"a\",\"filters\":{},\"additional_data\":[]}]}")), NULL, LCB_OK, "{\"bot_agent_id\":\"", "create: empty filters and additional_data"},
-    {CREATE, "{\"name\":\"B\\u00f3t \xf0\x9f\xa4\x96 \xc3\xa9\",\"status\":\"offline\",\"avatar\":\"https://cdn.example.com/a.png\"}", NULL, LCB_OK, "{\"bot_agent_id\":\"", "create: non-ASCII name and avatar"},
-    {UPDATE, "{\"id\":\"@ID@\"}", NULL, LCB_OK, "{}", "update: id only"},
-    {UPDATE, "{\"id\":\"@ID@\",\"default_group_priority\":\"supervisor\"}", NULL, LCB_OK, "{}", "update: default_group_priority supervisor"},
-    {UPDATE, "{\"id\":\"@ID@\",\"default_group_priority\":\"first\"}", NULL, LCB_OK, "{}", "update: default_group_priority first"},
-    {UPDATE, "{\"id\":\"@ID@\",\"default_group_priority\":\"normal\"}", NULL, LCB_OK, "{}", "update: default_group_priority normal"},
-    {UPDATE, "{\"id\":\"@ID@\",\"default_group_priority\":\"last\"}", NULL, LCB_OK, "{}", "update: default_group_priority last"},
-    {UPDATE, "{\"id\":\"@ID@\",\"max_chats_count\":0}", NULL, LCB_OK, "{}", "update: max_chats_count 0"},
-    {UPDATE, "{\"id\":\"@ID@\",\"max_chats_count\":500}", NULL, LCB_OK, "{}", "update: max_chats_count 500"},
-    {UPDATE, "{\"id\":\"@ID@\",\"groups\":[{\"id\":4,\"priority\":\"last\"}]}", NULL, LCB_OK, "{}", "update: group priority last"},
-    {UPDATE, "{\"id\":\"@ID@\",\"status\":\"accepting chats\",\"name\":\"N\",\"avatar\":\"https://cdn.example.com/n.png\"}", NULL, LCB_OK, "{}", "update: status, name, avatar"},
-    {UPDATE, "{\"id\":\"@ID@\"," FULL_WEBHOOKS "}", NULL, LCB_OK, "{}", "update: webhooks with filters and additional_data"},
-    {LIST, "{}", NULL, LCB_OK, "{\"bot_agents\":[{", "list: {} (all defaults to false)"},
-    {LIST, "{\"all\":true}", NULL, LCB_OK, "{\"bot_agents\":[{", "list: all true"},
-    {LIST, "{\"all\":false}", NULL, LCB_OK, "{\"bot_agents\":[{", "list: all false"},
-    {DETAILS, "{\"bot_agent_id\":\"@ID@\"}", NULL, LCB_OK, "\"default_group_priority\":\"last\"", "details: a live id"},
-    {DETAILS, "{\"bot_agent_id\":\"not-a-hex-id\"}", NULL, LCB_ERR_API, "\"http_status\":404", "details: ids of any format are sent (server says 404)"},
-    {REMOVE, "{\"bot_agent_id\":\"@ID2@\"}", NULL, LCB_OK, "{}", "remove: a live id"},
-    {REMOVE, "{\"bot_agent_id\":\"X\"}", NULL, LCB_ERR_API, "\"type\":\"not_found\"", "remove: a one-letter id is sent (server says 404)"},
-    {CALL, "get_bot_agents", "{}", LCB_OK, "{\"bot_agents\":[", "lcb_call: a known action"},
-    {CALL, "get_bot_agents2", "{\"anything\":[1,2]}", LCB_ERR_API, "Unknown action: get_bot_agents2", "lcb_call: digits allowed, payload not checked"},
-    {CALL, LONG_OK_NAME, "{}", LCB_ERR_API, "\"http_status\":404", "lcb_call: a 100-character name"},
-    {CALL, "create_bot_agent", "{\"name\":\"B\",\"status\":\"busy\"}", LCB_ERR_API, "\"type\":\"validation\"", "lcb_call: no spec validation (server answers 400)"},
+    {CREATE, "{\"name\":\"B\",\"status\":\"accepting chats\"}", NULL, LCBOT_OK, "{\"bot_agent_id\":\"", "create: name and status only (accepting chats)"},
+    {CREATE, "{\"name\":\"B\",\"status\":\"not accepting chats\"}", NULL, LCBOT_OK, "{\"bot_agent_id\":\"", "create: status not accepting chats"},
+    {CREATE, "{\"name\":\"B\",\"status\":\"offline\"}", NULL, LCBOT_OK, "{\"bot_agent_id\":\"", "create: status offline"},
+    {CREATE, CREATE_WITH("\"max_chats_count\":0"), NULL, LCBOT_OK, "{\"bot_agent_id\":\"", "create: max_chats_count 0"},
+    {CREATE, CREATE_WITH("\"max_chats_count\":500"), NULL, LCBOT_OK, "{\"bot_agent_id\":\"", "create: max_chats_count 500"},
+    {CREATE, CREATE_WITH("\"groups\":[]"), NULL, LCBOT_OK, "{\"bot_agent_id\":\"", "create: groups empty"},
+    {CREATE, CREATE_WITH("\"groups\":[{\"id\":0,\"priority\":\"last\"}]"), NULL, LCBOT_OK, "{\"bot_agent_id\":\"", "create: group priority last, id 0"},
+    {CREATE, CREATE_WITH("\"groups\":[{\"id\":0,\"priority\":\"first\"},{\"id\":1,\"priority\":\"normal\"},{\"id\":18446744073709551615,\"priority\":\"last\"}]"), NULL, LCBOT_OK, "{\"bot_agent_id\":\"", "create: every priority, id 2^64-1"},
+    {CREATE, CREATE_WITH(FULL_WEBHOOKS), NULL, LCBOT_OK, "{\"bot_agent_id\":\"", "create: webhooks with filters and additional_data"},
+    {CREATE, CREATE_WITH(WH("{\"url\":\"https://e.com\",\"secret_key\":\"k\",\"actions\":[{\"name\":\"a\",\"filters\":{},\"additional_data\":[]}]}")), NULL, LCBOT_OK, "{\"bot_agent_id\":\"", "create: empty filters and additional_data"},
+    {CREATE, "{\"name\":\"B\\u00f3t \xf0\x9f\xa4\x96 \xc3\xa9\",\"status\":\"offline\",\"avatar\":\"https://cdn.example.com/a.png\"}", NULL, LCBOT_OK, "{\"bot_agent_id\":\"", "create: non-ASCII name and avatar"},
+    {UPDATE, "{\"id\":\"@ID@\"}", NULL, LCBOT_OK, "{}", "update: id only"},
+    {UPDATE, "{\"id\":\"@ID@\",\"default_group_priority\":\"supervisor\"}", NULL, LCBOT_OK, "{}", "update: default_group_priority supervisor"},
+    {UPDATE, "{\"id\":\"@ID@\",\"default_group_priority\":\"first\"}", NULL, LCBOT_OK, "{}", "update: default_group_priority first"},
+    {UPDATE, "{\"id\":\"@ID@\",\"default_group_priority\":\"normal\"}", NULL, LCBOT_OK, "{}", "update: default_group_priority normal"},
+    {UPDATE, "{\"id\":\"@ID@\",\"default_group_priority\":\"last\"}", NULL, LCBOT_OK, "{}", "update: default_group_priority last"},
+    {UPDATE, "{\"id\":\"@ID@\",\"max_chats_count\":0}", NULL, LCBOT_OK, "{}", "update: max_chats_count 0"},
+    {UPDATE, "{\"id\":\"@ID@\",\"max_chats_count\":500}", NULL, LCBOT_OK, "{}", "update: max_chats_count 500"},
+    {UPDATE, "{\"id\":\"@ID@\",\"groups\":[{\"id\":4,\"priority\":\"last\"}]}", NULL, LCBOT_OK, "{}", "update: group priority last"},
+    {UPDATE, "{\"id\":\"@ID@\",\"status\":\"accepting chats\",\"name\":\"N\",\"avatar\":\"https://cdn.example.com/n.png\"}", NULL, LCBOT_OK, "{}", "update: status, name, avatar"},
+    {UPDATE, "{\"id\":\"@ID@\"," FULL_WEBHOOKS "}", NULL, LCBOT_OK, "{}", "update: webhooks with filters and additional_data"},
+    {LIST, "{}", NULL, LCBOT_OK, "{\"bot_agents\":[{", "list: {} (all defaults to false)"},
+    {LIST, "{\"all\":true}", NULL, LCBOT_OK, "{\"bot_agents\":[{", "list: all true"},
+    {LIST, "{\"all\":false}", NULL, LCBOT_OK, "{\"bot_agents\":[{", "list: all false"},
+    {DETAILS, "{\"bot_agent_id\":\"@ID@\"}", NULL, LCBOT_OK, "\"default_group_priority\":\"last\"", "details: a live id"},
+    {DETAILS, "{\"bot_agent_id\":\"not-a-hex-id\"}", NULL, LCBOT_ERR_API, "\"http_status\":404", "details: ids of any format are sent (server says 404)"},
+    {REMOVE, "{\"bot_agent_id\":\"@ID2@\"}", NULL, LCBOT_OK, "{}", "remove: a live id"},
+    {REMOVE, "{\"bot_agent_id\":\"X\"}", NULL, LCBOT_ERR_API, "\"type\":\"not_found\"", "remove: a one-letter id is sent (server says 404)"},
+    {CALL, "get_bot_agents", "{}", LCBOT_OK, "{\"bot_agents\":[", "lcbot_call: a known action"},
+    {CALL, "get_bot_agents2", "{\"anything\":[1,2]}", LCBOT_ERR_API, "Unknown action: get_bot_agents2", "lcbot_call: digits allowed, payload not checked"},
+    {CALL, LONG_OK_NAME, "{}", LCBOT_ERR_API, "\"http_status\":404", "lcbot_call: a 100-character name"},
+    {CALL, "create_bot_agent", "{\"name\":\"B\",\"status\":\"busy\"}", LCBOT_ERR_API, "\"type\":\"validation\"", "lcbot_call: no spec validation (server answers 400)"},
 };
 #define N_VALID ((int)(sizeof VALID / sizeof VALID[0]))
 
 /* ------------------------------------------------------------------------ */
 
-static int32_t run(const lcb_client *client, enum action a, const char *request, const char *payload, char **out) {
+static int32_t run(const lcbot_client *client, enum action a, const char *request, const char *payload, char **out) {
     switch (a) {
-    case CREATE: return lcb_create_bot_agent(client, request, out);
-    case UPDATE: return lcb_update_bot_agent(client, request, out);
-    case REMOVE: return lcb_remove_bot_agent(client, request, out);
-    case LIST: return lcb_get_bot_agents(client, request, out);
-    case DETAILS: return lcb_get_bot_agent_details(client, request, out);
-    case CALL: return lcb_call(client, request, payload, out);
+    case CREATE: return lcbot_create_bot_agent(client, request, out);
+    case UPDATE: return lcbot_update_bot_agent(client, request, out);
+    case REMOVE: return lcbot_remove_bot_agent(client, request, out);
+    case LIST: return lcbot_get_bot_agents(client, request, out);
+    case DETAILS: return lcbot_get_bot_agent_details(client, request, out);
+    case CALL: return lcbot_call(client, request, payload, out);
     default: return -1;
     }
 }
@@ -309,28 +309,28 @@ static void substitute(const char *text, const char *from, const char *to, char 
     buf[n] = '\0';
 }
 
-static lcb_client *new_client(const lcb_emulator *emulator, const char *version) {
+static lcbot_client *new_client(const lcbot_emulator *emulator, const char *version) {
     char config[512];
-    lcb_client *client = NULL;
+    lcbot_client *client = NULL;
     char *err = NULL;
     snprintf(config, sizeof config,
              "{\"token\":\"dev-token\",\"base_url\":\"%s\",\"api_version\":\"%s\",\"retry\":{\"max_attempts\":1}}",
-             lcb_emulator_url(emulator), version);
-    CHECK_INT(lcb_client_new(config, &client, &err), LCB_OK);
+             lcbot_emulator_url(emulator), version);
+    CHECK_INT(lcbot_client_new(config, &client, &err), LCBOT_OK);
     CHECK_DOC(err == NULL, err);
-    lcb_string_free(err);
+    lcbot_string_free(err);
     return client;
 }
 
 /* Every rule against one client: refused, path named, nothing sent. */
-static void run_rules(const lcb_client *client, const lcb_emulator *emulator, int print) {
+static void run_rules(const lcbot_client *client, const lcbot_emulator *emulator, int print) {
     int per_action[N_ACTION_KINDS] = {0};
     int sent_before = logged_requests(emulator);
     for (int i = 0; i < N_RULES; i++) {
         const struct rule *r = &RULES[i];
         char *out = (char *)&out; /* not NULL: must be replaced */
         int32_t st = run(client, r->action, r->request, r->payload, &out);
-        int ok = CHECK_ERROR(st, out, LCB_ERR_VALIDATION, "validation", r->needle, 0);
+        int ok = CHECK_ERROR(st, out, LCBOT_ERR_VALIDATION, "validation", r->needle, 0);
         ok &= CHECK_HAS(out, "\"http_status\":null,\"api_error\":null");
         ok &= CHECK_LACKS(out, "\"outcome\"");
         ok &= CHECK_INT(logged_requests(emulator), sent_before);
@@ -338,7 +338,7 @@ static void run_rules(const lcb_client *client, const lcb_emulator *emulator, in
         if (print)
             printf("  rule %3d  %-22s %-52s -> %s\n", i + 1, ACTION_NAMES[r->action], r->what, ok ? "refused, nothing sent" : "FAILED");
         per_action[r->action]++;
-        if (out != (char *)&out) lcb_string_free(out);
+        if (out != (char *)&out) lcbot_string_free(out);
     }
     if (print) {
         printf("validation rules covered: %d", N_RULES);
@@ -352,18 +352,18 @@ static int read_id(const char *doc, char *id, size_t size) {
     return doc && json_str(doc, "bot_agent_id", id, size) && id[0] != '\0';
 }
 
-static void run_valid(const lcb_client *client, const lcb_emulator *emulator, int print) {
+static void run_valid(const lcbot_client *client, const lcbot_emulator *emulator, int print) {
     char id[128] = "", id2[128] = "";
     char *out = NULL;
     int sent = logged_requests(emulator);
 
     /* Two bots to update, read and remove. */
-    CHECK_INT(lcb_create_bot_agent(client, "{\"name\":\"Target\",\"status\":\"offline\"}", &out), LCB_OK);
+    CHECK_INT(lcbot_create_bot_agent(client, "{\"name\":\"Target\",\"status\":\"offline\"}", &out), LCBOT_OK);
     CHECK(read_id(out, id, sizeof id));
-    lcb_string_free(out);
-    CHECK_INT(lcb_create_bot_agent(client, "{\"name\":\"Doomed\",\"status\":\"offline\"}", &out), LCB_OK);
+    lcbot_string_free(out);
+    CHECK_INT(lcbot_create_bot_agent(client, "{\"name\":\"Doomed\",\"status\":\"offline\"}", &out), LCBOT_OK);
     CHECK(read_id(out, id2, sizeof id2));
-    lcb_string_free(out);
+    lcbot_string_free(out);
     sent += 2;
     CHECK_INT(logged_requests(emulator), sent);
 
@@ -382,30 +382,30 @@ static void run_valid(const lcb_client *client, const lcb_emulator *emulator, in
         ok &= CHECK_INT(logged_requests(emulator), sent);
         if (print)
             printf("  valid %3d  %-22s %-55s -> %s\n", i + 1, ACTION_NAMES[v->action], v->what, ok ? "sent, answered as expected" : "FAILED");
-        lcb_string_free(out);
+        lcbot_string_free(out);
     }
     if (print) printf("valid edge cases covered: %d\n", N_VALID);
 }
 
 int main(void) {
-    lcb_emulator *emulator = NULL;
+    lcbot_emulator *emulator = NULL;
     char *err = NULL;
     const char *versions[2] = {"3.0", "3.1"};
 
-    CHECK_INT(lcb_emulator_start(NULL, &emulator, &err), LCB_OK);
-    lcb_string_free(err);
+    CHECK_INT(lcbot_emulator_start(NULL, &emulator, &err), LCBOT_OK);
+    lcbot_string_free(err);
     if (!emulator) return check_finish();
 
     for (int v = 0; v < 2; v++) {
-        lcb_client *client = new_client(emulator, versions[v]);
+        lcbot_client *client = new_client(emulator, versions[v]);
         if (!client) continue;
         if (v == 0) printf("invalid requests (api_version %s, and again with %s):\n", versions[0], versions[1]);
         run_rules(client, emulator, v == 0);
         if (v == 0) printf("valid requests (api_version %s, and again with %s):\n", versions[0], versions[1]);
         run_valid(client, emulator, v == 0);
-        lcb_client_free(client);
+        lcbot_client_free(client);
     }
 
-    lcb_emulator_stop(emulator);
+    lcbot_emulator_stop(emulator);
     return check_finish();
 }

@@ -6,7 +6,7 @@
 //!
 //! `typed` calls the typed methods (`get_bot_agent_details` -> `BotAgentDetails`);
 //! `json` calls `Client::execute_json` with JSON text in and out, which is
-//! exactly what the C ABI does behind `lcb_get_bot_agent_details` minus the
+//! exactly what the C ABI does behind `lcbot_get_bot_agent_details` minus the
 //! C boundary, so the two give the FFI cost. Prints one JSON document (the
 //! schema of benches/README.md) on stdout.
 
@@ -412,7 +412,7 @@ fn main() {
     println!(
         "{{\"contender\":\"{}\",\"api_version\":\"3.6\",\"library_version\":{},\"rss_setup_kb\":{},\"rss_after_kb\":{},\"phases\":[{}],\"soak\":{}}}",
         if args.mode == Mode::Typed { "rust-core" } else { "rust-core-json" },
-        json_str(unsafe { std::ffi::CStr::from_ptr(livechat_bots::ffi::strings::lcb_version()) }.to_str().unwrap_or("?")),
+        json_str(unsafe { std::ffi::CStr::from_ptr(livechat_bots::ffi::strings::lcbot_version()) }.to_str().unwrap_or("?")),
         rss_setup_kb,
         rss_after_kb,
         phases_json.join(","),

@@ -3,10 +3,10 @@
 The library is ``liblivechat_bots.so`` (``.dylib`` on macOS,
 ``livechat_bots.dll`` on Windows) in this package's folder, or the file named
 by the environment variable ``LIVECHAT_BOTS_LIB``. A library whose
-``lcb_abi_version()`` differs from :data:`ABI_VERSION` is refused.
+``lcbot_abi_version()`` differs from :data:`ABI_VERSION` is refused.
 
 Every string the library hands out is received as ``c_void_p``, read with
-``ctypes.string_at`` and freed with ``lcb_string_free`` in a ``finally``.
+``ctypes.string_at`` and freed with ``lcbot_string_free`` in a ``finally``.
 ctypes releases the GIL during each call, so calls on one handle may run in
 parallel from many threads.
 """
@@ -38,29 +38,29 @@ else:
 
 _OUT = POINTER(c_void_p)
 
-# name: (restype, argtypes). lcb_version and lcb_emulator_url return strings
+# name: (restype, argtypes). lcbot_version and lcbot_emulator_url return strings
 # that the library keeps (never freed), so c_char_p, which copies, is right.
 _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
-    "lcb_version": (c_char_p, []),
-    "lcb_abi_version": (c_uint32, []),
-    "lcb_string_free": (None, [c_void_p]),
-    "lcb_client_new": (c_int32, [c_char_p, _OUT, _OUT]),
-    "lcb_client_free": (None, [c_void_p]),
-    "lcb_create_bot_agent": (c_int32, [c_void_p, c_char_p, _OUT]),
-    "lcb_remove_bot_agent": (c_int32, [c_void_p, c_char_p, _OUT]),
-    "lcb_update_bot_agent": (c_int32, [c_void_p, c_char_p, _OUT]),
-    "lcb_get_bot_agents": (c_int32, [c_void_p, c_char_p, _OUT]),
-    "lcb_get_bot_agent_details": (c_int32, [c_void_p, c_char_p, _OUT]),
-    "lcb_call": (c_int32, [c_void_p, c_char_p, c_char_p, _OUT]),
+    "lcbot_version": (c_char_p, []),
+    "lcbot_abi_version": (c_uint32, []),
+    "lcbot_string_free": (None, [c_void_p]),
+    "lcbot_client_new": (c_int32, [c_char_p, _OUT, _OUT]),
+    "lcbot_client_free": (None, [c_void_p]),
+    "lcbot_create_bot_agent": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_remove_bot_agent": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_update_bot_agent": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_get_bot_agents": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_get_bot_agent_details": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_call": (c_int32, [c_void_p, c_char_p, c_char_p, _OUT]),
 }
 
 # Present only when the library was built with the "emulator" feature.
 _EMULATOR_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
-    "lcb_emulator_start": (c_int32, [c_char_p, _OUT, _OUT]),
-    "lcb_emulator_url": (c_char_p, [c_void_p]),
-    "lcb_emulator_inject": (c_int32, [c_void_p, c_char_p, _OUT]),
-    "lcb_emulator_requests": (c_int32, [c_void_p, _OUT]),
-    "lcb_emulator_stop": (None, [c_void_p]),
+    "lcbot_emulator_start": (c_int32, [c_char_p, _OUT, _OUT]),
+    "lcbot_emulator_url": (c_char_p, [c_void_p]),
+    "lcbot_emulator_inject": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_requests": (c_int32, [c_void_p, _OUT]),
+    "lcbot_emulator_stop": (None, [c_void_p]),
 }
 
 
@@ -92,9 +92,9 @@ def load_library(path: Path) -> ctypes.CDLL:
         raise ImportError(f"livechat_bots: could not load {path}: {e}") from e
 
     try:
-        abi = dll.lcb_abi_version
+        abi = dll.lcbot_abi_version
     except AttributeError:
-        raise ImportError(f"livechat_bots: {path} is not a livechat-bots library (no lcb_abi_version)") from None
+        raise ImportError(f"livechat_bots: {path} is not a livechat-bots library (no lcbot_abi_version)") from None
     abi.restype, abi.argtypes = c_uint32, []
     found = int(abi())
     if found != ABI_VERSION:
@@ -124,7 +124,7 @@ def has_emulator(dll: ctypes.CDLL) -> bool:
 
 lib: ctypes.CDLL = load_library(library_path())
 #: The library's own version, e.g. ``"0.1.0"``.
-LIBRARY_VERSION: str = (lib.lcb_version() or b"").decode("utf-8")
+LIBRARY_VERSION: str = (lib.lcbot_version() or b"").decode("utf-8")
 
 
 def _take(out: c_void_p) -> str | None:
@@ -136,7 +136,7 @@ def _take(out: c_void_p) -> str | None:
     try:
         return ctypes.string_at(ptr).decode("utf-8")
     finally:
-        lib.lcb_string_free(ptr)
+        lib.lcbot_string_free(ptr)
 
 
 def call(fn: Any, *args: Any) -> str | None:

@@ -115,8 +115,8 @@ class Client(Managed):
         config.update((k, v) for k, v in optional.items() if v is not None)
         if allow_insecure_http:
             config["allow_insecure_http"] = allow_insecure_http
-        address = _ffi.call_new(_ffi.lib.lcb_client_new, to_json(config, "client config"))
-        self._handle = Handle(self, address, _ffi.lib.lcb_client_free, "Client")
+        address = _ffi.call_new(_ffi.lib.lcbot_client_new, to_json(config, "client config"))
+        self._handle = Handle(self, address, _ffi.lib.lcbot_client_free, "Client")
         self._description = f"api_version={api_version!r}, base_url={base_url!r}"
 
     def __repr__(self) -> str:
@@ -161,12 +161,12 @@ class Client(Managed):
             "owner_client_id": owner_client_id,
         }
         request.update((k, v) for k, v in optional.items() if v is not None)
-        text = self._run(_ffi.lib.lcb_create_bot_agent, request, "create_bot_agent")
+        text = self._run(_ffi.lib.lcbot_create_bot_agent, request, "create_bot_agent")
         return _read(text, "create_bot_agent", lambda doc: str(doc["bot_agent_id"]))
 
     def remove_bot_agent(self, bot_agent_id: str) -> None:
         """Removes a bot agent."""
-        self._run(_ffi.lib.lcb_remove_bot_agent, {"bot_agent_id": bot_agent_id}, "remove_bot_agent")
+        self._run(_ffi.lib.lcbot_remove_bot_agent, {"bot_agent_id": bot_agent_id}, "remove_bot_agent")
 
     def update_bot_agent(
         self,
@@ -192,16 +192,16 @@ class Client(Managed):
         }
         request: dict[str, Any] = {"id": bot_agent_id}
         request.update((k, v) for k, v in fields.items() if v is not UNSET)
-        self._run(_ffi.lib.lcb_update_bot_agent, request, "update_bot_agent")
+        self._run(_ffi.lib.lcbot_update_bot_agent, request, "update_bot_agent")
 
     def get_bot_agents(self, all: bool = False) -> list[BotAgent]:
         """Lists the bot agents: the caller's own, or every one of the license with ``all=True``."""
-        text = self._run(_ffi.lib.lcb_get_bot_agents, {"all": all}, "get_bot_agents")
+        text = self._run(_ffi.lib.lcbot_get_bot_agents, {"all": all}, "get_bot_agents")
         return _read(text, "get_bot_agents", lambda doc: [BotAgent.from_dict(b) for b in doc["bot_agents"]])
 
     def get_bot_agent_details(self, bot_agent_id: str) -> BotAgentDetails:
         """Returns one bot agent with its groups, webhooks and settings."""
-        text = self._run(_ffi.lib.lcb_get_bot_agent_details, {"bot_agent_id": bot_agent_id}, "get_bot_agent_details")
+        text = self._run(_ffi.lib.lcbot_get_bot_agent_details, {"bot_agent_id": bot_agent_id}, "get_bot_agent_details")
         return _read(text, "get_bot_agent_details", lambda doc: BotAgentDetails.from_dict(doc["bot_agent"]))
 
     def call(self, action: str, payload: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -209,5 +209,5 @@ class Client(Managed):
         action_c = _text("action", action)
         body = to_json({} if payload is None else payload, "payload")
         with self._handle.use() as address:
-            text = _ffi.call(_ffi.lib.lcb_call, address, action_c, body)
+            text = _ffi.call(_ffi.lib.lcbot_call, address, action_c, body)
         return _read(text, action, lambda doc: doc)

@@ -38,10 +38,10 @@ class Emulator(Managed):
         if not _ffi.has_emulator(_ffi.lib):
             raise RuntimeError("livechat_bots: this library was built without the emulator feature")
         body = None if config is None else to_json(config, "emulator config")
-        address = _ffi.call_new(_ffi.lib.lcb_emulator_start, body)
-        self._handle = Handle(self, address, _ffi.lib.lcb_emulator_stop, "Emulator")
+        address = _ffi.call_new(_ffi.lib.lcbot_emulator_start, body)
+        self._handle = Handle(self, address, _ffi.lib.lcbot_emulator_stop, "Emulator")
         with self._handle.use() as handle:
-            url = _ffi.lib.lcb_emulator_url(handle)
+            url = _ffi.lib.lcbot_emulator_url(handle)
         self._url: str = (url or b"").decode("utf-8")
 
     @property
@@ -58,13 +58,13 @@ class Emulator(Managed):
         document = {**(fault or {}), **fields}
         body = to_json(document, "fault")
         with self._handle.use() as handle:
-            text = _ffi.call(_ffi.lib.lcb_emulator_inject, handle, body)
+            text = _ffi.call(_ffi.lib.lcbot_emulator_inject, handle, body)
         return _object(text, "inject")
 
     def requests(self) -> list[dict[str, Any]]:
         """The requests the emulator has received so far, oldest first."""
         with self._handle.use() as handle:
-            text = _ffi.call(_ffi.lib.lcb_emulator_requests, handle)
+            text = _ffi.call(_ffi.lib.lcbot_emulator_requests, handle)
         requests = _object(text, "requests").get("requests")
         if not isinstance(requests, list):
             raise local_error(DecodeError, "requests: unexpected result: no list of requests")

@@ -70,16 +70,16 @@ def test_invalid_json_error(client: Client) -> None:
 def test_null_argument_error_from_the_c_layer(client: Client) -> None:
     with client._handle.use() as address:
         with pytest.raises(NullArgumentError) as info:
-            _ffi.call(_ffi.lib.lcb_get_bot_agents, address, None)
+            _ffi.call(_ffi.lib.lcbot_get_bot_agents, address, None)
     assert (info.value.code, info.value.status) == ("null_argument", 1)
     with pytest.raises(NullArgumentError):
-        _ffi.call(_ffi.lib.lcb_get_bot_agents, None, b"{}")
+        _ffi.call(_ffi.lib.lcbot_get_bot_agents, None, b"{}")
 
 
 def test_invalid_utf8_error_from_the_c_layer(client: Client) -> None:
     with client._handle.use() as address:
         with pytest.raises(InvalidUtf8Error) as info:
-            _ffi.call(_ffi.lib.lcb_get_bot_agents, address, b'{"all": "\xff"}')
+            _ffi.call(_ffi.lib.lcbot_get_bot_agents, address, b'{"all": "\xff"}')
     assert (info.value.code, info.value.status) == ("invalid_utf8", 2)
 
 
@@ -257,7 +257,7 @@ PANIC_SCRIPT = """
 from livechat_bots import Client, Emulator, PanicError
 with Emulator() as emu, Client("dev-token", base_url=emu.url) as client:
     try:
-        client.call("lcb_test_panic", {})
+        client.call("lcbot_test_panic", {})
     except PanicError as e:
         assert (e.code, e.status) == ("panic", 9), e
         print("PanicError:", e.message)
@@ -267,8 +267,8 @@ with Emulator() as emu, Client("dev-token", base_url=emu.url) as client:
 
 
 def test_a_panic_in_the_core_is_a_panic_error() -> None:
-    # The core's test hook (read once per process) makes lcb_call panic on
-    # the action "lcb_test_panic": run it in a process of its own.
+    # The core's test hook (read once per process) makes lcbot_call panic on
+    # the action "lcbot_test_panic": run it in a process of its own.
     import subprocess
     import sys
 

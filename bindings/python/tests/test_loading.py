@@ -22,7 +22,7 @@ HEADERS = [HERE.parents[2] / "include" / "livechat_bots.h", HERE.parent / "rust"
 
 def test_versions() -> None:
     assert livechat_bots.ABI_VERSION == 1
-    assert _ffi.lib.lcb_abi_version() == 1
+    assert _ffi.lib.lcbot_abi_version() == 1
     assert re.match(r"^\d+\.\d+\.\d+", livechat_bots.__version__)
 
 
@@ -40,8 +40,8 @@ def test_every_function_of_the_header_is_declared() -> None:
     header = next((h for h in HEADERS if h.is_file()), None)
     if header is None:
         pytest.skip("the C header is not beside these tests")
-    declared = set(re.findall(r"\b(lcb_\w+)\s*\(", header.read_text()))
-    declared -= {"lcb_client", "lcb_emulator"}
+    declared = set(re.findall(r"\b(lcbot_\w+)\s*\(", header.read_text()))
+    declared -= {"lcbot_client", "lcbot_emulator"}
     known = set(_ffi._SIGNATURES) | set(_ffi._EMULATOR_SIGNATURES)
     assert declared == known
 
@@ -55,7 +55,7 @@ def test_every_function_has_argtypes_and_restype() -> None:
     assert all(
         ctypes.POINTER(ctypes.c_void_p) in argtypes
         for name, (_, argtypes) in _ffi._SIGNATURES.items()
-        if name.startswith(("lcb_create", "lcb_remove", "lcb_update", "lcb_get", "lcb_call", "lcb_client_new"))
+        if name.startswith(("lcbot_create", "lcbot_remove", "lcbot_update", "lcbot_get", "lcbot_call", "lcbot_client_new"))
     )
 
 
@@ -73,15 +73,15 @@ def compile_library(tmp_path: Path, source: str) -> Path:
 def test_a_library_with_another_abi_version_is_refused(tmp_path: Path) -> None:
     lib = compile_library(
         tmp_path,
-        '#include <stdint.h>\nuint32_t lcb_abi_version(void) { return 2; }\n'
-        'const char *lcb_version(void) { return "9.9.9"; }\n',
+        '#include <stdint.h>\nuint32_t lcbot_abi_version(void) { return 2; }\n'
+        'const char *lcbot_version(void) { return "9.9.9"; }\n',
     )
     with pytest.raises(ImportError, match=r"ABI version 2.*written for ABI version 1"):
         _ffi.load_library(lib)
 
 
 def test_import_refuses_a_mismatched_library_named_by_the_environment(tmp_path: Path) -> None:
-    lib = compile_library(tmp_path, "#include <stdint.h>\nuint32_t lcb_abi_version(void) { return 7; }\n")
+    lib = compile_library(tmp_path, "#include <stdint.h>\nuint32_t lcbot_abi_version(void) { return 7; }\n")
     env = {**os.environ, _ffi.LIB_ENV: str(lib)}
     run = subprocess.run(
         [sys.executable, "-c", "import livechat_bots"], env=env, capture_output=True, text=True, cwd=HERE
@@ -104,7 +104,7 @@ def test_a_library_without_the_abi_function_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_library_missing_a_function_is_refused(tmp_path: Path) -> None:
-    lib = compile_library(tmp_path, "#include <stdint.h>\nuint32_t lcb_abi_version(void) { return 1; }\n")
+    lib = compile_library(tmp_path, "#include <stdint.h>\nuint32_t lcbot_abi_version(void) { return 1; }\n")
     with pytest.raises(ImportError, match="lacks the function"):
         _ffi.load_library(lib)
 

@@ -6,21 +6,21 @@ import (
 	"fmt"
 	"os"
 
-	lcb "github.com/livechat-bots/livechat-bots/bindings/go"
+	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
 
 	"livechat-bots-bench/harness"
 )
 
 type ops struct {
-	c   *lcb.Client
+	c   *lcbot.Client
 	ctx context.Context
 }
 
 func (o ops) Create() (string, error) {
-	return o.c.CreateBotAgent(o.ctx, lcb.CreateBotAgentRequest{
+	return o.c.CreateBotAgent(o.ctx, lcbot.CreateBotAgentRequest{
 		Name:          "bench-bot",
-		MaxChatsCount: lcb.Ptr(5),
-		Groups:        []lcb.Group{{ID: 0, Priority: lcb.PriorityNormal}},
+		MaxChatsCount: lcbot.Ptr(5),
+		Groups:        []lcbot.Group{{ID: 0, Priority: lcbot.PriorityNormal}},
 	})
 }
 
@@ -33,7 +33,7 @@ func (o ops) Details(id string) error {
 }
 
 func (o ops) Update(id string) error {
-	return o.c.UpdateBotAgent(o.ctx, lcb.UpdateBotAgentRequest{ID: id, Name: "bench-bot-renamed", MaxChatsCount: lcb.Ptr(4)})
+	return o.c.UpdateBotAgent(o.ctx, lcbot.UpdateBotAgentRequest{ID: id, Name: "bench-bot-renamed", MaxChatsCount: lcbot.Ptr(4)})
 }
 
 func (o ops) List() error {
@@ -48,11 +48,11 @@ func (o ops) Remove(id string) error { return o.c.RemoveBotAgent(o.ctx, id) }
 
 func main() {
 	a := harness.ParseArgs()
-	c, err := lcb.NewClient(lcb.Config{Token: "dev-token", APIVersion: "3.6", BaseURL: a.URL})
+	c, err := lcbot.NewClient(lcbot.Config{Token: "dev-token", APIVersion: "3.6", BaseURL: a.URL})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "go-ours:", err)
 		os.Exit(2)
 	}
 	defer c.Close()
-	harness.Run("go-ours", lcb.Version(), ops{c: c, ctx: context.Background()}, a)
+	harness.Run("go-ours", lcbot.Version(), ops{c: c, ctx: context.Background()}, a)
 }

@@ -19,7 +19,7 @@ import (
 	"os"
 	"time"
 
-	lcb "github.com/livechat-bots/livechat-bots/bindings/go"
+	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
 )
 
 func main() {
@@ -30,9 +30,9 @@ func main() {
 }
 
 func run() error {
-	cfg := lcb.Config{Token: os.Getenv("LIVECHAT_TOKEN")}
+	cfg := lcbot.Config{Token: os.Getenv("LIVECHAT_TOKEN")}
 	if cfg.Token == "" {
-		emu, err := lcb.StartEmulator(nil)
+		emu, err := lcbot.StartEmulator(nil)
 		if err != nil {
 			return err
 		}
@@ -41,7 +41,7 @@ func run() error {
 		fmt.Println("LIVECHAT_TOKEN is not set: using the emulator at", emu.URL())
 	}
 
-	client, err := lcb.NewClient(cfg)
+	client, err := lcbot.NewClient(cfg)
 	if err != nil {
 		return err
 	}
@@ -51,10 +51,10 @@ func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 
-	id, err := client.CreateBotAgent(ctx, lcb.CreateBotAgentRequest{
+	id, err := client.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{
 		Name:          "Quickstart bot",
-		Status:        lcb.StatusNotAcceptingChats,
-		MaxChatsCount: lcb.Ptr(3),
+		Status:        lcbot.StatusNotAcceptingChats,
+		MaxChatsCount: lcbot.Ptr(3),
 	})
 	if err != nil {
 		return fmt.Errorf("create: %w", err)
@@ -62,13 +62,13 @@ func run() error {
 	fmt.Println("created bot", id)
 	// Whatever happens next, leave nothing behind.
 	defer func() {
-		if err := client.RemoveBotAgent(context.Background(), id); err != nil && !lcb.IsNotFound(err) {
+		if err := client.RemoveBotAgent(context.Background(), id); err != nil && !lcbot.IsNotFound(err) {
 			log.Print("remove: ", err)
 		}
 	}()
 
 	// Only the fields set are sent.
-	if err := client.UpdateBotAgent(ctx, lcb.UpdateBotAgentRequest{ID: id, Status: lcb.StatusAcceptingChats}); err != nil {
+	if err := client.UpdateBotAgent(ctx, lcbot.UpdateBotAgentRequest{ID: id, Status: lcbot.StatusAcceptingChats}); err != nil {
 		return fmt.Errorf("update: %w", err)
 	}
 
@@ -86,9 +86,9 @@ func run() error {
 
 	// Errors carry the API's answer; predicates sort them.
 	_, err = client.GetBotAgentDetails(ctx, "00000000000000000000000000000000")
-	var lerr *lcb.Error
+	var lerr *lcbot.Error
 	switch {
-	case lcb.IsNotFound(err) && errors.As(err, &lerr):
+	case lcbot.IsNotFound(err) && errors.As(err, &lerr):
 		fmt.Printf("unknown bot: HTTP %d %s (%s)\n", lerr.HTTPStatus, lerr.APIType, lerr.APIMessage)
 	case err != nil:
 		return fmt.Errorf("details of an unknown bot: %w", err)
