@@ -38,13 +38,15 @@ def main() -> int:
             print(f"Using the embedded emulator at {emulator.url}")
 
         try:
-            bot_id = client.create_bot_agent(
+            # The id, and from API v3.5 the bot's secret (never shown by repr()).
+            created = client.create_bot_agent(
                 "Quickstart Bot",
                 Status.ACCEPTING_CHATS,
                 max_chats_count=5,
                 groups=[Group(0, Priority.NORMAL)],
             )
-            show("Created", bot_id)
+            bot_id = created.bot_agent_id
+            show("Created", created)
             show("Bot agents", client.get_bot_agents())
             show("Details", client.get_bot_agent_details(bot_id))
 

@@ -2,7 +2,8 @@
 
 >>> from livechat_bots import Client, Emulator, Status
 >>> with Emulator() as emu, Client("dev-token", base_url=emu.url) as client:
-...     bot_id = client.create_bot_agent("Helper", Status.ACCEPTING_CHATS)
+...     bot = client.create_bot_agent("Helper", Status.ACCEPTING_CHATS)
+...     client.get_bot_agent_details(bot.bot_agent_id)
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from ._errors import (
     ApiError,
     AuthenticationError,
     AuthorizationError,
+    CancelledError,
     DecodeError,
     InvalidJsonError,
     InvalidUtf8Error,
@@ -23,12 +25,14 @@ from ._errors import (
     ValidationError,
 )
 from ._ffi import ABI_VERSION, LIBRARY_VERSION
-from .client import Client
+from .client import BotId, Client, TokenProviderFunc
 from .emulator import Emulator
 from .models import (
     BotAgent,
     BotAgentDetails,
+    CreatedBot,
     Group,
+    Notice,
     Priority,
     Status,
     WebhookAction,
@@ -46,7 +50,10 @@ __all__ = [
     "AuthorizationError",
     "BotAgent",
     "BotAgentDetails",
+    "BotId",
+    "CancelledError",
     "Client",
+    "CreatedBot",
     "DecodeError",
     "Emulator",
     "Group",
@@ -54,11 +61,13 @@ __all__ = [
     "InvalidUtf8Error",
     "LiveChatBotsError",
     "NotFoundError",
+    "Notice",
     "NullArgumentError",
     "PanicError",
     "Priority",
     "RequestTimeout",
     "Status",
+    "TokenProviderFunc",
     "TransportError",
     "ValidationError",
     "WebhookAction",

@@ -25,6 +25,9 @@ __all__ = [
     "NotFoundError",
     "DecodeError",
     "PanicError",
+    "CancelledError",
+    "STATUS_TABLE",
+    "api_error_class",
     "error_from_document",
 ]
 
@@ -133,19 +136,25 @@ class RequestTimeout(LiveChatBotsError, TimeoutError):
 
 
 class ApiError(LiveChatBotsError):
-    """LiveChat answered with an error; see ``http_status`` and ``api_error``."""
+    """LiveChat answered with an error; see ``http_status`` and ``api_error``.
+
+    Raised as :class:`NotFoundError` (type ``"not_found"`` or HTTP 404),
+    :class:`AuthenticationError` (``"authentication"`` or 401) or
+    :class:`AuthorizationError` (``"authorization"`` or 403), the rule of Go's
+    helpers; see :func:`api_error_class`.
+    """
 
 
 class AuthenticationError(ApiError):
-    """LiveChat refused the credentials (``api_error.type == "authentication"``)."""
+    """LiveChat refused the credentials (``api_error.type == "authentication"`` or HTTP 401)."""
 
 
 class AuthorizationError(ApiError):
-    """The credentials lack a scope (``api_error.type == "authorization"``)."""
+    """The credentials lack a scope (``api_error.type == "authorization"`` or HTTP 403)."""
 
 
 class NotFoundError(ApiError):
-    """The bot agent (or other object) does not exist (``api_error.type == "not_found"``)."""
+    """The bot agent (or other object) does not exist (``api_error.type == "not_found"`` or HTTP 404)."""
 
 
 class DecodeError(LiveChatBotsError):
@@ -156,34 +165,70 @@ class PanicError(LiveChatBotsError):
     """An internal error of the library (a caught panic); the process may go on."""
 
 
-_BY_STATUS: dict[int, type[LiveChatBotsError]] = {
-    1: NullArgumentError,
-    2: InvalidUtf8Error,
-    3: InvalidJsonError,
-    4: ValidationError,
-    5: TransportError,
-    6: RequestTimeout,
-    7: ApiError,
-    8: DecodeError,
-    9: PanicError,
-}
+class CancelledError(LiveChatBotsError):
+    """The call was cancelled (Ctrl-C on the main thread, see the README).
 
-_BY_CODE: dict[str, int] = {
-    "null_argument": 1,
-    "invalid_utf8": 2,
-    "invalid_json": 3,
-    "validation": 4,
-    "transport": 5,
-    "timeout": 6,
-    "api": 7,
-    "decode": 8,
-    "panic": 9,
-}
+    A cancelled write whose request may have been sent has ``outcome ==
+    "unknown"``: check with a read before repeating it. Not to be confused
+    with :class:`asyncio.CancelledError`.
+    """
+
+
+#: The one table of the C ABI's statuses in Python: (C constant, number, the
+#: error document's ``code``, exception class). A test checks it against the
+#: header's ``lcbot_status`` enum, both ways, so a number lives in Rust and
+#: is only mirrored here. ``code`` is the constant's name without
+#: ``LCBOT_ERR_``, in lower case.
+STATUS_TABLE: tuple[tuple[str, int, str, type[LiveChatBotsError] | None], ...] = (
+    ("LCBOT_OK", 0, "ok", None),
+    ("LCBOT_ERR_NULL_ARGUMENT", 1, "null_argument", NullArgumentError),
+    ("LCBOT_ERR_INVALID_UTF8", 2, "invalid_utf8", InvalidUtf8Error),
+    ("LCBOT_ERR_INVALID_JSON", 3, "invalid_json", InvalidJsonError),
+    ("LCBOT_ERR_VALIDATION", 4, "validation", ValidationError),
+    ("LCBOT_ERR_TRANSPORT", 5, "transport", TransportError),
+    ("LCBOT_ERR_TIMEOUT", 6, "timeout", RequestTimeout),
+    ("LCBOT_ERR_API", 7, "api", ApiError),
+    ("LCBOT_ERR_DECODE", 8, "decode", DecodeError),
+    ("LCBOT_ERR_PANIC", 9, "panic", PanicError),
+    ("LCBOT_ERR_CANCELLED", 10, "cancelled", CancelledError),
+)
+
+STATUS_OK = 0
+STATUS_API = 7
+STATUS_CANCELLED = 10
+
+_BY_STATUS: dict[int, type[LiveChatBotsError]] = {n: cls for _, n, _, cls in STATUS_TABLE if cls is not None}
+_BY_CODE: dict[str, int] = {code: n for _, n, code, cls in STATUS_TABLE if cls is not None}
+
+
+def api_error_class(api_type: str | None, http_status: int | None) -> type[ApiError]:
+    """The class of an API error (status ``LCBOT_ERR_API``), by the rule Go's
+    ``IsNotFound``/``IsUnauthorized``/``IsForbidden`` use:
+
+    - :class:`NotFoundError` when ``api_error.type == "not_found"`` or HTTP 404;
+    - :class:`AuthenticationError` when the type is ``"authentication"`` or HTTP 401;
+    - :class:`AuthorizationError` when the type is ``"authorization"`` or HTTP 403;
+    - :class:`ApiError` otherwise.
+
+    A known ``type`` wins over the HTTP status when the two disagree (Go's
+    predicates may then both hold; a Python exception has one class).
+    """
+    by_type = _BY_API_TYPE.get(api_type or "")
+    if by_type is not None:
+        return by_type
+    return _BY_HTTP_STATUS.get(http_status or 0, ApiError)
+
 
 _BY_API_TYPE: dict[str, type[ApiError]] = {
+    "not_found": NotFoundError,
     "authentication": AuthenticationError,
     "authorization": AuthorizationError,
-    "not_found": NotFoundError,
+}
+
+_BY_HTTP_STATUS: dict[int, type[ApiError]] = {
+    404: NotFoundError,
+    401: AuthenticationError,
+    403: AuthorizationError,
 }
 
 
@@ -209,15 +254,17 @@ def error_from_document(status: int, text: str | None) -> LiveChatBotsError:
     if not isinstance(message, str) or not message:
         message = f"livechat_bots call failed with status {status} ({code})"
     api_error = doc.get("api_error") if isinstance(doc.get("api_error"), dict) else None
+    http_status = _opt_int(doc.get("http_status"))
     cls = _BY_STATUS.get(status, LiveChatBotsError)
-    if cls is ApiError and api_error is not None:
-        cls = _BY_API_TYPE.get(str(api_error.get("type")), ApiError)
+    if cls is ApiError:
+        api_type = api_error.get("type") if api_error is not None else None
+        cls = api_error_class(api_type if isinstance(api_type, str) else None, http_status)
     outcome = doc.get("outcome")
     return cls(
         message,
         code=str(code),
         status=status,
-        http_status=_opt_int(doc.get("http_status")),
+        http_status=http_status,
         api_error=api_error,
         attempts=_opt_int(doc.get("attempts")),
         outcome=outcome if isinstance(outcome, str) else None,

@@ -16,16 +16,33 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-from ctypes import POINTER, byref, c_char_p, c_int32, c_uint32, c_void_p
+from ctypes import CFUNCTYPE, POINTER, byref, c_char_p, c_int32, c_size_t, c_uint32, c_void_p
 from pathlib import Path
 from typing import Any
 
 from ._errors import error_from_document
 
-__all__ = ["ABI_VERSION", "LIB_ENV", "lib", "library_path", "load_library", "call", "call_new"]
+__all__ = [
+    "ABI_VERSION",
+    "CALL_OPTIONS_VERSION",
+    "LIB_ENV",
+    "TOKEN_MAX_LEN",
+    "CallOptions",
+    "NoticeHandler",
+    "TokenProvider",
+    "call",
+    "call_new",
+    "lib",
+    "library_path",
+    "load_library",
+]
 
-#: The C ABI version this package was written for.
-ABI_VERSION = 1
+#: The C ABI version this package was written for (``LCBOT_ABI_VERSION``).
+ABI_VERSION = 2
+#: ``LCBOT_CALL_OPTIONS_VERSION``: the layout of :class:`CallOptions` this package fills in.
+CALL_OPTIONS_VERSION = 1
+#: ``LCBOT_TOKEN_MAX_LEN``: the size of a token provider's buffer, NUL included.
+TOKEN_MAX_LEN = 8192
 #: Environment variable naming a library file to load instead of the bundled one.
 LIB_ENV = "LIVECHAT_BOTS_LIB"
 
@@ -36,22 +53,53 @@ elif sys.platform == "darwin":  # pragma: no cover
 else:
     LIB_FILENAME = "liblivechat_bots.so"
 
-_OUT = POINTER(c_void_p)
 
-# name: (restype, argtypes). lcbot_version and lcbot_emulator_url return strings
-# that the library keeps (never freed), so c_char_p, which copies, is right.
+class CallOptions(ctypes.Structure):
+    """``lcbot_call_options``: per-call settings. 0 or NULL in a field means
+    "the client's setting"; a NULL pointer instead of the whole struct means
+    "the client's settings" for every field (and costs nothing)."""
+
+    _fields_ = [
+        ("version", c_uint32),
+        ("timeout_ms", c_uint32),
+        ("attempt_timeout_ms", c_uint32),
+        ("cancel", c_void_p),
+    ]
+
+
+_OUT = POINTER(c_void_p)
+_OPTIONS = POINTER(CallOptions)
+
+#: ``lcbot_token_provider``: ``int32_t (*)(void *user_data, char *token_buf, size_t token_buf_len)``.
+#: The buffer arrives as an address (``c_void_p``): it is written into, never copied.
+TokenProvider = CFUNCTYPE(c_int32, c_void_p, c_void_p, c_size_t)
+#: ``lcbot_notice_handler``: ``void (*)(void *user_data, const char *notice_json)``.
+NoticeHandler = CFUNCTYPE(None, c_void_p, c_char_p)
+
+# name: (restype, argtypes), in the header's terms. lcbot_version and
+# lcbot_emulator_url return strings that the library keeps (never freed), so
+# c_char_p, which copies, is right; every string the caller owns comes back
+# through a `char **` as an address (c_void_p) and is freed by `_take`.
 _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lcbot_version": (c_char_p, []),
     "lcbot_abi_version": (c_uint32, []),
     "lcbot_string_free": (None, [c_void_p]),
+    "lcbot_schema": (c_int32, [_OUT]),
     "lcbot_client_new": (c_int32, [c_char_p, _OUT, _OUT]),
     "lcbot_client_free": (None, [c_void_p]),
-    "lcbot_create_bot_agent": (c_int32, [c_void_p, c_char_p, _OUT]),
-    "lcbot_remove_bot_agent": (c_int32, [c_void_p, c_char_p, _OUT]),
-    "lcbot_update_bot_agent": (c_int32, [c_void_p, c_char_p, _OUT]),
-    "lcbot_get_bot_agents": (c_int32, [c_void_p, c_char_p, _OUT]),
-    "lcbot_get_bot_agent_details": (c_int32, [c_void_p, c_char_p, _OUT]),
-    "lcbot_call": (c_int32, [c_void_p, c_char_p, c_char_p, _OUT]),
+    "lcbot_create_bot_agent": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_remove_bot_agent": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_update_bot_agent": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_get_bot_agents": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_get_bot_agent_details": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_call": (c_int32, [c_void_p, c_char_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_cancel_token_new": (c_int32, [_OUT]),
+    "lcbot_cancel": (None, [c_void_p]),
+    "lcbot_cancel_token_free": (None, [c_void_p]),
+    "lcbot_client_set_credentials": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_client_set_token_provider": (c_int32, [c_void_p, TokenProvider, c_void_p, _OUT]),
+    "lcbot_client_set_notice_handler": (c_int32, [c_void_p, NoticeHandler, c_void_p, _OUT]),
+    "lcbot_client_notices": (c_int32, [c_void_p, _OUT]),
 }
 
 # Present only when the library was built with the "emulator" feature.
@@ -128,14 +176,18 @@ LIBRARY_VERSION: str = (lib.lcbot_version() or b"").decode("utf-8")
 
 
 def _take(out: c_void_p) -> str | None:
-    """Reads the string at ``out`` and frees it, whatever happens."""
+    """Reads the string at ``out`` and frees it, whatever happens.
+
+    ``out`` is cleared just before the free: an exception raised by a signal
+    handler anywhere in here can leak the string, never free it twice.
+    """
     ptr = out.value
-    out.value = None
     if ptr is None:
         return None
     try:
         return ctypes.string_at(ptr).decode("utf-8")
     finally:
+        out.value = None
         lib.lcbot_string_free(ptr)
 
 

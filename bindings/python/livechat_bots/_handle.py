@@ -8,6 +8,7 @@ running call (the C ABI forbids that race).
 
 from __future__ import annotations
 
+import os
 import threading
 import weakref
 from collections.abc import Callable, Iterator
@@ -30,6 +31,13 @@ class Handle:
         self._idle = threading.Condition(threading.Lock())
         # Runs free(address) once: at close(), or when `owner` is collected.
         self._finalizer = weakref.finalize(owner, free, address)
+        _handles.add(self)
+
+    def _after_fork_in_child(self) -> None:
+        # The calls in flight belong to threads the child does not have, and
+        # their lock may have been copied while held.
+        self._in_flight = 0
+        self._idle = threading.Condition(threading.Lock())
 
     @property
     def closed(self) -> bool:
@@ -60,6 +68,17 @@ class Handle:
             while self._in_flight:
                 self._idle.wait()
         self._finalizer()
+
+
+_handles: weakref.WeakSet[Handle] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for handle in list(_handles):
+        handle._after_fork_in_child()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class Managed:

@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import math
+import threading
+import warnings
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from . import _ffi
-from ._errors import DecodeError, local_error
+from . import _ffi, _sigint
+from ._errors import DecodeError, LiveChatBotsError, ValidationError, error_from_document, local_error
 from ._handle import Handle, Managed
 from .models import (
     BotAgent,
     BotAgentDetails,
+    CreatedBot,
     GroupLike,
+    Notice,
     Priority,
     Status,
     WebhooksLike,
     to_json,
 )
 
-__all__ = ["Client"]
+__all__ = ["BotId", "Client", "TokenProviderFunc"]
 
 T = TypeVar("T")
+
+#: A bot id as the methods take it: the id, or what create_bot_agent returned.
+BotId = str | CreatedBot
+#: A token provider: returns a fresh access token, or None for "no new token".
+TokenProviderFunc = Callable[[], "str | None"]
+
+#: The largest per-call timeout the core accepts (one hour), in milliseconds.
+MAX_TIMEOUT_MS = 3_600_000
 
 
 class _Unset:
@@ -43,6 +57,7 @@ UNSET: Any = _Unset()
 
 
 def _milliseconds(name: str, seconds: float | None) -> int | None:
+    """A duration of the client's config, in ms; the core checks the range."""
     if seconds is None:
         return None
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
@@ -50,6 +65,25 @@ def _milliseconds(name: str, seconds: float | None) -> int | None:
     if not math.isfinite(seconds):
         raise ValueError(f"{name}: expected a finite number of seconds, got {seconds}")
     return round(seconds * 1000)
+
+
+def _call_milliseconds(name: str, seconds: float | None) -> int:
+    """A per-call duration in whole ms (rounded up), or 0 for "the client's".
+
+    In ``lcbot_call_options`` 0 means "the client's setting", so a value that
+    would be 0 or less, above an hour, or not finite cannot be sent: it is a
+    ValidationError here, as the core would answer.
+    """
+    if seconds is None:
+        return 0
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"{name}: expected seconds as a number, got {type(seconds).__name__}")
+    if not (math.isfinite(seconds) and seconds > 0 and math.ceil(seconds * 1000) <= MAX_TIMEOUT_MS):
+        raise local_error(
+            ValidationError,
+            f"{name}: expected a number of seconds above 0 and at most {MAX_TIMEOUT_MS // 1000}; got {seconds!r}",
+        )
+    return math.ceil(seconds * 1000)
 
 
 def _text(name: str, value: Any) -> bytes:
@@ -64,6 +98,18 @@ def _text(name: str, value: Any) -> bytes:
         raise ValueError(f"{name}: not valid Unicode ({e.reason})") from None
 
 
+def _bot_id(value: Any) -> Any:
+    """The id in a BotId; anything else goes to the core as it is (it validates)."""
+    return value.bot_agent_id if isinstance(value, CreatedBot) else value
+
+
+def _parse(text: str | None, what: str) -> Any:
+    try:
+        return json.loads(text or "{}")
+    except ValueError as e:
+        raise local_error(DecodeError, f"{what}: unexpected result: {e}") from None
+
+
 def _read(text: str | None, what: str, parse: Callable[[dict[str, Any]], T]) -> T:
     """Parses a result document; an unexpected shape becomes DecodeError."""
     try:
@@ -76,6 +122,47 @@ def _read(text: str | None, what: str, parse: Callable[[dict[str, Any]], T]) -> 
         raise local_error(DecodeError, f"{what}: unexpected result: {detail}") from None
 
 
+def _invoke(fn: Any, args: tuple[Any, ...], timeout_ms: int, attempt_ms: int, interruptible: bool) -> str | None:
+    """Calls ``fn(*args, options, &out)``; returns the result text or raises its error.
+
+    ``options`` is NULL unless a per-call setting is given or the call is
+    made cancellable by Ctrl-C (see ``_sigint``).
+    """
+    guard = _sigint.enter() if interruptible else None
+    if guard is None:
+        options = None
+        if timeout_ms or attempt_ms:
+            options = ctypes.byref(_ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, None))
+        return _ffi.call(fn, *args, options)
+    out = ctypes.c_void_p()
+    status = -1
+    text: str | None = None
+    opts = _ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, guard.token)
+    try:
+        status = int(fn(*args, ctypes.byref(opts), ctypes.byref(out)))
+    finally:
+        try:
+            text = _ffi._take(out)
+        finally:
+            handler = guard.exit()
+    error = error_from_document(status, text) if status != 0 else None
+    if handler is not None:
+        # A SIGINT came during the call: the program's handler runs now
+        # (KeyboardInterrupt, with the CancelledError as its __context__).
+        _sigint.deliver(handler, error)
+    if error is not None:
+        raise error
+    return text
+
+
+def _notice_text(notice: Notice) -> str:
+    """The warning's text: the core's message, which names the version and the date."""
+    if notice.api_version in notice.message and (notice.until is None or notice.until in notice.message):
+        return notice.message
+    until = f" until {notice.until}" if notice.until else ""
+    return f"LiveChat API v{notice.api_version} is {notice.kind}{until}: {notice.message}"
+
+
 class Client(Managed):
     """A LiveChat Configuration API client for the Bot Agent actions.
 
@@ -84,9 +171,20 @@ class Client(Managed):
     :class:`~livechat_bots.LiveChatBotsError` subclass on failure, and
     ``ValueError`` once the client is closed.
 
-    ``timeout`` and ``connect_timeout`` are in seconds; ``retry`` is a dict
-    such as ``{"max_attempts": 3, "base_delay_ms": 200, "max_delay_ms": 5000}``.
-    For ``token_type="Basic"`` the token may be ``{"account_id": ..., "pat": ...}``.
+    ``timeout`` (the whole call, retries included), ``attempt_timeout`` (one
+    HTTP attempt) and ``connect_timeout`` are in seconds; every method also
+    takes ``timeout`` and ``attempt_timeout`` for that call alone. ``retry``
+    is a dict such as ``{"max_attempts": 3, "base_delay_ms": 200,
+    "max_delay_ms": 5000}``. For ``token_type="Basic"`` the token may be
+    ``{"account_id": ..., "pat": ...}``.
+
+    ``token_provider`` is called (on the calling thread, at most once per
+    call, never twice at once) when LiveChat refuses the token as
+    ``authentication``; it returns a fresh token, or None. ``interruptible``
+    (default True) lets Ctrl-C interrupt a call on the main thread (see the
+    README). Deprecation notices of the API version are issued as
+    :class:`DeprecationWarning` once per client and kind, and kept in
+    :meth:`notices`.
     """
 
     def __init__(
@@ -98,16 +196,20 @@ class Client(Managed):
         region: str | None = None,
         token_type: str = "Bearer",
         timeout: float | None = None,
+        attempt_timeout: float | None = None,
         connect_timeout: float | None = None,
         user_agent: str | None = None,
         retry: Mapping[str, int] | None = None,
         allow_insecure_http: bool = False,
+        token_provider: TokenProviderFunc | None = None,
+        interruptible: bool = True,
     ) -> None:
         config: dict[str, Any] = {"token": token, "token_type": token_type, "api_version": api_version}
         optional: dict[str, Any] = {
             "base_url": base_url,
             "region": region,
             "timeout_ms": _milliseconds("timeout", timeout),
+            "attempt_timeout_ms": _milliseconds("attempt_timeout", attempt_timeout),
             "connect_timeout_ms": _milliseconds("connect_timeout", connect_timeout),
             "user_agent": user_agent,
             "retry": retry,
@@ -118,6 +220,16 @@ class Client(Managed):
         address = _ffi.call_new(_ffi.lib.lcbot_client_new, to_json(config, "client config"))
         self._handle = Handle(self, address, _ffi.lib.lcbot_client_free, "Client")
         self._description = f"api_version={api_version!r}, base_url={base_url!r}"
+        self._interruptible = bool(interruptible)
+        # Every callback handed to the core stays referenced as long as the
+        # handle lives: a replaced one may still be running on another thread.
+        self._callbacks: list[Any] = []
+        self._provider_failure = threading.local()
+        self._has_provider = False
+        self._notices: deque[Notice] = deque()
+        self._install_notice_handler()
+        if token_provider is not None:
+            self.set_token_provider(token_provider)
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
@@ -125,10 +237,30 @@ class Client(Managed):
 
     # -- calls ----------------------------------------------------------
 
-    def _run(self, fn: Any, request: Mapping[str, Any], what: str) -> str | None:
-        body = to_json(request, what)
-        with self._handle.use() as address:
-            return _ffi.call(fn, address, body)
+    def _run(
+        self,
+        fn: Any,
+        args: tuple[Any, ...],
+        timeout: float | None,
+        attempt_timeout: float | None,
+    ) -> str | None:
+        timeout_ms = _call_milliseconds("timeout", timeout)
+        attempt_ms = _call_milliseconds("attempt_timeout", attempt_timeout)
+        try:
+            with self._handle.use() as address:
+                text = _invoke(fn, (address, *args), timeout_ms, attempt_ms, self._interruptible)
+        except LiveChatBotsError as e:
+            if self._has_provider:
+                failure = getattr(self._provider_failure, "error", None)
+                if failure is not None:
+                    self._provider_failure.error = None
+                    e.__cause__ = failure
+            if self._notices:
+                self._warn_notices(keep_error=True)
+            raise
+        if self._notices:
+            self._warn_notices()
+        return text
 
     def create_bot_agent(
         self,
@@ -141,13 +273,20 @@ class Client(Managed):
         webhooks: WebhooksLike | None = None,
         default_group_priority: Priority | str | None = None,
         job_title: str | None = None,
+        work_scheduler: Mapping[str, Any] | None = None,
+        timezone: str | None = None,
         owner_client_id: str | None = None,
-    ) -> str:
-        """Creates a bot agent and returns its id.
+        type: str | None = None,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> CreatedBot:
+        """Creates a bot agent; returns its id and, from API v3.5, its secret.
 
         ``status`` is required up to API v3.1 and refused from v3.3 (set the
-        routing status through the Agent Chat API); ``default_group_priority``
-        exists from v3.2, ``job_title`` and ``owner_client_id`` from v3.3.
+        routing status through the Agent Chat API), as are ``webhooks``;
+        ``default_group_priority`` exists from v3.2, ``job_title``,
+        ``work_scheduler``, ``timezone`` and ``owner_client_id`` from v3.3,
+        ``type`` from v3.6. Fields left as None are not sent.
         """
         request: dict[str, Any] = {"name": name}
         optional = {
@@ -158,19 +297,25 @@ class Client(Managed):
             "webhooks": webhooks,
             "default_group_priority": default_group_priority,
             "job_title": job_title,
+            "work_scheduler": work_scheduler,
+            "timezone": timezone,
             "owner_client_id": owner_client_id,
+            "type": type,
         }
         request.update((k, v) for k, v in optional.items() if v is not None)
-        text = self._run(_ffi.lib.lcbot_create_bot_agent, request, "create_bot_agent")
-        return _read(text, "create_bot_agent", lambda doc: str(doc["bot_agent_id"]))
+        text = self._run(_ffi.lib.lcbot_create_bot_agent, (to_json(request, "create_bot_agent"),), timeout, attempt_timeout)
+        return _read(text, "create_bot_agent", CreatedBot.from_dict)
 
-    def remove_bot_agent(self, bot_agent_id: str) -> None:
+    def remove_bot_agent(
+        self, bot_agent_id: BotId, *, timeout: float | None = None, attempt_timeout: float | None = None
+    ) -> None:
         """Removes a bot agent."""
-        self._run(_ffi.lib.lcbot_remove_bot_agent, {"bot_agent_id": bot_agent_id}, "remove_bot_agent")
+        request = {"bot_agent_id": _bot_id(bot_agent_id)}
+        self._run(_ffi.lib.lcbot_remove_bot_agent, (to_json(request, "remove_bot_agent"),), timeout, attempt_timeout)
 
     def update_bot_agent(
         self,
-        bot_agent_id: str,
+        bot_agent_id: BotId,
         *,
         name: str = UNSET,
         avatar: str = UNSET,
@@ -179,8 +324,17 @@ class Client(Managed):
         groups: Sequence[GroupLike] = UNSET,
         default_group_priority: Priority | str = UNSET,
         webhooks: WebhooksLike = UNSET,
+        job_title: str = UNSET,
+        work_scheduler: Mapping[str, Any] = UNSET,
+        timezone: str = UNSET,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
     ) -> None:
-        """Changes a bot agent. Only the fields passed are sent."""
+        """Changes a bot agent. Only the fields passed are sent.
+
+        ``status`` and ``webhooks`` are refused from API v3.3; ``job_title``,
+        ``work_scheduler`` and ``timezone`` exist from v3.3.
+        """
         fields = {
             "name": name,
             "avatar": avatar,
@@ -189,25 +343,166 @@ class Client(Managed):
             "groups": groups,
             "default_group_priority": default_group_priority,
             "webhooks": webhooks,
+            "job_title": job_title,
+            "work_scheduler": work_scheduler,
+            "timezone": timezone,
         }
-        request: dict[str, Any] = {"id": bot_agent_id}
+        request: dict[str, Any] = {"id": _bot_id(bot_agent_id)}
         request.update((k, v) for k, v in fields.items() if v is not UNSET)
-        self._run(_ffi.lib.lcbot_update_bot_agent, request, "update_bot_agent")
+        self._run(_ffi.lib.lcbot_update_bot_agent, (to_json(request, "update_bot_agent"),), timeout, attempt_timeout)
 
-    def get_bot_agents(self, all: bool = False) -> list[BotAgent]:
-        """Lists the bot agents: the caller's own, or every one of the license with ``all=True``."""
-        text = self._run(_ffi.lib.lcbot_get_bot_agents, {"all": all}, "get_bot_agents")
+    def get_bot_agents(
+        self,
+        all: bool = False,
+        *,
+        fields: Sequence[str] | None = None,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> list[BotAgent]:
+        """Lists the bot agents: the caller's own, or every one of the license with ``all=True``.
+
+        ``fields`` (v3.3+) names the extra fields the entries should carry,
+        e.g. ``["max_chats_count", "groups"]``.
+        """
+        request: dict[str, Any] = {"all": all}
+        if fields is not None:
+            request["fields"] = fields
+        text = self._run(_ffi.lib.lcbot_get_bot_agents, (to_json(request, "get_bot_agents"),), timeout, attempt_timeout)
         return _read(text, "get_bot_agents", lambda doc: [BotAgent.from_dict(b) for b in doc["bot_agents"]])
 
-    def get_bot_agent_details(self, bot_agent_id: str) -> BotAgentDetails:
-        """Returns one bot agent with its groups, webhooks and settings."""
-        text = self._run(_ffi.lib.lcbot_get_bot_agent_details, {"bot_agent_id": bot_agent_id}, "get_bot_agent_details")
+    def get_bot_agent_details(
+        self,
+        bot_agent_id: BotId,
+        *,
+        fields: Sequence[str] | None = None,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> BotAgentDetails:
+        """Returns one bot agent with its groups, webhooks and settings (``fields``: v3.3+)."""
+        request: dict[str, Any] = {"bot_agent_id": _bot_id(bot_agent_id)}
+        if fields is not None:
+            request["fields"] = fields
+        text = self._run(_ffi.lib.lcbot_get_bot_agent_details, (to_json(request, "get_bot_agent_details"),), timeout, attempt_timeout)
         return _read(text, "get_bot_agent_details", lambda doc: BotAgentDetails.from_dict(doc["bot_agent"]))
 
-    def call(self, action: str, payload: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Sends any Configuration API action with ``payload`` and returns the answer as it came."""
+    def call(
+        self,
+        action: str,
+        payload: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> Any:
+        """Sends any Configuration API action with ``payload`` and returns the
+        JSON value LiveChat answered, as it came: a dict, or a list (a v3.3+
+        ``list_bots``), ...; ``{}`` for an empty body."""
         action_c = _text("action", action)
         body = to_json({} if payload is None else payload, "payload")
+        text = self._run(_ffi.lib.lcbot_call, (action_c, body), timeout, attempt_timeout)
+        return _parse(text, action)
+
+    # -- credentials ----------------------------------------------------
+
+    def set_credentials(self, token: str | Mapping[str, str], token_type: str = "Bearer") -> None:
+        """Replaces the token, for the calls that start from now on (calls in
+        flight finish with the old one). Same rules as the constructor's
+        ``token`` and ``token_type``; thread-safe."""
+        body = to_json({"token": token, "token_type": token_type}, "credentials")
         with self._handle.use() as address:
-            text = _ffi.call(_ffi.lib.lcbot_call, address, action_c, body)
-        return _read(text, action, lambda doc: doc)
+            _ffi.call(_ffi.lib.lcbot_client_set_credentials, address, body)
+
+    def set_token_provider(self, provider: TokenProviderFunc | None) -> None:
+        """Sets (or, with None, removes) the function that gives a fresh token.
+
+        The core calls it on the calling thread when LiveChat answers
+        ``authentication`` (an expired token), at most once per call and
+        never twice at once for this client; concurrent calls that failed
+        with the same old token share one provider call; the call is then
+        repeated with the new token. It returns the token (a ``str``), or
+        None for "no new token"; an exception it raises means the same (the
+        call's :class:`AuthenticationError` then has it as ``__cause__``).
+        It must not call this client. The token is a secret: it is never
+        logged or shown.
+        """
+        if provider is not None and not callable(provider):
+            raise TypeError(f"token_provider: expected a callable, got {type(provider).__name__}")
+        bridge = None if provider is None else self._token_bridge(provider)
+        with self._handle.use() as address:
+            fn_ptr = _ffi.TokenProvider() if bridge is None else bridge
+            _ffi.call(_ffi.lib.lcbot_client_set_token_provider, address, fn_ptr, None)
+        if bridge is not None:
+            self._callbacks.append(bridge)
+        self._has_provider = provider is not None
+
+    def _token_bridge(self, provider: TokenProviderFunc) -> Any:
+        failure = self._provider_failure
+
+        def bridge(_user_data: Any, buf: int | None, buf_len: int) -> int:
+            # Nothing may escape into C: any failure means "no new token".
+            try:
+                token = provider()
+                if token is None:
+                    return 1
+                if not isinstance(token, str):
+                    raise TypeError(f"token_provider: expected str or None, got {type(token).__name__}")
+                data = token.encode("utf-8")
+                if not data or b"\0" in data or len(data) + 1 > buf_len or buf is None:
+                    raise ValueError(
+                        f"token_provider: the token must be 1 to {buf_len - 1} bytes of UTF-8 without NUL"
+                    )
+                ctypes.memmove(buf, data + b"\0", len(data) + 1)
+                return 0
+            except BaseException as e:  # noqa: BLE001 - reported through the call's error
+                failure.error = e
+                return 1
+
+        return _ffi.TokenProvider(bridge)
+
+    # -- notices --------------------------------------------------------
+
+    def _install_notice_handler(self) -> None:
+        pending = self._notices
+
+        def handler(_user_data: Any, notice_json: bytes | None) -> None:
+            # Runs on the calling thread inside the C call: only queue it;
+            # the warning is issued once the call is back in Python.
+            try:
+                pending.append(Notice.from_dict(json.loads(notice_json or b"{}")))
+            except BaseException:  # noqa: BLE001 - a notice we cannot read is dropped
+                pass
+
+        bridge = _ffi.NoticeHandler(handler)
+        with self._handle.use() as address:
+            _ffi.call(_ffi.lib.lcbot_client_set_notice_handler, address, bridge, None)
+        self._callbacks.append(bridge)
+
+    def _warn_notices(self, keep_error: bool = False) -> None:
+        """Issues the queued notices as DeprecationWarning, at the caller's line.
+
+        ``keep_error``: the call failed; a warning turned into an exception
+        (``-W error``) must not hide the call's error.
+        """
+        while True:
+            try:
+                notice = self._notices.popleft()
+            except IndexError:
+                return
+            try:
+                # stacklevel 4: _warn_notices <- _run <- the method <- the caller.
+                warnings.warn(_notice_text(notice), DeprecationWarning, stacklevel=4)
+            except Exception:
+                if not keep_error:
+                    raise
+
+    def notices(self) -> list[Notice]:
+        """Every notice LiveChat gave this client so far (once per kind), e.g.
+        that its API version is deprecated until a date."""
+        with self._handle.use() as address:
+            text = _ffi.call(_ffi.lib.lcbot_client_notices, address)
+        doc = _parse(text or "[]", "notices")
+        if not isinstance(doc, list):
+            raise local_error(DecodeError, "notices: unexpected result: not a JSON array")
+        try:
+            return [Notice.from_dict(n) for n in doc]
+        except (KeyError, TypeError, AttributeError) as e:
+            raise local_error(DecodeError, f"notices: unexpected result: {e}") from None

@@ -21,6 +21,8 @@ __all__ = [
     "Webhooks",
     "BotAgent",
     "BotAgentDetails",
+    "CreatedBot",
+    "Notice",
     "GroupLike",
     "WebhooksLike",
     "to_json",
@@ -119,14 +121,51 @@ def _status(value: Any) -> Status | None:
     return None if value is None else Status(value)
 
 
+def _key(name: str) -> dict[str, str]:
+    """Field metadata: the key of the field in the API's document."""
+    return {"key": name}
+
+
+@dataclass(frozen=True)
+class CreatedBot:
+    """The answer of :meth:`Client.create_bot_agent`: the new bot's id and,
+    from API v3.5, its secret (``None`` before).
+
+    ``bot_secret`` is a secret: it is left out of ``repr()`` and ``str()``,
+    and of comparisons. ``str(created)`` is the id, and every
+    :class:`~livechat_bots.Client` method that takes a bot id also takes a
+    ``CreatedBot``, so code that used the id returned by earlier versions
+    keeps working where it passes it on. It is deliberately not a ``str``
+    subclass: a string would carry the secret into every place a string
+    goes (logs, f-strings, JSON).
+    """
+
+    bot_agent_id: str
+    bot_secret: str | None = field(default=None, repr=False, compare=False)
+
+    def __str__(self) -> str:
+        return self.bot_agent_id
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> CreatedBot:
+        secret = doc.get("bot_secret")
+        return cls(bot_agent_id=str(doc["bot_agent_id"]), bot_secret=None if secret is None else str(secret))
+
+
 @dataclass(frozen=True)
 class BotAgent:
-    """An entry of :meth:`Client.get_bot_agents`."""
+    """An entry of :meth:`Client.get_bot_agents`.
 
-    id: str
-    name: str
-    status: Status | None = None
-    avatar: str | None = None
+    ``raw`` keeps the whole entry: the extra fields a v3.3+ list carries when
+    asked for with ``fields=[...]`` are there. The ``key`` of each field's
+    metadata is its name in the document.
+    """
+
+    id: str = field(metadata=_key("id"))
+    name: str = field(metadata=_key("name"))
+    status: Status | None = field(default=None, metadata=_key("status"))
+    avatar: str | None = field(default=None, metadata=_key("avatar"))
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> BotAgent:
@@ -135,6 +174,7 @@ class BotAgent:
             name=str(doc["name"]),
             status=_status(doc.get("status")),
             avatar=doc.get("avatar"),
+            raw=dict(doc),
         )
 
 
@@ -142,19 +182,29 @@ class BotAgent:
 class BotAgentDetails:
     """The answer of :meth:`Client.get_bot_agent_details`.
 
-    ``client_id`` is ``application.client_id``; ``raw`` keeps the whole
-    document, fields this version does not model included.
+    Every field the core answers with, for any API version: a field the
+    version does not carry is ``None`` (or ``()`` for ``groups``).
+    ``client_id`` is ``application.client_id`` (v3.3+'s ``owner_client_id``);
+    ``status`` and ``webhooks`` exist up to v3.2; ``job_title``, ``timezone``
+    and ``work_scheduler`` from v3.3, ``type`` from v3.6. ``raw`` keeps the
+    whole document, fields this version of the package does not model
+    included. The ``key`` of each field's metadata is its name in the
+    document.
     """
 
-    id: str
-    name: str
-    status: Status | None = None
-    avatar: str | None = None
-    client_id: str | None = None
-    max_chats_count: int | None = None
-    groups: tuple[Group, ...] = ()
-    default_group_priority: Priority | None = None
-    webhooks: Webhooks | None = None
+    id: str = field(metadata=_key("id"))
+    name: str = field(metadata=_key("name"))
+    status: Status | None = field(default=None, metadata=_key("status"))
+    avatar: str | None = field(default=None, metadata=_key("avatar"))
+    client_id: str | None = field(default=None, metadata=_key("application"))
+    max_chats_count: int | None = field(default=None, metadata=_key("max_chats_count"))
+    groups: tuple[Group, ...] = field(default=(), metadata=_key("groups"))
+    default_group_priority: Priority | None = field(default=None, metadata=_key("default_group_priority"))
+    webhooks: Webhooks | None = field(default=None, metadata=_key("webhooks"))
+    job_title: str | None = field(default=None, metadata=_key("job_title"))
+    timezone: str | None = field(default=None, metadata=_key("timezone"))
+    work_scheduler: Mapping[str, Any] | None = field(default=None, metadata=_key("work_scheduler"))
+    type: str | None = field(default=None, metadata=_key("type"))
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -162,6 +212,7 @@ class BotAgentDetails:
         application = doc.get("application")
         priority = doc.get("default_group_priority")
         webhooks = doc.get("webhooks")
+        scheduler = doc.get("work_scheduler")
         return cls(
             id=str(doc["id"]),
             name=str(doc["name"]),
@@ -172,12 +223,38 @@ class BotAgentDetails:
             groups=tuple(Group.from_dict(g) for g in doc.get("groups") or ()),
             default_group_priority=None if priority is None else Priority(priority),
             webhooks=None if webhooks is None else Webhooks.from_dict(webhooks),
+            job_title=doc.get("job_title"),
+            timezone=doc.get("timezone"),
+            work_scheduler=None if scheduler is None else dict(scheduler),
+            type=doc.get("type"),
             raw=dict(doc),
         )
 
 
 GroupLike = Group | Mapping[str, Any]
 WebhooksLike = Webhooks | Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice from LiveChat about the API version in use, e.g. that it is
+    deprecated: ``kind`` is ``"legacy"`` or ``"deprecated"``, ``until`` a
+    date (``"2027-01-31"``). See :meth:`Client.notices`."""
+
+    kind: str
+    api_version: str
+    until: str | None
+    message: str
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Notice:
+        until = doc.get("until")
+        return cls(
+            kind=str(doc["kind"]),
+            api_version=str(doc["api_version"]),
+            until=None if until is None else str(until),
+            message=str(doc.get("message", "")),
+        )
 
 
 def _jsonable(value: Any) -> Any:

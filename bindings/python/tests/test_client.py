@@ -11,6 +11,7 @@ from livechat_bots import (
     BotAgent,
     BotAgentDetails,
     Client,
+    CreatedBot,
     Emulator,
     Group,
     Priority,
@@ -25,8 +26,30 @@ HEX_ID = re.compile(r"^[0-9a-f]{32}$")
 def test_create_returns_a_new_id(client: Client) -> None:
     first = client.create_bot_agent("One", Status.ACCEPTING_CHATS)
     second = client.create_bot_agent("Two", "offline")
-    assert HEX_ID.match(first) and HEX_ID.match(second)
+    assert isinstance(first, CreatedBot)
+    assert HEX_ID.match(first.bot_agent_id) and HEX_ID.match(second.bot_agent_id)
     assert first != second
+    assert first.bot_secret is None  # bot secrets come with v3.5
+    assert str(first) == first.bot_agent_id
+
+
+def test_create_returns_the_secret_from_v3_5_and_never_shows_it(emulator: Emulator) -> None:
+    with Client("dev-token", base_url=emulator.url, api_version="3.5") as client:
+        created = client.create_bot_agent("Secretive")
+        assert HEX_ID.match(created.bot_agent_id)
+        secret = created.bot_secret
+        assert isinstance(secret, str) and secret
+        for text in (repr(created), str(created), f"{created}", f"{created!r}", repr([created])):
+            assert secret not in text
+        assert created.bot_agent_id in repr(created)
+        # Equal by id: the secret takes no part in comparisons.
+        assert created == CreatedBot(created.bot_agent_id)
+        # Usable wherever the id was: methods take it as the id.
+        assert client.get_bot_agent_details(created).id == created.bot_agent_id
+        client.update_bot_agent(created, name="Renamed")
+        client.remove_bot_agent(created)
+        assert client.get_bot_agents() == []
+    assert secret not in str(emulator.requests())
 
 
 def test_create_with_every_field_as_models(client: Client, emulator: Emulator) -> None:
@@ -79,7 +102,7 @@ def test_optional_fields_left_out_are_not_sent(client: Client, emulator: Emulato
 
 def test_get_bot_agents(client: Client) -> None:
     assert client.get_bot_agents() == []
-    ids = {client.create_bot_agent(f"Bot {i}", Status.ACCEPTING_CHATS) for i in range(3)}
+    ids = {client.create_bot_agent(f"Bot {i}", Status.ACCEPTING_CHATS).bot_agent_id for i in range(3)}
     bots = client.get_bot_agents()
     assert all(isinstance(b, BotAgent) for b in bots)
     assert {b.id for b in bots} == ids
@@ -95,7 +118,7 @@ def test_get_bot_agents_all_sends_the_flag(client: Client, emulator: Emulator) -
 
 
 def test_get_bot_agent_details(client: Client) -> None:
-    bot_id = client.create_bot_agent("Detailed", Status.ACCEPTING_CHATS, max_chats_count=3)
+    bot_id = client.create_bot_agent("Detailed", Status.ACCEPTING_CHATS, max_chats_count=3).bot_agent_id
     details = client.get_bot_agent_details(bot_id)
     assert isinstance(details, BotAgentDetails)
     assert details.id == bot_id
@@ -105,7 +128,7 @@ def test_get_bot_agent_details(client: Client) -> None:
 
 
 def test_update_sends_only_the_fields_passed(client: Client, emulator: Emulator) -> None:
-    bot_id = client.create_bot_agent("Before", Status.ACCEPTING_CHATS, max_chats_count=2)
+    bot_id = client.create_bot_agent("Before", Status.ACCEPTING_CHATS, max_chats_count=2).bot_agent_id
     client.update_bot_agent(bot_id, name="After")
     client.update_bot_agent(
         bot_id,
@@ -139,8 +162,8 @@ def test_update_webhooks(client: Client) -> None:
 
 
 def test_remove_bot_agent(client: Client) -> None:
-    keep = client.create_bot_agent("Keep", Status.OFFLINE)
-    gone = client.create_bot_agent("Gone", Status.OFFLINE)
+    keep = client.create_bot_agent("Keep", Status.OFFLINE).bot_agent_id
+    gone = client.create_bot_agent("Gone", Status.OFFLINE).bot_agent_id
     assert client.remove_bot_agent(gone) is None  # type: ignore[func-returns-value]
     assert [b.id for b in client.get_bot_agents()] == [keep]
 

@@ -70,16 +70,16 @@ def test_invalid_json_error(client: Client) -> None:
 def test_null_argument_error_from_the_c_layer(client: Client) -> None:
     with client._handle.use() as address:
         with pytest.raises(NullArgumentError) as info:
-            _ffi.call(_ffi.lib.lcbot_get_bot_agents, address, None)
+            _ffi.call(_ffi.lib.lcbot_get_bot_agents, address, None, None)
     assert (info.value.code, info.value.status) == ("null_argument", 1)
     with pytest.raises(NullArgumentError):
-        _ffi.call(_ffi.lib.lcbot_get_bot_agents, None, b"{}")
+        _ffi.call(_ffi.lib.lcbot_get_bot_agents, None, b"{}", None)
 
 
 def test_invalid_utf8_error_from_the_c_layer(client: Client) -> None:
     with client._handle.use() as address:
         with pytest.raises(InvalidUtf8Error) as info:
-            _ffi.call(_ffi.lib.lcbot_get_bot_agents, address, b'{"all": "\xff"}')
+            _ffi.call(_ffi.lib.lcbot_get_bot_agents, address, b'{"all": "\xff"}', None)
     assert (info.value.code, info.value.status) == ("invalid_utf8", 2)
 
 

@@ -21,8 +21,8 @@ HEADERS = [HERE.parents[2] / "include" / "livechat_bots.h", HERE.parent / "rust"
 
 
 def test_versions() -> None:
-    assert livechat_bots.ABI_VERSION == 1
-    assert _ffi.lib.lcbot_abi_version() == 1
+    assert livechat_bots.ABI_VERSION == 2
+    assert _ffi.lib.lcbot_abi_version() == 2
     assert re.match(r"^\d+\.\d+\.\d+", livechat_bots.__version__)
 
 
@@ -73,10 +73,10 @@ def compile_library(tmp_path: Path, source: str) -> Path:
 def test_a_library_with_another_abi_version_is_refused(tmp_path: Path) -> None:
     lib = compile_library(
         tmp_path,
-        '#include <stdint.h>\nuint32_t lcbot_abi_version(void) { return 2; }\n'
+        '#include <stdint.h>\nuint32_t lcbot_abi_version(void) { return 1; }\n'
         'const char *lcbot_version(void) { return "9.9.9"; }\n',
     )
-    with pytest.raises(ImportError, match=r"ABI version 2.*written for ABI version 1"):
+    with pytest.raises(ImportError, match=r"ABI version 1.*written for ABI version 2"):
         _ffi.load_library(lib)
 
 
@@ -104,7 +104,7 @@ def test_a_library_without_the_abi_function_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_library_missing_a_function_is_refused(tmp_path: Path) -> None:
-    lib = compile_library(tmp_path, "#include <stdint.h>\nuint32_t lcbot_abi_version(void) { return 1; }\n")
+    lib = compile_library(tmp_path, "#include <stdint.h>\nuint32_t lcbot_abi_version(void) { return 2; }\n")
     with pytest.raises(ImportError, match="lacks the function"):
         _ffi.load_library(lib)
 

@@ -97,7 +97,8 @@ def test_official_sdk_bot_lifecycle(version: str, sdk_client: SdkFactory, emulat
     created = ok_json(
         sdk.create_bot(name="SDK bot", avatar=avatar, max_chats_count=5, groups=groups, default_group_priority="normal")
     )
-    assert list(created) == ["id"]
+    # Bot secrets came with v3.5.
+    assert list(created) == (["id", "secret"] if version in ("3.5", "3.6") else ["id"])
     bot_id = created["id"]
     assert isinstance(bot_id, str) and HEX_ID.match(bot_id)
 
@@ -195,10 +196,12 @@ def test_our_client_same_lifecycle_and_models_on_every_version(version: str, emu
     avatar = "https://example.com/our-bot.png"
     status = routing_status(version)
     with Client("dev-token", base_url=emulator.url, api_version=version, retry={"max_attempts": 1}) as client:
-        bot_id = client.create_bot_agent(
+        created = client.create_bot_agent(
             "Our bot", status, avatar=avatar, max_chats_count=5, groups=[Group(0, Priority.FIRST)]
         )
+        bot_id = created.bot_agent_id
         assert HEX_ID.match(bot_id)
+        assert (created.bot_secret is not None) == (version in ("3.5", "3.6"))
         expected = BotAgentDetails(
             id=bot_id,
             name="Our bot",

@@ -13,7 +13,7 @@ from livechat_bots import Client, Emulator, NotFoundError, Status
 
 def test_many_threads_share_one_client(client: Client) -> None:
     def lifecycle(i: int) -> str:
-        bot_id = client.create_bot_agent(f"Bot {i}", Status.ACCEPTING_CHATS, max_chats_count=i % 10)
+        bot_id = client.create_bot_agent(f"Bot {i}", Status.ACCEPTING_CHATS, max_chats_count=i % 10).bot_agent_id
         assert client.get_bot_agent_details(bot_id).name == f"Bot {i}"
         client.update_bot_agent(bot_id, name=f"Renamed {i}")
         assert client.get_bot_agent_details(bot_id).name == f"Renamed {i}"
