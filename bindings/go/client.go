@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/cgo"
 	"strings"
 	"sync"
 	"time"
@@ -15,34 +16,33 @@ import (
 // actions.
 //
 // A Client is safe for concurrent use by many goroutines: the library's
-// handle is shared, and every call runs on its goroutine's OS thread while
-// the call blocks. Close it when done (Close is idempotent and waits for
-// calls in flight); a finalizer frees a Client that was forgotten, but do
-// not rely on it.
+// handle is shared (with its connections), and every call runs on its
+// goroutine's OS thread while the call blocks. Close it when done (Close is
+// idempotent and waits for calls in flight); a finalizer frees a Client
+// that was forgotten, but do not rely on it.
 //
 // # Context
 //
-// Every call takes a context.Context:
+// Every call takes a context.Context, and the context bounds the whole
+// call, retries and the waits between them included:
 //   - If ctx is already done, the call is not started and ctx.Err() is
 //     returned as is (context.Canceled or context.DeadlineExceeded, not an
 //     *Error).
-//   - If ctx has a deadline sooner than the per-attempt timeout
-//     (Config.Timeout, default DefaultTimeout), the call runs on a
-//     short-lived copy of the client whose timeout is the time remaining.
-//     When that timeout fires the call fails with an *Error of CodeTimeout
-//     that also matches errors.Is(err, context.DeadlineExceeded). Making
-//     that copy costs about as much as NewClient (no connection reuse), so
-//     prefer deadlines longer than Config.Timeout on hot paths.
-//   - A call cannot be interrupted once started: the library's calls are
-//     blocking C calls, and cancelling ctx mid-call has no effect until it
-//     returns. The deadline bounds each HTTP attempt, not the whole call: a
-//     read retried after its first attempt timed out can overrun the
-//     deadline (at worst by Retry.MaxAttempts-1 further attempts and the
-//     waits between them); set Retry.MaxAttempts to 1 for a hard bound.
+//   - If ctx has a deadline sooner than Config.Timeout (default
+//     DefaultTimeout), the call's timeout is the time remaining, on the
+//     client's own handle and connections. When the deadline passes the
+//     call fails with an *Error of CodeTimeout that also matches
+//     errors.Is(err, context.DeadlineExceeded).
+//   - If ctx is cancelled while the call is in flight, the call stops
+//     within a few tens of milliseconds (also during a retry wait) with an
+//     *Error of CodeCancelled that matches errors.Is(err,
+//     context.Canceled). A write cancelled after its request may have been
+//     sent has OutcomeUnknown set: it may still be applied, so read before
+//     repeating it.
 type Client struct {
 	mu      sync.RWMutex // read-held by calls in flight, write-held by Close
 	h       *cClient     // nil once closed
-	wire    wireConfig   // to make short-lived copies for context deadlines
+	cb      cgo.Handle   // the callbacks' handle, 0 when there are none
 	timeout time.Duration
 	baseURL string
 }
@@ -60,19 +60,35 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{h: h, wire: w, timeout: cfg.timeout(), baseURL: cfg.BaseURL}
+	c := &Client{h: h, timeout: cfg.timeout(), baseURL: cfg.BaseURL}
+	if cfg.TokenProvider != nil || cfg.OnNotice != nil {
+		c.cb = newCallbacksHandle(&callbacks{provider: cfg.TokenProvider, onNotice: cfg.OnNotice})
+		if err := h.setCallbacks(c.cb, cfg.TokenProvider != nil, cfg.OnNotice != nil); err != nil {
+			c.release()
+			err.Op = "client_new"
+			return nil, err
+		}
+	}
 	runtime.SetFinalizer(c, (*Client).finalize)
 	return c, nil
 }
 
-// finalize frees a Client that became unreachable without Close. No call
-// can be in flight: each one keeps its Client reachable until it returns.
-func (c *Client) finalize() {
+// release frees the C handle, then the callbacks' handle (no call, hence
+// no callback, can run once the C handle is gone).
+func (c *Client) release() {
 	if c.h != nil {
 		c.h.free()
 		c.h = nil
 	}
+	if c.cb != 0 {
+		deleteCallbacksHandle(c.cb)
+		c.cb = 0
+	}
 }
+
+// finalize frees a Client that became unreachable without Close. No call
+// can be in flight: each one keeps its Client reachable until it returns.
+func (c *Client) finalize() { c.release() }
 
 // Close frees the client. It waits for calls in flight, is safe to call
 // more than once, and always returns nil. Calls after Close return
@@ -81,8 +97,7 @@ func (c *Client) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.h != nil {
-		c.h.free()
-		c.h = nil
+		c.release()
 		runtime.SetFinalizer(c, nil)
 	}
 	return nil
@@ -103,9 +118,59 @@ func (c *Client) String() string {
 // GoString is String, so that %#v does not show the token either.
 func (c *Client) GoString() string { return c.String() }
 
-// do runs send on the client's handle, or on a short-lived copy whose
-// timeout fits ctx's deadline, applying the context rules of Client.
-func (c *Client) do(ctx context.Context, op string, send func(h *cClient) (string, *Error)) (string, error) {
+// SetCredentials replaces the client's token (tokenType "" means Bearer),
+// with the rules of Config.Token and Config.TokenType. Calls that start
+// afterwards use it; calls in flight finish with the old one. Safe while
+// other goroutines make calls. The token is a secret: it is not kept by
+// this package, only by the library.
+func (c *Client) SetCredentials(token string, tokenType TokenType) error {
+	if strings.IndexByte(token, 0) >= 0 {
+		return newError("set_credentials", CodeValidation, "token: must not contain a NUL byte")
+	}
+	doc, err := encode("set_credentials", "credentials", wireCredentials{Token: token, TokenType: string(tokenType)})
+	if err != nil {
+		return err
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.h == nil {
+		return ErrClosed
+	}
+	serr := c.h.setCredentials(doc)
+	runtime.KeepAlive(c)
+	if serr != nil {
+		return serr
+	}
+	return nil
+}
+
+// Notices returns every notice the client has seen so far (that its API
+// version is legacy or deprecated), oldest first; empty when none. Each kind
+// is recorded once per client; Config.OnNotice is told of each as it comes.
+func (c *Client) Notices() ([]Notice, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.h == nil {
+		return nil, ErrClosed
+	}
+	doc, err := c.h.notices()
+	runtime.KeepAlive(c)
+	if err != nil {
+		return nil, err
+	}
+	notices := []Notice{}
+	if derr := decode("notices", doc, &notices); derr != nil {
+		return nil, derr
+	}
+	return notices, nil
+}
+
+// maxCallTimeout is the longest per-call timeout the library takes.
+const maxCallTimeout = time.Hour
+
+// do runs send on the client's handle with the options ctx asks for,
+// applying the context rules of Client.
+func (c *Client) do(ctx context.Context, op string, send func(h *cClient, o *callOptions) (string, *Error)) (string, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -117,35 +182,76 @@ func (c *Client) do(ctx context.Context, op string, send func(h *cClient) (strin
 	if c.h == nil {
 		return "", ErrClosed
 	}
-	h, shortened := c.h, false
+	var opts callOptions
+	var o *callOptions // nil: the client's settings (context.Background, context.TODO)
+	shortened := false
 	if deadline, ok := ctx.Deadline(); ok {
 		remaining := time.Until(deadline)
 		if remaining <= 0 {
 			return "", context.DeadlineExceeded
 		}
-		if remaining < c.timeout {
-			w := c.wire
-			w.TimeoutMS = millis(remaining)
-			tmp, err := ffiClientNew(w.json())
-			if err != nil {
-				err.Op = op
-				return "", err
-			}
-			defer tmp.free()
-			h, shortened = tmp, true
+		if remaining < c.timeout && remaining <= maxCallTimeout {
+			opts.timeoutMS = uint32(millis(remaining))
+			o, shortened = &opts, true
 		}
 	}
-	doc, err := send(h)
+	if ctx.Done() != nil {
+		// A token of the call's own, fired by ctx: the token stays
+		// cancelled, and the library forbids freeing it while the call
+		// runs, so it is neither shared nor reused.
+		tok, err := newCancel()
+		if err != nil {
+			err.Op = op
+			return "", err
+		}
+		fired := make(chan struct{})
+		stop := context.AfterFunc(ctx, func() {
+			tok.cancel()
+			close(fired)
+		})
+		defer func() {
+			if !stop() {
+				<-fired // cancel may be running: wait before freeing
+			}
+			tok.free()
+		}()
+		opts.cancel = tok
+		o = &opts
+	}
+	doc, err := send(c.h, o)
 	// The handle is freed only by Close (excluded by the read lock) or by
 	// the finalizer, which must not run before the C call has returned.
 	runtime.KeepAlive(c)
 	if err != nil {
-		if err.Code == CodeTimeout && (shortened || errors.Is(ctx.Err(), context.DeadlineExceeded)) {
-			err.cause = context.DeadlineExceeded
-		}
-		return "", err
+		return "", contextError(ctx, err, shortened)
 	}
 	return doc, nil
+}
+
+// contextError ties a failed call's error to its context: a call the
+// context cancelled unwraps to ctx.Err(), and one cut short by the
+// context's deadline (through the shortened timeout or the cancel token,
+// whichever fired first) is CodeTimeout and unwraps to
+// context.DeadlineExceeded.
+func contextError(ctx context.Context, err *Error, shortened bool) *Error {
+	switch err.Code {
+	case CodeCancelled:
+		// Only ctx fires the call's token.
+		cause := ctx.Err()
+		if cause == nil {
+			cause = context.Canceled
+		}
+		if errors.Is(cause, context.DeadlineExceeded) {
+			err.Code, err.CodeName = CodeTimeout, CodeTimeout.String()
+			err.Message = "the context's deadline passed before the call completed (" + err.Message + ")"
+		}
+		err.cause = cause
+	case CodeTimeout:
+		if shortened || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			err.cause = context.DeadlineExceeded
+		}
+	}
+	return err
 }
 
 // run sends one of the typed actions with request encoded as JSON.
@@ -154,24 +260,23 @@ func (c *Client) run(ctx context.Context, a action, request any) (string, error)
 	if err != nil {
 		return "", err
 	}
-	return c.do(ctx, a.String(), func(h *cClient) (string, *Error) { return h.run(a, body) })
+	return c.do(ctx, a.String(), func(h *cClient, o *callOptions) (string, *Error) { return h.run(a, body, o) })
 }
 
-// CreateBotAgent creates a bot and returns its id. A failure with
-// OutcomeUnknown may still have created it: list the bots before trying
-// again.
-func (c *Client) CreateBotAgent(ctx context.Context, req CreateBotAgentRequest) (string, error) {
+// CreateBotAgent creates a bot and returns its id and, from API v3.5, its
+// secret (LiveChat shows it only here: keep it if the bot will need its own
+// token). A failure with OutcomeUnknown may still have created the bot:
+// list the bots before trying again.
+func (c *Client) CreateBotAgent(ctx context.Context, req CreateBotAgentRequest) (CreateBotAgentResult, error) {
 	doc, err := c.run(ctx, actCreate, req)
 	if err != nil {
-		return "", err
+		return CreateBotAgentResult{}, err
 	}
-	var r struct {
-		BotAgentID string `json:"bot_agent_id"`
-	}
+	var r CreateBotAgentResult
 	if err := decode(actCreate.String(), doc, &r); err != nil {
-		return "", err
+		return CreateBotAgentResult{}, err
 	}
-	return r.BotAgentID, nil
+	return r, nil
 }
 
 // RemoveBotAgent removes the bot with the given id.
@@ -231,7 +336,8 @@ func (c *Client) GetBotAgentDetails(ctx context.Context, id string) (*BotAgentDe
 
 // Call sends any Configuration API action (a name of lowercase letters,
 // digits and _) with payload, shaped for the configured API version, and
-// decodes the answer into result.
+// decodes the answer into result: whatever JSON value LiveChat answered (an
+// object, the bare array of a v3.3+ list, {} for an empty body).
 //
 // payload is encoded with encoding/json (it must encode to an object; nil
 // sends {}), except a json.RawMessage, which is sent exactly as given.
@@ -259,7 +365,7 @@ func (c *Client) Call(ctx context.Context, action string, payload, result any) e
 			return err
 		}
 	}
-	doc, err := c.do(ctx, action, func(h *cClient) (string, *Error) { return h.call(action, body) })
+	doc, err := c.do(ctx, action, func(h *cClient, o *callOptions) (string, *Error) { return h.call(action, body, o) })
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func TestBotLifecycle(t *testing.T) {
 	emu, c := setup(t)
 	ctx := context.Background()
 
-	id, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{
+	created, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{
 		Name:          "Helper",
 		Status:        lcbot.StatusAcceptingChats,
 		Avatar:        "https://example.com/helper.png",
@@ -47,7 +47,9 @@ func TestBotLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreateBotAgent: %v", err)
 	}
-	if !botID.MatchString(id) {
+	id := created.ID
+	// v3.0 has no bot secret.
+	if !botID.MatchString(id) || !created.Secret.IsZero() {
 		t.Fatalf("id %q is not 32 hex", id)
 	}
 	// MaxChatsCount Ptr(0) is sent; an unset pointer would not be.
@@ -182,10 +184,10 @@ func TestGetBotAgentsAllAndSeededBots(t *testing.T) {
 
 	// "other" may not list every bot, nor touch app-1's.
 	other := newClient(t, emu, func(c *lcbot.Config) { c.Token = "other" })
-	if _, err := other.GetBotAgents(ctx, true); !lcbot.IsForbidden(err) {
+	if _, err := other.GetBotAgents(ctx, true); !lcbot.IsAuthorization(err) {
 		t.Fatalf("all without the scope: %v", err)
 	}
-	if err := other.RemoveBotAgent(ctx, own[0].ID); !lcbot.IsForbidden(err) {
+	if err := other.RemoveBotAgent(ctx, own[0].ID); !lcbot.IsAuthorization(err) {
 		t.Fatalf("remove another app's bot: %v", err)
 	}
 }

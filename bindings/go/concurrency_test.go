@@ -57,10 +57,11 @@ func worker(c *lcbot.Client, w, rounds int) error {
 			defer cancel()
 		}
 		name := fmt.Sprintf("bot-%d-%d", w, r)
-		id, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: name, Status: lcbot.StatusAcceptingChats})
+		created, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: name, Status: lcbot.StatusAcceptingChats})
 		if err != nil {
 			return fmt.Errorf("%s: create: %w", name, err)
 		}
+		id := created.ID
 		d, err := c.GetBotAgentDetails(ctx, id)
 		if err != nil || d.Name != name {
 			return fmt.Errorf("%s: details: %+v, %w", name, d, err)
@@ -116,7 +117,11 @@ func TestCloseRacesWithCalls(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(20 * time.Millisecond)
+	// Close once calls are under way (some answered, others in flight).
+	waitFor(t, 10*time.Second, "a first call answered", func() bool {
+		log, err := emu.Requests()
+		return err == nil && len(log) > 0
+	})
 	var cw sync.WaitGroup
 	for i := 0; i < 3; i++ {
 		cw.Add(1)
@@ -134,10 +139,38 @@ func TestCloseRacesWithCalls(t *testing.T) {
 }
 
 // Clients and emulators dropped without Close are freed by their
-// finalizers without harm.
+// finalizers without harm: the count of live C handles comes back to what
+// it was, which only the finalizers can do.
 func TestFinalizers(t *testing.T) {
 	emu := startEmulator(t, nil)
-	for i := 0; i < 20; i++ {
+	clients0, emulators0 := lcbot.LiveHandles()
+	// Every earlier test closes what it opens (t.Cleanup): only emu is open,
+	// so the counts below cannot come back through another test's handles.
+	if clients0 != 0 || emulators0 != 1 {
+		t.Fatalf("live handles at the start: %d clients, %d emulators; an earlier test leaked", clients0, emulators0)
+	}
+	const nClients, nEmulators = 20, 3
+	dropHandles(t, emu, nClients, nEmulators)
+	if c, e := lcbot.LiveHandles(); c != nClients || e != 1+nEmulators {
+		t.Fatalf("after creating: %d clients, %d emulators", c, e)
+	}
+	waitFor(t, 10*time.Second, "finalizers of the dropped clients and emulators", func() bool {
+		runtime.GC()
+		c, e := lcbot.LiveHandles()
+		return c == 0 && e == 1
+	})
+	// The shared emulator still serves.
+	c := newClient(t, emu, nil)
+	if _, err := c.GetBotAgents(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dropHandles makes clients (each used once) and emulators and keeps no
+// reference to them. A function of its own, so that no variable of the
+// caller's frame keeps one alive.
+func dropHandles(t *testing.T, emu *lcbot.Emulator, nClients, nEmulators int) {
+	for i := 0; i < nClients; i++ {
 		c, err := lcbot.NewClient(emu.ClientConfig())
 		if err != nil {
 			t.Fatal(err)
@@ -146,20 +179,11 @@ func TestFinalizers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for i := 0; i < 3; i++ {
+	for i := 0; i < nEmulators; i++ {
 		e, err := lcbot.StartEmulator(nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		_ = e.URL()
-	}
-	for i := 0; i < 3; i++ {
-		runtime.GC()
-		time.Sleep(10 * time.Millisecond)
-	}
-	// The shared emulator still serves.
-	c := newClient(t, emu, nil)
-	if _, err := c.GetBotAgents(context.Background(), false); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -22,8 +22,8 @@ const (
 	RegionFra Region = "fra"
 )
 
-// DefaultTimeout is the library's per-attempt timeout when Config.Timeout
-// is zero.
+// DefaultTimeout is the library's timeout of a whole call when
+// Config.Timeout is zero.
 const DefaultTimeout = 30 * time.Second
 
 // Config is a client's settings. Zero values mean the library's defaults
@@ -51,9 +51,14 @@ type Config struct {
 	BaseURL string
 	// Region defaults to the token's prefix, or none.
 	Region Region
-	// Timeout bounds each HTTP attempt (default DefaultTimeout); a call's
-	// context deadline shortens it, see Client.
+	// Timeout bounds each whole call, retries and the waits between them
+	// included (default DefaultTimeout); a sooner context deadline
+	// shortens it for that call, see Client.
 	Timeout time.Duration
+	// AttemptTimeout caps one HTTP attempt (default: none, only Timeout),
+	// so that a read whose first attempt stalls can still be retried
+	// within Timeout.
+	AttemptTimeout time.Duration
 	// ConnectTimeout bounds connecting (default 10s).
 	ConnectTimeout time.Duration
 	// UserAgent defaults to "livechat-bots/<version>".
@@ -64,7 +69,30 @@ type Config struct {
 	// Retry is the retry policy; nil means the library's (3 attempts, 200
 	// ms base delay, 5 s cap).
 	Retry *RetryPolicy
+
+	// TokenProvider, when set, is asked for a new token when LiveChat
+	// answers "authentication" (an expired or revoked token); the call is
+	// then repeated once with it (safe for writes: a refused token means
+	// nothing was done). The token type stays the client's. It runs on the
+	// goroutine of the refused call, at most once per call, never twice at
+	// once for one client, and once for all the calls refused with the same
+	// token. An error (or an empty token, or a panic, which is recovered)
+	// means "no new token": the call returns its authentication error. It
+	// must not call methods of the same Client. Its token is a secret, kept
+	// only by the library. Token must still be set: the provider is asked
+	// only after a refusal.
+	TokenProvider func() (string, error)
+	// OnNotice, when set, is told when LiveChat marks the configured API
+	// version as legacy or deprecated: once per client and kind, on the
+	// goroutine of the call whose answer said so, after the answer was read.
+	// It must not call methods of the same Client; a panic in it is
+	// recovered. Client.Notices lists the notices whether or not it is set.
+	OnNotice func(Notice)
 }
+
+// A Config with a TokenProvider or an OnNotice keeps them reachable for as
+// long as the Client lives; a function that refers to its own Client keeps
+// the Client from being collected without Close.
 
 // PersonalAccessToken is a LiveChat account id with a personal access
 // token, sent as Basic authentication.
@@ -92,12 +120,20 @@ func (c Config) String() string {
 	if c.Token != "" || c.PersonalAccessToken != nil {
 		token = "redacted"
 	}
-	return fmt.Sprintf("livechatbots.Config{Token: %s, TokenType: %q, APIVersion: %q, BaseURL: %q, Region: %q, Timeout: %v, ConnectTimeout: %v, UserAgent: %q, AllowInsecureHTTP: %v, Retry: %v}",
-		token, c.TokenType, c.APIVersion, c.BaseURL, c.Region, c.Timeout, c.ConnectTimeout, c.UserAgent, c.AllowInsecureHTTP, c.Retry)
+	return fmt.Sprintf("livechatbots.Config{Token: %s, TokenType: %q, APIVersion: %q, BaseURL: %q, Region: %q, Timeout: %v, AttemptTimeout: %v, ConnectTimeout: %v, UserAgent: %q, AllowInsecureHTTP: %v, Retry: %v, TokenProvider: %s, OnNotice: %s}",
+		token, c.TokenType, c.APIVersion, c.BaseURL, c.Region, c.Timeout, c.AttemptTimeout, c.ConnectTimeout, c.UserAgent, c.AllowInsecureHTTP, c.Retry,
+		setOrUnset(c.TokenProvider != nil), setOrUnset(c.OnNotice != nil))
 }
 
 // GoString is String, so that %#v does not show the token either.
 func (c Config) GoString() string { return c.String() }
+
+func setOrUnset(set bool) string {
+	if set {
+		return "set"
+	}
+	return "unset"
+}
 
 // String describes the PAT without its secret.
 func (p PersonalAccessToken) String() string {
@@ -115,10 +151,17 @@ type wireConfig struct {
 	BaseURL           string     `json:"base_url,omitempty"`
 	Region            string     `json:"region,omitempty"`
 	TimeoutMS         int64      `json:"timeout_ms,omitempty"`
+	AttemptTimeoutMS  int64      `json:"attempt_timeout_ms,omitempty"`
 	ConnectTimeoutMS  int64      `json:"connect_timeout_ms,omitempty"`
 	UserAgent         string     `json:"user_agent,omitempty"`
 	AllowInsecureHTTP bool       `json:"allow_insecure_http,omitempty"`
 	Retry             *wireRetry `json:"retry,omitempty"`
+}
+
+// wireCredentials is the document of lcbot_client_set_credentials.
+type wireCredentials struct {
+	Token     string `json:"token"`
+	TokenType string `json:"token_type,omitempty"`
 }
 
 type wireRetry struct {
@@ -153,6 +196,7 @@ func (c Config) wire() (wireConfig, *Error) {
 		BaseURL:           c.BaseURL,
 		Region:            string(c.Region),
 		TimeoutMS:         millis(c.Timeout),
+		AttemptTimeoutMS:  millis(c.AttemptTimeout),
 		ConnectTimeoutMS:  millis(c.ConnectTimeout),
 		UserAgent:         c.UserAgent,
 		AllowInsecureHTTP: c.AllowInsecureHTTP,
@@ -174,7 +218,7 @@ func (c Config) wire() (wireConfig, *Error) {
 	return w, nil
 }
 
-// timeout is the per-attempt timeout the library will use.
+// timeout is the timeout of a whole call the library will use.
 func (c Config) timeout() time.Duration {
 	if c.Timeout > 0 {
 		return c.Timeout

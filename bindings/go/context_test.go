@@ -43,34 +43,41 @@ func TestDoneContextStartsNothing(t *testing.T) {
 	}
 }
 
-func TestDeadlineShortensTheTimeout(t *testing.T) {
+// A context deadline bounds the whole call: a read retried after stalls
+// returns at the deadline, not after every attempt.
+func TestDeadlineBoundsTheWholeCall(t *testing.T) {
 	emu := startEmulator(t, nil)
-	// Per-attempt timeout 20 s; the context allows 300 ms; no retries so
-	// that the deadline is a hard bound.
-	c := newClient(t, emu, func(c *lcbot.Config) { c.Timeout = 20 * time.Second; c.Retry = &lcbot.RetryPolicy{MaxAttempts: 1} })
-	if _, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Delay: 2 * time.Second}); err != nil {
+	// The client allows 20 s and three attempts of 2 s each; the context
+	// allows 300 ms.
+	c := newClient(t, emu, func(c *lcbot.Config) {
+		c.Timeout = 20 * time.Second
+		c.AttemptTimeout = 2 * time.Second
+		c.Retry.MaxAttempts = 3
+	})
+	if _, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Times: 3, Delay: 2 * time.Second}); err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
 	_, err := c.GetBotAgents(ctxTimeout(t, 300*time.Millisecond), false)
 	elapsed := time.Since(start)
-	if !lcbot.IsTimeout(err) || !errors.Is(err, context.DeadlineExceeded) {
+	if !lcbot.IsTimeout(err) || !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || lcbot.IsCancelled(err) {
 		t.Fatalf("err = %v", err)
 	}
-	if e := asError(t, err); e.Code != lcbot.CodeTimeout || e.Op != "get_bot_agents" {
+	if e := asError(t, err); e.Code != lcbot.CodeTimeout || e.CodeName != "timeout" || e.Op != "get_bot_agents" {
 		t.Fatalf("err = %#v", e)
 	}
 	if elapsed < 250*time.Millisecond || elapsed > 1500*time.Millisecond {
 		t.Fatalf("returned after %v; the deadline was 300ms", elapsed)
 	}
 
-	// A deadline later than the timeout leaves the client's own timeout.
-	fast := newClient(t, emu, func(c *lcbot.Config) { c.Timeout = 200 * time.Millisecond; c.Retry = &lcbot.RetryPolicy{MaxAttempts: 1} })
+	// A deadline later than the client's timeout leaves the client's
+	// timeout, which is not the context's doing.
+	fast := newClient(t, emu, func(c *lcbot.Config) { c.Timeout = 200 * time.Millisecond; c.Retry.MaxAttempts = 1 })
 	if _, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Delay: time.Second}); err != nil {
 		t.Fatal(err)
 	}
 	_, err = fast.GetBotAgents(ctxTimeout(t, time.Minute), false)
-	if !lcbot.IsTimeout(err) || errors.Is(err, context.DeadlineExceeded) {
+	if e := asError(t, err); !lcbot.IsTimeout(err) || e.Code != lcbot.CodeTimeout || errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("client timeout: %v", err)
 	}
 
@@ -78,19 +85,130 @@ func TestDeadlineShortensTheTimeout(t *testing.T) {
 	if _, err := c.GetBotAgents(ctxTimeout(t, 5*time.Second), false); err != nil {
 		t.Fatal(err)
 	}
+	checkNoTokenLeft(t)
 }
 
-func TestCancelDoesNotInterruptACallInFlight(t *testing.T) {
-	emu, c := setup(t)
-	if _, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Delay: 300 * time.Millisecond}); err != nil {
+// Calls with a context deadline run on the client's own handle: they reuse
+// its connection, as calls without one do. The emulator numbers the
+// connections in its request log.
+func TestDeadlineReusesTheConnection(t *testing.T) {
+	emu := startEmulator(t, nil)
+	a := newClient(t, emu, nil)
+	b := newClient(t, emu, nil)
+	const calls = 10
+	for i := 0; i < calls; i++ {
+		ctx := context.Background()
+		if i%2 == 0 {
+			// Sooner than the client's 30 s: the call's timeout is shortened.
+			ctx = ctxTimeout(t, 10*time.Second)
+		}
+		if _, err := a.GetBotAgents(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.GetBotAgents(ctxTimeout(t, 10*time.Second), false); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(50*time.Millisecond, cancel)
-	if _, err := c.GetBotAgents(ctx, false); err != nil {
-		t.Fatalf("a started call completes despite cancel: %v", err)
+	log, err := emu.Requests()
+	if err != nil || len(log) != calls+1 {
+		t.Fatalf("log: %d entries, %v", len(log), err)
 	}
-	if ctx.Err() == nil {
-		t.Fatal("cancel did not run")
+	// One goroutine's calls on client a: one connection for all of them.
+	for i, r := range log[:calls] {
+		if r.Connection != log[0].Connection {
+			t.Fatalf("call %d came on connection %d, call 0 on %d: the connection was not reused", i, r.Connection, log[0].Connection)
+		}
+	}
+	// Client b has connections of its own: the numbers say which is which
+	// (this is also what shows that the log numbers connections at all).
+	if log[calls].Connection == log[0].Connection {
+		t.Fatalf("clients a and b share connection %d: the log does not tell connections apart", log[0].Connection)
+	}
+}
+
+// Cancelling the context stops a call in flight: a request stalled for 5 s
+// returns within a second of the cancel, as a read and as a write.
+func TestCancelStopsAStalledCall(t *testing.T) {
+	emu, c := setup(t)
+	for _, tc := range []struct {
+		action string
+		call   func(ctx context.Context) error
+		write  bool
+	}{
+		{"get_bot_agents", func(ctx context.Context) error { _, err := c.GetBotAgents(ctx, false); return err }, false},
+		{"create_bot_agent", func(ctx context.Context) error {
+			_, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: "Stalled", Status: lcbot.StatusOffline})
+			return err
+		}, true},
+	} {
+		t.Run(tc.action, func(t *testing.T) {
+			if _, err := emu.Inject(lcbot.Fault{Action: tc.action, Delay: 5 * time.Second}); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			type outcome struct {
+				err error
+				at  time.Time
+			}
+			done := make(chan outcome, 1)
+			started := time.Now()
+			go func() {
+				err := tc.call(ctx)
+				done <- outcome{err, time.Now()}
+			}()
+			waitForStalled(t, emu, tc.action, started)
+			select {
+			case o := <-done:
+				t.Fatalf("the call returned before the cancel: %v", o.err)
+			default:
+			}
+			cancelled := time.Now()
+			cancel()
+			var o outcome
+			select {
+			case o = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the call did not return after the cancel")
+			}
+			if took := o.at.Sub(cancelled); took > time.Second {
+				t.Fatalf("the call returned %v after the cancel; the stall was 5s", took)
+			}
+			if !errors.Is(o.err, context.Canceled) || !lcbot.IsCancelled(o.err) || errors.Is(o.err, context.DeadlineExceeded) || lcbot.IsTimeout(o.err) {
+				t.Fatalf("err = %v", o.err)
+			}
+			e := asError(t, o.err)
+			if e.Code != lcbot.CodeCancelled || e.CodeName != "cancelled" || e.Op != tc.action || e.Attempts != 1 {
+				t.Fatalf("err = %#v", e)
+			}
+			// A write cancelled after it was sent may still be applied.
+			if e.OutcomeUnknown != tc.write {
+				t.Fatalf("OutcomeUnknown = %v for %s", e.OutcomeUnknown, tc.action)
+			}
+		})
+	}
+	checkNoTokenLeft(t)
+}
+
+// waitForStalled polls the emulator's request log until action's request
+// has arrived (it is stalled there by a fault), within 3 s: well inside the
+// 5 s stall, so that what the cancel stops is the stalled request.
+func waitForStalled(t *testing.T, emu *lcbot.Emulator, action string, since time.Time) {
+	t.Helper()
+	waitFor(t, 3*time.Second, action+" request in the emulator's log", func() bool {
+		for _, r := range requestsFor(t, emu, action) {
+			if r.Fault != nil && r.Fault.Delay > 0 && !r.Time().Before(since.Add(-time.Second)) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// checkNoTokenLeft fails the test if a call's cancel token was not freed.
+func checkNoTokenLeft(t *testing.T) {
+	t.Helper()
+	if n := lcbot.LiveCancelTokens(); n != 0 {
+		t.Fatalf("%d cancel tokens not freed", n)
 	}
 }

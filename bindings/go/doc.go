@@ -24,8 +24,8 @@
 // # Errors
 //
 // Failures are *Error values (use errors.As) with a stable Code, the HTTP
-// status and LiveChat's error type and message; IsNotFound, IsUnauthorized,
-// IsForbidden, IsValidation, IsTimeout and IsTransport sort them. Input is
+// status and LiveChat's error type and message; IsNotFound, IsAuthentication,
+// IsAuthorization, IsValidation, IsTimeout and IsTransport sort them. Input is
 // validated by the library before anything is sent. Calls on a closed
 // Client or Emulator return ErrClosed.
 //

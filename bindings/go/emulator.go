@@ -159,6 +159,10 @@ type RequestLogEntry struct {
 	Status int `json:"status"`
 	// Fault is the injected fault that applied, or nil.
 	Fault *Fault `json:"fault"`
+	// Connection numbers the TCP connection the request came on: requests
+	// with the same number shared a connection (a client reuses its
+	// connections).
+	Connection int64 `json:"connection"`
 }
 
 // Time is TimeMS as a time.Time.

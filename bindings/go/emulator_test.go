@@ -83,7 +83,7 @@ func TestEmulatorFaultsAtStart(t *testing.T) {
 	})
 	c := newClient(t, emu, nil)
 	for i := 0; i < 2; i++ {
-		if _, err := c.GetBotAgents(context.Background(), false); !lcbot.IsUnauthorized(err) {
+		if _, err := c.GetBotAgents(context.Background(), false); !lcbot.IsAuthentication(err) {
 			t.Fatalf("call %d: %v", i, err)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 )
 
 // ErrClosed is returned by a call on a Client or Emulator after Close.
@@ -18,64 +17,13 @@ var ErrClosed = errors.New("livechatbots: closed")
 // at package init, which never panics.
 var ErrIncompatibleLibrary = errors.New("livechatbots: incompatible livechat-bots library")
 
-// ErrorCode is the library's stable error category. The numbers are the C
-// ABI's status codes (LCBOT_ERR_*): they are never renumbered or reused.
-type ErrorCode int
-
-const (
-	// CodeNullArgument: a required pointer argument was NULL (a bug in this
-	// package if it ever shows).
-	CodeNullArgument ErrorCode = 1
-	// CodeInvalidUTF8: a string argument was not valid UTF-8.
-	CodeInvalidUTF8 ErrorCode = 2
-	// CodeInvalidJSON: a JSON argument could not be parsed, or a Go value
-	// could not be encoded as JSON.
-	CodeInvalidJSON ErrorCode = 3
-	// CodeValidation: the input broke a rule of the API or of the config;
-	// nothing was sent.
-	CodeValidation ErrorCode = 4
-	// CodeTransport: the request could not be delivered or its answer not
-	// received (connect, DNS, TLS, reset).
-	CodeTransport ErrorCode = 5
-	// CodeTimeout: the request timed out.
-	CodeTimeout ErrorCode = 6
-	// CodeAPI: LiveChat answered with an error; see HTTPStatus and APIType.
-	CodeAPI ErrorCode = 7
-	// CodeDecode: LiveChat answered 2xx with a body that could not be read.
-	CodeDecode ErrorCode = 8
-	// CodePanic: an internal error of the library (a caught panic); the
-	// process may go on.
-	CodePanic ErrorCode = 9
-)
-
-var codeNames = map[ErrorCode]string{
-	CodeNullArgument: "null_argument",
-	CodeInvalidUTF8:  "invalid_utf8",
-	CodeInvalidJSON:  "invalid_json",
-	CodeValidation:   "validation",
-	CodeTransport:    "transport",
-	CodeTimeout:      "timeout",
-	CodeAPI:          "api",
-	CodeDecode:       "decode",
-	CodePanic:        "panic",
-}
-
-// String returns the machine-readable name used in error documents, such
-// as "validation", or "code(N)" for a number this package does not know.
-func (c ErrorCode) String() string {
-	if name, ok := codeNames[c]; ok {
-		return name
-	}
-	return "code(" + strconv.Itoa(int(c)) + ")"
-}
-
 // Error is every failure the library reports. Get at it with errors.As:
 //
 //	var lerr *livechatbots.Error
 //	if errors.As(err, &lerr) && lerr.HTTPStatus == 429 { ... }
 //
-// or use the predicates IsNotFound, IsUnauthorized, IsForbidden,
-// IsValidation, IsTimeout and IsTransport. Its text never contains the token.
+// or use the predicates IsNotFound, IsAuthentication, IsAuthorization,
+// IsValidation, IsTimeout, IsCancelled and IsTransport. Its text never contains the token.
 type Error struct {
 	// Code is the stable category.
 	Code ErrorCode
@@ -103,8 +51,9 @@ type Error struct {
 	// the server: check with a read before repeating it.
 	OutcomeUnknown bool
 
-	// cause is what errors.Unwrap gives: context.DeadlineExceeded when the
-	// context's deadline is what cut the call short.
+	// cause is what errors.Unwrap gives: the context's error when the
+	// context cut the call short (context.Canceled or
+	// context.DeadlineExceeded).
 	cause error
 }
 
@@ -117,8 +66,9 @@ func (e *Error) Error() string {
 }
 
 // Unwrap returns context.DeadlineExceeded when the call timed out because
-// of its context's deadline, so that errors.Is(err,
-// context.DeadlineExceeded) holds; nil otherwise.
+// of its context's deadline and context.Canceled when its context was
+// cancelled, so that errors.Is(err, context.DeadlineExceeded) or
+// errors.Is(err, context.Canceled) holds; nil otherwise.
 func (e *Error) Unwrap() error { return e.cause }
 
 // errorDocument is the error document of the C ABI.
@@ -184,26 +134,42 @@ func asError(err error) *Error {
 	return nil
 }
 
+// The API-error predicates follow one rule, the same as the Python
+// package's exception classes (NotFoundError, AuthenticationError,
+// AuthorizationError): an *Error of CodeAPI whose APIType (LiveChat's
+// api_error.type) names the category, or whose HTTPStatus is the
+// category's status, belongs to it:
+//
+//	IsNotFound        APIType "not_found"       or HTTP 404
+//	IsAuthentication  APIType "authentication"  or HTTP 401
+//	IsAuthorization   APIType "authorization"   or HTTP 403
+//
+// Either one is enough, so an error body without a type (a proxy's bare 404)
+// and a type sent with an unusual status both count.
+
 // IsNotFound reports whether LiveChat answered that the object does not
-// exist (HTTP 404, or an API error of type "not_found").
+// exist: an API error of type "not_found", or HTTP 404.
 func IsNotFound(err error) bool {
-	e := asError(err)
-	return e != nil && e.Code == CodeAPI && (e.HTTPStatus == 404 || e.APIType == "not_found")
+	return isAPI(err, "not_found", 404)
 }
 
-// IsUnauthorized reports an authentication failure: the token is missing,
-// invalid or expired (HTTP 401, or an API error of type "authentication").
-func IsUnauthorized(err error) bool {
-	e := asError(err)
-	return e != nil && e.Code == CodeAPI && (e.HTTPStatus == 401 || e.APIType == "authentication")
+// IsAuthentication reports that LiveChat refused the credentials: the
+// token is missing, invalid or expired (an API error of type
+// "authentication", or HTTP 401). A Config.TokenProvider, when set, has
+// already been asked for a new token.
+func IsAuthentication(err error) bool {
+	return isAPI(err, "authentication", 401)
 }
 
-// IsForbidden reports an authorization failure: the token is valid but
-// lacks a scope or a right (HTTP 403, or an API error of type
-// "authorization").
-func IsForbidden(err error) bool {
+// IsAuthorization reports that the credentials are valid but lack a scope
+// or a right (an API error of type "authorization", or HTTP 403).
+func IsAuthorization(err error) bool {
+	return isAPI(err, "authorization", 403)
+}
+
+func isAPI(err error, apiType string, httpStatus int) bool {
 	e := asError(err)
-	return e != nil && e.Code == CodeAPI && (e.HTTPStatus == 403 || e.APIType == "authorization")
+	return e != nil && e.Code == CodeAPI && (e.APIType == apiType || e.HTTPStatus == httpStatus)
 }
 
 // IsValidation reports input that broke a rule: caught by the library
@@ -224,6 +190,18 @@ func IsTimeout(err error) bool {
 	}
 	e := asError(err)
 	return e != nil && e.Code == CodeTimeout
+}
+
+// IsCancelled reports a call stopped because its context was cancelled:
+// while in flight (CodeCancelled, which also matches errors.Is(err,
+// context.Canceled)) or before it started (context.Canceled itself). A
+// cancelled write with OutcomeUnknown may still be applied.
+func IsCancelled(err error) bool {
+	if errors.Is(err, context.Canceled) {
+		return true
+	}
+	e := asError(err)
+	return e != nil && e.Code == CodeCancelled
 }
 
 // IsTransport reports a request that could not be delivered or whose answer

@@ -15,12 +15,12 @@ import (
 // predicates lists every predicate, so that each case checks that exactly
 // the expected ones hold.
 var predicates = map[string]func(error) bool{
-	"IsNotFound":     lcbot.IsNotFound,
-	"IsUnauthorized": lcbot.IsUnauthorized,
-	"IsForbidden":    lcbot.IsForbidden,
-	"IsValidation":   lcbot.IsValidation,
-	"IsTimeout":      lcbot.IsTimeout,
-	"IsTransport":    lcbot.IsTransport,
+	"IsNotFound":       lcbot.IsNotFound,
+	"IsAuthentication": lcbot.IsAuthentication,
+	"IsAuthorization":  lcbot.IsAuthorization,
+	"IsValidation":     lcbot.IsValidation,
+	"IsTimeout":        lcbot.IsTimeout,
+	"IsTransport":      lcbot.IsTransport,
 }
 
 func checkPredicates(t *testing.T, what string, err error, want ...string) {
@@ -56,14 +56,14 @@ func TestPredicates(t *testing.T) {
 
 	bad := newClient(t, emu, func(c *lcbot.Config) { c.Token = "wrong-token" })
 	_, err = bad.GetBotAgents(ctx, false)
-	checkPredicates(t, "bad token", err, "IsUnauthorized")
+	checkPredicates(t, "bad token", err, "IsAuthentication")
 	if e := asError(t, err); e.HTTPStatus != 401 || e.APIType != "authentication" || e.APIMessage != "Invalid access token" || strings.Contains(e.Error(), "wrong-token") {
 		t.Errorf("unauthorized: %#v", e)
 	}
 
 	ro := newClient(t, emu, func(c *lcbot.Config) { c.Token = "read-only" })
 	_, err = ro.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: "x", Status: lcbot.StatusOffline})
-	checkPredicates(t, "missing scope", err, "IsForbidden")
+	checkPredicates(t, "missing scope", err, "IsAuthorization")
 	if e := asError(t, err); e.HTTPStatus != 403 || e.APIType != "authorization" {
 		t.Errorf("forbidden: %#v", e)
 	}
@@ -97,7 +97,10 @@ func TestPredicates(t *testing.T) {
 	checkPredicates(t, "API validation", err, "IsValidation")
 
 	// A stall longer than the timeout.
-	slow := newClient(t, emu, func(c *lcbot.Config) { c.Timeout = 100 * time.Millisecond; c.Retry = &lcbot.RetryPolicy{MaxAttempts: 1} })
+	slow := newClient(t, emu, func(c *lcbot.Config) {
+		c.Timeout = 100 * time.Millisecond
+		c.Retry = &lcbot.RetryPolicy{MaxAttempts: 1}
+	})
 	if _, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Delay: 400 * time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}

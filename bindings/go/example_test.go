@@ -26,7 +26,7 @@ func Example() {
 	defer client.Close()
 	ctx := context.Background()
 
-	id, err := client.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{
+	created, err := client.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{
 		Name:   "Helper",
 		Status: lcbot.StatusAcceptingChats,
 		Groups: []lcbot.Group{{ID: 0, Priority: lcbot.PriorityNormal}},
@@ -34,6 +34,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	id := created.ID
 	fmt.Println("created an id of", len(id), "hex digits")
 
 	err = client.UpdateBotAgent(ctx, lcbot.UpdateBotAgentRequest{ID: id, Status: lcbot.StatusOffline})
@@ -86,7 +87,8 @@ func ExampleClient_UpdateBotAgent() {
 	client, _ := lcbot.NewClient(emu.ClientConfig())
 	defer client.Close()
 	ctx := context.Background()
-	id, _ := client.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: "Night shift", Status: lcbot.StatusAcceptingChats})
+	created, _ := client.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: "Night shift", Status: lcbot.StatusAcceptingChats})
+	id := created.ID
 
 	// Only the fields set are sent: the name and the status stay.
 	err := client.UpdateBotAgent(ctx, lcbot.UpdateBotAgentRequest{
@@ -154,7 +156,7 @@ func ExampleError() {
 	if errors.As(err, &lerr) {
 		fmt.Println(lerr.Code, lerr.HTTPStatus, lerr.APIType, lerr.APIMessage)
 	}
-	fmt.Println(lcbot.IsUnauthorized(err))
+	fmt.Println(lcbot.IsAuthentication(err))
 	fmt.Println(err)
 	// Output:
 	// api 401 authentication Invalid access token

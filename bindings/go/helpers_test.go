@@ -89,9 +89,24 @@ func ctxTimeout(t testing.TB, d time.Duration) context.Context {
 
 func mustCreate(t testing.TB, c *lcbot.Client, name string) string {
 	t.Helper()
-	id, err := c.CreateBotAgent(context.Background(), lcbot.CreateBotAgentRequest{Name: name, Status: lcbot.StatusAcceptingChats})
+	created, err := c.CreateBotAgent(context.Background(), lcbot.CreateBotAgentRequest{Name: name, Status: lcbot.StatusAcceptingChats})
 	if err != nil {
 		t.Fatalf("CreateBotAgent(%q): %v", name, err)
 	}
-	return id
+	return created.ID
+}
+
+// waitFor polls cond every few milliseconds until it holds, and fails the
+// test if it does not within limit: for what another goroutine, the
+// emulator or the garbage collector does in its own time, instead of a fixed
+// sleep that is too short on a slow machine and wasted on a fast one.
+func waitFor(t testing.TB, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, limit)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }

@@ -20,12 +20,17 @@ func TestEveryAPIVersionGivesTheSameModels(t *testing.T) {
 			if version >= "3.3" {
 				status = ""
 			}
-			id, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{
+			created, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{
 				Name: "Versioned", Status: status, Avatar: "https://example.com/v.png",
 				MaxChatsCount: lcbot.Ptr(4), Groups: []lcbot.Group{{ID: 2, Priority: lcbot.PriorityNormal}},
 			})
 			if err != nil {
 				t.Fatalf("CreateBotAgent: %v", err)
+			}
+			id := created.ID
+			// The bot secret comes with v3.5 and later.
+			if created.Secret.IsZero() != (version < "3.5") {
+				t.Fatalf("secret on %s: present %v", version, !created.Secret.IsZero())
 			}
 			want := lcbot.BotAgentDetails{
 				ID: id, Name: "Versioned", Avatar: "https://example.com/v.png", Status: status,

@@ -17,11 +17,12 @@ type ops struct {
 }
 
 func (o ops) Create() (string, error) {
-	return o.c.CreateBotAgent(o.ctx, lcbot.CreateBotAgentRequest{
+	created, err := o.c.CreateBotAgent(o.ctx, lcbot.CreateBotAgentRequest{
 		Name:          "bench-bot",
 		MaxChatsCount: lcbot.Ptr(5),
 		Groups:        []lcbot.Group{{ID: 0, Priority: lcbot.PriorityNormal}},
 	})
+	return created.ID, err
 }
 
 func (o ops) Details(id string) error {

@@ -47,11 +47,12 @@ func run() error {
 	}
 	defer client.Close()
 
-	// Every call takes a context; its deadline bounds the request.
+	// Every call takes a context; its deadline bounds the whole call, and
+	// cancelling it stops a call in flight.
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 
-	id, err := client.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{
+	created, err := client.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{
 		Name:          "Quickstart bot",
 		Status:        lcbot.StatusNotAcceptingChats,
 		MaxChatsCount: lcbot.Ptr(3),
@@ -59,6 +60,9 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("create: %w", err)
 	}
+	// From API v3.5 created.Secret holds the bot's secret; it prints as
+	// [redacted] (created.Secret.Reveal() gives it).
+	id := created.ID
 	fmt.Println("created bot", id)
 	// Whatever happens next, leave nothing behind.
 	defer func() {
