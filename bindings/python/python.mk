@@ -27,7 +27,8 @@ python-venv: $(PY_BIN)/python
 # The build requirements are in the venv, so no isolated build env is needed;
 # CARGO_TARGET_DIR reuses the Rust build of the rest of the project.
 python-install: python-venv
-	CARGO_TARGET_DIR=$(CURDIR)/target $(PY_BIN)/python -m pip install --quiet --disable-pip-version-check \
+	CARGO_TARGET_DIR=$(CURDIR)/target LIVECHAT_BOTS_CARGO_FEATURES=$(CARGO_FEATURES) \
+		$(PY_BIN)/python -m pip install --quiet --disable-pip-version-check \
 		--no-build-isolation --force-reinstall --no-deps $(PY_PKG_DIR)
 
 # pytest runs the installed package (the `pytest` script does not put the

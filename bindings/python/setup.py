@@ -121,6 +121,8 @@ setup(
             path=os.path.relpath(CRATE / "Cargo.toml", HERE),
             binding=Binding.NoBinding,
             strip=Strip.Debug,
+            # `make test` adds the test-only panic hook; a release never has it.
+            features=[f for f in os.environ.get("LIVECHAT_BOTS_CARGO_FEATURES", "").split(",") if f],
         )
     ],
     cmdclass={"sdist": SdistWithCrate, "build_rust": BuildRustPlainName, "bdist_wheel": BdistWheelAnyPython},

@@ -240,3 +240,53 @@ def test_an_unclosed_client_is_freed_by_the_collector(emulator: Emulator) -> Non
     gc.collect()
     assert ref() is None
     assert not finalizer.alive
+
+
+def test_every_v3_6_field_is_sent_and_read_back(emulator: Emulator) -> None:
+    scheduler = {"monday": [{"start": "08:00", "end": "16:00"}]}
+    with Client("dev-token", base_url=emulator.url, api_version="3.6") as client:
+        created = client.create_bot_agent(
+            "Complete",
+            avatar="https://example.com/c.png",
+            max_chats_count=3,
+            groups=[Group(0, Priority.NORMAL)],
+            default_group_priority=Priority.FIRST,
+            job_title="Support",
+            work_scheduler=scheduler,
+            timezone="Europe/Warsaw",
+            owner_client_id="dev-client",
+            type="chatbot",
+        )
+        details = client.get_bot_agent_details(created)
+        assert (details.name, details.avatar, details.max_chats_count) == ("Complete", "https://example.com/c.png", 3)
+        assert details.groups == (Group(0, Priority.NORMAL),)
+        assert details.default_group_priority is Priority.FIRST
+        assert (details.job_title, details.timezone, details.type) == ("Support", "Europe/Warsaw", "chatbot")
+        assert details.work_scheduler == scheduler
+        assert details.client_id == "dev-client"
+        client.update_bot_agent(created, job_title="Sales", timezone="UTC", work_scheduler={})
+        details = client.get_bot_agent_details(created)
+        assert (details.job_title, details.timezone, details.work_scheduler) == ("Sales", "UTC", {})
+    (create,) = payloads(emulator, "create_bot")
+    assert create["type"] == "chatbot" and create["work_scheduler"] == scheduler
+    (update,) = payloads(emulator, "update_bot")
+    assert update == {"id": created.bot_agent_id, "job_title": "Sales", "timezone": "UTC", "work_scheduler": {}}
+
+
+def test_fields_are_sent_on_reads(emulator: Emulator) -> None:
+    with Client("dev-token", base_url=emulator.url, api_version="3.4") as client:
+        created = client.create_bot_agent("Fields", job_title="Support")
+        client.get_bot_agents(fields=["job_title"])
+        client.get_bot_agent_details(created, fields=["job_title"])
+    assert payloads(emulator, "list_bots") == [{"all": False, "fields": ["job_title"]}]
+    assert payloads(emulator, "get_bot") == [{"id": created.bot_agent_id, "fields": ["job_title"]}]
+
+
+def test_call_returns_a_bare_array_as_it_came(emulator: Emulator) -> None:
+    with Client("dev-token", base_url=emulator.url, api_version="3.3") as client:
+        assert client.call("list_bots", {}) == []
+        created = client.call("create_bot", {"name": "Raw"})
+        assert isinstance(created, dict) and HEX_ID.match(created["id"])
+        listed = client.call("list_bots", {})
+    assert isinstance(listed, list)
+    assert listed == [{"id": created["id"], "name": "Raw"}]

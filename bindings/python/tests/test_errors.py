@@ -15,6 +15,7 @@ from livechat_bots import (
     ApiError,
     AuthenticationError,
     AuthorizationError,
+    CancelledError,
     Client,
     DecodeError,
     Emulator,
@@ -172,9 +173,21 @@ class _NotJsonHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def not_json_server() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotJsonHandler)
+class _NotFoundHandler(_NotJsonHandler):
+    """Answers 404 with a body that is not LiveChat's error object (a proxy's page)."""
+
+    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        body = b"<html>404 Not Found</html>"
+        self.send_response(404)
+        self.send_header("content-type", "text/html")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _serve(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -182,6 +195,16 @@ def not_json_server() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def not_json_server() -> Iterator[str]:
+    yield from _serve(_NotJsonHandler)
+
+
+@pytest.fixture
+def not_found_server() -> Iterator[str]:
+    yield from _serve(_NotFoundHandler)
 
 
 def test_decode_error_on_a_2xx_that_is_not_json(not_json_server: str) -> None:
@@ -203,6 +226,7 @@ def test_decode_error_on_a_2xx_that_is_not_json(not_json_server: str) -> None:
         (7, "api", ApiError),
         (8, "decode", DecodeError),
         (9, "panic", PanicError),
+        (10, "cancelled", CancelledError),
     ],
 )
 def test_each_status_maps_to_its_class(status: int, code: str, cls: type[LiveChatBotsError]) -> None:
@@ -213,17 +237,48 @@ def test_each_status_maps_to_its_class(status: int, code: str, cls: type[LiveCha
 
 
 @pytest.mark.parametrize(
-    ("api_type", "cls"),
+    ("api_type", "http_status", "cls"),
     [
-        ("authentication", AuthenticationError),
-        ("authorization", AuthorizationError),
-        ("not_found", NotFoundError),
-        ("validation", ApiError),
+        # Go's rule (IsNotFound, IsUnauthorized, IsForbidden): the type, or the HTTP status.
+        ("not_found", 404, NotFoundError),
+        ("not_found", 400, NotFoundError),
+        (None, 404, NotFoundError),
+        ("other", 404, NotFoundError),
+        ("authentication", 401, AuthenticationError),
+        ("authentication", 400, AuthenticationError),
+        (None, 401, AuthenticationError),
+        ("authorization", 403, AuthorizationError),
+        ("authorization", 400, AuthorizationError),
+        (None, 403, AuthorizationError),
+        # A known type wins when the two disagree.
+        ("authentication", 404, AuthenticationError),
+        ("not_found", 403, NotFoundError),
+        ("validation", 400, ApiError),
+        ("internal", 500, ApiError),
+        (None, 429, ApiError),
+        (None, None, ApiError),
     ],
 )
-def test_api_error_subclass_follows_the_type(api_type: str, cls: type[ApiError]) -> None:
-    doc = {"code": "api", "status": 7, "message": "m", "http_status": 400, "api_error": {"type": api_type, "message": "m"}, "attempts": 1}
-    assert type(error_from_document(7, json.dumps(doc))) is cls
+def test_api_error_class_follows_the_type_or_the_http_status(
+    api_type: str | None, http_status: int | None, cls: type[ApiError]
+) -> None:
+    api_error = None if api_type is None else {"type": api_type, "message": "m"}
+    doc = {"code": "api", "status": 7, "message": "m", "http_status": http_status, "api_error": api_error, "attempts": 1}
+    e = error_from_document(7, json.dumps(doc))
+    assert type(e) is cls
+    assert (e.http_status, e.api_type) == (http_status, api_type)
+
+
+def test_the_http_status_alone_picks_no_class_outside_api_errors() -> None:
+    doc = {"code": "decode", "status": 8, "message": "m", "http_status": 404, "api_error": None, "attempts": 1}
+    assert type(error_from_document(8, json.dumps(doc))) is DecodeError
+
+
+def test_a_404_without_a_type_from_a_server_is_not_found(not_found_server: str) -> None:
+    with Client("dev-token", base_url=not_found_server, retry=NO_RETRY) as client:
+        with pytest.raises(NotFoundError) as info:
+            client.get_bot_agent_details("0" * 32)
+    assert (info.value.http_status, info.value.api_type) == (404, None)
 
 
 def test_unreadable_or_unknown_error_documents_still_raise_something_useful() -> None:
