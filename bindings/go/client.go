@@ -254,6 +254,21 @@ func contextError(ctx context.Context, err *Error, shortened bool) *Error {
 	return err
 }
 
+// The requests of the actions that take no model. (The reads' "fields" of
+// v3.3 and later is not offered: the typed reads want the default fields;
+// Call sends it.)
+type (
+	removeRequest struct {
+		BotAgentID string `json:"bot_agent_id"`
+	}
+	listRequest struct {
+		All bool `json:"all"`
+	}
+	detailsRequest struct {
+		BotAgentID string `json:"bot_agent_id"`
+	}
+)
+
 // run sends one of the typed actions with request encoded as JSON.
 func (c *Client) run(ctx context.Context, a action, request any) (string, error) {
 	body, err := encode(a.String(), "request", request)
@@ -281,9 +296,7 @@ func (c *Client) CreateBotAgent(ctx context.Context, req CreateBotAgentRequest) 
 
 // RemoveBotAgent removes the bot with the given id.
 func (c *Client) RemoveBotAgent(ctx context.Context, id string) error {
-	_, err := c.run(ctx, actRemove, struct {
-		BotAgentID string `json:"bot_agent_id"`
-	}{id})
+	_, err := c.run(ctx, actRemove, removeRequest{id})
 	return err
 }
 
@@ -296,9 +309,7 @@ func (c *Client) UpdateBotAgent(ctx context.Context, req UpdateBotAgentRequest) 
 // GetBotAgents lists the bots of the token's application, or of the whole
 // license when all is true (that needs the agents-bot--all:ro scope).
 func (c *Client) GetBotAgents(ctx context.Context, all bool) ([]BotAgent, error) {
-	doc, err := c.run(ctx, actList, struct {
-		All bool `json:"all"`
-	}{all})
+	doc, err := c.run(ctx, actList, listRequest{all})
 	if err != nil {
 		return nil, err
 	}
@@ -316,9 +327,7 @@ func (c *Client) GetBotAgents(ctx context.Context, all bool) ([]BotAgent, error)
 
 // GetBotAgentDetails returns everything about the bot with the given id.
 func (c *Client) GetBotAgentDetails(ctx context.Context, id string) (*BotAgentDetails, error) {
-	doc, err := c.run(ctx, actDetails, struct {
-		BotAgentID string `json:"bot_agent_id"`
-	}{id})
+	doc, err := c.run(ctx, actDetails, detailsRequest{id})
 	if err != nil {
 		return nil, err
 	}

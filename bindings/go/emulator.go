@@ -33,6 +33,31 @@ type EmulatorConfig struct {
 	Faults []Fault `json:"faults,omitzero"`
 	// LogLimit is how many requests the log keeps (default 10000).
 	LogLimit int `json:"log_limit,omitempty"`
+	// IdleTimeout closes a keep-alive connection idle this long, as load
+	// balancers do (default: never; millisecond precision).
+	IdleTimeout time.Duration `json:"-"`
+	// Versions marks API versions as retiring: their answers carry
+	// LiveChat's Legacy or Deprecation header, which clients report as
+	// Notices. Keyed by version ("3.3").
+	Versions map[string]VersionStage `json:"versions,omitempty"`
+}
+
+// VersionStage is the stage of a retiring API version in the emulator.
+type VersionStage struct {
+	// Stage is NoticeLegacy or NoticeDeprecated.
+	Stage NoticeKind `json:"stage"`
+	// Until is the date the stage ends, "YYYY-MM-DD".
+	Until string `json:"until"`
+}
+
+// MarshalJSON writes the config document of lcbot_emulator_start.
+func (c EmulatorConfig) MarshalJSON() ([]byte, error) {
+	type plain EmulatorConfig
+	w := struct {
+		plain
+		IdleTimeoutMS int64 `json:"idle_timeout_ms,omitempty"`
+	}{plain: plain(c), IdleTimeoutMS: millis(c.IdleTimeout)}
+	return json.Marshal(w)
 }
 
 // EmulatorToken is a token the emulator accepts and what it grants.
@@ -45,6 +70,10 @@ type EmulatorToken struct {
 	// Region is the token's data centre (default dal): a request for the
 	// other one is answered 421.
 	Region Region `json:"region,omitempty"`
+	// ExpiresIn makes the token expire this long after the emulator starts:
+	// it is then refused with 401 authentication (default: never;
+	// millisecond precision).
+	ExpiresIn time.Duration `json:"-"`
 }
 
 // MarshalJSON writes the token with nil Scopes as [].
@@ -53,7 +82,11 @@ func (t EmulatorToken) MarshalJSON() ([]byte, error) {
 	if t.Scopes == nil {
 		t.Scopes = []string{}
 	}
-	return json.Marshal(plain(t))
+	w := struct {
+		plain
+		ExpiresInMS int64 `json:"expires_in_ms,omitempty"`
+	}{plain: plain(t), ExpiresInMS: millis(t.ExpiresIn)}
+	return json.Marshal(w)
 }
 
 // Fault is an injected failure, applied to the next Times requests (of

@@ -20,6 +20,7 @@ var predicates = map[string]func(error) bool{
 	"IsAuthorization":  lcbot.IsAuthorization,
 	"IsValidation":     lcbot.IsValidation,
 	"IsTimeout":        lcbot.IsTimeout,
+	"IsCancelled":      lcbot.IsCancelled,
 	"IsTransport":      lcbot.IsTransport,
 }
 
@@ -129,6 +130,7 @@ func TestPredicates(t *testing.T) {
 	checkPredicates(t, "nil", nil)
 	checkPredicates(t, "plain error", errors.New("other"))
 	checkPredicates(t, "already past deadline", context.DeadlineExceeded, "IsTimeout")
+	checkPredicates(t, "cancelled before the start", context.Canceled, "IsCancelled")
 	checkPredicates(t, "wrapped", fmt.Errorf("listing: %w", err), "IsTransport")
 }
 
@@ -215,7 +217,8 @@ func TestErrorCodeNames(t *testing.T) {
 	want := map[lcbot.ErrorCode]string{
 		lcbot.CodeNullArgument: "null_argument", lcbot.CodeInvalidUTF8: "invalid_utf8", lcbot.CodeInvalidJSON: "invalid_json",
 		lcbot.CodeValidation: "validation", lcbot.CodeTransport: "transport", lcbot.CodeTimeout: "timeout",
-		lcbot.CodeAPI: "api", lcbot.CodeDecode: "decode", lcbot.CodePanic: "panic", lcbot.ErrorCode(42): "code(42)",
+		lcbot.CodeAPI: "api", lcbot.CodeDecode: "decode", lcbot.CodePanic: "panic", lcbot.CodeCancelled: "cancelled",
+		lcbot.ErrorCode(42): "code(42)",
 	}
 	for code, name := range want {
 		if code.String() != name {

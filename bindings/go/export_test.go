@@ -22,3 +22,23 @@ func Schema() (string, error) {
 	}
 	return doc, nil
 }
+
+// Models are the Go types of the core's field lists (lcbot_schema): the
+// requests by action, and the results.
+var Models = struct {
+	Requests map[string]any
+	Results  map[string]any
+}{
+	Requests: map[string]any{
+		"create_bot_agent":      CreateBotAgentRequest{},
+		"remove_bot_agent":      removeRequest{},
+		"update_bot_agent":      UpdateBotAgentRequest{},
+		"get_bot_agents":        listRequest{},
+		"get_bot_agent_details": detailsRequest{},
+	},
+	Results: map[string]any{
+		"create_bot_agent":  CreateBotAgentResult{},
+		"bot_agent":         BotAgent{},
+		"bot_agent_details": BotAgentDetails{},
+	},
+}

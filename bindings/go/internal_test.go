@@ -3,6 +3,12 @@ package livechatbots
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,10 +63,10 @@ func TestWireConfig(t *testing.T) {
 	}
 	w, err = Config{
 		Token: "tok", TokenType: TokenBearer, APIVersion: "3.1", BaseURL: "https://example.com", Region: RegionFra,
-		Timeout: 1500 * time.Millisecond, ConnectTimeout: time.Second, UserAgent: "ua", AllowInsecureHTTP: true,
+		Timeout: 1500 * time.Millisecond, AttemptTimeout: 500 * time.Millisecond, ConnectTimeout: time.Second, UserAgent: "ua", AllowInsecureHTTP: true,
 		Retry: &RetryPolicy{MaxAttempts: 5, BaseDelay: 10 * time.Millisecond, MaxDelay: time.Second},
 	}.wire()
-	want := `{"token":"tok","token_type":"Bearer","api_version":"3.1","base_url":"https://example.com","region":"fra","timeout_ms":1500,"connect_timeout_ms":1000,"user_agent":"ua","allow_insecure_http":true,"retry":{"max_attempts":5,"base_delay_ms":10,"max_delay_ms":1000}}`
+	want := `{"token":"tok","token_type":"Bearer","api_version":"3.1","base_url":"https://example.com","region":"fra","timeout_ms":1500,"attempt_timeout_ms":500,"connect_timeout_ms":1000,"user_agent":"ua","allow_insecure_http":true,"retry":{"max_attempts":5,"base_delay_ms":10,"max_delay_ms":1000}}`
 	if err != nil || w.json() != want {
 		t.Fatalf("full config:\n got %s\nwant %s", w.json(), want)
 	}
@@ -70,5 +76,65 @@ func TestWireConfig(t *testing.T) {
 	}
 	if (Config{}).timeout() != DefaultTimeout || (Config{Timeout: time.Second}).timeout() != time.Second {
 		t.Fatal("timeout")
+	}
+}
+
+// The codes' names agree with the header the constants are compiled from:
+// every LCBOT_ERR_<NAME> = N has a Go code N named <name>, and Go has no
+// other.
+func TestCodesMatchTheHeader(t *testing.T) {
+	header, err := os.ReadFile(filepath.Join("..", "..", "include", "livechat_bots.h"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[ErrorCode]string{}
+	for _, m := range regexp.MustCompile(`(?m)^\s*(?:#define\s+)?LCBOT_ERR_([A-Z0-9_]+)\s*=?\s*(\d+)`).FindAllStringSubmatch(string(header), -1) {
+		n, _ := strconv.Atoi(m[2])
+		found[ErrorCode(n)] = strings.ToLower(m[1])
+	}
+	if len(found) < 10 {
+		t.Fatalf("only %d codes found in the header: %v", len(found), found)
+	}
+	for code, name := range found {
+		if got, ok := codeNames[code]; !ok || got != name {
+			t.Errorf("header code %d %q: Go has %q", int(code), name, got)
+		}
+	}
+	for code, name := range codeNames {
+		if _, ok := found[code]; !ok {
+			t.Errorf("Go code %d %q is not in the header", int(code), name)
+		}
+	}
+	if CodeCancelled != 10 || CodeTimeout != 6 || CodePanic != 9 {
+		t.Error("codes renumbered")
+	}
+}
+
+// The predicates' rule: the API error's type or its HTTP status, either one.
+func TestPredicateRule(t *testing.T) {
+	api := func(httpStatus int, apiType string) error {
+		return &Error{Code: CodeAPI, HTTPStatus: httpStatus, APIType: apiType}
+	}
+	for _, tc := range []struct {
+		err                                error
+		notFound, authentication, authoriz bool
+	}{
+		{api(404, "not_found"), true, false, false},
+		{api(404, ""), true, false, false},          // a bare 404 (a proxy's)
+		{api(400, "not_found"), true, false, false}, // the type with another status
+		{api(401, "authentication"), false, true, false},
+		{api(401, ""), false, true, false},
+		{api(400, "authentication"), false, true, false},
+		{api(403, "authorization"), false, false, true},
+		{api(403, ""), false, false, true},
+		{api(400, "authorization"), false, false, true},
+		{api(400, "validation"), false, false, false},
+		{&Error{Code: CodeTransport, HTTPStatus: 404}, false, false, false}, // only API errors
+		{fmt.Errorf("wrapped: %w", api(404, "")), true, false, false},
+	} {
+		if IsNotFound(tc.err) != tc.notFound || IsAuthentication(tc.err) != tc.authentication || IsAuthorization(tc.err) != tc.authoriz {
+			t.Errorf("%#v: IsNotFound %v, IsAuthentication %v, IsAuthorization %v", tc.err,
+				IsNotFound(tc.err), IsAuthentication(tc.err), IsAuthorization(tc.err))
+		}
 	}
 }
