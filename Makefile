@@ -10,6 +10,11 @@ LIB_SO    := $(RELEASE)/liblivechat_bots.so
 LIB_A     := $(RELEASE)/liblivechat_bots.a
 HEADER    := include/livechat_bots.h
 VERSION   := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+# The soname's number is the C ABI's version (build.rs sets it from the same constant).
+ABI       := $(shell sed -n 's/^pub const LCBOT_ABI_VERSION: u32 = \([0-9]*\);/\1/p' src/ffi/strings.rs)
+SONAME    := liblivechat_bots.so.$(ABI)
+# `make test` builds with the test-only panic hook; `make build` and `make install` never do.
+CARGO_FEATURES ?=
 BUILD_DIR := target/c
 CFLAGS_C  := -std=c99 -Wall -Wextra -Werror -Iinclude
 VALGRIND  := valgrind --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite,indirect,possible --quiet
@@ -19,7 +24,8 @@ VALGRIND  := valgrind --leak-check=full --error-exitcode=1 --errors-for-leak-kin
 all: build
 
 build:
-	$(CARGO) build --release
+	$(CARGO) build --release $(if $(CARGO_FEATURES),--features $(CARGO_FEATURES))
+	ln -sf liblivechat_bots.so $(RELEASE)/$(SONAME)
 
 $(BUILD_DIR):
 	mkdir -p $(BUILD_DIR)
@@ -30,10 +36,12 @@ $(BUILD_DIR)/quickstart: examples/quickstart.c build | $(BUILD_DIR)
 demo: $(BUILD_DIR)/quickstart
 	./$(BUILD_DIR)/quickstart
 
+# Every test target (and the build it depends on) has the test-only hook.
+test test-rust test-c test-python test-go: export CARGO_FEATURES = test-hooks
 test: test-rust check-header test-c test-python test-go
 
 test-rust:
-	$(CARGO) test --release
+	$(CARGO) test --release --features test-hooks
 
 # The committed header must be what build.rs generates from the sources.
 check-header: build
@@ -48,7 +56,9 @@ deps-valgrind:
 install: build
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/$(SONAME).$(VERSION)
+	ln -sf $(SONAME).$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/liblivechat_bots.so
 	install -m 644 $(HEADER) $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' livechat-bots.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/livechat-bots.pc
 

@@ -63,7 +63,7 @@ int main(void) {
     char id[128] = "";
     int32_t status = lcbot_create_bot_agent(client,
         "{\"name\":\"Quickstart Bot\",\"status\":\"accepting chats\","
-        "\"groups\":[{\"id\":0,\"priority\":\"first\"}]}", &doc);
+        "\"groups\":[{\"id\":0,\"priority\":\"first\"}]}", NULL, &doc);
     if (status == LCBOT_OK && read_id(doc, id, sizeof id) != 0) status = LCBOT_ERR_DECODE;
     failures += show("create_bot_agent", status, doc);
 
@@ -71,21 +71,21 @@ int main(void) {
         char request[256];
         snprintf(request, sizeof request, "{\"bot_agent_id\":\"%s\"}", id);
 
-        RUN("get_bot_agents", lcbot_get_bot_agents(client, "{\"all\":false}", &doc));
-        RUN("get_bot_agent_details", lcbot_get_bot_agent_details(client, request, &doc));
+        RUN("get_bot_agents", lcbot_get_bot_agents(client, "{\"all\":false}", NULL, &doc));
+        RUN("get_bot_agent_details", lcbot_get_bot_agent_details(client, request, NULL, &doc));
 
         char update[256];
         snprintf(update, sizeof update,
                  "{\"id\":\"%s\",\"name\":\"Renamed Bot\",\"max_chats_count\":10}", id);
-        RUN("update_bot_agent", lcbot_update_bot_agent(client, update, &doc));
-        RUN("get_bot_agent_details", lcbot_get_bot_agent_details(client, request, &doc));
-        RUN("remove_bot_agent", lcbot_remove_bot_agent(client, request, &doc));
-        RUN("get_bot_agents", lcbot_get_bot_agents(client, "{}", &doc));
+        RUN("update_bot_agent", lcbot_update_bot_agent(client, update, NULL, &doc));
+        RUN("get_bot_agent_details", lcbot_get_bot_agent_details(client, request, NULL, &doc));
+        RUN("remove_bot_agent", lcbot_remove_bot_agent(client, request, NULL, &doc));
+        RUN("get_bot_agents", lcbot_get_bot_agents(client, "{}", NULL, &doc));
     }
 
     /* A mistake is caught before anything is sent, with the path in the message. */
     status = lcbot_create_bot_agent(client,
-        "{\"name\":\"Bad\",\"status\":\"accepting chats\",\"groups\":[{\"id\":1,\"priority\":\"supervisor\"}]}", &doc);
+        "{\"name\":\"Bad\",\"status\":\"accepting chats\",\"groups\":[{\"id\":1,\"priority\":\"supervisor\"}]}", NULL, &doc);
     printf("%-22s -> expected error %d: %s\n", "invalid create", (int)status, doc);
     lcbot_string_free(doc);
 

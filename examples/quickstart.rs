@@ -23,7 +23,7 @@ fn main() -> Result<(), livechat_bots::Error> {
 
     let mut request = CreateBotAgent::new("Quickstart Bot", Status::AcceptingChats);
     request.groups = Some(vec![Group { id: 0, priority: Priority::First }]);
-    let id = client.create_bot_agent(&request)?;
+    let id = client.create_bot_agent(&request)?.bot_agent_id;
     println!("created {id}");
     println!("bots: {:?}", client.get_bot_agents(false)?);
     println!("details: {:?}", client.get_bot_agent_details(&id)?);

@@ -2,8 +2,10 @@
  * livechat-bots: manage LiveChat Bot Agents from C and C++.
  *
  * Conventions
- * - Every fallible function returns an int32_t status: LCBOT_OK (0) or one of
- *   the LCBOT_ERR_* codes below. Codes are stable: never renumbered or reused.
+ * - Every symbol starts with lcbot_, every constant with LCBOT_.
+ * - Every fallible function returns an lcbot_status: LCBOT_OK (0) or one of
+ *   the LCBOT_ERR_* codes below. Codes are stable: never renumbered or
+ *   reused, and new ones are appended (handle unknown codes as errors).
  * - Results are JSON documents written through a `char **out` parameter,
  *   which is set to NULL on entry. On success it holds the result document;
  *   on failure an error document:
@@ -16,17 +18,29 @@
  *   lcbot_emulator_url() are the exceptions: they are not freed.
  * - Inputs are NUL-terminated UTF-8 strings owned by the caller; the library
  *   never keeps a pointer to them after the call returns.
+ * - Options a call may grow travel in `const lcbot_call_options *` (NULL for
+ *   the client's settings), never in new positional parameters.
  * - NULL at a pointer argument gives LCBOT_ERR_NULL_ARGUMENT, invalid UTF-8
  *   gives LCBOT_ERR_INVALID_UTF8, and an internal panic gives LCBOT_ERR_PANIC:
  *   no function crashes the calling process or unwinds into it.
  *
  * Thread safety
  * - An lcbot_client may be used from many threads at once: every call taking
- *   `const lcbot_client *` is safe to run concurrently on the same handle.
+ *   `const lcbot_client *` is safe to run concurrently on the same handle,
+ *   lcbot_client_set_credentials included.
  * - lcbot_client_free must not race with calls in flight on that handle.
- * - The same holds for lcbot_emulator and lcbot_emulator_stop.
+ * - The same holds for lcbot_emulator and lcbot_emulator_stop, and for
+ *   lcbot_cancel_token and lcbot_cancel_token_free.
+ * - lcbot_cancel may be called from any thread and from a signal handler.
+ * - Callbacks (token provider, notice handler) run on the thread of the call
+ *   that needs them and must not call into the same client.
  * - There is no thread-local "last error": each call's error comes back in
  *   its own out-parameter.
+ *
+ * Processes
+ * - A client survives fork(): the child's first call leaves the parent's
+ *   connections alone and opens its own. Do not fork while another thread
+ *   is inside a call.
  */
 
 #ifndef LIVECHAT_BOTS_H
@@ -36,46 +50,73 @@
 
 #include <stdint.h>
 #include <stddef.h>
-/* The emulator is part of the default build; this macro tells code that uses it. */
-#ifndef LCBOT_HAS_EMULATOR
+
+/* This build has the emulator (the default features); without it the lcbot_emulator_* functions do not exist. */
 #define LCBOT_HAS_EMULATOR 1
-#endif
 
-// Success.
-#define LCBOT_OK 0
+// The longest token a provider may write, NUL excluded.
+#define LCBOT_TOKEN_MAX_LEN 8192
 
-// A required pointer argument was NULL.
-#define LCBOT_ERR_NULL_ARGUMENT 1
-
-// A string argument was not valid UTF-8.
-#define LCBOT_ERR_INVALID_UTF8 2
-
-// A JSON argument could not be parsed (syntax, duplicate key, a byte order mark,
-// nesting deeper than 127 levels).
-#define LCBOT_ERR_INVALID_JSON 3
-
-// The input broke a rule of the API or of the config; nothing was sent.
-#define LCBOT_ERR_VALIDATION 4
-
-// The request could not be delivered or its answer not received.
-#define LCBOT_ERR_TRANSPORT 5
-
-// The request timed out.
-#define LCBOT_ERR_TIMEOUT 6
-
-// LiveChat answered with an error; see `http_status` and `api_error`.
-#define LCBOT_ERR_API 7
-
-// LiveChat answered 2xx with a body that could not be read.
-#define LCBOT_ERR_DECODE 8
-
-// An internal error (a caught panic); the process may go on.
-#define LCBOT_ERR_PANIC 9
+// The `version` a caller sets in `lcbot_call_options`. A later version of
+// the struct only appends fields; the library refuses a version it does not
+// know rather than ignore fields it cannot see.
+#define LCBOT_CALL_OPTIONS_VERSION 1
 
 // The version of the C ABI. Wrappers refuse a library whose number differs
 // from the one they were written for; it changes only on an incompatible
-// change of a signature, a code or a document.
-#define LCBOT_ABI_VERSION 1
+// change of a signature, a code or a document. The shared library's soname
+// is `liblivechat_bots.so.<this number>`.
+//
+// 2: the `lcbot_` prefix, `lcbot_call_options` on every call, cancel tokens.
+#define LCBOT_ABI_VERSION 2
+
+// The status of a call: `LCBOT_OK` or one of the `LCBOT_ERR_*` codes. The
+// numbers are stable: never renumbered, never reused (a retired code stays
+// reserved), and new ones are appended. The error document's `"code"` is
+// the constant's name without `LCBOT_ERR_`, in lower case.
+enum lcbot_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : int32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // Success.
+  LCBOT_OK = 0,
+  // A required pointer argument was NULL.
+  LCBOT_ERR_NULL_ARGUMENT = 1,
+  // A string argument was not valid UTF-8.
+  LCBOT_ERR_INVALID_UTF8 = 2,
+  // A JSON argument could not be parsed (syntax, duplicate key, a byte
+  // order mark, nesting deeper than 127 levels).
+  LCBOT_ERR_INVALID_JSON = 3,
+  // The input broke a rule of the API, of the config or of the call
+  // options; nothing was sent.
+  LCBOT_ERR_VALIDATION = 4,
+  // The request could not be delivered or its answer not received.
+  LCBOT_ERR_TRANSPORT = 5,
+  // The call ran out of time (`timeout_ms`, or a shorter per-call one).
+  LCBOT_ERR_TIMEOUT = 6,
+  // LiveChat answered with an error; see `http_status` and `api_error`.
+  LCBOT_ERR_API = 7,
+  // LiveChat answered 2xx with a body that could not be read.
+  LCBOT_ERR_DECODE = 8,
+  // An internal error (a caught panic); the process may go on.
+  LCBOT_ERR_PANIC = 9,
+  // The call's cancel token was cancelled (`lcbot_cancel`).
+  LCBOT_ERR_CANCELLED = 10,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum lcbot_status lcbot_status;
+#else
+typedef int32_t lcbot_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// A cancel token: create with `lcbot_cancel_token_new`, pass in
+// `lcbot_call_options.cancel`, fire with `lcbot_cancel`, free with
+// `lcbot_cancel_token_free`. One token may serve many calls; once
+// cancelled it stays cancelled.
+typedef struct lcbot_cancel_token lcbot_cancel_token;
 
 // An opaque client handle. Create with `lcbot_client_new`, free with
 // `lcbot_client_free`. Calls that take `const lcbot_client *` may run from many
@@ -87,6 +128,38 @@ typedef struct lcbot_client lcbot_client;
 // `lcbot_emulator_stop`.
 typedef struct lcbot_emulator lcbot_emulator;
 #endif
+
+// Options of one call. Pass NULL for the client's settings. Zero-initialise
+// the struct, set `version` to `LCBOT_CALL_OPTIONS_VERSION`, then the
+// fields you need:
+// ```c
+// lcbot_call_options options = {0};
+// options.version = LCBOT_CALL_OPTIONS_VERSION;
+// options.timeout_ms = 500;
+// ```
+typedef struct lcbot_call_options {
+  // `LCBOT_CALL_OPTIONS_VERSION`.
+  uint32_t version;
+  // The budget of this whole call, retries included, in milliseconds
+  // (at most 3 600 000); 0 keeps the client's `timeout_ms`.
+  uint32_t timeout_ms;
+  // The most one attempt may take, in milliseconds; 0 keeps the client's
+  // `attempt_timeout_ms`.
+  uint32_t attempt_timeout_ms;
+  // NULL, or a token whose `lcbot_cancel` ends this call early with
+  // `LCBOT_ERR_CANCELLED`.
+  const struct lcbot_cancel_token *cancel;
+} lcbot_call_options;
+
+// Writes a new NUL-terminated token into `token_buf` (`token_buf_len`
+// bytes, NUL included) and returns 0; any other return means "no new
+// token" and the call fails with the `authentication` error it got.
+typedef int32_t (*lcbot_token_provider)(void *user_data, char *token_buf, size_t token_buf_len);
+
+// Told of a notice (a JSON document, valid only during the call).
+typedef void (*lcbot_notice_handler)(void *user_data, const char *notice_json);
+
+
 
 
 
@@ -104,9 +177,9 @@ extern "C" {
 // # Safety
 // `config_json` must be NULL or a NUL-terminated string; `client_out` and
 // `error_out` must be NULL or valid for one pointer write.
-int32_t lcbot_client_new(const char *config_json,
-                         struct lcbot_client **client_out,
-                         char **error_out);
+lcbot_status lcbot_client_new(const char *config_json,
+                              struct lcbot_client **client_out,
+                              char **error_out);
 
 // Frees a client. NULL is allowed. No call on it may be in flight.
 //
@@ -114,58 +187,121 @@ int32_t lcbot_client_new(const char *config_json,
 // `client` must be NULL or a handle from `lcbot_client_new`, not yet freed.
 void lcbot_client_free(struct lcbot_client *client);
 
-// `create_bot_agent`: `{"name", "status", ...}` -> `{"bot_agent_id": "..."}`.
+// `create_bot_agent`: `{"name", "status", ...}` -> `{"bot_agent_id": "..."}`,
+// plus `"bot_secret"` from v3.5: the secret the bot gets its own token
+// with. LiveChat shows it once; treat it like a token.
+//
+// Every call function takes `options`: NULL for the client's settings, or
+// an `lcbot_call_options` with a per-call timeout or a cancel token.
 //
 // # Safety
 // `client` must be a live handle or NULL; `request_json` NULL or a
-// NUL-terminated string; `out` NULL or valid for one pointer write.
-int32_t lcbot_create_bot_agent(const struct lcbot_client *client,
-                               const char *request_json,
-                               char **out);
+// NUL-terminated string; `options` NULL or a valid `lcbot_call_options`;
+// `out` NULL or valid for one pointer write.
+lcbot_status lcbot_create_bot_agent(const struct lcbot_client *client,
+                                    const char *request_json,
+                                    const struct lcbot_call_options *options,
+                                    char **out);
 
 // `remove_bot_agent`: `{"bot_agent_id": "..."}` -> `{}`.
 //
 // # Safety
 // As for `lcbot_create_bot_agent`.
-int32_t lcbot_remove_bot_agent(const struct lcbot_client *client,
-                               const char *request_json,
-                               char **out);
+lcbot_status lcbot_remove_bot_agent(const struct lcbot_client *client,
+                                    const char *request_json,
+                                    const struct lcbot_call_options *options,
+                                    char **out);
 
 // `update_bot_agent`: `{"id": "...", ...fields to change}` -> `{}`.
 //
 // # Safety
 // As for `lcbot_create_bot_agent`.
-int32_t lcbot_update_bot_agent(const struct lcbot_client *client,
-                               const char *request_json,
-                               char **out);
+lcbot_status lcbot_update_bot_agent(const struct lcbot_client *client,
+                                    const char *request_json,
+                                    const struct lcbot_call_options *options,
+                                    char **out);
 
 // `get_bot_agents`: `{"all": false}` (or `{}`) -> `{"bot_agents": [...]}`.
 //
 // # Safety
 // As for `lcbot_create_bot_agent`.
-int32_t lcbot_get_bot_agents(const struct lcbot_client *client,
-                             const char *request_json,
-                             char **out);
+lcbot_status lcbot_get_bot_agents(const struct lcbot_client *client,
+                                  const char *request_json,
+                                  const struct lcbot_call_options *options,
+                                  char **out);
 
 // `get_bot_agent_details`: `{"bot_agent_id": "..."}` -> `{"bot_agent": {...}}`.
 //
 // # Safety
 // As for `lcbot_create_bot_agent`.
-int32_t lcbot_get_bot_agent_details(const struct lcbot_client *client,
-                                    const char *request_json,
-                                    char **out);
+lcbot_status lcbot_get_bot_agent_details(const struct lcbot_client *client,
+                                         const char *request_json,
+                                         const struct lcbot_call_options *options,
+                                         char **out);
 
 // Sends any Configuration API action (`action` of `[a-z0-9_]`) with
-// `payload_json` (an object) shaped for the client's
-// version, and returns the answer as it came. Not validated beyond that;
-// retried only when the server surely did not act on it.
+// `payload_json` (an object) shaped for the client's version, and returns
+// whatever JSON value it answered (an object, a v3.3+ list's bare array,
+// `{}` for an empty body). Not validated beyond that; retried only when
+// the server surely did not act on it.
 //
 // # Safety
 // As for `lcbot_create_bot_agent`; `action` must be a NUL-terminated string.
-int32_t lcbot_call(const struct lcbot_client *client,
-                   const char *action,
-                   const char *payload_json,
-                   char **out);
+lcbot_status lcbot_call(const struct lcbot_client *client,
+                        const char *action,
+                        const char *payload_json,
+                        const struct lcbot_call_options *options,
+                        char **out);
+
+// Replaces the client's credentials, `{"token": ..., "token_type": "Bearer"}`
+// with the rules of the config's `token` and `token_type` (Bearer when
+// absent). Calls that start afterwards use them; calls in flight finish with
+// the old ones. Safe while other threads make calls.
+//
+// # Safety
+// `client` must be a live handle or NULL; `credentials_json` NULL or a
+// NUL-terminated string; `error_out` NULL or valid for one pointer write.
+lcbot_status lcbot_client_set_credentials(const struct lcbot_client *client,
+                                          const char *credentials_json,
+                                          char **error_out);
+
+// Sets the function asked for a new token when LiveChat answers
+// `authentication` (NULL removes it). It runs on the thread of the call that
+// was refused, at most once per call, never two at once for one client, and
+// once for all the calls refused with the same token; the call is then
+// repeated with the new token (safe for writes: a refused token means
+// nothing was done). It must not call into the same client. `user_data` is
+// passed back as given and must stay valid while the provider is set.
+//
+// # Safety
+// `client` must be a live handle or NULL; `provider` NULL or a function
+// safe to call from any thread that calls this client; `error_out` NULL or
+// valid for one pointer write.
+lcbot_status lcbot_client_set_token_provider(const struct lcbot_client *client,
+                                             lcbot_token_provider provider,
+                                             void *user_data,
+                                             char **error_out);
+
+// Sets the function told when the client's API version is legacy or
+// deprecated (NULL removes it): once per client and kind, on the thread of
+// the call whose answer said so, with a document
+// `{"kind": "legacy"|"deprecated", "api_version", "until", "message"}`
+// valid only during the call. It must not call into the same client.
+//
+// # Safety
+// As for `lcbot_client_set_token_provider`.
+lcbot_status lcbot_client_set_notice_handler(const struct lcbot_client *client,
+                                             lcbot_notice_handler handler,
+                                             void *user_data,
+                                             char **error_out);
+
+// Writes to `*out` the notices seen so far, a JSON array of the documents
+// `lcbot_client_set_notice_handler` describes (`[]` when none).
+//
+// # Safety
+// `client` must be a live handle or NULL; `out` NULL or valid for one
+// pointer write.
+lcbot_status lcbot_client_notices(const struct lcbot_client *client, char **out);
 
 #if defined(LCBOT_HAS_EMULATOR)
 // Starts the emulator on 127.0.0.1. `config_json` NULL or `{}` gives the
@@ -176,9 +312,9 @@ int32_t lcbot_call(const struct lcbot_client *client,
 // # Safety
 // `config_json` must be NULL or a NUL-terminated string; the out pointers
 // NULL or valid for one pointer write.
-int32_t lcbot_emulator_start(const char *config_json,
-                             struct lcbot_emulator **emulator_out,
-                             char **error_out);
+lcbot_status lcbot_emulator_start(const char *config_json,
+                                  struct lcbot_emulator **emulator_out,
+                                  char **error_out);
 #endif
 
 #if defined(LCBOT_HAS_EMULATOR)
@@ -199,9 +335,9 @@ const char *lcbot_emulator_url(const struct lcbot_emulator *emulator);
 // # Safety
 // `emulator` a live handle or NULL; `fault_json` NULL or a NUL-terminated
 // string; `out` NULL or valid for one pointer write.
-int32_t lcbot_emulator_inject(const struct lcbot_emulator *emulator,
-                              const char *fault_json,
-                              char **out);
+lcbot_status lcbot_emulator_inject(const struct lcbot_emulator *emulator,
+                                   const char *fault_json,
+                                   char **out);
 #endif
 
 #if defined(LCBOT_HAS_EMULATOR)
@@ -211,7 +347,7 @@ int32_t lcbot_emulator_inject(const struct lcbot_emulator *emulator,
 //
 // # Safety
 // `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
-int32_t lcbot_emulator_requests(const struct lcbot_emulator *emulator, char **out);
+lcbot_status lcbot_emulator_requests(const struct lcbot_emulator *emulator, char **out);
 #endif
 
 #if defined(LCBOT_HAS_EMULATOR)
@@ -222,6 +358,36 @@ int32_t lcbot_emulator_requests(const struct lcbot_emulator *emulator, char **ou
 // `emulator` must be NULL or a handle from `lcbot_emulator_start`, not yet stopped.
 void lcbot_emulator_stop(struct lcbot_emulator *emulator);
 #endif
+
+// Creates a cancel token. Fails only on a NULL `token_out`.
+//
+// # Safety
+// `token_out` must be NULL or valid for one pointer write.
+lcbot_status lcbot_cancel_token_new(struct lcbot_cancel_token **token_out);
+
+// Cancels every call using `token`, now and later: each returns
+// `LCBOT_ERR_CANCELLED` within about 10 ms (a write that may have been sent
+// reports `"outcome": "unknown"`). Safe from any thread and from a signal
+// handler (one atomic store). NULL is ignored.
+//
+// # Safety
+// `token` must be NULL or a live token.
+void lcbot_cancel(const struct lcbot_cancel_token *token);
+
+// Frees a token. NULL is allowed. No call using it may be in flight.
+//
+// # Safety
+// `token` must be NULL or a token from `lcbot_cancel_token_new`, not yet freed.
+void lcbot_cancel_token_free(struct lcbot_cancel_token *token);
+
+// Writes to `*out` the fields the core knows:
+// `{"requests": {action: [every field any version accepts]},
+//   "results": {"create_bot_agent": [...], "bot_agent": [...], "bot_agent_details": [...]},
+//   "versions": {"3.0": {action: [fields]}, ...}}`. Free it with `lcbot_string_free`.
+//
+// # Safety
+// `out` must be NULL or valid for one pointer write.
+lcbot_status lcbot_schema(char **out);
 
 // The library's version, e.g. `"0.1.0"`. Static: never free it.
 const char *lcbot_version(void);

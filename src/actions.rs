@@ -82,32 +82,10 @@ impl Action {
     /// `webhooks` are gone; from v3.6 create takes `type`.
     pub fn validate_request(self, version: ApiVersion, request: &Value) -> Result<()> {
         let o = object(request, "")?;
-        let mut allowed: Vec<&str> = match self {
-            Action::CreateBotAgent => vec!["name", "status", "avatar", "max_chats_count", "groups", "webhooks"],
-            Action::UpdateBotAgent => {
-                vec!["id", "name", "avatar", "status", "max_chats_count", "groups", "default_group_priority", "webhooks"]
-            }
-            Action::RemoveBotAgent | Action::GetBotAgentDetails => vec!["bot_agent_id"],
-            Action::GetBotAgents => vec!["all"],
-        };
-        if self == Action::CreateBotAgent && version >= ApiVersion::V3_2 {
-            allowed.push("default_group_priority");
-        }
         if version.flat_bots() {
             refuse_pre_v3_3_fields(self, &o)?;
-            allowed.retain(|k| *k != "status" && *k != "webhooks");
-            match self {
-                Action::CreateBotAgent => {
-                    allowed.extend(["job_title", "work_scheduler", "timezone", "owner_client_id"]);
-                    if version >= ApiVersion::V3_6 {
-                        allowed.push("type");
-                    }
-                }
-                Action::UpdateBotAgent => allowed.extend(["job_title", "work_scheduler", "timezone"]),
-                Action::GetBotAgents | Action::GetBotAgentDetails => allowed.push("fields"),
-                Action::RemoveBotAgent => {}
-            }
         }
+        let allowed = self.request_fields(version);
         o.only(&allowed)?;
         match self {
             Action::CreateBotAgent | Action::UpdateBotAgent => {
@@ -143,6 +121,37 @@ impl Action {
                 o.opt_array("fields", string_item).map(|_| ())
             }
         }
+    }
+
+    /// The fields a normalized request of this action may carry in `version`:
+    /// the spec's table plus what later versions added, less what they removed.
+    pub fn request_fields(self, version: ApiVersion) -> Vec<&'static str> {
+        let mut allowed: Vec<&str> = match self {
+            Action::CreateBotAgent => vec!["name", "status", "avatar", "max_chats_count", "groups", "webhooks"],
+            Action::UpdateBotAgent => {
+                vec!["id", "name", "avatar", "status", "max_chats_count", "groups", "default_group_priority", "webhooks"]
+            }
+            Action::RemoveBotAgent | Action::GetBotAgentDetails => vec!["bot_agent_id"],
+            Action::GetBotAgents => vec!["all"],
+        };
+        if self == Action::CreateBotAgent && version >= ApiVersion::V3_2 {
+            allowed.push("default_group_priority");
+        }
+        if version.flat_bots() {
+            allowed.retain(|k| *k != "status" && *k != "webhooks");
+            match self {
+                Action::CreateBotAgent => {
+                    allowed.extend(["job_title", "work_scheduler", "timezone", "owner_client_id"]);
+                    if version >= ApiVersion::V3_6 {
+                        allowed.push("type");
+                    }
+                }
+                Action::UpdateBotAgent => allowed.extend(["job_title", "work_scheduler", "timezone"]),
+                Action::GetBotAgents | Action::GetBotAgentDetails => allowed.push("fields"),
+                Action::RemoveBotAgent => {}
+            }
+        }
+        allowed
     }
 
     /// Checks that a 2xx answer has this action's shape and returns it.
@@ -182,6 +191,57 @@ impl Action {
             (SCOPE_MY_RW, SCOPE_ALL_RW)
         }
     }
+}
+
+/// The fields of a normalized `get_bot_agents` entry, in any version.
+pub const SUMMARY_FIELDS: [&str; 4] = ["id", "name", "avatar", "status"];
+/// The fields of a normalized `bot_agent` (details), in any version.
+pub const DETAILS_FIELDS: [&str; 13] = [
+    "id",
+    "name",
+    "avatar",
+    "status",
+    "application",
+    "max_chats_count",
+    "groups",
+    "default_group_priority",
+    "webhooks",
+    "job_title",
+    "timezone",
+    "work_scheduler",
+    "type",
+];
+/// The fields of a normalized `create_bot_agent` answer (`bot_secret` from v3.5).
+pub const CREATED_FIELDS: [&str; 2] = ["bot_agent_id", "bot_secret"];
+
+/// Every field list above, and each action's request fields by version and
+/// in all: what the typed models of every language are tested against.
+pub fn schema() -> Value {
+    let mut requests = serde_json::Map::new();
+    let mut versions = serde_json::Map::new();
+    for action in Action::ALL {
+        let mut union: Vec<&str> = Vec::new();
+        for version in ApiVersion::ALL {
+            let fields = action.request_fields(version);
+            for f in &fields {
+                if !union.contains(f) {
+                    union.push(f);
+                }
+            }
+            let entry = versions.entry(version.as_str()).or_insert_with(|| Value::Object(Default::default()));
+            entry[action.name()] = serde_json::json!(fields);
+        }
+        requests.insert(action.name().into(), serde_json::json!(union));
+    }
+    serde_json::json!({
+        "requests": requests,
+        "results": {
+            "create_bot_agent": CREATED_FIELDS,
+            "bot_agent": SUMMARY_FIELDS,
+            "bot_agent_details": DETAILS_FIELDS,
+        },
+        "versions": versions,
+    })
 }
 
 /// From v3.3 bots have neither a routing status nor webhooks in the

@@ -3,13 +3,16 @@
 //! turns every answer into a document or an [`Error`].
 
 use crate::actions::{check_action_name, Action};
+use crate::cancel::CallOptions;
 use crate::config::{ClientConfig, TokenType};
+use crate::credentials::{Credentials, TokenProvider};
 use crate::error::{ApiError, Error, ErrorCode, Outcome, Result};
+use crate::notice::Notices;
 use crate::json::parse_strict;
-use crate::model::{BotAgent, BotAgentDetails, CreateBotAgent, UpdateBotAgent};
+use crate::model::{BotAgent, BotAgentDetails, CreateBotAgent, CreatedBotAgent, UpdateBotAgent};
 use crate::retry::{is_retryable_status, parse_retry_after};
 use crate::wire::{request_to_wire, response_from_wire};
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -23,6 +26,9 @@ pub struct Client {
     /// The five actions' URLs, parsed once (a parse costs more than the
     /// rest of the request's preparation).
     urls: Vec<(&'static str, reqwest::Url)>,
+    /// The Authorization header, replaceable while calls are in flight.
+    credentials: Credentials,
+    notices: Notices,
 }
 
 impl std::fmt::Debug for crate::transport::Transport {
@@ -36,21 +42,15 @@ enum Attempt {
     Done(Result<Value>),
     /// Failed in a way that may be tried again, after the given wait.
     Retry(Error, Option<Duration>),
+    /// LiveChat refused the credentials: worth one more try with new ones.
+    Unauthenticated(Error),
 }
 
 impl Client {
     pub fn new(config: ClientConfig) -> Result<Self> {
         config.check()?;
-        let scheme = match config.token_type {
-            TokenType::Bearer => "Bearer",
-            TokenType::Basic => "Basic",
-        };
-        let mut auth = HeaderValue::from_str(&format!("{scheme} {}", config.token.expose()))
-            .map_err(|_| Error::validation("token: contains a character not allowed in an HTTP header"))?;
-        // Marked sensitive so that no Debug print of a request shows it.
-        auth.set_sensitive(true);
+        let credentials = Credentials::new(config.token.expose(), config.token_type)?;
         let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         if let Some(region) = config.region {
             headers.insert("x-region", HeaderValue::from_static(region.as_str()));
@@ -76,7 +76,26 @@ impl Client {
             let name = action.wire_name(config.api_version);
             urls.push((name, parse_url(&action_url(&config, name))?));
         }
-        Ok(Client { http, config, urls })
+        let notices = Notices::new(config.api_version);
+        Ok(Client { http, config, urls, credentials, notices })
+    }
+
+    /// Replaces the token for the calls that start from now on; calls in
+    /// flight finish with the one they started with.
+    pub fn set_credentials(&self, token: &str, token_type: TokenType) -> Result<()> {
+        self.credentials.replace(token, token_type)
+    }
+
+    /// Sets (or with `None` removes) the function asked for a new token when
+    /// LiveChat answers `authentication`: at most once per call, one at a
+    /// time, and once for all the calls that failed with the same token.
+    pub fn set_token_provider(&self, provider: Option<TokenProvider>) {
+        self.credentials.set_provider(provider);
+    }
+
+    /// The notices of a retiring API version seen so far.
+    pub fn notices(&self) -> &Notices {
+        &self.notices
     }
 
     /// Builds a client from the config document of `lcbot_client_new`.
@@ -92,10 +111,15 @@ impl Client {
     /// object) against the spec, sends it in the configured version's shape
     /// and returns the answer in the spec's (v3.0) shape, whatever the version.
     pub fn execute(&self, action: Action, request: &Value) -> Result<Value> {
+        self.execute_with(action, request, &CallOptions::default())
+    }
+
+    /// [`Client::execute`] with a per-call timeout or cancel token.
+    pub fn execute_with(&self, action: Action, request: &Value, options: &CallOptions) -> Result<Value> {
         let version = self.config.api_version;
         action.validate_request(version, request)?;
         let wire = request_to_wire(action, version, request);
-        match self.send(action.wire_name(version), &wire, action.is_read())? {
+        match self.send(action.wire_name(version), &wire, action.is_read(), options)? {
             // An empty answer body stands for `{}`.
             None => action.check_response(json!({})),
             Some(doc) => action.check_response(response_from_wire(action, version, doc)?),
@@ -104,13 +128,22 @@ impl Client {
 
     /// [`Client::execute`] on JSON text, as the C ABI uses it.
     pub fn execute_json(&self, action: Action, request_json: &str) -> Result<String> {
-        let request = parse_strict(request_json, "request_json")?;
-        self.execute(action, &request).map(|v| to_text(&v))
+        self.execute_json_with(action, request_json, &CallOptions::default())
     }
 
-    /// Sends any Configuration API action as given. Treated as a write: it is
+    pub fn execute_json_with(&self, action: Action, request_json: &str, options: &CallOptions) -> Result<String> {
+        let request = parse_strict(request_json, "request_json")?;
+        self.execute_with(action, &request, options).map(|v| to_text(&v))
+    }
+
+    /// Sends any Configuration API action as given and returns whatever JSON
+    /// value it answered (`{}` for an empty body). Treated as a write: it is
     /// repeated only when the server surely did not act on it.
     pub fn call(&self, action: &str, payload: &Value) -> Result<Value> {
+        self.call_with(action, payload, &CallOptions::default())
+    }
+
+    pub fn call_with(&self, action: &str, payload: &Value, options: &CallOptions) -> Result<Value> {
         check_action_name(action)?;
         if !payload.is_object() {
             return Err(Error::validation(format!(
@@ -118,18 +151,22 @@ impl Client {
                 crate::validate::describe(payload)
             )));
         }
-        Ok(self.send(action, payload, false)?.unwrap_or_else(|| json!({})))
+        Ok(self.send(action, payload, false, options)?.unwrap_or_else(|| json!({})))
     }
 
     pub fn call_json(&self, action: &str, payload_json: &str) -> Result<String> {
-        let payload = parse_strict(payload_json, "payload_json")?;
-        self.call(action, &payload).map(|v| to_text(&v))
+        self.call_json_with(action, payload_json, &CallOptions::default())
     }
 
-    /// Creates a bot and returns its id.
-    pub fn create_bot_agent(&self, request: &CreateBotAgent) -> Result<String> {
-        let doc = self.execute(Action::CreateBotAgent, &to_value(request)?)?;
-        Ok(doc["bot_agent_id"].as_str().unwrap_or_default().to_owned())
+    pub fn call_json_with(&self, action: &str, payload_json: &str, options: &CallOptions) -> Result<String> {
+        let payload = parse_strict(payload_json, "payload_json")?;
+        self.call_with(action, &payload, options).map(|v| to_text(&v))
+    }
+
+    /// Creates a bot: its id, and from v3.5 the secret it gets its own
+    /// token with (shown once: keep it).
+    pub fn create_bot_agent(&self, request: &CreateBotAgent) -> Result<CreatedBotAgent> {
+        from_value(self.execute(Action::CreateBotAgent, &to_value(request)?)?)
     }
 
     pub fn remove_bot_agent(&self, bot_agent_id: &str) -> Result<()> {
@@ -152,7 +189,7 @@ impl Client {
 
     /// Posts `request` to `action`, retrying as the policy and `is_read`
     /// allow. `Ok(None)` is a 2xx answer with an empty body.
-    fn send(&self, action: &str, request: &Value, is_read: bool) -> Result<Option<Value>> {
+    fn send(&self, action: &str, request: &Value, is_read: bool, options: &CallOptions) -> Result<Option<Value>> {
         let version = self.config.api_version;
         // Borrowed for the five actions; only lcbot_call's others are parsed here.
         let parsed;
@@ -175,42 +212,71 @@ impl Client {
                 crate::json::MAX_INPUT_BYTES
             )));
         }
+        let cancel = options.cancel.as_ref();
+        if cancel.is_some_and(|c| c.is_cancelled()) {
+            return Err(cancelled(false));
+        }
         let policy = self.config.retry;
         // timeout_ms is the budget of the whole call: each attempt gets what
         // is left of it, and no retry starts once it is spent.
-        let deadline = Instant::now() + self.config.timeout;
+        let deadline = Instant::now() + options.timeout.unwrap_or(self.config.timeout);
+        let attempt_cap = options.attempt_timeout.or(self.config.attempt_timeout);
         let mut attempt = 1;
+        let mut asked_provider = false;
         loop {
             let mut left = deadline.saturating_duration_since(Instant::now());
-            if let Some(cap) = self.config.attempt_timeout {
+            if let Some(cap) = attempt_cap {
                 left = left.min(cap);
             }
-            match self.attempt(url, &body, is_read, left) {
-                Attempt::Done(result) => {
-                    return result.map(|v| (!v.is_null()).then_some(v)).map_err(|e| Error { attempts: attempt, ..e })
+            let (auth, generation) = self.credentials.current();
+            let outcome = self.attempt(url, &body, &auth, is_read, left, options);
+            let with_attempts = |e: Error| Error { attempts: attempt, ..e };
+            match outcome {
+                Attempt::Done(result) => return result.map(|v| (!v.is_null()).then_some(v)).map_err(with_attempts),
+                Attempt::Unauthenticated(error) => {
+                    // LiveChat checks the token before anything else, so a
+                    // write refused here was not applied: safe to repeat.
+                    if asked_provider || !self.credentials.refresh(generation) {
+                        return Err(with_attempts(error));
+                    }
+                    asked_provider = true;
                 }
                 Attempt::Retry(error, retry_after) => {
                     let wait = policy.delay(attempt, retry_after);
                     let out_of_time = Instant::now() + wait >= deadline;
                     if attempt >= policy.max_attempts || out_of_time {
-                        return Err(Error { attempts: attempt, ..error });
+                        return Err(with_attempts(error));
                     }
-                    std::thread::sleep(wait);
-                    attempt += 1;
+                    if self.http.pause(wait, cancel).is_err() {
+                        return Err(with_attempts(cancelled(false)));
+                    }
                 }
             }
+            attempt += 1;
         }
     }
 
     /// One HTTP round trip, classified. An empty 2xx body comes back as null.
-    fn attempt(&self, url: &reqwest::Url, body: &str, is_read: bool, time_left: Duration) -> Attempt {
-        let answer = match self.http.post(url.clone(), body, time_left) {
+    fn attempt(
+        &self,
+        url: &reqwest::Url,
+        body: &str,
+        auth: &HeaderValue,
+        is_read: bool,
+        time_left: Duration,
+        options: &CallOptions,
+    ) -> Attempt {
+        use crate::transport::Failure;
+        let answer = match self.http.post(url, body, auth, time_left, options.cancel.as_ref()) {
             Ok(a) => a,
-            Err(crate::transport::Failure::Http(e)) => return transport_failure(&e, is_read),
-            Err(crate::transport::Failure::Runtime(e)) => {
+            Err(Failure::Http(e)) => return transport_failure(&e, is_read),
+            Err(Failure::Runtime(e)) => {
                 return Attempt::Done(Err(Error::new(ErrorCode::Transport, format!("cannot start the I/O runtime: {e}"))))
             }
+            // The request may have been written before the cancel.
+            Err(Failure::Cancelled) => return Attempt::Done(Err(cancelled(!is_read))),
         };
+        self.notices.observe(answer.legacy.as_deref(), answer.deprecation.as_deref());
         let status = answer.status;
         let retry_after = answer.retry_after.as_deref().and_then(parse_retry_after);
         let bytes = answer.body;
@@ -224,8 +290,10 @@ impl Client {
             );
         }
         let error = Error::api(status, parse_api_error(&bytes));
-        // 429 means the server refused before doing anything: safe for writes too.
-        if status == 429 || (is_read && is_retryable_status(status)) {
+        if status == 401 || error.api_type() == Some("authentication") {
+            Attempt::Unauthenticated(error)
+        } else if status == 429 || (is_read && is_retryable_status(status)) {
+            // 429 means the server refused before doing anything: safe for writes too.
             Attempt::Retry(error, retry_after)
         } else if !is_read && status >= 500 {
             // A server error may come after the write was carried out.
@@ -233,6 +301,17 @@ impl Client {
         } else {
             Attempt::Done(Err(error))
         }
+    }
+}
+
+/// The error of a cancelled call; `maybe_sent` marks a write that may have
+/// reached the server.
+fn cancelled(maybe_sent: bool) -> Error {
+    let error = Error::new(ErrorCode::Cancelled, "the call was cancelled");
+    if maybe_sent {
+        outcome_unknown(error)
+    } else {
+        error
     }
 }
 

@@ -191,6 +191,27 @@ impl ClientConfig {
     }
 }
 
+/// Reads `{"token", "token_type"}` with the config's rules, for replacing
+/// a client's credentials. Messages name fields as `credentials_json.<key>`.
+pub fn credentials_from_json(text: &str) -> Result<(Secret, TokenType)> {
+    let parse = || {
+        let doc = parse_strict(text, "credentials_json")?;
+        let o = object(&doc, "credentials_json")?;
+        o.only(&["token", "token_type"])?;
+        let token_type = match o.opt_enum("token_type", &["Bearer", "Basic"])? {
+            Some("Basic") => TokenType::Basic,
+            _ => TokenType::Bearer,
+        };
+        Ok((Secret::new(token_text(&o, token_type)?), token_type))
+    };
+    parse().map_err(|mut e: Error| {
+        if !e.message.starts_with("credentials_json") {
+            e.message = format!("credentials_json.{}", e.message);
+        }
+        e
+    })
+}
+
 /// The token as it goes after the scheme. Basic accepts a ready base64
 /// credential or `{"account_id", "pat"}`, which is encoded here.
 fn token_text(o: &Obj, token_type: TokenType) -> Result<String> {

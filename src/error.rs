@@ -6,29 +6,45 @@
 use serde_json::{json, Map, Value};
 use std::fmt;
 
-/// Stable error categories. The numbers are the C ABI's status codes
-/// (`LCBOT_ERR_*`); they are never renumbered or reused.
+/// Stable error categories. Each has one C status code (`lcbot_status` in
+/// `src/ffi/status.rs`, the only place the numbers are written).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(i32)]
 pub enum ErrorCode {
     /// A required pointer argument was NULL.
-    NullArgument = 1,
+    NullArgument,
     /// A string argument was not valid UTF-8.
-    InvalidUtf8 = 2,
+    InvalidUtf8,
     /// A JSON argument could not be parsed.
-    InvalidJson = 3,
+    InvalidJson,
     /// The input broke a rule of the API (checked before anything is sent), or the config is bad.
-    Validation = 4,
+    Validation,
     /// The request could not be delivered or its answer not received (connect, DNS, TLS, reset).
-    Transport = 5,
+    Transport,
     /// The request timed out.
-    Timeout = 6,
+    Timeout,
     /// LiveChat answered with an error.
-    Api = 7,
+    Api,
     /// LiveChat answered 2xx with a body that could not be read.
-    Decode = 8,
+    Decode,
     /// A bug: a panic was caught at the C boundary.
-    Panic = 9,
+    Panic,
+    /// The caller cancelled the call (a cancel token, Ctrl-C, a Go context).
+    Cancelled,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::NullArgument,
+        ErrorCode::InvalidUtf8,
+        ErrorCode::InvalidJson,
+        ErrorCode::Validation,
+        ErrorCode::Transport,
+        ErrorCode::Timeout,
+        ErrorCode::Api,
+        ErrorCode::Decode,
+        ErrorCode::Panic,
+        ErrorCode::Cancelled,
+    ];
 }
 
 impl ErrorCode {
@@ -44,12 +60,8 @@ impl ErrorCode {
             ErrorCode::Api => "api",
             ErrorCode::Decode => "decode",
             ErrorCode::Panic => "panic",
+            ErrorCode::Cancelled => "cancelled",
         }
-    }
-
-    /// The status number returned by the C functions.
-    pub fn status(self) -> i32 {
-        self as i32
     }
 }
 
@@ -124,11 +136,11 @@ impl Error {
     }
 
     /// The error document handed to C callers:
-    /// `{"code", "message", "http_status", "api_error", "attempts"[, "outcome"]}`.
+    /// `{"code", "message", "http_status", "api_error", "attempts"[, "outcome"]}`
+    /// (the C boundary adds `"status"`, the code's number).
     pub fn to_document(&self) -> Value {
         let mut doc = Map::new();
         doc.insert("code".into(), json!(self.code.as_str()));
-        doc.insert("status".into(), json!(self.code.status()));
         doc.insert("message".into(), json!(self.message));
         doc.insert("http_status".into(), json!(self.http_status));
         doc.insert(

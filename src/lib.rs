@@ -4,20 +4,23 @@
 //! ```no_run
 //! use livechat_bots::{Client, ClientConfig, CreateBotAgent, Status};
 //! let client = Client::new(ClientConfig::new("my-token"))?;
-//! let id = client.create_bot_agent(&CreateBotAgent::new("Helper", Status::AcceptingChats))?;
+//! let id = client.create_bot_agent(&CreateBotAgent::new("Helper", Status::AcceptingChats))?.bot_agent_id;
 //! println!("{id}: {:?}", client.get_bot_agent_details(&id)?);
 //! # Ok::<(), livechat_bots::Error>(())
 //! ```
 
 pub mod actions;
+pub mod cancel;
 pub mod client;
 pub mod config;
+pub mod credentials;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod error;
 pub mod ffi;
 pub mod json;
 pub mod model;
+pub mod notice;
 pub mod retry;
 pub mod secret;
 mod transport;
@@ -26,12 +29,15 @@ pub mod version;
 pub mod wire;
 
 pub use actions::Action;
+pub use cancel::{CallOptions, CancelToken};
 pub use client::Client;
+pub use credentials::TokenProvider;
 pub use config::{ClientConfig, Region, TokenType};
 #[cfg(feature = "emulator")]
 pub use emulator::{Emulator, EmulatorConfig};
 pub use error::{ApiError, Error, ErrorCode, Outcome, Result};
 pub use model::*;
+pub use notice::{Notice, NoticeHandler, NoticeKind};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use version::ApiVersion;

@@ -82,11 +82,30 @@ pub struct BotAgentDetails {
     pub default_group_priority: Option<Priority>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Webhooks>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_scheduler: Option<Value>,
+    /// The bot's type (v3.6).
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub bot_type: Option<String>,
+}
+
+/// The answer of `create_bot_agent`: the new bot's id and, from v3.5, its
+/// secret. LiveChat shows the secret once; it is what the bot gets its own
+/// token with, so keep it (it never shows in a Debug print).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct CreatedBotAgent {
+    pub bot_agent_id: String,
+    #[serde(default)]
+    pub bot_secret: Option<crate::Secret>,
 }
 
 /// The request of `create_bot_agent`. `status` is required up to v3.1,
 /// optional in v3.2 and refused from v3.3; the fields after `webhooks`
-/// exist from v3.2 (`default_group_priority`) or v3.3 (the others).
+/// exist from v3.2 (`default_group_priority`), v3.3 (the others) or v3.6 (`type`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateBotAgent {
     pub name: String,
@@ -106,6 +125,13 @@ pub struct CreateBotAgent {
     pub job_title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_client_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_scheduler: Option<Value>,
+    /// The bot's type (v3.6).
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub bot_type: Option<String>,
 }
 
 impl CreateBotAgent {
@@ -138,6 +164,12 @@ pub struct UpdateBotAgent {
     pub default_group_priority: Option<Priority>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Webhooks>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_scheduler: Option<Value>,
 }
 
 impl UpdateBotAgent {

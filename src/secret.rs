@@ -1,4 +1,4 @@
-//! A token that never shows itself in Debug output or messages.
+//! A token or bot secret that never shows itself in Debug output or messages.
 
 use std::fmt;
 
@@ -11,9 +11,16 @@ impl Secret {
         Secret(value.into())
     }
 
-    /// The credential itself, for the Authorization header only.
-    pub(crate) fn expose(&self) -> &str {
+    /// The value itself: for the Authorization header, or for a caller
+    /// reading a bot secret it was given.
+    pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
     }
 }
 

@@ -7,14 +7,31 @@
 //! runtime and a connection pool, and drives its requests itself (measured:
 //! about a third less CPU per call, see BENCHMARKS.md).
 //!
+//! Three things follow from a runtime that runs only during calls, and are
+//! handled here:
+//! - Between calls nobody reads the idle connections, so a close by the
+//!   server (a restart, a load balancer's idle timeout) goes unseen. Each
+//!   request first lets the runtime look at its sockets once (`settle`), so
+//!   the pool drops a closed connection instead of writing into it.
+//! - After `fork()` the child shares the parent's sockets and epoll set.
+//!   A child's first call sees a new fork generation and leaves everything
+//!   it inherited untouched (leaked, never dropped, not even at exit:
+//!   dropping would deregister the parent's sockets from the shared epoll
+//!   set), then builds its own.
+//! - A call may be cancelled from another thread: the request races the
+//!   cancel token.
+//!
 //! A thread's part of a client is dropped when that thread frees the client,
 //! at the thread's next call after another thread freed it, or when the
 //! thread exits. Like any blocking client, it must not be called from inside
 //! an async runtime (use `spawn_blocking` there).
 
+use crate::cancel::CancelToken;
+use reqwest::header::{HeaderName, HeaderValue};
 use std::cell::RefCell;
+use std::mem::ManuallyDrop;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Mutex, Once, Weak};
 use std::time::Duration;
 
 type Build = dyn Fn() -> reqwest::Result<reqwest::Client> + Send + Sync;
@@ -31,8 +48,24 @@ pub struct Transport {
 /// One thread's runtime and connection pool for one client.
 struct Local {
     alive: Weak<()>,
-    runtime: tokio::runtime::Runtime,
-    http: reqwest::Client,
+    /// The fork generation it was made in; another one means a child process.
+    forks: u64,
+    runtime: ManuallyDrop<tokio::runtime::Runtime>,
+    http: ManuallyDrop<reqwest::Client>,
+}
+
+impl Drop for Local {
+    fn drop(&mut self) {
+        // In a forked child (even at its exit) the inherited sockets and
+        // epoll set are the parent's too: leave them alone.
+        if self.forks == FORKS.load(Ordering::Relaxed) {
+            // SAFETY: dropped once, here, and never used again.
+            unsafe {
+                ManuallyDrop::drop(&mut self.http);
+                ManuallyDrop::drop(&mut self.runtime);
+            }
+        }
+    }
 }
 
 thread_local! {
@@ -40,16 +73,22 @@ thread_local! {
     static LOCAL: RefCell<Vec<(u64, Local)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// An HTTP answer, read whole.
+/// An HTTP answer, read whole, with the headers the client looks at.
 pub struct Answer {
     pub status: u16,
     pub retry_after: Option<String>,
+    /// The `Legacy` header: the API version is legacy until this date.
+    pub legacy: Option<String>,
+    /// The `Deprecation` header: the API version is deprecated until this date.
+    pub deprecation: Option<String>,
     pub body: Vec<u8>,
 }
 
 pub enum Failure {
     Http(reqwest::Error),
     Runtime(std::io::Error),
+    /// The cancel token fired while the request was in flight.
+    Cancelled,
 }
 
 impl Transport {
@@ -61,57 +100,139 @@ impl Transport {
         Ok(Transport { id: NEXT.fetch_add(1, Ordering::Relaxed), alive: Arc::new(()), build: Box::new(build), spare })
     }
 
-    pub fn post(&self, url: reqwest::Url, body: &str, timeout: Duration) -> Result<Answer, Failure> {
+    /// Posts `body` to `url` with `auth` as the Authorization header.
+    pub fn post(
+        &self,
+        url: &reqwest::Url,
+        body: &str,
+        auth: &HeaderValue,
+        timeout: Duration,
+        cancel: Option<&CancelToken>,
+    ) -> Result<Answer, Failure> {
+        self.with_local(|local| {
+            local.runtime.block_on(async {
+                let request = async {
+                    settle().await;
+                    let response = local
+                        .http
+                        .post(url.clone())
+                        .header(reqwest::header::AUTHORIZATION, auth.clone())
+                        .timeout(timeout)
+                        .body(body.to_owned())
+                        .send()
+                        .await?;
+                    // Names made once, not parsed per call (a parse also trips
+                    // valgrind on http's uninitialised scratch buffer).
+                    let header = |name: &HeaderName| {
+                        response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+                    };
+                    let retry_after = header(&reqwest::header::RETRY_AFTER);
+                    let legacy = header(&HeaderName::from_static("legacy"));
+                    let deprecation = header(&HeaderName::from_static("deprecation"));
+                    let status = response.status().as_u16();
+                    let body = response.bytes().await?.to_vec();
+                    Ok(Answer { status, retry_after, legacy, deprecation, body })
+                };
+                match cancel {
+                    None => request.await.map_err(Failure::Http),
+                    Some(token) => tokio::select! {
+                        answer = request => answer.map_err(Failure::Http),
+                        _ = token.cancelled() => Err(Failure::Cancelled),
+                    },
+                }
+            })
+        })
+    }
+
+    /// Waits `wait` between two attempts; a cancelled token ends it early.
+    pub fn pause(&self, wait: Duration, cancel: Option<&CancelToken>) -> Result<(), Failure> {
+        match cancel {
+            None => {
+                std::thread::sleep(wait);
+                Ok(())
+            }
+            Some(token) => self.with_local(|local| {
+                local.runtime.block_on(async {
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => Ok(()),
+                        _ = token.cancelled() => Err(Failure::Cancelled),
+                    }
+                })
+            }),
+        }
+    }
+
+    /// Runs `f` with this thread's part of the client, made on first use.
+    fn with_local<T>(&self, f: impl FnOnce(&Local) -> Result<T, Failure>) -> Result<T, Failure> {
         LOCAL.with(|cell| {
             let mut locals = cell.borrow_mut();
-            // Forget the clients freed since this thread last called (their
-            // runtimes and idle connections go with them).
-            locals.retain(|(_, l)| l.alive.strong_count() > 0);
+            let forks = fork_generation();
+            // Parts inherited from a parent process go (leaked, see `Local`),
+            // and so do the clients freed since this thread last called
+            // (their runtimes and idle connections with them).
+            locals.retain(|(_, l)| l.forks == forks && l.alive.strong_count() > 0);
             let index = match locals.iter().position(|(id, _)| *id == self.id) {
                 Some(i) => i,
                 None => {
-                    locals.push((self.id, self.local()?));
+                    locals.push((self.id, self.local(forks)?));
                     locals.len() - 1
                 }
             };
-            let local = &locals[index].1;
-            local
-                .runtime
-                .block_on(async {
-                    let response = local.http.post(url).timeout(timeout).body(body.to_owned()).send().await?;
-                    let status = response.status().as_u16();
-                    let retry_after = response
-                        .headers()
-                        .get(reqwest::header::RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
-                    let body = response.bytes().await?.to_vec();
-                    Ok(Answer { status, retry_after, body })
-                })
-                .map_err(Failure::Http)
+            f(&locals[index].1)
         })
     }
-}
 
-impl Transport {
-    fn local(&self) -> Result<Local, Failure> {
+    fn local(&self, forks: u64) -> Result<Local, Failure> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
             .enable_time()
             .build()
             .map_err(Failure::Runtime)?;
+        // The spare was built in the process that made the client: only a
+        // client that never connected may cross a fork, and it never has.
         let spare = self.spare.lock().unwrap_or_else(|p| p.into_inner()).take();
         let http = match spare {
             Some(http) => http,
             None => (self.build)().map_err(Failure::Http)?,
         };
-        Ok(Local { alive: Arc::downgrade(&self.alive), runtime, http })
+        Ok(Local { alive: Arc::downgrade(&self.alive), forks, runtime: ManuallyDrop::new(runtime), http: ManuallyDrop::new(http) })
     }
+}
+
+/// Lets the runtime poll its sockets once before a request, so that the
+/// connection tasks see a close that arrived while no call was running and
+/// the pool stops offering that connection. The first yield polls the I/O
+/// driver (waking the tasks of sockets that changed), the second lets those
+/// tasks run before the request picks a connection.
+async fn settle() {
+    tokio::task::yield_now().await;
+    tokio::task::yield_now().await;
+}
+
+static FORKS: AtomicU64 = AtomicU64::new(0);
+
+extern "C" fn count_fork_in_child() {
+    FORKS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// How many forks this process descends from since the library first made
+/// a runtime (the counter is bumped in each child).
+fn fork_generation() -> u64 {
+    static REGISTER: Once = Once::new();
+    REGISTER.call_once(|| {
+        // SAFETY: the handler only increments an atomic, which is
+        // async-signal-safe as a fork handler must be.
+        unsafe {
+            libc::pthread_atfork(None, None, Some(count_fork_in_child));
+        }
+    });
+    FORKS.load(Ordering::Relaxed)
 }
 
 impl Drop for Transport {
     fn drop(&mut self) {
-        // This thread's part goes now; other threads' at their next call or exit.
+        // This thread's part goes now; other threads' at their next call or
+        // exit. A part inherited through fork is never dropped (see above).
         let _ = LOCAL.try_with(|cell| cell.borrow_mut().retain(|(id, _)| *id != self.id));
     }
 }

@@ -9,6 +9,8 @@
 //! |---|---|
 //! | `bot_agent_id` in remove / details requests | `id` |
 //! | `{"bot_agent_id": id}` (create) | `{"id": id}` |
+//! | `{"bot_agent_id", "bot_secret"}` (create, v3.5+) | `{"id", "secret"}` |
+//! | `avatar` in create / update requests | `avatar`, or `avatar_path` as LiveChat's Go SDK sends it |
 //! | `{"bot_agents": [...]}` | a bare array |
 //! | `{"bot_agent": {...}}` | the bot itself, flat |
 //! | `avatar` in answers | `avatar_path` |
@@ -38,6 +40,18 @@ pub fn request_to_wire(action: Action, version: ApiVersion, request: &Value) -> 
 /// The normalized request in a `version` body (the emulator's way in). A
 /// v3.3+ body naming `bot_agent_id` is refused as the real API would.
 pub fn request_from_wire(action: Action, version: ApiVersion, mut body: Value) -> Result<Value> {
+    if version.flat_bots() && matches!(action, Action::CreateBotAgent | Action::UpdateBotAgent) {
+        // The docs' tables say `avatar`; LiveChat's own Go SDK sends
+        // `avatar_path`, the name its answers use. Both reach the same field.
+        if let Some(map) = body.as_object_mut() {
+            if map.contains_key("avatar_path") {
+                if map.contains_key("avatar") {
+                    return Err(Error::validation("avatar_path: the same field as avatar; send one of them"));
+                }
+                rename(map, "avatar_path", "avatar");
+            }
+        }
+    }
     if version.flat_bots() && matches!(action, Action::RemoveBotAgent | Action::GetBotAgentDetails) {
         if let Some(map) = body.as_object_mut() {
             if map.contains_key("bot_agent_id") {
@@ -61,9 +75,10 @@ pub fn response_from_wire(action: Action, version: ApiVersion, body: Value) -> R
         Error::decode(format!("{}: the answer does not have the expected shape ({want})", action.wire_name(version)))
     };
     match action {
-        Action::CreateBotAgent => match body.get("id").and_then(Value::as_str) {
-            Some(id) => Ok(json!({ "bot_agent_id": id })),
-            None => Err(shape_error(r#"{"id": string}"#)),
+        Action::CreateBotAgent => match (body.get("id").and_then(Value::as_str), body.get("secret")) {
+            (Some(id), None) => Ok(json!({ "bot_agent_id": id })),
+            (Some(id), Some(Value::String(secret))) => Ok(json!({ "bot_agent_id": id, "bot_secret": secret })),
+            _ => Err(shape_error(r#"{"id": string, "secret": string (v3.5+)}"#)),
         },
         Action::GetBotAgents => match body {
             Value::Array(items) => {
@@ -85,12 +100,24 @@ pub fn response_from_wire(action: Action, version: ApiVersion, body: Value) -> R
 
 /// Turns a normalized answer into `version`'s (the emulator's way out).
 /// `fields` names extra bot fields a v3.3+ list asked for.
-pub fn response_to_wire(action: Action, version: ApiVersion, doc: Value, fields: &[String]) -> Value {
+pub fn response_to_wire(action: Action, version: ApiVersion, mut doc: Value, fields: &[String]) -> Value {
+    if action == Action::CreateBotAgent && version < ApiVersion::V3_5 {
+        // Bot secrets came with v3.5.
+        if let Some(map) = doc.as_object_mut() {
+            map.remove("bot_secret");
+        }
+    }
     if !version.flat_bots() {
         return doc;
     }
     match (action, doc) {
-        (Action::CreateBotAgent, mut doc) => one_field("id", doc["bot_agent_id"].take()),
+        (Action::CreateBotAgent, mut doc) => {
+            let mut created = one_field("id", doc["bot_agent_id"].take());
+            if version >= ApiVersion::V3_5 {
+                created["secret"] = doc["bot_secret"].take();
+            }
+            created
+        }
         (Action::GetBotAgents, Value::Object(mut map)) => {
             let bots = match map.remove("bot_agents") {
                 Some(Value::Array(bots)) => bots,
@@ -115,6 +142,26 @@ pub fn response_to_wire(action: Action, version: ApiVersion, doc: Value, fields:
         },
         (_, doc) => doc,
     }
+}
+
+/// Renames the fields of a message about a normalized request to the names
+/// the caller sent in `version` (`bot_agent_id` is `id` from v3.3).
+pub fn message_for_wire(action: Action, version: ApiVersion, message: String, sent: &Value) -> String {
+    let mut names: Vec<(&str, &str)> = Vec::new();
+    if version.flat_bots() && matches!(action, Action::RemoveBotAgent | Action::GetBotAgentDetails) {
+        names.push(("bot_agent_id", "id"));
+    }
+    if version.flat_bots() && sent.get("avatar_path").is_some() {
+        names.push(("avatar", "avatar_path"));
+    }
+    for (normalized, wire) in names {
+        if let Some(rest) = message.strip_prefix(normalized) {
+            if rest.starts_with(':') {
+                return format!("{wire}{rest}");
+            }
+        }
+    }
+    message
 }
 
 /// `{key: value}`, moving `value` in (`json!` would copy it whole).

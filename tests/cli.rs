@@ -33,7 +33,7 @@ fn serves_saves_and_reloads_state() {
     let (child, url) = start(&["--state", state_arg]);
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let c = Client::from_json(&json!({"token": "dev-token", "base_url": url}).to_string()).unwrap();
-    let id = c.create_bot_agent(&CreateBotAgent::new("Persistent", Status::Offline)).unwrap();
+    let id = c.create_bot_agent(&CreateBotAgent::new("Persistent", Status::Offline)).unwrap().bot_agent_id;
     assert!(stop(child).success());
     let saved = std::fs::read_to_string(&state).unwrap();
     assert!(saved.contains(&id) && saved.contains("Persistent"));

@@ -21,7 +21,7 @@ fn many_threads_sharing_one_client_lose_nothing() {
             std::thread::spawn(move || {
                 let mut kept = Vec::new();
                 for i in 0..BOTS_PER_THREAD {
-                    let id = c.create_bot_agent(&CreateBotAgent::new(format!("t{t}-{i}"), Status::Offline)).unwrap();
+                    let id = c.create_bot_agent(&CreateBotAgent::new(format!("t{t}-{i}"), Status::Offline)).unwrap().bot_agent_id;
                     let mut up = UpdateBotAgent::new(&id);
                     up.max_chats_count = Some(i as u32);
                     c.update_bot_agent(&up).unwrap();

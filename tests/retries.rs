@@ -91,7 +91,7 @@ fn writes_are_retried_after_429_and_bots_are_created_once() {
     let emu = emulator();
     let c = client(&emu, fast_retry());
     emu.inject_json(r#"{"action": "create_bot_agent", "times": 2, "status": 429}"#).unwrap();
-    let id = c.create_bot_agent(&CreateBotAgent::new("Throttled", Status::Offline)).unwrap();
+    let id = c.create_bot_agent(&CreateBotAgent::new("Throttled", Status::Offline)).unwrap().bot_agent_id;
     let statuses: Vec<_> = logged(&emu, "create_bot_agent").iter().map(|e| e["status"].clone()).collect();
     assert_eq!(statuses, vec![json!(429), json!(429), json!(200)]);
     assert_eq!(emu.bots().len(), 1);
@@ -173,7 +173,7 @@ fn a_server_that_accepts_but_never_answers_times_out() {
 fn retries_do_not_change_a_successful_first_try() {
     let emu = emulator();
     let c = client(&emu, fast_retry());
-    let id = c.create_bot_agent(&CreateBotAgent::new("First", Status::Offline)).unwrap();
+    let id = c.create_bot_agent(&CreateBotAgent::new("First", Status::Offline)).unwrap().bot_agent_id;
     assert_eq!(c.get_bot_agent_details(&id).unwrap().name, "First");
     assert_eq!(emu.requests().len(), 2);
 }

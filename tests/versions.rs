@@ -22,8 +22,12 @@ fn the_matrix_every_version_every_action_one_result_shape() {
         if version >= ApiVersion::V3_2 {
             create["default_group_priority"] = json!("last");
         }
-        let created = run(&c, Action::CreateBotAgent, create);
+        let mut created = run(&c, Action::CreateBotAgent, create);
         let id = created["bot_agent_id"].as_str().expect("bot_agent_id in every version").to_owned();
+        // From v3.5 create also answers the bot's secret, shown once.
+        let secret = created.as_object_mut().unwrap().remove("bot_secret");
+        assert_eq!(secret.is_some(), version >= ApiVersion::V3_5, "{version:?}");
+        assert!(secret.is_none_or(|s| s.as_str().is_some_and(|s| s.len() == 32)), "{version:?}");
         assert_same_shape(&created, &fixture("create_bot_agent.response.json"));
 
         let list = run(&c, Action::GetBotAgents, json!({}));

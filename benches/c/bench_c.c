@@ -18,9 +18,9 @@ static const char *CREATE_REQ =
     "{\"name\":\"bench-bot\",\"max_chats_count\":5,\"groups\":[{\"id\":0,\"priority\":\"normal\"}]}";
 
 /* one call: returns 1 on success; on failure records the error document */
-static int call(int32_t (*fn)(const lcbot_client *, const char *, char **), const char *req, phase *p, char *id_out) {
+static int call(lcbot_status (*fn)(const lcbot_client *, const char *, const lcbot_call_options *, char **), const char *req, phase *p, char *id_out) {
     char *out = NULL;
-    int32_t rc = fn(client, req, &out);
+    int32_t rc = fn(client, req, NULL, &out);
     int ok = rc == LCBOT_OK;
     if (ok && id_out && !json_field(out, "bot_agent_id", id_out, 64)) ok = 0;
     if (!ok && p) phase_error(p, out);
@@ -162,7 +162,7 @@ int main(int argc, char **argv) {
         soak_before = rss_kb();
         for (long i = 0; i < a.soak; i++) {
             char *out = NULL;
-            if (lcbot_get_bot_agent_details(client, seed_req, &out) != LCBOT_OK) soak_errors++;
+            if (lcbot_get_bot_agent_details(client, seed_req, NULL, &out) != LCBOT_OK) soak_errors++;
             lcbot_string_free(out);
         }
         soak_after = rss_kb();

@@ -9,7 +9,7 @@ use crate::emulator::log::{logged_body, logged_headers, now_ms, RequestLog};
 use crate::emulator::store::{ApiFailure, Store};
 use crate::json::{parse_strict, MAX_INPUT_BYTES};
 use crate::version::ApiVersion;
-use crate::wire::{request_from_wire, response_to_wire};
+use crate::wire::{message_for_wire, request_from_wire, response_to_wire};
 use base64::Engine;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -172,25 +172,22 @@ fn answer(
     let Some(action) = Action::from_wire_name(version, action_name) else {
         return (Err(ApiFailure::new(404, "not_found", format!("Unknown action: {action_name}"))), client_id);
     };
-    let invalid = |e: crate::Error| ApiFailure::new(400, "validation", e.message);
-    let result = read_request(version, body)
-        .and_then(|body| request_from_wire(action, version, body).map_err(invalid))
-        .and_then(|request| {
-            action.validate_request(version, &request).map_err(invalid)?;
-            if action == Action::CreateBotAgent && version.flat_bots() {
-                check_owner_client_id(version, &request, is_pat)?;
-            }
-            Ok(request)
-        })
-        .and_then(|request| {
-            let fields: Vec<String> = request
-                .get("fields")
-                .and_then(Value::as_array)
-                .map(|f| f.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
-                .unwrap_or_default();
-            let doc = lock(&shared.store).apply(grant, action, &request)?;
-            Ok(response_to_wire(action, version, doc, &fields))
-        });
+    let result = read_request(version, body).and_then(|sent| {
+        // Messages name the fields as this version's caller sent them.
+        let invalid = |e: crate::Error| ApiFailure::new(400, "validation", message_for_wire(action, version, e.message, &sent));
+        let request = request_from_wire(action, version, sent.clone()).map_err(invalid)?;
+        action.validate_request(version, &request).map_err(invalid)?;
+        if action == Action::CreateBotAgent && version.flat_bots() {
+            check_owner_client_id(version, &request, is_pat)?;
+        }
+        let fields: Vec<String> = request
+            .get("fields")
+            .and_then(Value::as_array)
+            .map(|f| f.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        let doc = lock(&shared.store).apply(grant, action, &request)?;
+        Ok(response_to_wire(action, version, doc, &fields))
+    });
     (result, client_id)
 }
 

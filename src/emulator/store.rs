@@ -1,7 +1,7 @@
 //! The emulated license's bots and what each action does to them, with the
 //! real API's ownership and scope rules.
 
-use crate::actions::{Action, DEFAULT_MAX_CHATS_COUNT};
+use crate::actions::{Action, DEFAULT_MAX_CHATS_COUNT, SUMMARY_FIELDS};
 use crate::emulator::config::TokenGrant;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -35,6 +35,10 @@ struct StoredBot {
     seq: u64,
     /// The `bot_agent` document of `get_bot_agent_details`.
     doc: Map<String, Value>,
+    /// What the bot gets its own token with (v3.5+ shows it once, on create).
+    /// Kept out of `doc`, so no listing, snapshot or log can show it.
+    #[allow(dead_code)] // read by issue_bot_token once the emulator serves it
+    secret: crate::Secret,
 }
 
 impl StoredBot {
@@ -54,8 +58,6 @@ pub fn new_id() -> String {
     format!("{:032x}", fastrand::u128(..))
 }
 
-/// The fields of the `get_bot_agents` summary, in the API's order.
-const SUMMARY_FIELDS: [&str; 4] = ["id", "name", "avatar", "status"];
 /// The fields a create may set, in the API's order.
 const SETTABLE_FIELDS: [&str; 11] = [
     "name",
@@ -73,7 +75,8 @@ const SETTABLE_FIELDS: [&str; 11] = [
 
 impl Store {
     /// Adds a bot in the details shape; fills `id`, `application`, defaults.
-    pub fn insert(&mut self, mut fields: Map<String, Value>, owner: &str) -> String {
+    /// Returns its id and its new secret.
+    pub fn insert(&mut self, mut fields: Map<String, Value>, owner: &str) -> (String, String) {
         let id = match fields.remove("id").and_then(|v| v.as_str().map(str::to_owned)) {
             Some(id) => id,
             None => new_id(),
@@ -96,8 +99,9 @@ impl Store {
             doc.insert(key, v);
         }
         self.next_seq += 1;
-        self.bots.insert(id.clone(), StoredBot { seq: self.next_seq, doc });
-        id
+        let secret = new_id();
+        self.bots.insert(id.clone(), StoredBot { seq: self.next_seq, doc, secret: crate::Secret::new(secret.clone()) });
+        (id, secret)
     }
 
     /// Every bot in the details shape, in creation order.
@@ -120,8 +124,8 @@ impl Store {
                     }
                 }
                 let owner = request.get("owner_client_id").and_then(Value::as_str).unwrap_or(&grant.client_id);
-                let id = self.insert(fields, owner);
-                Ok(json!({ "bot_agent_id": id }))
+                let (id, secret) = self.insert(fields, owner);
+                Ok(json!({ "bot_agent_id": id, "bot_secret": secret }))
             }
             Action::GetBotAgents => {
                 let all = request.get("all").and_then(Value::as_bool).unwrap_or(false);

@@ -3,6 +3,7 @@
 //! string through the out-parameter.
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::ffi::status::lcbot_status;
 use crate::ffi::strings::into_c_string;
 use std::ffi::CStr;
 use std::os::raw::c_char;
@@ -13,22 +14,28 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 ///
 /// # Safety
 /// `out` must be NULL or valid for one pointer write.
-pub unsafe fn guard(out: *mut *mut c_char, body: impl FnOnce() -> Result<Option<String>>) -> i32 {
+pub unsafe fn guard(out: *mut *mut c_char, body: impl FnOnce() -> Result<Option<String>>) -> lcbot_status {
     if out.is_null() {
         // Nowhere to put a result: refuse before doing anything.
-        return ErrorCode::NullArgument.status();
+        return ErrorCode::NullArgument.into();
     }
     *out = std::ptr::null_mut();
     let result = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|panic| Err(panic_error(panic)));
     match result {
         Ok(Some(doc)) => {
             *out = into_c_string(doc);
-            0
+            lcbot_status::LCBOT_OK
         }
-        Ok(None) => 0,
+        Ok(None) => lcbot_status::LCBOT_OK,
         Err(error) => {
-            *out = into_c_string(error.to_json());
-            error.code.status()
+            let status = lcbot_status::from(error.code);
+            let mut doc = error.to_document();
+            if let Some(map) = doc.as_object_mut() {
+                // Second, after "code", as the header documents it.
+                map.shift_insert(1, "status".into(), (status as i32).into());
+            }
+            *out = into_c_string(doc.to_string());
+            status
         }
     }
 }
@@ -43,7 +50,7 @@ pub unsafe fn new_handle<T>(
     handle_name: &str,
     error_out: *mut *mut c_char,
     make: impl FnOnce() -> Result<T>,
-) -> i32 {
+) -> lcbot_status {
     if !handle_out.is_null() {
         *handle_out = std::ptr::null_mut();
     }

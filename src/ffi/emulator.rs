@@ -26,7 +26,7 @@ pub unsafe extern "C" fn lcbot_emulator_start(
     config_json: *const c_char,
     emulator_out: *mut *mut lcbot_emulator,
     error_out: *mut *mut c_char,
-) -> i32 {
+) -> crate::ffi::status::lcbot_status {
     new_handle(emulator_out, "emulator_out", error_out, || {
         let config = if config_json.is_null() {
             EmulatorConfig::default()
@@ -61,7 +61,7 @@ pub unsafe extern "C" fn lcbot_emulator_url(emulator: *const lcbot_emulator) -> 
 /// `emulator` a live handle or NULL; `fault_json` NULL or a NUL-terminated
 /// string; `out` NULL or valid for one pointer write.
 #[no_mangle]
-pub unsafe extern "C" fn lcbot_emulator_inject(emulator: *const lcbot_emulator, fault_json: *const c_char, out: *mut *mut c_char) -> i32 {
+pub unsafe extern "C" fn lcbot_emulator_inject(emulator: *const lcbot_emulator, fault_json: *const c_char, out: *mut *mut c_char) -> crate::ffi::status::lcbot_status {
     guard(out, || {
         let e = arg_ref(emulator, "emulator")?;
         e.emulator.inject_json(arg_str(fault_json, "fault_json")?).map(Some)
@@ -75,7 +75,7 @@ pub unsafe extern "C" fn lcbot_emulator_inject(emulator: *const lcbot_emulator, 
 /// # Safety
 /// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
 #[no_mangle]
-pub unsafe extern "C" fn lcbot_emulator_requests(emulator: *const lcbot_emulator, out: *mut *mut c_char) -> i32 {
+pub unsafe extern "C" fn lcbot_emulator_requests(emulator: *const lcbot_emulator, out: *mut *mut c_char) -> crate::ffi::status::lcbot_status {
     guard(out, || Ok(Some(arg_ref(emulator, "emulator")?.emulator.requests_json())))
 }
 

@@ -5,8 +5,11 @@ use std::os::raw::c_char;
 
 /// The version of the C ABI. Wrappers refuse a library whose number differs
 /// from the one they were written for; it changes only on an incompatible
-/// change of a signature, a code or a document.
-pub const LCBOT_ABI_VERSION: u32 = 1;
+/// change of a signature, a code or a document. The shared library's soname
+/// is `liblivechat_bots.so.<this number>`.
+///
+/// 2: the `lcbot_` prefix, `lcbot_call_options` on every call, cancel tokens.
+pub const LCBOT_ABI_VERSION: u32 = 2;
 
 static VERSION: &[u8] = concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes();
 

@@ -1,7 +1,8 @@
-//! A test-only way to prove the panic boundary from any language: with the
+//! A test-only way to prove the panic boundary from any language, compiled
+//! only with the Cargo feature `test-hooks` (never in a release): with the
 //! environment variable `LIVECHAT_BOTS_TEST_HOOKS=1` set before the first
 //! call, `lcbot_call(client, "lcbot_test_panic", ...)` panics inside the guard.
-//! Without the variable the action is an ordinary (unknown) action name.
+//! Without either, the action is an ordinary (unknown) action name.
 
 use once_cell::sync::Lazy;
 

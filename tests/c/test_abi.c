@@ -27,7 +27,7 @@
 static char dummy_byte;
 #define DUMMY ((char *)&dummy_byte)
 
-typedef int32_t (*action_fn)(const lcbot_client *, const char *, char **);
+typedef lcbot_status (*action_fn)(const lcbot_client *, const char *, const lcbot_call_options *, char **);
 
 static const struct {
     const char *name;
@@ -54,7 +54,7 @@ static void test_versions(void) {
         CHECK(lcbot_version() == v); /* static: the same pointer every time */
     }
     CHECK_INT(lcbot_abi_version(), LCBOT_ABI_VERSION);
-    CHECK_INT(LCBOT_ABI_VERSION, 1);
+    CHECK_INT(LCBOT_ABI_VERSION, 2);
     /* The codes are part of the ABI: never renumbered. */
     CHECK_INT(LCBOT_OK, 0);
     CHECK_INT(LCBOT_ERR_NULL_ARGUMENT, 1);
@@ -125,38 +125,38 @@ static void test_null_actions(const lcbot_client *client) {
         const char *req = ACTIONS[i].valid_request;
 
         out = DUMMY;
-        st = fn(NULL, req, &out);
+        st = fn(NULL, req, NULL, &out);
         CHECK_NULL_DOC(st, out, "client");
 
         out = DUMMY;
-        st = fn(client, NULL, &out);
+        st = fn(client, NULL, NULL, &out);
         CHECK_NULL_DOC(st, out, "request_json");
 
         out = DUMMY;
-        st = fn(NULL, NULL, &out);
+        st = fn(NULL, NULL, NULL, &out);
         CHECK_NULL_DOC(st, out, "client");
 
         /* out NULL: the call is refused before anything is done or sent. */
-        CHECK_INT(fn(client, req, NULL), LCBOT_ERR_NULL_ARGUMENT);
-        CHECK_INT(fn(NULL, req, NULL), LCBOT_ERR_NULL_ARGUMENT);
-        CHECK_INT(fn(client, NULL, NULL), LCBOT_ERR_NULL_ARGUMENT);
-        CHECK_INT(fn(NULL, NULL, NULL), LCBOT_ERR_NULL_ARGUMENT);
+        CHECK_INT(fn(client, req, NULL, NULL), LCBOT_ERR_NULL_ARGUMENT);
+        CHECK_INT(fn(NULL, req, NULL, NULL), LCBOT_ERR_NULL_ARGUMENT);
+        CHECK_INT(fn(client, NULL, NULL, NULL), LCBOT_ERR_NULL_ARGUMENT);
+        CHECK_INT(fn(NULL, NULL, NULL, NULL), LCBOT_ERR_NULL_ARGUMENT);
     }
 
     out = DUMMY;
-    st = lcbot_call(NULL, "get_bot_agents", "{}", &out);
+    st = lcbot_call(NULL, "get_bot_agents", "{}", NULL, &out);
     CHECK_NULL_DOC(st, out, "client");
     out = DUMMY;
-    st = lcbot_call(client, NULL, "{}", &out);
+    st = lcbot_call(client, NULL, "{}", NULL, &out);
     CHECK_NULL_DOC(st, out, "action");
     out = DUMMY;
-    st = lcbot_call(client, "get_bot_agents", NULL, &out);
+    st = lcbot_call(client, "get_bot_agents", NULL, NULL, &out);
     CHECK_NULL_DOC(st, out, "payload_json");
     out = DUMMY;
-    st = lcbot_call(NULL, NULL, NULL, &out);
+    st = lcbot_call(NULL, NULL, NULL, NULL, &out);
     CHECK_NULL_DOC(st, out, "client");
-    CHECK_INT(lcbot_call(client, "get_bot_agents", "{}", NULL), LCBOT_ERR_NULL_ARGUMENT);
-    CHECK_INT(lcbot_call(NULL, NULL, NULL, NULL), LCBOT_ERR_NULL_ARGUMENT);
+    CHECK_INT(lcbot_call(client, "get_bot_agents", "{}", NULL, NULL), LCBOT_ERR_NULL_ARGUMENT);
+    CHECK_INT(lcbot_call(NULL, NULL, NULL, NULL, NULL), LCBOT_ERR_NULL_ARGUMENT);
 }
 
 static void test_null_emulator(const lcbot_emulator *emulator) {
@@ -242,15 +242,15 @@ static void test_invalid_utf8(const lcbot_client *client, const lcbot_emulator *
 
         for (int i = 0; i < 5; i++) {
             out = DUMMY;
-            st = ACTIONS[i].fn(client, bad, &out);
+            st = ACTIONS[i].fn(client, bad, NULL, &out);
             CHECK_UTF8_DOC(st, out, "request_json");
         }
 
         out = DUMMY;
-        st = lcbot_call(client, bad, "{}", &out);
+        st = lcbot_call(client, bad, "{}", NULL, &out);
         CHECK_UTF8_DOC(st, out, "action");
         out = DUMMY;
-        st = lcbot_call(client, "get_bot_agents", bad, &out);
+        st = lcbot_call(client, "get_bot_agents", bad, NULL, &out);
         CHECK_UTF8_DOC(st, out, "payload_json");
 
         out = DUMMY;
@@ -265,7 +265,7 @@ static void test_invalid_utf8(const lcbot_client *client, const lcbot_emulator *
     /* The byte offset of the first bad byte is reported. */
     {
         char *out = DUMMY;
-        int32_t st = lcbot_get_bot_agents(client, "{\"all\":\xff}", &out);
+        int32_t st = lcbot_get_bot_agents(client, "{\"all\":\xff}", NULL, &out);
         CHECK_ERROR(st, out, LCBOT_ERR_INVALID_UTF8, "invalid_utf8", "request_json: invalid UTF-8 at byte 7", 0);
         lcbot_string_free(out);
     }
@@ -322,11 +322,11 @@ static void test_invalid_json(const lcbot_client *client, const lcbot_emulator *
 
         for (int i = 0; i < 5; i++) {
             out = DUMMY;
-            st = ACTIONS[i].fn(client, bad, &out);
+            st = ACTIONS[i].fn(client, bad, NULL, &out);
             CHECK_JSON_DOC(st, out, "request_json");
         }
         out = DUMMY;
-        st = lcbot_call(client, "get_bot_agents", bad, &out);
+        st = lcbot_call(client, "get_bot_agents", bad, NULL, &out);
         CHECK_JSON_DOC(st, out, "payload_json");
 
         /* Every bad document, the empty one included, is refused (only NULL
@@ -344,7 +344,7 @@ static void test_invalid_json(const lcbot_client *client, const lcbot_emulator *
     }
     {
         char *out = DUMMY;
-        int32_t st = lcbot_get_bot_agents(client, "{\"all\":true,\"all\":false}", &out);
+        int32_t st = lcbot_get_bot_agents(client, "{\"all\":true,\"all\":false}", NULL, &out);
         CHECK_ERROR(st, out, LCBOT_ERR_INVALID_JSON, "invalid_json", "duplicate key \"all\"", 0);
         lcbot_string_free(out);
     }
@@ -596,7 +596,7 @@ static void test_documents(const lcbot_client *client, const lcbot_emulator *emu
 
     /* A validation error document: every field, in the documented shape. */
     out = DUMMY;
-    st = lcbot_create_bot_agent(client, "{\"name\":\"A\"}", &out);
+    st = lcbot_create_bot_agent(client, "{\"name\":\"A\"}", NULL, &out);
     CHECK_INT(st, LCBOT_ERR_VALIDATION);
     CHECK(out != DUMMY && out != NULL);
     if (out && out != DUMMY) {
@@ -608,7 +608,7 @@ static void test_documents(const lcbot_client *client, const lcbot_emulator *emu
 
     /* Success: *out replaced by the result document. */
     out = DUMMY;
-    st = lcbot_get_bot_agents(client, "{}", &out);
+    st = lcbot_get_bot_agents(client, "{}", NULL, &out);
     CHECK_INT(st, LCBOT_OK);
     CHECK(out != DUMMY && out != NULL);
     if (out && out != DUMMY) {
@@ -631,18 +631,18 @@ static void test_panic(const lcbot_client *client) {
     char *out = DUMMY;
     int32_t st;
     fprintf(stderr, "(test_abi: a Rust panic message from lcbot_test_panic is expected next)\n");
-    st = lcbot_call(client, "lcbot_test_panic", "{}", &out);
+    st = lcbot_call(client, "lcbot_test_panic", "{}", NULL, &out);
     CHECK_ERROR(st, out == DUMMY ? NULL : out, LCBOT_ERR_PANIC, "panic", "requested by a test", 0);
     if (out != DUMMY) lcbot_string_free(out);
     /* the client, and the process, go on */
     for (int i = 0; i < 3; i++) {
         out = DUMMY;
-        st = lcbot_get_bot_agents(client, "{\"all\":\"no\"}", &out);
+        st = lcbot_get_bot_agents(client, "{\"all\":\"no\"}", NULL, &out);
         CHECK_ERROR(st, out == DUMMY ? NULL : out, LCBOT_ERR_VALIDATION, "validation", "all: expected true or false", 0);
         if (out != DUMMY) lcbot_string_free(out);
     }
     out = DUMMY;
-    st = lcbot_call(NULL, "lcbot_test_panic", "{}", &out);
+    st = lcbot_call(NULL, "lcbot_test_panic", "{}", NULL, &out);
     CHECK_NULL_DOC(st, out == DUMMY ? NULL : out, "client");
 }
 

@@ -14,7 +14,7 @@
 #include "check.h"
 
 static_assert(LCBOT_OK == 0 && LCBOT_ERR_VALIDATION == 4 && LCBOT_ERR_PANIC == 9, "status codes are constant expressions");
-static_assert(LCBOT_ABI_VERSION == 1, "ABI version 1");
+static_assert(LCBOT_ABI_VERSION == 2, "ABI version 2");
 static_assert(LCBOT_HAS_EMULATOR, "the emulator is part of the default build");
 
 namespace {
@@ -43,7 +43,7 @@ struct Result {
 template <typename Fn>
 Result run(Fn fn, const lcbot_client *client, const std::string &request) {
     char *out = nullptr;
-    int32_t st = fn(client, request.c_str(), &out);
+    int32_t st = fn(client, request.c_str(), nullptr, &out);
     return Result{st, Str(out)};
 }
 
@@ -99,7 +99,7 @@ int main() {
     // lcbot_call from C++ too
     {
         char *out = nullptr;
-        int32_t st = lcbot_call(client.get(), "get_bot_agents", "{}", &out);
+        int32_t st = lcbot_call(client.get(), "get_bot_agents", "{}", NULL, &out);
         Str list(out);
         CHECK_INT(st, LCBOT_OK);
         CHECK_HAS(list.get(), id);

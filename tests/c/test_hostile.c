@@ -146,13 +146,13 @@ static int32_t invoke(const struct setup *s, enum target t, const char *input, c
         }
         break;
     }
-    case T_CREATE: st = lcbot_create_bot_agent(s->client, input, &out); break;
-    case T_REMOVE: st = lcbot_remove_bot_agent(s->client, input, &out); break;
-    case T_UPDATE: st = lcbot_update_bot_agent(s->client, input, &out); break;
-    case T_LIST: st = lcbot_get_bot_agents(s->client, input, &out); break;
-    case T_DETAILS: st = lcbot_get_bot_agent_details(s->client, input, &out); break;
-    case T_PAYLOAD: st = lcbot_call(s->client, s->call_action, input, &out); break;
-    case T_ACTION: st = lcbot_call(s->client, input, "{}", &out); break;
+    case T_CREATE: st = lcbot_create_bot_agent(s->client, input, NULL, &out); break;
+    case T_REMOVE: st = lcbot_remove_bot_agent(s->client, input, NULL, &out); break;
+    case T_UPDATE: st = lcbot_update_bot_agent(s->client, input, NULL, &out); break;
+    case T_LIST: st = lcbot_get_bot_agents(s->client, input, NULL, &out); break;
+    case T_DETAILS: st = lcbot_get_bot_agent_details(s->client, input, NULL, &out); break;
+    case T_PAYLOAD: st = lcbot_call(s->client, s->call_action, input, NULL, &out); break;
+    case T_ACTION: st = lcbot_call(s->client, input, "{}", NULL, &out); break;
     case T_EMU: {
         lcbot_emulator *e = (lcbot_emulator *)DUMMY;
         st = lcbot_emulator_start(input, &e, &out);
@@ -998,7 +998,7 @@ static void test_escapes(void) {
  * string). On the second emulator: the first must see nothing. */
 static void test_nul_round_trip(void) {
     char *out = NULL, id[128] = "", request[256];
-    int32_t st = lcbot_create_bot_agent(accepting.client, "{\"name\":\"a\\u0000b\\u001f\",\"status\":\"offline\"}", &out);
+    int32_t st = lcbot_create_bot_agent(accepting.client, "{\"name\":\"a\\u0000b\\u001f\",\"status\":\"offline\"}", NULL, &out);
     tried[C_ESCAPE]++;
     tried_by_target[T_CREATE]++;
     CHECK_INT(st, LCBOT_OK);
@@ -1006,7 +1006,7 @@ static void test_nul_round_trip(void) {
     lcbot_string_free(out);
     snprintf(request, sizeof request, "{\"bot_agent_id\":\"%s\"}", id);
     out = NULL;
-    CHECK_INT(lcbot_get_bot_agent_details(accepting.client, request, &out), LCBOT_OK);
+    CHECK_INT(lcbot_get_bot_agent_details(accepting.client, request, NULL, &out), LCBOT_OK);
     CHECK_HAS(out, "\"name\":\"a\\u0000b\\u001f\"");
     CHECK(ends_with(out, "}"));
     lcbot_string_free(out);
@@ -1088,7 +1088,7 @@ static void test_utf8(void) {
     /* lcbot_call: a bad action is reported before a bad payload. */
     {
         char *out = NULL;
-        int32_t st = lcbot_call(hostile.client, "get\xff", "{\"a\":\xff}", &out);
+        int32_t st = lcbot_call(hostile.client, "get\xff", "{\"a\":\xff}", NULL, &out);
         tried[C_UTF8]++;
         tried_by_target[T_ACTION]++;
         CHECK_ERROR(st, out, LCBOT_ERR_INVALID_UTF8, "invalid_utf8", "action: invalid UTF-8 at byte 3", 0);

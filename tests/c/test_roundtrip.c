@@ -90,17 +90,17 @@ static int is_hex32(const char *s) {
 /* Creates a bot; returns 1 and its id in `id` on success. */
 static int create(const lcbot_client *c, const char *request, char *id, size_t size) {
     char *out = NULL;
-    int32_t st = lcbot_create_bot_agent(c, request, &out);
+    int32_t st = lcbot_create_bot_agent(c, request, NULL, &out);
     int ok = CHECK_DOC(st == LCBOT_OK, out) && CHECK_DOC(json_str(out, "bot_agent_id", id, size), out);
     lcbot_string_free(out);
     return ok;
 }
 
 /* Runs `fn` on `request` and returns the document (caller frees); `*st` the status. */
-typedef int32_t (*action_fn)(const lcbot_client *, const char *, char **);
+typedef lcbot_status (*action_fn)(const lcbot_client *, const char *, const lcbot_call_options *, char **);
 static char *call(action_fn fn, const lcbot_client *c, const char *request, int32_t *st) {
     char *out = NULL;
-    *st = fn(c, request, &out);
+    *st = fn(c, request, NULL, &out);
     return out;
 }
 
@@ -250,7 +250,7 @@ static void test_lifecycle(const char *version) {
         typed = call(lcbot_get_bot_agents, c, "{\"all\":true}", &st);
         CHECK_INT(st, LCBOT_OK);
         raw = NULL;
-        st = lcbot_call(c, "get_bot_agents", "{\"all\":true}", &raw);
+        st = lcbot_call(c, "get_bot_agents", "{\"all\":true}", NULL, &raw);
         sent += 2;
         CHECK_INT(st, LCBOT_OK);
         CHECK_DOC(typed && raw && strcmp(typed, raw) == 0, raw);
@@ -258,7 +258,7 @@ static void test_lifecycle(const char *version) {
         lcbot_string_free(raw);
         snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", id2);
         raw = NULL;
-        st = lcbot_call(c, "get_bot_agent_details", req, &raw);
+        st = lcbot_call(c, "get_bot_agent_details", req, NULL, &raw);
         sent++;
         CHECK_INT(st, LCBOT_OK);
         CHECK_HAS(raw, "\"name\":\"Minimal Bot\"");
@@ -738,7 +738,7 @@ static void test_faults(void) {
     /* lcbot_call is treated as a write: a 503 is not retried */
     inject(e, "{\"action\":\"get_bot_agents\",\"status\":503}");
     out = NULL;
-    st = lcbot_call(c, "get_bot_agents", "{}", &out);
+    st = lcbot_call(c, "get_bot_agents", "{}", NULL, &out);
     CHECK_ERROR(st, out, LCBOT_ERR_API, "api", "503", 1);
     lcbot_string_free(out);
 

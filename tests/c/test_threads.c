@@ -100,7 +100,7 @@ static void *work(void *arg) {
                      "\"groups\":[{\"id\":%d,\"priority\":\"normal\"}]}",
                      w->tid, k, k % 501, w->tid);
             out = NULL;
-            st = lcbot_create_bot_agent(w->client, req, &out);
+            st = lcbot_create_bot_agent(w->client, req, NULL, &out);
             w->sent++;
             if (WCHECK(w, st == LCBOT_OK && json_str(out, "bot_agent_id", b.id, sizeof b.id) && strlen(b.id) == 32, out)) {
                 b.exists = 1;
@@ -115,7 +115,7 @@ static void *work(void *arg) {
         STEP({
             snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", b.id);
             out = NULL;
-            st = lcbot_get_bot_agent_details(w->client, req, &out);
+            st = lcbot_get_bot_agent_details(w->client, req, NULL, &out);
             w->sent++;
             snprintf(expect, sizeof expect,
                      "{\"bot_agent\":{\"id\":\"%s\",\"name\":\"%s\",\"status\":\"offline\","
@@ -131,7 +131,7 @@ static void *work(void *arg) {
             snprintf(req, sizeof req, "{\"id\":\"%s\",\"name\":\"t%02d-b%04d-u\",\"status\":\"accepting chats\"}", b.id,
                      w->tid, k);
             out = NULL;
-            st = lcbot_update_bot_agent(w->client, req, &out);
+            st = lcbot_update_bot_agent(w->client, req, NULL, &out);
             w->sent++;
             if (WCHECK(w, st == LCBOT_OK && out && strcmp(out, "{}") == 0, out)) {
                 snprintf(b.name, sizeof b.name, "t%02d-b%04d-u", w->tid, k);
@@ -144,7 +144,7 @@ static void *work(void *arg) {
         STEP({
             snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", b.id);
             out = NULL;
-            st = lcbot_get_bot_agent_details(w->client, req, &out);
+            st = lcbot_get_bot_agent_details(w->client, req, NULL, &out);
             w->sent++;
             snprintf(expect, sizeof expect, "\"name\":\"%s\",\"status\":\"accepting chats\"", b.name);
             WCHECK(w, st == LCBOT_OK && out && strstr(out, expect) != NULL, out);
@@ -155,9 +155,9 @@ static void *work(void *arg) {
         STEP({
             out = NULL;
             if (k % 3 == 0)
-                st = lcbot_call(w->client, "get_bot_agents", "{}", &out);
+                st = lcbot_call(w->client, "get_bot_agents", "{}", NULL, &out);
             else
-                st = lcbot_get_bot_agents(w->client, "{\"all\":false}", &out);
+                st = lcbot_get_bot_agents(w->client, "{\"all\":false}", NULL, &out);
             w->sent++;
             snprintf(expect, sizeof expect, "{\"id\":\"%s\",\"name\":\"%s\",\"status\":\"accepting chats\"}", b.id, b.name);
             WCHECK(w, st == LCBOT_OK && out && strncmp(out, "{\"bot_agents\":[", 15) == 0 && strstr(out, expect) != NULL, out);
@@ -168,7 +168,7 @@ static void *work(void *arg) {
         STEP({
             snprintf(req, sizeof req, "{\"id\":\"%s\",\"groups\":[{\"id\":1,\"priority\":\"supervisor\"}]}", b.id);
             out = NULL;
-            st = lcbot_update_bot_agent(w->client, req, &out);
+            st = lcbot_update_bot_agent(w->client, req, NULL, &out);
             WCHECK(w, st == LCBOT_ERR_VALIDATION && out && strstr(out, "\"code\":\"validation\"") &&
                           strstr(out, "groups[0].priority: expected one of first, normal, last") &&
                           strstr(out, "\"attempts\":0"),
@@ -180,14 +180,14 @@ static void *work(void *arg) {
             STEP({
                 snprintf(req, sizeof req, "{\"bot_agent_id\":\"%s\"}", b.id);
                 out = NULL;
-                st = lcbot_remove_bot_agent(w->client, req, &out);
+                st = lcbot_remove_bot_agent(w->client, req, NULL, &out);
                 w->sent++;
                 if (WCHECK(w, st == LCBOT_OK && out && strcmp(out, "{}") == 0, out)) b.exists = 0;
                 lcbot_string_free(out);
             });
             STEP({
                 out = NULL;
-                st = lcbot_get_bot_agent_details(w->client, req, &out);
+                st = lcbot_get_bot_agent_details(w->client, req, NULL, &out);
                 w->sent++;
                 WCHECK(w, st == LCBOT_ERR_API && out && strstr(out, "\"http_status\":404,\"api_error\":{\"type\":\"not_found\"") &&
                               strstr(out, "\"attempts\":1"),
@@ -257,7 +257,7 @@ int main(int argc, char **argv) {
     printf("%d calls made, %d requests sent, %d bots left\n", total_made, total_sent, total_kept);
 
     /* The emulator holds exactly the bots the threads left, as they left them. */
-    st = lcbot_get_bot_agents(client, "{\"all\":true}", &out);
+    st = lcbot_get_bot_agents(client, "{\"all\":true}", NULL, &out);
     CHECK_INT(st, LCBOT_OK);
     CHECK_INT(count_of(out, "\"id\":"), total_kept);
     for (int i = 0; i < THREADS; i++) {

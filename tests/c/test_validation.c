@@ -284,12 +284,12 @@ static const struct valid_case VALID[] = {
 
 static int32_t run(const lcbot_client *client, enum action a, const char *request, const char *payload, char **out) {
     switch (a) {
-    case CREATE: return lcbot_create_bot_agent(client, request, out);
-    case UPDATE: return lcbot_update_bot_agent(client, request, out);
-    case REMOVE: return lcbot_remove_bot_agent(client, request, out);
-    case LIST: return lcbot_get_bot_agents(client, request, out);
-    case DETAILS: return lcbot_get_bot_agent_details(client, request, out);
-    case CALL: return lcbot_call(client, request, payload, out);
+    case CREATE: return lcbot_create_bot_agent(client, request, NULL, out);
+    case UPDATE: return lcbot_update_bot_agent(client, request, NULL, out);
+    case REMOVE: return lcbot_remove_bot_agent(client, request, NULL, out);
+    case LIST: return lcbot_get_bot_agents(client, request, NULL, out);
+    case DETAILS: return lcbot_get_bot_agent_details(client, request, NULL, out);
+    case CALL: return lcbot_call(client, request, payload, NULL, out);
     default: return -1;
     }
 }
@@ -358,10 +358,10 @@ static void run_valid(const lcbot_client *client, const lcbot_emulator *emulator
     int sent = logged_requests(emulator);
 
     /* Two bots to update, read and remove. */
-    CHECK_INT(lcbot_create_bot_agent(client, "{\"name\":\"Target\",\"status\":\"offline\"}", &out), LCBOT_OK);
+    CHECK_INT(lcbot_create_bot_agent(client, "{\"name\":\"Target\",\"status\":\"offline\"}", NULL, &out), LCBOT_OK);
     CHECK(read_id(out, id, sizeof id));
     lcbot_string_free(out);
-    CHECK_INT(lcbot_create_bot_agent(client, "{\"name\":\"Doomed\",\"status\":\"offline\"}", &out), LCBOT_OK);
+    CHECK_INT(lcbot_create_bot_agent(client, "{\"name\":\"Doomed\",\"status\":\"offline\"}", NULL, &out), LCBOT_OK);
     CHECK(read_id(out, id2, sizeof id2));
     lcbot_string_free(out);
     sent += 2;

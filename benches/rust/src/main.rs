@@ -126,7 +126,7 @@ impl Bench {
                     groups: Some(vec![Group { id: 0, priority: Priority::Normal }]),
                     ..Default::default()
                 };
-                self.client.create_bot_agent(&req).map_err(|e| e.message)
+                self.client.create_bot_agent(&req).map(|c| c.bot_agent_id).map_err(|e| e.message)
             }
             Mode::Json => {
                 let out = self

@@ -1,0 +1,49 @@
+//! Cancelling a call in flight from another thread, a signal handler or a
+//! Go context.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How often a call in flight looks at its token: the longest a cancelled
+/// call may go on. A plain atomic (no lock, no wake-up) is what keeps
+/// [`CancelToken::cancel`] safe to call from a signal handler.
+const POLL_INTERVAL: Duration = Duration::from_millis(10);
+
+/// A flag shared by the caller and the calls it passes it to. Cloning shares
+/// the flag. Once cancelled it stays cancelled.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Makes every call using this token return `ErrorCode::Cancelled`
+    /// promptly. One atomic store: async-signal-safe.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+
+    /// Completes once the token is cancelled.
+    pub(crate) async fn cancelled(&self) {
+        while !self.is_cancelled() {
+            tokio::time::sleep(POLL_INTERVAL).await;
+        }
+    }
+}
+
+/// Settings of one call that override the client's.
+#[derive(Debug, Clone, Default)]
+pub struct CallOptions {
+    /// The budget of this whole call, retries included (the client's `timeout` when `None`).
+    pub timeout: Option<Duration>,
+    /// The most one attempt may take (the client's `attempt_timeout` when `None`).
+    pub attempt_timeout: Option<Duration>,
+    pub cancel: Option<CancelToken>,
+}

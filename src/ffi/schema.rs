@@ -1,0 +1,17 @@
+//! The core's field lists, for the model-drift tests of every language.
+
+use crate::ffi::boundary::guard;
+use crate::ffi::status::lcbot_status;
+use std::os::raw::c_char;
+
+/// Writes to `*out` the fields the core knows:
+/// `{"requests": {action: [every field any version accepts]},
+///   "results": {"create_bot_agent": [...], "bot_agent": [...], "bot_agent_details": [...]},
+///   "versions": {"3.0": {action: [fields]}, ...}}`. Free it with `lcbot_string_free`.
+///
+/// # Safety
+/// `out` must be NULL or valid for one pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_schema(out: *mut *mut c_char) -> lcbot_status {
+    guard(out, || Ok(Some(crate::actions::schema().to_string())))
+}
