@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -41,3 +42,24 @@ def payloads(emulator: Emulator, action: str) -> list[dict[str, object]]:
             assert isinstance(body, dict)
             out.append(body.get("payload", body))
     return out
+
+
+def wait_for_fault_taken(emulator: Emulator, timeout: float = 10.0) -> None:
+    """Waits until the emulator has taken the faults injected so far, that is,
+    until the stalled request they were injected for has arrived.
+
+    The request log has an entry only once a request is answered, so a
+    stalled one is not there yet; a fault, though, is taken from the queue the
+    moment its request arrives. Each look injects a probe fault for an action
+    no one calls and reads the queue's length from the answer.
+    """
+    deadline = time.monotonic() + timeout
+    probes = 0
+    while True:
+        probes += 1
+        pending = emulator.inject(action="livechat_bots_test_probe", status=500)["pending_faults"]
+        if pending == probes:  # only probes left
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the stalled request did not reach the emulator within {timeout} s")
+        time.sleep(0.005)

@@ -1,0 +1,114 @@
+"""A process of its own for the Ctrl-C tests (test_sigint.py): one call,
+stalled by the test's emulator, that the test interrupts with SIGINT.
+
+    python sigint_child.py URL SCENARIO
+
+Prints one JSON line ``{"ready": pid}`` before the call, then one JSON line
+with what happened. Scenarios:
+
+- ``uncaught``: create_bot_agent; the KeyboardInterrupt is not caught (the
+  interpreter prints its traceback and dies of SIGINT).
+- ``caught-write`` / ``caught-read``: create_bot_agent / get_bot_agents; the
+  KeyboardInterrupt is caught and described; the client is used again.
+- ``wakeup-fd``: as caught-read, with a wakeup fd of the program's own set
+  before the call: it must get the signal's byte and be set again after.
+- ``custom-handler``: SIGINT's handler only counts; the call raises
+  CancelledError, and the handler ran once.
+- ``ignored``: SIGINT is ignored: the call is not touched and succeeds.
+- ``not-interruptible``: ``Client(interruptible=False)``: the call succeeds,
+  and the KeyboardInterrupt comes after it.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import sys
+import time
+from types import FrameType
+from typing import Any
+
+from livechat_bots import CancelledError, Client, LiveChatBotsError
+
+
+def describe(error: BaseException | None) -> dict[str, Any]:
+    if error is None:
+        return {"type": None}
+    out: dict[str, Any] = {"type": type(error).__name__}
+    if isinstance(error, LiveChatBotsError):
+        out.update(code=error.code, status=error.status, outcome=error.outcome, attempts=error.attempts)
+    return out
+
+
+def say(**fields: Any) -> None:
+    print(json.dumps(fields), flush=True)
+
+
+def main() -> None:
+    url, scenario = sys.argv[1], sys.argv[2]
+    interruptible = scenario != "not-interruptible"
+    with Client("dev-token", base_url=url, retry={"max_attempts": 1}, interruptible=interruptible) as client:
+        write = scenario in ("uncaught", "caught-write")
+        call = (lambda: client.create_bot_agent("Interrupted", "offline")) if write else client.get_bot_agents
+
+        if scenario == "uncaught":
+            say(ready=True)
+            call()
+            say(error="the call returned")
+            return
+
+        counted: list[int] = []
+        mine: tuple[socket.socket, socket.socket] | None = None
+        if scenario == "custom-handler":
+
+            def count(signum: int, frame: FrameType | None) -> None:
+                counted.append(signum)
+
+            signal.signal(signal.SIGINT, count)
+        elif scenario == "ignored":
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        elif scenario == "wakeup-fd":
+            mine = socket.socketpair()
+            mine[1].setblocking(False)
+            signal.set_wakeup_fd(mine[1].fileno())
+
+        say(ready=True)
+        start = time.monotonic()
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            result = call()
+        except (KeyboardInterrupt, LiveChatBotsError) as e:
+            error = e
+        caught_at = time.monotonic()
+        if scenario == "not-interruptible":
+            # The SIGINT's KeyboardInterrupt comes once the call is back in Python.
+            try:
+                for _ in range(1000):
+                    time.sleep(0.001)
+            except KeyboardInterrupt as e:
+                error = e
+        report: dict[str, Any] = {
+            "caught_at": caught_at,
+            "call_s": caught_at - start,
+            "error": describe(error),
+            "context": describe(error.__context__ if error is not None else None),
+            "result": repr(result) if error is None else None,
+            "handler_calls": counted,
+            "handler_after": getattr(signal.getsignal(signal.SIGINT), "__name__", repr(signal.getsignal(signal.SIGINT))),
+        }
+        if mine is not None:
+            mine[0].setblocking(False)
+            try:
+                report["wakeup_bytes"] = list(mine[0].recv(64))
+            except BlockingIOError:
+                report["wakeup_bytes"] = []
+            report["wakeup_fd_after_is_mine"] = signal.set_wakeup_fd(-1) == mine[1].fileno()
+        # The client goes on working after an interrupted call (a fresh token).
+        report["next_call"] = repr(client.get_bot_agents(timeout=5))
+        say(**report)
+
+
+if __name__ == "__main__":
+    main()
