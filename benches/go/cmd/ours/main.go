@@ -1,10 +1,18 @@
 // Benchmark of our Go package (cgo over the C ABI) against the emulator.
+//
+// With --ctx-timeout D every call gets its own context.WithTimeout(D) (the
+// way a service bounds its calls): the call then passes the time remaining
+// as its timeout and a cancel token wired to the context, on the client's
+// own handle. The contender is then named go-ours-ctx, so that it can run
+// beside go-ours (see cmd/ctxratio).
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
 
@@ -12,12 +20,23 @@ import (
 )
 
 type ops struct {
-	c   *lcbot.Client
-	ctx context.Context
+	c *lcbot.Client
+	// timeout is each call's context timeout; 0: context.Background().
+	timeout time.Duration
+}
+
+// ctx is one call's context.
+func (o ops) ctx() (context.Context, context.CancelFunc) {
+	if o.timeout == 0 {
+		return context.Background(), func() {}
+	}
+	return context.WithTimeout(context.Background(), o.timeout)
 }
 
 func (o ops) Create() (string, error) {
-	created, err := o.c.CreateBotAgent(o.ctx, lcbot.CreateBotAgentRequest{
+	ctx, cancel := o.ctx()
+	defer cancel()
+	created, err := o.c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{
 		Name:          "bench-bot",
 		MaxChatsCount: lcbot.Ptr(5),
 		Groups:        []lcbot.Group{{ID: 0, Priority: lcbot.PriorityNormal}},
@@ -26,7 +45,9 @@ func (o ops) Create() (string, error) {
 }
 
 func (o ops) Details(id string) error {
-	bot, err := o.c.GetBotAgentDetails(o.ctx, id)
+	ctx, cancel := o.ctx()
+	defer cancel()
+	bot, err := o.c.GetBotAgentDetails(ctx, id)
 	if err == nil && bot.ID != id {
 		err = fmt.Errorf("details: got bot %s for %s", bot.ID, id)
 	}
@@ -34,26 +55,45 @@ func (o ops) Details(id string) error {
 }
 
 func (o ops) Update(id string) error {
-	return o.c.UpdateBotAgent(o.ctx, lcbot.UpdateBotAgentRequest{ID: id, Name: "bench-bot-renamed", MaxChatsCount: lcbot.Ptr(4)})
+	ctx, cancel := o.ctx()
+	defer cancel()
+	return o.c.UpdateBotAgent(ctx, lcbot.UpdateBotAgentRequest{ID: id, Name: "bench-bot-renamed", MaxChatsCount: lcbot.Ptr(4)})
 }
 
 func (o ops) List() error {
-	bots, err := o.c.GetBotAgents(o.ctx, false)
+	ctx, cancel := o.ctx()
+	defer cancel()
+	bots, err := o.c.GetBotAgents(ctx, false)
 	if err == nil && len(bots) == 0 {
 		err = fmt.Errorf("list: no bots")
 	}
 	return err
 }
 
-func (o ops) Remove(id string) error { return o.c.RemoveBotAgent(o.ctx, id) }
+func (o ops) Remove(id string) error {
+	ctx, cancel := o.ctx()
+	defer cancel()
+	return o.c.RemoveBotAgent(ctx, id)
+}
 
 func main() {
+	timeout := flag.Duration("ctx-timeout", 0, "give every call a context.WithTimeout of this length (0: context.Background())")
 	a := harness.ParseArgs()
+	name := "go-ours"
+	if *timeout > 0 {
+		name = "go-ours-ctx"
+		// Sooner than the client's 30 s: every call takes the shortened
+		// timeout path, as well as the cancel token.
+		if *timeout >= lcbot.DefaultTimeout {
+			fmt.Fprintln(os.Stderr, "go-ours: --ctx-timeout must be under", lcbot.DefaultTimeout)
+			os.Exit(2)
+		}
+	}
 	c, err := lcbot.NewClient(lcbot.Config{Token: "dev-token", APIVersion: "3.6", BaseURL: a.URL})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "go-ours:", err)
+		fmt.Fprintln(os.Stderr, name+":", err)
 		os.Exit(2)
 	}
 	defer c.Close()
-	harness.Run("go-ours", lcbot.Version(), ops{c: c, ctx: context.Background()}, a)
+	harness.Run(name, lcbot.Version(), ops{c: c, timeout: *timeout}, a)
 }
