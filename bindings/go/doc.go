@@ -5,7 +5,7 @@
 //	client, err := livechatbots.NewClient(livechatbots.Config{Token: token})
 //	if err != nil { ... }
 //	defer client.Close()
-//	id, err := client.CreateBotAgent(ctx, livechatbots.CreateBotAgentRequest{
+//	created, err := client.CreateBotAgent(ctx, livechatbots.CreateBotAgentRequest{
 //		Name: "Helper", Status: livechatbots.StatusAcceptingChats,
 //	})
 //
@@ -23,19 +23,27 @@
 //
 // # Errors
 //
-// Failures are *Error values (use errors.As) with a stable Code, the HTTP
-// status and LiveChat's error type and message; IsNotFound, IsAuthentication,
-// IsAuthorization, IsValidation, IsTimeout and IsTransport sort them. Input is
-// validated by the library before anything is sent. Calls on a closed
-// Client or Emulator return ErrClosed.
+// Failures are *Error values (use errors.As) with a stable Code (the C
+// header's LCBOT_ERR_* constants), the HTTP status and LiveChat's error type
+// and message; IsNotFound, IsAuthentication, IsAuthorization, IsValidation,
+// IsTimeout, IsCancelled and IsTransport sort them. Input is validated by the
+// library before anything is sent. Calls on a closed Client or Emulator
+// return ErrClosed.
 //
 // # Concurrency and context
 //
 // A Client may be shared by any number of goroutines. Each call blocks its
-// goroutine's OS thread for the duration of the request; a context that is
-// already done stops a call from starting, and a context deadline shortens
-// the request's timeout, but a started call cannot be cancelled. See Client
-// for the details.
+// goroutine's OS thread for the duration of the request. The context bounds
+// the whole call: a deadline becomes the call's timeout (on the client's own
+// connections), and cancelling the context stops a call in flight with an
+// error matching context.Canceled. See Client for the details.
+//
+// # Long-running services
+//
+// Client.SetCredentials replaces the token while calls run;
+// Config.TokenProvider is asked for a new token when LiveChat refuses an
+// expired one; Config.OnNotice and Client.Notices report an API version
+// that LiveChat marks as legacy or deprecated.
 //
 // # Emulator
 //
