@@ -42,7 +42,7 @@ def run_calls(client: Client, bot_id: str, rounds: int) -> None:
 def test_100k_calls_do_not_grow_rss(capsys: pytest.CaptureFixture[str]) -> None:
     # log_limit 0: the emulator keeps no request log, which would grow by design.
     with Emulator({"log_limit": 0}) as emu, Client("dev-token", base_url=emu.url) as client:
-        bot_id = client.create_bot_agent("Memory", Status.ACCEPTING_CHATS)
+        bot_id = client.create_bot_agent("Memory", Status.ACCEPTING_CHATS).bot_agent_id
         run_calls(client, bot_id, 2_000)  # warm up: pools, caches, allocator arenas
         gc.collect()
         before = rss_kb()

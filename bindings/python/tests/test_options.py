@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import math
 import time
 from collections.abc import Callable
@@ -142,7 +143,7 @@ def test_the_core_refuses_an_options_version_it_does_not_know(client: Client) ->
     options = _ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION + 1000, 0, 0, None)
     with client._handle.use() as address:
         with pytest.raises(ValidationError):
-            _ffi.call(_ffi.lib.lcbot_get_bot_agents, address, b"{}", _ffi.ctypes.byref(options))
+            _ffi.call(_ffi.lib.lcbot_get_bot_agents, address, b"{}", ctypes.byref(options))
         options.version = 0
         with pytest.raises(ValidationError):
-            _ffi.call(_ffi.lib.lcbot_get_bot_agents, address, b"{}", _ffi.ctypes.byref(options))
+            _ffi.call(_ffi.lib.lcbot_get_bot_agents, address, b"{}", ctypes.byref(options))
