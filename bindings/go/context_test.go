@@ -129,21 +129,22 @@ func TestDeadlineReusesTheConnection(t *testing.T) {
 // Cancelling the context stops a call in flight: a request stalled for 5 s
 // returns within a second of the cancel, as a read and as a write.
 func TestCancelStopsAStalledCall(t *testing.T) {
-	emu, c := setup(t)
 	for _, tc := range []struct {
 		action string
-		call   func(ctx context.Context) error
+		call   func(ctx context.Context, c *lcbot.Client) error
 		write  bool
 	}{
-		{"get_bot_agents", func(ctx context.Context) error { _, err := c.GetBotAgents(ctx, false); return err }, false},
-		{"create_bot_agent", func(ctx context.Context) error {
+		{"get_bot_agents", func(ctx context.Context, c *lcbot.Client) error { _, err := c.GetBotAgents(ctx, false); return err }, false},
+		{"create_bot_agent", func(ctx context.Context, c *lcbot.Client) error {
 			_, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: "Stalled", Status: lcbot.StatusOffline})
 			return err
 		}, true},
 	} {
 		t.Run(tc.action, func(t *testing.T) {
-			if _, err := emu.Inject(lcbot.Fault{Action: tc.action, Delay: 5 * time.Second}); err != nil {
-				t.Fatal(err)
+			emu, c := setup(t)
+			stall := lcbot.Fault{Action: tc.action, Delay: 5 * time.Second}
+			if n, err := emu.Inject(stall); err != nil || n != 1 {
+				t.Fatalf("Inject: %d, %v", n, err)
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -152,12 +153,11 @@ func TestCancelStopsAStalledCall(t *testing.T) {
 				at  time.Time
 			}
 			done := make(chan outcome, 1)
-			started := time.Now()
 			go func() {
-				err := tc.call(ctx)
+				err := tc.call(ctx, c)
 				done <- outcome{err, time.Now()}
 			}()
-			waitForStalled(t, emu, tc.action, started)
+			waitForStalled(t, emu)
 			select {
 			case o := <-done:
 				t.Fatalf("the call returned before the cancel: %v", o.err)
@@ -190,18 +190,24 @@ func TestCancelStopsAStalledCall(t *testing.T) {
 	checkNoTokenLeft(t)
 }
 
-// waitForStalled polls the emulator's request log until action's request
-// has arrived (it is stalled there by a fault), within 3 s: well inside the
-// 5 s stall, so that what the cancel stops is the stalled request.
-func waitForStalled(t *testing.T, emu *lcbot.Emulator, action string, since time.Time) {
+// waitForStalled waits, within 3 s (well inside the 5 s stall), until the
+// emulator has taken the stall fault, the only one queued: the emulator takes
+// a fault when the request it applies to arrives, before stalling it. (The
+// request log cannot show it: an entry is written when the request is
+// answered, after the stall.) Inject answers how many faults are pending,
+// so each look queues a probe fault for an action nobody calls: with k
+// probes queued, k+1 pending means the stall fault is still waiting for its
+// request, k that the request has arrived.
+func waitForStalled(t *testing.T, emu *lcbot.Emulator) {
 	t.Helper()
-	waitFor(t, 3*time.Second, action+" request in the emulator's log", func() bool {
-		for _, r := range requestsFor(t, emu, action) {
-			if r.Fault != nil && r.Fault.Delay > 0 && !r.Time().Before(since.Add(-time.Second)) {
-				return true
-			}
+	probes := 0
+	waitFor(t, 3*time.Second, "the stalled request at the emulator", func() bool {
+		probes++
+		n, err := emu.Inject(lcbot.Fault{Action: "probe_never_called", Status: 500})
+		if err != nil {
+			t.Fatalf("probe: %v", err)
 		}
-		return false
+		return n == probes
 	})
 }
 
