@@ -218,3 +218,64 @@ func checkNoTokenLeft(t *testing.T) {
 		t.Fatalf("%d cancel tokens not freed", n)
 	}
 }
+
+// Cancelling also ends a call waiting to retry (here on a 429 whose
+// Retry-After asks for 3 s).
+func TestCancelDuringRetryWait(t *testing.T) {
+	emu := startEmulator(t, nil)
+	c := newClient(t, emu, func(cfg *lcbot.Config) { cfg.Retry.MaxDelay = 5 * time.Second })
+	if _, err := emu.Inject(lcbot.Fault{Action: "get_bot_agents", Status: 429, RetryAfter: 3 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.GetBotAgents(ctx, false)
+		done <- err
+	}()
+	// The 429 was answered (and logged): the call is now waiting.
+	waitFor(t, 3*time.Second, "the 429 answer", func() bool {
+		log := requestsFor(t, emu, "get_bot_agents")
+		return len(log) == 1 && log[0].Status == 429
+	})
+	cancelled := time.Now()
+	cancel()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the call did not return after the cancel")
+	}
+	if took := time.Since(cancelled); took > time.Second {
+		t.Fatalf("returned %v after the cancel; the wait was 3s", took)
+	}
+	if e := asError(t, err); e.Code != lcbot.CodeCancelled || !errors.Is(err, context.Canceled) || e.Attempts != 1 || e.OutcomeUnknown {
+		t.Fatalf("err = %#v", e)
+	}
+	if n := len(requestsFor(t, emu, "get_bot_agents")); n != 1 {
+		t.Fatalf("%d requests: the cancelled call retried", n)
+	}
+	checkNoTokenLeft(t)
+}
+
+// Connections the server closes for being idle are not reused: the next
+// call opens a new one and succeeds.
+func TestIdleConnectionsClosedByTheServer(t *testing.T) {
+	emu := startEmulator(t, &lcbot.EmulatorConfig{IdleTimeout: 50 * time.Millisecond})
+	c := newClient(t, emu, func(cfg *lcbot.Config) { cfg.Retry.MaxAttempts = 1 })
+	for i := 0; i < 3; i++ {
+		if i > 0 {
+			// Time passing is the point here: longer than the idle timeout.
+			time.Sleep(200 * time.Millisecond)
+		}
+		// A write, which is never retried once it may have been sent.
+		if _, err := c.CreateBotAgent(context.Background(), lcbot.CreateBotAgentRequest{Name: "after idle", Status: lcbot.StatusOffline}); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	log := requestsFor(t, emu, "create_bot_agent")
+	if len(log) != 3 || log[0].Connection == log[1].Connection || log[1].Connection == log[2].Connection {
+		t.Fatalf("connections: %+v", log)
+	}
+}

@@ -138,3 +138,32 @@ func TestPredicateRule(t *testing.T) {
 		}
 	}
 }
+
+// Whichever fires first at a context's deadline (the shortened timeout or
+// the cancel token), the error is CodeTimeout and DeadlineExceeded; a
+// cancel is CodeCancelled and Canceled.
+func TestContextError(t *testing.T) {
+	expired, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	cancelled, cancel2 := context.WithCancel(context.Background())
+	cancel2()
+	for _, tc := range []struct {
+		ctx       context.Context
+		code      ErrorCode
+		shortened bool
+		want      ErrorCode
+		cause     error
+	}{
+		{expired, CodeCancelled, true, CodeTimeout, context.DeadlineExceeded},
+		{expired, CodeTimeout, true, CodeTimeout, context.DeadlineExceeded},
+		{context.Background(), CodeTimeout, true, CodeTimeout, context.DeadlineExceeded},
+		{context.Background(), CodeTimeout, false, CodeTimeout, nil},
+		{cancelled, CodeCancelled, false, CodeCancelled, context.Canceled},
+		{cancelled, CodeTransport, false, CodeTransport, nil},
+	} {
+		e := contextError(tc.ctx, &Error{Code: tc.code, CodeName: tc.code.String(), Message: "m"}, tc.shortened)
+		if e.Code != tc.want || e.CodeName != tc.want.String() || e.cause != tc.cause {
+			t.Errorf("%v %v shortened %v: %v %v, cause %v", tc.ctx, tc.code, tc.shortened, e.Code, e.CodeName, e.cause)
+		}
+	}
+}
