@@ -42,7 +42,7 @@ class Ours:
     def create(self) -> str:
         return self.client.create_bot_agent(
             "bench-bot", max_chats_count=5, groups=[{"id": 0, "priority": "normal"}]
-        )
+        ).bot_agent_id
 
     def details(self, bot_id: str) -> None:
         bot = self.client.get_bot_agent_details(bot_id)

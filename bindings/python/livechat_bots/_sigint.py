@@ -29,8 +29,9 @@ After ``fork()`` the child starts with fresh state.
 from __future__ import annotations
 
 import ctypes
+import importlib
 import os
-import signal
+import signal as _signal_module
 import socket
 import sys
 import threading
@@ -39,9 +40,23 @@ from typing import Any
 
 from . import _ffi
 
-__all__ = ["Guard", "enter"]
 
-_SIGINT = int(signal.SIGINT)
+
+def _c_signal_functions() -> Any:
+    """CPython's C functions themselves (``_signal``): ``signal.signal`` and
+    ``signal.getsignal`` wrap them with an enum conversion that costs
+    microseconds (a ValueError raised and caught for every Python handler)."""
+    try:
+        return importlib.import_module("_signal")
+    except ImportError:  # pragma: no cover - not CPython
+        return _signal_module
+
+
+signal: Any = _c_signal_functions()
+
+__all__ = ["Guard", "deliver", "enter"]
+
+_SIGINT = int(_signal_module.SIGINT)
 
 
 class _State:
@@ -141,7 +156,7 @@ class Guard:
             signal.set_wakeup_fd(-1)
         original = state.original
         # signal.signal runs the pending Python handlers (ours) before it swaps.
-        signal.signal(signal.SIGINT, original)
+        signal.signal(_SIGINT, original)
         with state.lock:
             state.depth -= 1
             state.forward_fd = -1
@@ -167,7 +182,7 @@ def enter() -> Guard | None:
         assert state.token is not None
         state.depth += 1
         return Guard(state.token, outermost=False)
-    handler = signal.getsignal(signal.SIGINT)
+    handler = signal.getsignal(_SIGINT)
     if not callable(handler):  # SIG_DFL, SIG_IGN, or not installed from Python
         return None
     token = state.ensure_started()
@@ -176,14 +191,14 @@ def enter() -> Guard | None:
     state.original = handler
     state.pending = False
     try:
-        signal.signal(signal.SIGINT, _stand_in)
+        signal.signal(_SIGINT, _stand_in)
     except ValueError:  # not the main thread of the main interpreter
         state.original = None
         return None
     try:
         previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
     except (ValueError, OSError):  # pragma: no cover - the main thread of a subinterpreter
-        signal.signal(signal.SIGINT, handler)
+        signal.signal(_SIGINT, handler)
         state.original = None
         return None
     with state.lock:
@@ -221,7 +236,7 @@ def _after_fork_in_child() -> None:
             pass
         if callable(old.original):
             try:
-                signal.signal(signal.SIGINT, old.original)
+                signal.signal(_SIGINT, old.original)
             except (ValueError, OSError):
                 pass
     for sock in (old.reader, old.writer):
