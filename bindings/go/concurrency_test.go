@@ -13,8 +13,8 @@ import (
 )
 
 // Many goroutines share one client: each runs the whole lifecycle of its
-// own bots, some with context deadlines (short-lived copies of the client)
-// and some without.
+// own bots, some with context deadlines (a per-call timeout and cancel
+// token on the shared handle) and some without.
 func TestSharedClientManyGoroutines(t *testing.T) {
 	emu, c := setup(t)
 	const workers, rounds = 24, 4

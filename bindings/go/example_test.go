@@ -64,7 +64,7 @@ func Example() {
 func ExampleNewClient() {
 	client, err := lcbot.NewClient(lcbot.Config{
 		Token:   "fra-0123456789", // the fra- prefix selects the fra region
-		Timeout: 10 * time.Second, // per attempt
+		Timeout: 10 * time.Second, // the whole call, retries included
 		Retry:   &lcbot.RetryPolicy{MaxAttempts: 5},
 	})
 	if err != nil {
@@ -202,7 +202,7 @@ func ExampleIsTimeout() {
 	client, _ := lcbot.NewClient(cfg)
 	defer client.Close()
 
-	// The emulator stalls; the context's deadline shortens the timeout.
+	// The emulator stalls; the context's deadline bounds the whole call.
 	emu.Inject(lcbot.Fault{Action: "get_bot_agents", Delay: time.Second})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
@@ -234,4 +234,21 @@ func ExampleEmulator_Inject() {
 	// 1 get_bot_agents 503
 	// 2 get_bot_agents 503
 	// 3 get_bot_agents 200
+}
+
+func ExampleIsCancelled() {
+	emu, _ := lcbot.StartEmulator(nil)
+	defer emu.Close()
+	client, _ := lcbot.NewClient(emu.ClientConfig())
+	defer client.Close()
+
+	// The emulator stalls for 5 s; cancelling the context stops the call.
+	emu.Inject(lcbot.Fault{Action: "get_bot_agents", Delay: 5 * time.Second})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := client.GetBotAgents(ctx, false)
+	fmt.Println(lcbot.IsCancelled(err), errors.Is(err, context.Canceled), time.Since(start) < 2*time.Second)
+	// Output:
+	// true true true
 }
