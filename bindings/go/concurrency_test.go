@@ -146,18 +146,19 @@ func TestFinalizers(t *testing.T) {
 	clients0, emulators0 := lcbot.LiveHandles()
 	// Every earlier test closes what it opens (t.Cleanup): only emu is open,
 	// so the counts below cannot come back through another test's handles.
-	if clients0 != 0 || emulators0 != 1 {
-		t.Fatalf("live handles at the start: %d clients, %d emulators; an earlier test leaked", clients0, emulators0)
+	if clients0 != 0 || emulators0 != 1 || lcbot.LiveCallbackHandles() != 0 {
+		t.Fatalf("live handles at the start: %d clients, %d emulators, %d callback handles; an earlier test leaked",
+			clients0, emulators0, lcbot.LiveCallbackHandles())
 	}
 	const nClients, nEmulators = 20, 3
 	dropHandles(t, emu, nClients, nEmulators)
-	if c, e := lcbot.LiveHandles(); c != nClients || e != 1+nEmulators {
-		t.Fatalf("after creating: %d clients, %d emulators", c, e)
+	if c, e := lcbot.LiveHandles(); c != nClients || e != 1+nEmulators || lcbot.LiveCallbackHandles() != nClients/2 {
+		t.Fatalf("after creating: %d clients, %d emulators, %d callback handles", c, e, lcbot.LiveCallbackHandles())
 	}
 	waitFor(t, 10*time.Second, "finalizers of the dropped clients and emulators", func() bool {
 		runtime.GC()
 		c, e := lcbot.LiveHandles()
-		return c == 0 && e == 1
+		return c == 0 && e == 1 && lcbot.LiveCallbackHandles() == 0
 	})
 	// The shared emulator still serves.
 	c := newClient(t, emu, nil)
@@ -171,7 +172,12 @@ func TestFinalizers(t *testing.T) {
 // caller's frame keeps one alive.
 func dropHandles(t *testing.T, emu *lcbot.Emulator, nClients, nEmulators int) {
 	for i := 0; i < nClients; i++ {
-		c, err := lcbot.NewClient(emu.ClientConfig())
+		cfg := emu.ClientConfig()
+		if i%2 == 0 {
+			// Half with callbacks: their cgo.Handle goes with the client.
+			cfg.OnNotice = func(lcbot.Notice) {}
+		}
+		c, err := lcbot.NewClient(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -131,6 +131,24 @@ func TestTokenProviderWithoutAToken(t *testing.T) {
 	if after := lcbot.LiveCallbackHandles(); after != before {
 		t.Fatalf("callback handles: %d before, %d after Close", before, after)
 	}
+	// A provided token the server refuses too: the call fails, and the token
+	// shows neither in the error nor in a print of the config nor in the log.
+	cfg := lcbot.Config{
+		Token: "revoked-token", BaseURL: emu.URL(),
+		TokenProvider: func() (string, error) { return "provided-secret-xyz", nil },
+	}
+	c := newClient(t, emu, func(c *lcbot.Config) { *c = cfg })
+	_, err := c.GetBotAgents(context.Background(), false)
+	log, _ := emu.Requests()
+	prints := []string{fmt.Sprint(err), fmt.Sprintf("%#v", err), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%+v", log)}
+	for _, p := range prints {
+		if strings.Contains(p, "provided-secret") || strings.Contains(p, "revoked-token") {
+			t.Errorf("token printed: %s", p)
+		}
+	}
+	if !lcbot.IsAuthentication(err) || !strings.Contains(fmt.Sprint(cfg), "TokenProvider: set") {
+		t.Errorf("refused provided token: %v; config %v", err, cfg)
+	}
 }
 
 // SetCredentials switches the token of calls that start afterwards.
