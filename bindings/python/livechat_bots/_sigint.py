@@ -155,14 +155,28 @@ class Guard:
         except (ValueError, OSError):  # the previous fd was closed meanwhile
             signal.set_wakeup_fd(-1)
         original = state.original
-        # signal.signal runs the pending Python handlers (ours) before it swaps.
-        signal.signal(_SIGINT, original)
+        # signal.signal first runs the pending Python handlers: ours, which
+        # only takes note, but also those of other signals, which may raise
+        # (SIGTERM's SystemExit, say). The swap must happen all the same.
+        raised: BaseException | None = None
+        for _ in range(100):
+            try:
+                signal.signal(_SIGINT, original)
+                break
+            except (ValueError, TypeError, OSError):  # pragma: no cover - never on the main thread
+                raise
+            except BaseException as e:  # noqa: BLE001 - another signal's handler: re-raised below
+                if raised is None:
+                    raised = e
         with state.lock:
             state.depth -= 1
             state.forward_fd = -1
         state.original = None
         if state.cancelled:
             state.retire_cancelled_token()
+        if raised is not None:
+            state.pending = False
+            raise raised
         if state.pending:
             state.pending = False
             return original

@@ -246,6 +246,8 @@ class Client(Managed):
     ) -> str | None:
         timeout_ms = _call_milliseconds("timeout", timeout)
         attempt_ms = _call_milliseconds("attempt_timeout", attempt_timeout)
+        if self._has_provider:
+            self._provider_failure.error = None
         try:
             with self._handle.use() as address:
                 text = _invoke(fn, (address, *args), timeout_ms, attempt_ms, self._interruptible)

@@ -17,6 +17,9 @@ with what happened. Scenarios:
 - ``ignored``: SIGINT is ignored: the call is not touched and succeeds.
 - ``not-interruptible``: ``Client(interruptible=False)``: the call succeeds,
   and the KeyboardInterrupt comes after it.
+- ``other-signal``: SIGTERM's handler raises; SIGTERM (not SIGINT) comes
+  during the call, which goes on; the handler's exception comes after the
+  call, and SIGINT's handler is put back all the same.
 """
 
 from __future__ import annotations
@@ -66,6 +69,12 @@ def main() -> None:
                 counted.append(signum)
 
             signal.signal(signal.SIGINT, count)
+        elif scenario == "other-signal":
+
+            def refuse(signum: int, frame: FrameType | None) -> None:
+                raise RuntimeError(f"signal {signum}")
+
+            signal.signal(signal.SIGTERM, refuse)
         elif scenario == "ignored":
             signal.signal(signal.SIGINT, signal.SIG_IGN)
         elif scenario == "wakeup-fd":
@@ -79,7 +88,7 @@ def main() -> None:
         error: BaseException | None = None
         try:
             result = call()
-        except (KeyboardInterrupt, LiveChatBotsError) as e:
+        except (KeyboardInterrupt, LiveChatBotsError, RuntimeError) as e:
             error = e
         caught_at = time.monotonic()
         if scenario == "not-interruptible":

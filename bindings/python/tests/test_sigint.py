@@ -55,12 +55,12 @@ class Child:
         assert isinstance(doc, dict)
         return doc
 
-    def interrupt_when_stalled(self) -> float:
+    def interrupt_when_stalled(self, signum: int = signal.SIGINT) -> float:
         """Waits for the child's request to reach the emulator, sends SIGINT; returns when."""
         assert self.line() == {"ready": True}
         wait_for_fault_taken(self.emulator)
         sent_at = time.monotonic()
-        self.proc.send_signal(signal.SIGINT)
+        self.proc.send_signal(signum)
         return sent_at
 
     def finish(self) -> tuple[int, str]:
@@ -158,4 +158,15 @@ def test_calls_are_left_alone_when_sigint_is_ignored_or_interruption_is_off(chil
     else:
         assert result["error"] == {"type": "KeyboardInterrupt"}  # after the call, as for any C call
         assert result["context"] == {"type": None}
+    assert child.finish()[0] == 0
+
+
+def test_another_signals_handler_raising_after_the_call_still_restores_sigints(child_of: Any) -> None:
+    child = child_of("other-signal", "get_bot_agents", stall_ms=1000)
+    child.interrupt_when_stalled(signal.SIGTERM)
+    result = child.line()
+    assert result["call_s"] >= 0.5  # SIGTERM does not cancel the call
+    assert result["error"] == {"type": "RuntimeError"}
+    assert result["handler_after"] == "default_int_handler"
+    assert result["next_call"] == "[]"
     assert child.finish()[0] == 0
