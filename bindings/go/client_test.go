@@ -387,3 +387,25 @@ func TestCloseIsIdempotentAndFinal(t *testing.T) {
 		t.Errorf("String: %s", c)
 	}
 }
+
+// Call returns whatever JSON value the API answered: a v3.3+ list is a
+// bare array.
+func TestCallReturnsArrays(t *testing.T) {
+	emu := startEmulator(t, nil)
+	c := newClient(t, emu, func(cfg *lcbot.Config) { cfg.APIVersion = "3.6" })
+	ctx := context.Background()
+	created, err := c.CreateBotAgent(ctx, lcbot.CreateBotAgentRequest{Name: "Listed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bots []struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	if err := c.Call(ctx, "list_bots", map[string]any{"all": false}, &bots); err != nil {
+		t.Fatal(err)
+	}
+	if len(bots) != 1 || bots[0].ID != created.ID || bots[0].Name != "Listed" {
+		t.Fatalf("list_bots: %+v", bots)
+	}
+}
