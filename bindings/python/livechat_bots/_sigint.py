@@ -68,6 +68,7 @@ class _State:
         self.depth = 0  # calls on the main thread in progress (a callback may nest one)
         self.reader: socket.socket | None = None
         self.writer: socket.socket | None = None
+        self.writer_fd = -1
         self.watcher: threading.Thread | None = None
         self.forward_fd = -1  # the wakeup fd set before ours, -1 for none
         self.original: Any = None  # SIGINT's handler before ours
@@ -78,7 +79,7 @@ class _State:
         if self.writer is None:
             reader, writer = socket.socketpair()
             writer.setblocking(False)
-            self.reader, self.writer = reader, writer
+            self.reader, self.writer, self.writer_fd = reader, writer, writer.fileno()
             watcher = threading.Thread(target=_watch, args=(self, reader), name="livechat_bots-sigint", daemon=True)
             watcher.start()
             self.watcher = watcher
@@ -107,6 +108,8 @@ class _State:
 
 
 _state = _State()
+# The thread whose calls Ctrl-C interrupts (Python runs signal handlers there only).
+_main_ident = threading.main_thread().ident
 
 
 def _watch(state: _State, reader: socket.socket) -> None:
@@ -168,9 +171,10 @@ class Guard:
             except BaseException as e:  # noqa: BLE001 - another signal's handler: re-raised below
                 if raised is None:
                     raised = e
-        with state.lock:
-            state.depth -= 1
-            state.forward_fd = -1
+        # Plain stores (atomic under the GIL): the watcher reads them under
+        # the lock only to decide whether to cancel, which either way is safe.
+        state.depth -= 1
+        state.forward_fd = -1
         state.original = None
         if state.cancelled:
             state.retire_cancelled_token()
@@ -189,7 +193,7 @@ def enter() -> Guard | None:
     Returns None (nothing to do) off the main thread or when SIGINT has no
     Python-level handler.
     """
-    if threading.current_thread() is not threading.main_thread():
+    if threading.get_ident() != _main_ident:
         return None
     state = _state
     if state.depth > 0:  # a call from a callback of a call in progress: same token
@@ -200,8 +204,6 @@ def enter() -> Guard | None:
     if not callable(handler):  # SIG_DFL, SIG_IGN, or not installed from Python
         return None
     token = state.ensure_started()
-    writer = state.writer
-    assert writer is not None
     state.original = handler
     state.pending = False
     try:
@@ -210,14 +212,13 @@ def enter() -> Guard | None:
         state.original = None
         return None
     try:
-        previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+        previous = signal.set_wakeup_fd(state.writer_fd, warn_on_full_buffer=False)
     except (ValueError, OSError):  # pragma: no cover - the main thread of a subinterpreter
         signal.signal(_SIGINT, handler)
         state.original = None
         return None
-    with state.lock:
-        state.forward_fd = previous
-        state.depth = 1
+    state.forward_fd = previous
+    state.depth = 1
     if state.pending:  # a SIGINT between the two swaps: the stand-in saw it before depth was set
         state.cancel()
     return Guard(token, outermost=True)
@@ -241,7 +242,8 @@ def deliver(handler: Any, error: BaseException | None) -> None:
 
 def _after_fork_in_child() -> None:
     """The child has no watcher and shares the parent's socketpair: start afresh."""
-    global _state
+    global _state, _main_ident
+    _main_ident = threading.get_ident()  # the thread that forked is the child's main thread
     old = _state
     if old.depth > 0:  # fork() from another thread during a call on the main thread
         try:
@@ -258,6 +260,8 @@ def _after_fork_in_child() -> None:
             sock.close()
     # The parent's token is left alone (a copy the child never uses again).
     _state = _State()
+# The thread whose calls Ctrl-C interrupts (Python runs signal handlers there only).
+_main_ident = threading.main_thread().ident
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
