@@ -17,6 +17,10 @@ with what happened. Scenarios:
 - ``ignored``: SIGINT is ignored: the call is not touched and succeeds.
 - ``not-interruptible``: ``Client(interruptible=False)``: the call succeeds,
   and the KeyboardInterrupt comes after it.
+- ``asyncio``: inside an asyncio loop that handles SIGINT itself
+  (``loop.add_signal_handler``), a blocking call on the loop's thread: it
+  raises CancelledError, and the loop still gets the SIGINT (the byte was
+  passed on to its wakeup fd).
 - ``other-signal``: SIGTERM's handler raises; SIGTERM (not SIGINT) comes
   during the call, which goes on; the handler's exception comes after the
   call, and SIGINT's handler is put back all the same.
@@ -24,6 +28,7 @@ with what happened. Scenarios:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import socket
@@ -48,6 +53,24 @@ def say(**fields: Any) -> None:
     print(json.dumps(fields), flush=True)
 
 
+async def in_a_loop(client: Client) -> dict[str, Any]:
+    loop = asyncio.get_running_loop()
+    told = asyncio.Event()
+    loop.add_signal_handler(signal.SIGINT, told.set)
+    say(ready=True)
+    error: BaseException | None = None
+    try:
+        client.get_bot_agents()  # blocking, on the loop's thread
+    except (KeyboardInterrupt, LiveChatBotsError) as e:
+        error = e
+    try:
+        await asyncio.wait_for(told.wait(), timeout=10)
+        loop_told = True
+    except asyncio.TimeoutError:
+        loop_told = False
+    return {"error": describe(error), "loop_told": loop_told, "next_call": repr(client.get_bot_agents(timeout=5))}
+
+
 def main() -> None:
     url, scenario = sys.argv[1], sys.argv[2]
     interruptible = scenario != "not-interruptible"
@@ -59,6 +82,9 @@ def main() -> None:
             say(ready=True)
             call()
             say(error="the call returned")
+            return
+        if scenario == "asyncio":
+            say(**asyncio.run(in_a_loop(client)))
             return
 
         counted: list[int] = []

@@ -170,3 +170,15 @@ def test_another_signals_handler_raising_after_the_call_still_restores_sigints(c
     assert result["handler_after"] == "default_int_handler"
     assert result["next_call"] == "[]"
     assert child.finish()[0] == 0
+
+
+def test_an_asyncio_loop_handling_sigint_still_gets_it(child_of: Any) -> None:
+    child = child_of("asyncio", "get_bot_agents")
+    child.interrupt_when_stalled()
+    result = child.line()
+    # asyncio's handler does not raise: the call ends with its CancelledError...
+    assert result["error"]["type"] == "CancelledError"
+    # ...and the loop, whose wakeup fd got the byte passed on, runs its own handler.
+    assert result["loop_told"] is True
+    assert result["next_call"] == "[]"
+    assert child.finish()[0] == 0
