@@ -63,11 +63,15 @@ def explicit_target_paths(crate: Path) -> list[str]:
     except ImportError:  # Python < 3.11: the targets under src/ are copied anyway
         return []
     manifest = tomllib.loads((crate / "Cargo.toml").read_text())
+    # Where cargo looks for a target named without a path.
+    default_dirs = {"bin": "src/bin", "example": "examples", "test": "tests", "bench": "benches"}
     paths = []
     for kind in ("bin", "example", "test", "bench"):
         for target in manifest.get(kind, []):
             if "path" in target:
                 paths.append(target["path"])
+            elif "name" in target:
+                paths.append(f"{default_dirs[kind]}/{target['name']}.rs")
     return paths
 
 

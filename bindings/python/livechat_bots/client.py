@@ -135,16 +135,24 @@ def _invoke(fn: Any, args: tuple[Any, ...], timeout_ms: int, attempt_ms: int, in
             options = ctypes.byref(_ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, None))
         return _ffi.call(fn, *args, options)
     out = ctypes.c_void_p()
-    status = -1
-    text: str | None = None
-    opts = _ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, guard.token)
     try:
+        opts = _ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, guard.token)
         status = int(fn(*args, ctypes.byref(opts), ctypes.byref(out)))
-    finally:
+    except BaseException:
+        # Not the call's own failure (that comes back as a status): ctypes
+        # refused an argument, say. Undo the set-up all the same, and let a
+        # SIGINT that came meanwhile have its say.
         try:
-            text = _ffi._take(out)
+            _ffi._take(out)
         finally:
             handler = guard.exit()
+        if handler is not None:
+            _sigint.deliver(handler, None)
+        raise
+    try:
+        text = _ffi._take(out)
+    finally:
+        handler = guard.exit()
     error = error_from_document(status, text) if status != 0 else None
     if handler is not None:
         # A SIGINT came during the call: the program's handler runs now

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from conftest import wait_for_fault_taken
 
-from livechat_bots import Emulator
+from livechat_bots import Emulator, _ffi
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX signals; CLOCK_MONOTONIC shared by processes")
 
@@ -182,3 +182,37 @@ def test_an_asyncio_loop_handling_sigint_still_gets_it(child_of: Any) -> None:
     assert result["loop_told"] is True
     assert result["next_call"] == "[]"
     assert child.finish()[0] == 0
+
+
+def test_the_set_up_is_undone_when_ctypes_refuses_an_argument(client: Any) -> None:
+    import ctypes
+
+    from livechat_bots import client as client_module
+
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("SIGINT's handler is not Python's default here")
+    with client._handle.use() as address:
+        with pytest.raises(ctypes.ArgumentError):
+            client_module._invoke(_ffi.lib.lcbot_get_bot_agents, (address, 12345), 0, 0, True)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.set_wakeup_fd(-1) == -1
+    assert client.get_bot_agents() == []
+
+
+def test_calls_on_the_main_thread_leave_sigint_and_the_wakeup_fd_as_they_were(client: Any) -> None:
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("SIGINT's handler is not Python's default here")
+    import socket
+
+    mine = socket.socketpair()
+    try:
+        mine[1].setblocking(False)
+        signal.set_wakeup_fd(mine[1].fileno())
+        client.get_bot_agents()
+        client.create_bot_agent("Calm", "offline")
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert signal.set_wakeup_fd(-1) == mine[1].fileno()
+    finally:
+        signal.set_wakeup_fd(-1)
+        mine[0].close()
+        mine[1].close()
