@@ -17,6 +17,8 @@ with what happened. Scenarios:
 - ``ignored``: SIGINT is ignored: the call is not touched and succeeds.
 - ``not-interruptible``: ``Client(interruptible=False)``: the call succeeds,
   and the KeyboardInterrupt comes after it.
+- ``retry-wait``: get_bot_agents with retries whose wait is 8 s (the
+  test's 503 asks for it with Retry-After): SIGINT ends the wait.
 - ``asyncio``: inside an asyncio loop that handles SIGINT itself
   (``loop.add_signal_handler``), a blocking call on the loop's thread: it
   raises CancelledError, and the loop still gets the SIGINT (the byte was
@@ -74,7 +76,8 @@ async def in_a_loop(client: Client) -> dict[str, Any]:
 def main() -> None:
     url, scenario = sys.argv[1], sys.argv[2]
     interruptible = scenario != "not-interruptible"
-    with Client("dev-token", base_url=url, retry={"max_attempts": 1}, interruptible=interruptible) as client:
+    retry = {"max_attempts": 3, "base_delay_ms": 8000, "max_delay_ms": 8000} if scenario == "retry-wait" else {"max_attempts": 1}
+    with Client("dev-token", base_url=url, retry=retry, interruptible=interruptible) as client:
         write = scenario in ("uncaught", "caught-write")
         call = (lambda: client.create_bot_agent("Interrupted", "offline")) if write else client.get_bot_agents
 

@@ -33,8 +33,8 @@ BOUND_S = 2.0
 
 
 class Child:
-    def __init__(self, emulator: Emulator, scenario: str, action: str, stall_ms: int) -> None:
-        emulator.inject(action=action, delay_ms=stall_ms)
+    def __init__(self, emulator: Emulator, scenario: str, action: str, stall_ms: int, fault: dict[str, Any] | None) -> None:
+        emulator.inject(fault or {"action": action, "delay_ms": stall_ms})
         self.proc = subprocess.Popen(
             [sys.executable, str(CHILD), emulator.url, scenario],
             stdout=subprocess.PIPE,
@@ -77,8 +77,10 @@ class Child:
 def child_of(emulator: Emulator) -> Iterator[Any]:
     children: list[Child] = []
 
-    def start(scenario: str, action: str = "create_bot_agent", stall_ms: int = STALL_MS) -> Child:
-        child = Child(emulator, scenario, action, stall_ms)
+    def start(
+        scenario: str, action: str = "create_bot_agent", stall_ms: int = STALL_MS, fault: dict[str, Any] | None = None
+    ) -> Child:
+        child = Child(emulator, scenario, action, stall_ms, fault)
         children.append(child)
         return child
 
@@ -122,6 +124,20 @@ def test_ctrl_c_raises_keyboard_interrupt_with_the_cancelled_call_as_context(
     assert 0 <= latency < BOUND_S, f"KeyboardInterrupt {latency:.2f} s after SIGINT"
     assert result["handler_after"] == "default_int_handler"
     assert result["next_call"].startswith("[")
+    assert child.finish()[0] == 0
+
+
+def test_ctrl_c_ends_a_retry_wait(child_of: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    # A 503 asking for an 8 s wait before the next attempt: the call is waiting when SIGINT comes.
+    child = child_of("retry-wait", fault={"action": "get_bot_agents", "status": 503, "retry_after_s": 8})
+    sent_at = child.interrupt_when_stalled()
+    result = child.line()
+    latency = result["caught_at"] - sent_at
+    report(capsys, f"retry-wait: KeyboardInterrupt {latency * 1000:.0f} ms after SIGINT (wait 8000 ms)")
+    assert result["error"] == {"type": "KeyboardInterrupt"}
+    context = result["context"]
+    assert (context["type"], context["code"], context["attempts"]) == ("CancelledError", "cancelled", 1)
+    assert 0 <= latency < BOUND_S
     assert child.finish()[0] == 0
 
 
