@@ -66,10 +66,8 @@ fn a_create_is_sent_once_and_only_once_across_every_fault() {
         if outcome.is_some() {
             assert_eq!(err.to_document()["outcome"], "unknown");
         }
-        if let Some(ms) = fault["delay_ms"].as_u64() {
-            // The server logs a stalled request when it is done with it.
-            std::thread::sleep(Duration::from_millis(ms + 300));
-        }
+        // The server logs a stalled request when it is done with it.
+        wait_until(10, "the create in the log", || !logged(&emu, "create_bot_agent").is_empty());
         assert_eq!(logged(&emu, "create_bot_agent").len(), 1, "{fault}: sent exactly once");
     }
 }
@@ -81,8 +79,8 @@ fn a_stalled_create_may_have_been_applied_and_says_so() {
     emu.inject_json(r#"{"action": "create_bot_agent", "delay_ms": 600}"#).unwrap();
     let err = c.create_bot_agent(&CreateBotAgent::new("Late", Status::Offline)).unwrap_err();
     assert_eq!(err.outcome, Some(Outcome::Unknown));
-    std::thread::sleep(Duration::from_millis(700));
     // The server did act: a read shows the bot, so the caller must not create it again.
+    wait_until(10, "the stalled create to finish", || emu.bots().len() == 1);
     assert_eq!(c.get_bot_agents(false).unwrap().len(), 1);
 }
 

@@ -66,7 +66,8 @@ fn no_error_path_shows_the_token() {
     seen.push(format!("{basic:?}"));
     seen.extend(outputs(&basic.get_bot_agents(false).unwrap_err()));
 
-    std::thread::sleep(std::time::Duration::from_millis(600));
+    // The stalled request is logged when the server is done with it.
+    wait_until(10, "both faulted requests in the log", || emu.requests().iter().filter(|r| r.get("fault").is_some()).count() >= 2);
     seen.push(emu.requests_json());
     assert!(emu.requests().iter().any(|r| r["headers"]["authorization"] == "Bearer [redacted]"));
     assert!(emu.requests().iter().any(|r| r["headers"]["authorization"] == "Basic [redacted]"));

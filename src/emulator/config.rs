@@ -24,6 +24,8 @@ pub struct TokenGrant {
     pub client_id: String,
     pub scopes: Vec<String>,
     pub region: Region,
+    /// Refused as expired from this long after the emulator started.
+    pub expires_in: Option<std::time::Duration>,
 }
 
 impl TokenGrant {
@@ -33,6 +35,7 @@ impl TokenGrant {
             client_id: client_id.to_owned(),
             scopes: scopes.iter().map(|s| s.to_string()).collect(),
             region,
+            expires_in: None,
         }
     }
 
@@ -60,11 +63,41 @@ pub struct EmulatorConfig {
     pub port: u16,
     pub faults: Vec<Fault>,
     pub log_limit: usize,
+    /// Close a keep-alive connection idle this long, as load balancers do.
+    pub idle_timeout: Option<std::time::Duration>,
+    /// Versions past their stable stage: answers carry `Legacy: <until>`
+    /// or `Deprecation: <until>`.
+    pub stages: Vec<(ApiVersion, Stage)>,
+}
+
+/// A retiring version's stage and the date it ends (`YYYY-MM-DD`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    Legacy(String),
+    Deprecated(String),
+}
+
+impl Stage {
+    /// The response header that announces it, and its value.
+    pub fn header(&self) -> (&'static str, &str) {
+        match self {
+            Stage::Legacy(until) => ("legacy", until),
+            Stage::Deprecated(until) => ("deprecation", until),
+        }
+    }
 }
 
 impl Default for EmulatorConfig {
     fn default() -> Self {
-        EmulatorConfig { tokens: vec![TokenGrant::dev()], bots: vec![], port: 0, faults: vec![], log_limit: DEFAULT_LOG_LIMIT }
+        EmulatorConfig {
+            tokens: vec![TokenGrant::dev()],
+            bots: vec![],
+            port: 0,
+            faults: vec![],
+            log_limit: DEFAULT_LOG_LIMIT,
+            idle_timeout: None,
+            stages: vec![],
+        }
     }
 }
 
@@ -73,8 +106,30 @@ impl EmulatorConfig {
     pub fn from_json(text: &str) -> Result<Self> {
         let doc = parse_strict(text, "config_json")?;
         let o = object(&doc, "config_json")?;
-        o.only(&["tokens", "bots", "port", "faults", "log_limit"])?;
+        o.only(&["tokens", "bots", "port", "faults", "log_limit", "idle_timeout_ms", "versions"])?;
         let mut config = EmulatorConfig::default();
+        if let Some(ms) = o.opt_int("idle_timeout_ms", 1, 3_600_000)? {
+            config.idle_timeout = Some(std::time::Duration::from_millis(ms as u64));
+        }
+        if let Some(versions) = o.opt_object("versions")? {
+            for (name, stage) in versions.map.iter() {
+                let path = format!("config_json.versions.{name}");
+                let version = ApiVersion::parse(name).map_err(|e| Error::validation(format!("{path}: {}", e.message)))?;
+                let s = object(stage, &path)?;
+                s.only(&["stage", "until"])?;
+                let until = s.req_str("until")?;
+                let valid_date = until.len() == 10
+                    && until.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+                if !valid_date {
+                    return Err(Error::validation(format!("{path}.until: expected a date YYYY-MM-DD; got \"{until}\"")));
+                }
+                let stage = match s.req_enum("stage", &["legacy", "deprecated"])? {
+                    "legacy" => Stage::Legacy(until.to_owned()),
+                    _ => Stage::Deprecated(until.to_owned()),
+                };
+                config.stages.push((version, stage));
+            }
+        }
         if let Some(p) = o.opt_int("port", 0, 65535)? {
             config.port = p as u16;
         }
@@ -85,7 +140,8 @@ impl EmulatorConfig {
             let mut tokens = Vec::new();
             o.req_array("tokens", |item, path| {
                 let t = object(item, path)?;
-                t.only(&["token", "client_id", "scopes", "region"])?;
+                t.only(&["token", "client_id", "scopes", "region", "expires_in_ms"])?;
+                t.opt_int("expires_in_ms", 0, 365 * 86_400_000)?;
                 t.req_str("token")?;
                 t.req_str("client_id")?;
                 t.req_array("scopes", crate::validate::string_item)?;
@@ -95,12 +151,14 @@ impl EmulatorConfig {
             for item in o.get("tokens").and_then(Value::as_array).into_iter().flatten() {
                 let scopes: Vec<&str> = item["scopes"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
                 let region = item.get("region").and_then(Value::as_str).and_then(Region::parse).unwrap_or(Region::Dal);
-                tokens.push(TokenGrant::new(
+                let mut grant = TokenGrant::new(
                     item["token"].as_str().unwrap_or_default(),
                     item["client_id"].as_str().unwrap_or_default(),
                     &scopes,
                     region,
-                ));
+                );
+                grant.expires_in = item.get("expires_in_ms").and_then(Value::as_u64).map(std::time::Duration::from_millis);
+                tokens.push(grant);
             }
             config.tokens = tokens;
         }

@@ -54,7 +54,11 @@ impl Emulator {
             faults: Mutex::new(config.faults.into_iter().collect::<VecDeque<_>>()),
             log: Mutex::new(RequestLog::new(config.log_limit)),
             tokens: config.tokens,
+            started: std::time::Instant::now(),
+            stages: config.stages,
+            idle_closes: Default::default(),
         });
+        let idle_timeout = config.idle_timeout;
 
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -68,7 +72,7 @@ impl Emulator {
             tokio::net::TcpListener::from_std(listener).map_err(|e| transport("cannot register the socket", e))?
         };
         let (shutdown, stopped) = tokio::sync::watch::channel(false);
-        runtime.spawn(accept_loop(listener, shared.clone(), stopped));
+        runtime.spawn(accept_loop(listener, shared.clone(), idle_timeout, stopped));
         Ok(Emulator { url, shared, shutdown, runtime: Some(runtime) })
     }
 
@@ -100,6 +104,11 @@ impl Emulator {
         json!({ "requests": self.requests() }).to_string()
     }
 
+    /// How many keep-alive connections it closed for being idle.
+    pub fn idle_closes(&self) -> u64 {
+        self.shared.idle_closes.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// The bots now held, in the details shape.
     pub fn bots(&self) -> Vec<Value> {
         lock(&self.shared.store).snapshot()
@@ -127,23 +136,88 @@ impl Drop for Emulator {
 async fn accept_loop(
     listener: tokio::net::TcpListener,
     shared: Arc<Shared>,
+    idle_timeout: Option<Duration>,
     mut stopped: tokio::sync::watch::Receiver<bool>,
 ) {
+    let mut connections: u64 = 0;
     loop {
         tokio::select! {
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
                 let _ = stream.set_nodelay(true);
-                let shared = shared.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |req| server::handle(req, shared.clone()));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .keep_alive(true)
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
+                connections += 1;
+                tokio::spawn(serve_connection(stream, shared.clone(), connections, idle_timeout));
             }
             _ = stopped.changed() => break,
         }
+    }
+}
+
+/// Serves one keep-alive connection; with an idle timeout, closes it once no
+/// request has been in flight for that long (the client sees a FIN).
+async fn serve_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>, id: u64, idle_timeout: Option<Duration>) {
+    let activity = Arc::new(Activity::default());
+    let seen = activity.clone();
+    let served = shared.clone();
+    let service = hyper::service::service_fn(move |req| {
+        let (shared, seen) = (served.clone(), seen.clone());
+        async move {
+            seen.begin();
+            let answer = server::handle(req, shared, id).await;
+            seen.end();
+            answer
+        }
+    });
+    let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service);
+    let Some(idle) = idle_timeout else {
+        let _ = conn.await;
+        return;
+    };
+    tokio::pin!(conn);
+    loop {
+        let wait = activity.idle_deadline(idle);
+        tokio::select! {
+            _ = conn.as_mut() => return,
+            _ = tokio::time::sleep_until(wait) => {
+                if activity.idle_for(idle) {
+                    // Finishes at once on an idle connection: hyper closes it.
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.as_mut().await;
+                    shared.idle_closes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Requests in flight on a connection and when the last one ended.
+struct Activity {
+    in_flight: std::sync::atomic::AtomicUsize,
+    last: Mutex<tokio::time::Instant>,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Activity { in_flight: Default::default(), last: Mutex::new(tokio::time::Instant::now()) }
+    }
+}
+
+impl Activity {
+    fn begin(&self) {
+        self.in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn end(&self) {
+        *lock(&self.last) = tokio::time::Instant::now();
+        self.in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn idle_deadline(&self, idle: Duration) -> tokio::time::Instant {
+        *lock(&self.last) + idle
+    }
+
+    fn idle_for(&self, idle: Duration) -> bool {
+        self.in_flight.load(std::sync::atomic::Ordering::SeqCst) == 0 && lock(&self.last).elapsed() >= idle
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::actions::Action;
 use crate::config::Region;
-use crate::emulator::config::TokenGrant;
+use crate::emulator::config::{Stage, TokenGrant};
 use crate::emulator::faults::Fault;
 use crate::emulator::log::{logged_body, logged_headers, now_ms, RequestLog};
 use crate::emulator::store::{ApiFailure, Store};
@@ -25,6 +25,11 @@ pub struct Shared {
     pub faults: Mutex<VecDeque<Fault>>,
     pub log: Mutex<RequestLog>,
     pub tokens: Vec<TokenGrant>,
+    /// When the emulator started: tokens expire relative to it.
+    pub started: std::time::Instant,
+    pub stages: Vec<(ApiVersion, Stage)>,
+    /// Keep-alive connections closed for being idle (see `idle_timeout_ms`).
+    pub idle_closes: std::sync::atomic::AtomicU64,
 }
 
 /// Locks, going on after a panic elsewhere: every update here is a single
@@ -59,9 +64,11 @@ pub fn default_error_type(status: u16) -> &'static str {
     }
 }
 
-pub async fn handle(req: Request<Incoming>, shared: Arc<Shared>) -> Result<Response<Full<Bytes>>, DropConnection> {
+/// Serves one request that came on connection number `connection`.
+pub async fn handle(req: Request<Incoming>, shared: Arc<Shared>, connection: u64) -> Result<Response<Full<Bytes>>, DropConnection> {
     let mut entry = Map::new();
     entry.insert("time_ms".into(), json!(now_ms()));
+    entry.insert("connection".into(), json!(connection));
     entry.insert("method".into(), json!(req.method().as_str()));
     let path = req.uri().path().to_owned();
     entry.insert("path".into(), json!(path));
@@ -162,6 +169,9 @@ fn answer(
     let Some((grant, is_pat)) = authenticate(&shared.tokens, headers) else {
         return (Err(ApiFailure::new(401, "authentication", "Invalid access token")), None);
     };
+    if grant.expires_in.is_some_and(|ttl| shared.started.elapsed() >= ttl) {
+        return (Err(ApiFailure::new(401, "authentication", "Access token expired")), Some(grant.client_id.clone()));
+    }
     let client_id = Some(grant.client_id.clone());
     let requested = headers.get("x-region").and_then(|v| v.to_str().ok()).and_then(Region::parse).unwrap_or(Region::Dal);
     if requested != grant.region {
@@ -252,10 +262,16 @@ fn respond(
         Err(failure) => (failure.status, failure.body()),
     };
     entry.insert("status".into(), json!(status));
+    let version = entry.get("version").and_then(Value::as_str).and_then(|v| ApiVersion::parse(v).ok());
     lock(&shared.log).push(entry);
     let mut response = Response::builder()
         .status(status)
         .header(hyper::header::CONTENT_TYPE, "application/json");
+    // A retiring version says so on every answer, as LiveChat's do.
+    if let Some((_, stage)) = shared.stages.iter().find(|(v, _)| Some(*v) == version) {
+        let (name, until) = stage.header();
+        response = response.header(name, until);
+    }
     if let Some(secs) = retry_after_s {
         response = response.header(hyper::header::RETRY_AFTER, secs.to_string());
     }

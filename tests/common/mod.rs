@@ -84,3 +84,12 @@ fn shape(got: &Value, want: &Value, path: &str) {
 pub fn logged(emu: &Emulator, action: &str) -> Vec<Value> {
     emu.requests().into_iter().filter(|r| r["action"] == action).collect()
 }
+
+/// Polls `condition` until it holds; panics with `what` after `seconds`.
+pub fn wait_until(seconds: u64, what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while !condition() {
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
