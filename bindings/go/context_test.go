@@ -3,6 +3,7 @@ package livechatbots_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 	"time"
 
@@ -91,7 +92,14 @@ func TestDeadlineBoundsTheWholeCall(t *testing.T) {
 // Calls with a context deadline run on the client's own handle: they reuse
 // its connection, as calls without one do. The emulator numbers the
 // connections in its request log.
+//
+// The library keeps a connection per OS thread that calls (each thread
+// drives its own requests), and a goroutine may change threads between
+// calls: the test goroutine is locked to its thread so that all its calls
+// should share one connection.
 func TestDeadlineReusesTheConnection(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	emu := startEmulator(t, nil)
 	a := newClient(t, emu, nil)
 	b := newClient(t, emu, nil)
@@ -113,7 +121,7 @@ func TestDeadlineReusesTheConnection(t *testing.T) {
 	if err != nil || len(log) != calls+1 {
 		t.Fatalf("log: %d entries, %v", len(log), err)
 	}
-	// One goroutine's calls on client a: one connection for all of them.
+	// One thread's calls on client a: one connection for all of them.
 	for i, r := range log[:calls] {
 		if r.Connection != log[0].Connection {
 			t.Fatalf("call %d came on connection %d, call 0 on %d: the connection was not reused", i, r.Connection, log[0].Connection)
