@@ -269,13 +269,17 @@ func TestCancelDuringRetryWait(t *testing.T) {
 
 // Connections the server closes for being idle are not reused: the next
 // call opens a new one and succeeds.
+// (One thread, so that the calls would share a connection were it not
+// closed.)
 func TestIdleConnectionsClosedByTheServer(t *testing.T) {
-	emu := startEmulator(t, &lcbot.EmulatorConfig{IdleTimeout: 50 * time.Millisecond})
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	emu := startEmulator(t, &lcbot.EmulatorConfig{IdleTimeout: 250 * time.Millisecond})
 	c := newClient(t, emu, func(cfg *lcbot.Config) { cfg.Retry.MaxAttempts = 1 })
 	for i := 0; i < 3; i++ {
 		if i > 0 {
 			// Time passing is the point here: longer than the idle timeout.
-			time.Sleep(200 * time.Millisecond)
+			time.Sleep(500 * time.Millisecond)
 		}
 		// A write, which is never retried once it may have been sent.
 		if _, err := c.CreateBotAgent(context.Background(), lcbot.CreateBotAgentRequest{Name: "after idle", Status: lcbot.StatusOffline}); err != nil {
@@ -285,5 +289,14 @@ func TestIdleConnectionsClosedByTheServer(t *testing.T) {
 	log := requestsFor(t, emu, "create_bot_agent")
 	if len(log) != 3 || log[0].Connection == log[1].Connection || log[1].Connection == log[2].Connection {
 		t.Fatalf("connections: %+v", log)
+	}
+	// Calls in quick succession keep theirs.
+	for i := 0; i < 2; i++ {
+		if _, err := c.GetBotAgents(context.Background(), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if log := requestsFor(t, emu, "get_bot_agents"); len(log) != 2 || log[0].Connection != log[1].Connection {
+		t.Fatalf("quick calls: %+v", log)
 	}
 }
