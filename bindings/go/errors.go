@@ -134,42 +134,54 @@ func asError(err error) *Error {
 	return nil
 }
 
-// The API-error predicates follow one rule, the same as the Python
-// package's exception classes (NotFoundError, AuthenticationError,
-// AuthorizationError): an *Error of CodeAPI whose APIType (LiveChat's
-// api_error.type) names the category, or whose HTTPStatus is the
-// category's status, belongs to it:
+// The API-error predicates follow one rule, the Python package's for its
+// exception classes (NotFoundError, AuthenticationError,
+// AuthorizationError): an *Error of CodeAPI belongs to a category when
+// LiveChat's api_error.type (APIType) names it, or, when the type names none
+// of the three, when its HTTPStatus is the category's:
 //
 //	IsNotFound        APIType "not_found"       or HTTP 404
 //	IsAuthentication  APIType "authentication"  or HTTP 401
 //	IsAuthorization   APIType "authorization"   or HTTP 403
 //
-// Either one is enough, so an error body without a type (a proxy's bare 404)
-// and a type sent with an unusual status both count.
+// So a body without a type (a proxy's bare 404) counts by its status, and
+// when the type and the status disagree (type "not_found" with HTTP 401) the
+// type wins: at most one of the three holds, as a Python exception has one
+// class.
 
 // IsNotFound reports whether LiveChat answered that the object does not
-// exist: an API error of type "not_found", or HTTP 404.
-func IsNotFound(err error) bool {
-	return isAPI(err, "not_found", 404)
-}
+// exist: an API error of type "not_found", or HTTP 404 (see the rule above).
+func IsNotFound(err error) bool { return apiCategory(err) == "not_found" }
 
 // IsAuthentication reports that LiveChat refused the credentials: the
 // token is missing, invalid or expired (an API error of type
 // "authentication", or HTTP 401). A Config.TokenProvider, when set, has
 // already been asked for a new token.
-func IsAuthentication(err error) bool {
-	return isAPI(err, "authentication", 401)
-}
+func IsAuthentication(err error) bool { return apiCategory(err) == "authentication" }
 
 // IsAuthorization reports that the credentials are valid but lack a scope
 // or a right (an API error of type "authorization", or HTTP 403).
-func IsAuthorization(err error) bool {
-	return isAPI(err, "authorization", 403)
-}
+func IsAuthorization(err error) bool { return apiCategory(err) == "authorization" }
 
-func isAPI(err error, apiType string, httpStatus int) bool {
+// apiCategory is "not_found", "authentication", "authorization" or "".
+func apiCategory(err error) string {
 	e := asError(err)
-	return e != nil && e.Code == CodeAPI && (e.APIType == apiType || e.HTTPStatus == httpStatus)
+	if e == nil || e.Code != CodeAPI {
+		return ""
+	}
+	switch e.APIType {
+	case "not_found", "authentication", "authorization":
+		return e.APIType
+	}
+	switch e.HTTPStatus {
+	case 404:
+		return "not_found"
+	case 401:
+		return "authentication"
+	case 403:
+		return "authorization"
+	}
+	return ""
 }
 
 // IsValidation reports input that broke a rule: caught by the library

@@ -110,7 +110,8 @@ func TestCodesMatchTheHeader(t *testing.T) {
 	}
 }
 
-// The predicates' rule: the API error's type or its HTTP status, either one.
+// The predicates' rule: the API error's type, or its HTTP status when the
+// type names none of the three categories.
 func TestPredicateRule(t *testing.T) {
 	api := func(httpStatus int, apiType string) error {
 		return &Error{Code: CodeAPI, HTTPStatus: httpStatus, APIType: apiType}
@@ -129,6 +130,10 @@ func TestPredicateRule(t *testing.T) {
 		{api(403, ""), false, false, true},
 		{api(400, "authorization"), false, false, true},
 		{api(400, "validation"), false, false, false},
+		{api(404, "validation"), true, false, false},    // a type outside the three: the status
+		{api(401, "not_found"), true, false, false},     // they disagree: the type wins
+		{api(404, "authorization"), false, false, true}, // (Python's rule: one class)
+		{api(403, "authentication"), false, true, false},
 		{&Error{Code: CodeTransport, HTTPStatus: 404}, false, false, false}, // only API errors
 		{fmt.Errorf("wrapped: %w", api(404, "")), true, false, false},
 	} {
