@@ -40,6 +40,7 @@ CONTENDERS: list[dict[str, Any]] = [
     {"name": "python-ours", "label": "Python: livechat_bots (ours)", "kind": "ours", "cmd": ["{venv}/bin/python", "benches/python/bench_py.py", "--impl", "ours"]},
     {"name": "lc-sdk-python", "label": "Python: lc-sdk-python", "kind": "slow", "cmd": ["{venv}/bin/python", "benches/python/bench_py.py", "--impl", "lc-sdk-python"]},
     {"name": "go-ours", "label": "Go: livechatbots (ours)", "kind": "ours", "cmd": ["target/bench/go-ours"]},
+    {"name": "go-ours-ctx", "label": "Go: livechatbots, per-call context.WithTimeout", "kind": "ours", "cmd": ["target/bench/go-ours", "--ctx-timeout", "10s"]},
     {"name": "go-nethttp", "label": "Go: net/http client (lc-sdk-go stand-in)", "kind": "peer", "cmd": ["target/bench/go-nethttp"]},
 ]
 
