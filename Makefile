@@ -19,7 +19,7 @@ BUILD_DIR := target/c
 CFLAGS_C  := -std=c99 -Wall -Wextra -Werror -Iinclude
 VALGRIND  := valgrind --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite,indirect,possible --quiet
 
-.PHONY: all build demo test test-rust check-header install uninstall clean bench deps-valgrind
+.PHONY: all build demo test test-rust check-header check-symbols install uninstall clean bench deps-valgrind
 
 all: build
 
@@ -38,7 +38,7 @@ demo: $(BUILD_DIR)/quickstart
 
 # Every test target (and the build it depends on) has the test-only hook.
 test test-rust test-c test-python test-go: export CARGO_FEATURES = test-hooks
-test: test-rust check-header test-c test-python test-go
+test: test-rust check-header check-symbols test-c test-python test-go
 
 test-rust:
 	$(CARGO) test --release --features test-hooks
@@ -48,6 +48,13 @@ check-header: build
 	git diff --exit-code -- $(HEADER) || (echo "$(HEADER) differs from the generated header: commit it" >&2; exit 1)
 	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only -x c $(HEADER)
 	$(CXX) -std=c++17 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only -x c++ $(HEADER)
+
+# The shared library exports the C ABI and nothing else (no Rust symbol leaks out).
+check-symbols: build
+	@bad=$$(nm -D --defined-only $(LIB_SO) | awk '{print $$3}' | grep -v '^lcbot_' || true); \
+	if [ -n "$$bad" ]; then echo "exported outside lcbot_: $$bad" >&2; exit 1; fi; \
+	echo "check-symbols: $$(nm -D --defined-only $(LIB_SO) | grep -c ' lcbot_') symbols, all lcbot_"
+	readelf -d $(LIB_SO) | grep -q 'SONAME.*\[$(SONAME)\]' || (echo "soname is not $(SONAME)" >&2; exit 1)
 
 # valgrind is installed from Debian's packages when missing.
 deps-valgrind:
