@@ -31,6 +31,7 @@ from __future__ import annotations
 import ctypes
 import importlib
 import os
+import select
 import signal as _signal_module
 import socket
 import sys
@@ -70,7 +71,7 @@ class _State:
         self.writer: socket.socket | None = None
         self.writer_fd = -1
         self.watcher: threading.Thread | None = None
-        self.forward_fd = -1  # the wakeup fd set before ours, -1 for none
+        self.forward_fd = -1  # the wakeup fd set before ours (at the last call), -1 for none
         self.original: Any = None  # SIGINT's handler before ours
         self.pending = False  # a SIGINT reached the stand-in handler
 
@@ -78,6 +79,9 @@ class _State:
         """Creates the socketpair, the watcher and the token if needed; returns the token."""
         if self.writer is None:
             reader, writer = socket.socketpair()
+            # Both ends non-blocking: the watcher waits in poll() without the
+            # GIL but reads only with it, as the main thread's drain does.
+            reader.setblocking(False)
             writer.setblocking(False)
             self.reader, self.writer, self.writer_fd = reader, writer, writer.fileno()
             watcher = threading.Thread(target=_watch, args=(self, reader), name="livechat_bots-sigint", daemon=True)
@@ -112,22 +116,37 @@ _state = _State()
 _main_ident = threading.main_thread().ident
 
 
+def _forward(fd: int, data: bytes) -> None:
+    if fd >= 0:
+        try:
+            os.write(fd, data)
+        except OSError:
+            pass
+
+
 def _watch(state: _State, reader: socket.socket) -> None:
+    """Cancels the main thread's call when a SIGINT's byte arrives.
+
+    A byte is taken from the socket only while this thread holds the GIL
+    (poll() waits without it; recv() is non-blocking), and the main thread
+    drains the socket, also under the GIL, when a call that got a SIGINT
+    ends: so a byte is never left over to cancel the next call.
+    """
+    poller = select.poll()
+    poller.register(reader, select.POLLIN)
     while True:
         try:
+            poller.poll()
             data = reader.recv(512)
+        except (BlockingIOError, InterruptedError):
+            continue  # the main thread drained it first
         except OSError:
             return
         if not data:
             return
         if _SIGINT in data:
             state.cancel()
-        fd = state.forward_fd
-        if fd >= 0:
-            try:
-                os.write(fd, data)
-            except OSError:
-                pass
+        _forward(state.forward_fd, data)
 
 
 def _stand_in(signum: int, frame: FrameType | None) -> None:
@@ -171,11 +190,16 @@ class Guard:
             except BaseException as e:  # noqa: BLE001 - another signal's handler: re-raised below
                 if raised is None:
                     raised = e
-        # Plain stores (atomic under the GIL): the watcher reads them under
-        # the lock only to decide whether to cancel, which either way is safe.
-        state.depth -= 1
-        state.forward_fd = -1
+        with state.lock:  # against the watcher's check-and-cancel
+            state.depth -= 1
+        # forward_fd stays: a byte of another signal that came at the very
+        # end of the call is passed on there when the watcher gets to it.
         state.original = None
+        if state.pending:
+            # A SIGINT came: its byte may still be in the socket. Take what
+            # is there now (no new byte can come: the fd is put back) and
+            # pass it on, so that it cannot cancel the next call.
+            _drain(state.forward_fd)
         if state.cancelled:
             state.retire_cancelled_token()
         if raised is not None:
@@ -185,6 +209,20 @@ class Guard:
             state.pending = False
             return original
         return None
+
+
+def _drain(forward_fd: int) -> None:
+    reader = _state.reader
+    if reader is None:  # pragma: no cover - started before any call
+        return
+    while True:
+        try:
+            data = reader.recv(512)
+        except OSError:  # BlockingIOError: empty
+            return
+        if not data:
+            return
+        _forward(forward_fd, data)
 
 
 def enter() -> Guard | None:

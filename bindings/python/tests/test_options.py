@@ -94,7 +94,7 @@ def test_the_bounds_themselves_are_accepted(client: Client) -> None:
     assert client_module._call_milliseconds("timeout", None) == 0
 
 
-@pytest.mark.parametrize("value", ["1", True, None.__class__, [1]])
+@pytest.mark.parametrize("value", ["1", True, object(), [1]])
 def test_a_non_number_is_a_type_error(client: Client, value: Any) -> None:
     with pytest.raises(TypeError, match="timeout"):
         client.get_bot_agents(timeout=value)

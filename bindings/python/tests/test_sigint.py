@@ -232,3 +232,29 @@ def test_calls_on_the_main_thread_leave_sigint_and_the_wakeup_fd_as_they_were(cl
         signal.set_wakeup_fd(-1)
         mine[0].close()
         mine[1].close()
+
+
+def test_a_sigint_at_the_very_end_of_a_call_cannot_cancel_the_next_one() -> None:
+    # Simulated without a real signal: a SIGINT's byte written while the main
+    # thread holds the GIL just after a call (the watcher cannot take it yet),
+    # and the stand-in handler run as Python would run it.
+    from livechat_bots import _sigint
+
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("SIGINT's handler is not Python's default here")
+    first = _sigint.enter()
+    assert first is not None
+    state = _sigint._state
+    assert state.writer is not None
+    state.writer.send(bytes([signal.SIGINT]))
+    _sigint._stand_in(signal.SIGINT, None)
+    assert state.cancelled  # the call in progress is cancelled...
+    assert first.exit() is signal.default_int_handler  # ...and its SIGINT is to be delivered
+    second = _sigint.enter()
+    assert second is not None and second.token != first.token  # a fresh token
+    try:
+        time.sleep(0.2)  # the watcher may run now: nothing is left for it
+        assert not state.cancelled
+    finally:
+        assert second.exit() is None
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
