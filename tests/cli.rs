@@ -66,3 +66,32 @@ fn bad_arguments_exit_2_with_usage() {
         assert!(!out.stderr.is_empty());
     }
 }
+
+#[test]
+fn call_prints_the_answer_and_a_retiring_version_on_stderr() {
+    let config = json!({"versions": {"3.3": {"stage": "deprecated", "until": "2027-01-31"}}});
+    let emu = livechat_bots::Emulator::start(livechat_bots::EmulatorConfig::from_json(&config.to_string()).unwrap()).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_livechat-bots"))
+            .arg("call")
+            .args(args)
+            .args(["--base-url", emu.url()])
+            .env("LIVECHAT_TOKEN", "dev-token")
+            .output()
+            .expect("the binary runs")
+    };
+    let out = run(&["get_bot_agents", "--api-version", "3.3"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), r#"{"bot_agents":[]}"#);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("v3.3 is deprecated") && stderr.contains("2027-01-31"), "{stderr}");
+    assert!(!stderr.contains("dev-token"));
+
+    // A stable version says nothing; an error is a document on stderr and exit 2.
+    let out = run(&["create_bot", r#"{"name": "Cli"}"#, "--api-version", "3.6"]);
+    assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("bot_secret"));
+    let out = run(&["get_bot_agent_details", r#"{"bot_agent_id": "nope"}"#]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(r#""code":"api""#));
+}

@@ -180,3 +180,30 @@ fn base64_of(text: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(text)
 }
+
+#[test]
+fn v3_3_plus_messages_name_fields_as_sent_and_avatar_path_is_avatar() {
+    let emu = emulator();
+    let path = |action: &str| format!("/v3.4/configuration/action/{action}");
+    // The caller wrote `id`: the message says `id`, not the normalized name.
+    let (status, body) = post(&emu, &path("delete_bot"), Some("dev-token"), r#"{"id": 5}"#);
+    assert_eq!(status, 400);
+    assert!(body["error"]["message"].as_str().unwrap().starts_with("id: expected a string"), "{body}");
+    let (_, body) = post(&emu, &path("get_bot"), Some("dev-token"), r#"{"id": ""}"#);
+    assert!(body["error"]["message"].as_str().unwrap().starts_with("id:"), "{body}");
+
+    // LiveChat's Go SDK sends the avatar as avatar_path: the same field.
+    let (status, created) = post(&emu, &path("create_bot"), Some("dev-token"), r#"{"name": "Sdk", "avatar_path": "cdn.example.test/b.png"}"#);
+    assert_eq!(status, 200, "{created}");
+    let (_, bot) = post(&emu, &path("get_bot"), Some("dev-token"), &json!({"id": created["id"]}).to_string());
+    assert_eq!(bot["avatar_path"], "cdn.example.test/b.png");
+    let (status, _) = post(&emu, &path("update_bot"), Some("dev-token"), &json!({"id": created["id"], "avatar_path": "c.png"}).to_string());
+    assert_eq!(status, 200);
+    let (_, body) = post(&emu, &path("update_bot"), Some("dev-token"), &json!({"id": created["id"], "avatar_path": 7}).to_string());
+    assert!(body["error"]["message"].as_str().unwrap().starts_with("avatar_path: expected a string"), "{body}");
+    let (_, body) = post(&emu, &path("create_bot"), Some("dev-token"), r#"{"name": "Both", "avatar": "a", "avatar_path": "b"}"#);
+    assert!(body["error"]["message"].as_str().unwrap().starts_with("avatar_path: the same field as avatar"), "{body}");
+    // Before v3.3 the field does not exist.
+    let (status, _) = post(&emu, "/v3.1/configuration/action/create_bot_agent", Some("dev-token"), r#"{"name": "Old", "status": "offline", "avatar_path": "a"}"#);
+    assert_eq!(status, 400);
+}

@@ -1,15 +1,23 @@
-//! The livechat-bots command line tool. Today it has one command:
+//! The livechat-bots command line tool:
 //!
 //!   livechat-bots emulator [--port N] [--config FILE] [--state FILE]
 //!
-//! which serves the offline emulator until interrupted; with `--state` it
-//! loads the bots from FILE at start (when it exists) and saves them on exit.
+//! serves the offline emulator until interrupted; with `--state` it loads the
+//! bots from FILE at start (when it exists) and saves them on exit.
+//!
+//!   livechat-bots call ACTION [PAYLOAD_JSON] [--config FILE] [--api-version V] [--base-url URL]
+//!
+//! makes one call and prints its answer; the token comes from the client
+//! config FILE or from `LIVECHAT_TOKEN` (never from the command line, where
+//! other users could read it). A notice that the API version is retiring
+//! goes to stderr.
 
-use livechat_bots::{Emulator, EmulatorConfig};
+use livechat_bots::{Action, Client, ClientConfig, Emulator, EmulatorConfig};
 use serde_json::{json, Value};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: livechat-bots emulator [--port N] [--config FILE] [--state FILE]";
+const USAGE: &str = "usage: livechat-bots emulator [--port N] [--config FILE] [--state FILE]\n       \
+                     livechat-bots call ACTION [PAYLOAD_JSON] [--config FILE] [--api-version V] [--base-url URL]";
 
 struct Args {
     port: Option<u16>,
@@ -93,8 +101,62 @@ impl Signals {
     }
 }
 
+/// `livechat-bots call ...`: one call, its answer on stdout.
+fn call(mut args: impl Iterator<Item = String>) -> Result<(), String> {
+    let mut positional = Vec::new();
+    let mut config = json!({});
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value\n{USAGE}"));
+        match arg.as_str() {
+            "--config" => {
+                let path = value()?;
+                let text = std::fs::read_to_string(&path).map_err(|e| format!("--config {path}: {e}"))?;
+                let file: Value = serde_json::from_str(&text).map_err(|e| format!("--config {path}: {e}"))?;
+                for (k, v) in file.as_object().cloned().unwrap_or_default() {
+                    config[k] = v;
+                }
+            }
+            "--api-version" => config["api_version"] = json!(value()?),
+            "--base-url" => config["base_url"] = json!(value()?),
+            "-h" | "--help" => return Err(USAGE.into()),
+            flag if flag.starts_with("--") => return Err(format!("unknown option {flag:?}\n{USAGE}")),
+            _ => positional.push(arg),
+        }
+    }
+    let (action, payload) = match positional.as_slice() {
+        [action] => (action.clone(), "{}".to_owned()),
+        [action, payload] => (action.clone(), payload.clone()),
+        _ => return Err(USAGE.into()),
+    };
+    if config.get("token").is_none() {
+        let token = std::env::var("LIVECHAT_TOKEN").map_err(|_| "no token: set LIVECHAT_TOKEN or give --config FILE with \"token\"".to_owned())?;
+        config["token"] = json!(token);
+    }
+    let client = Client::new(ClientConfig::from_json(&config.to_string()).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    client.notices().set_handler(Some(std::sync::Arc::new(|n: &livechat_bots::Notice| {
+        eprintln!("livechat-bots: notice: {}", n.message());
+    })));
+    let version = client.config().api_version;
+    let answer = match Action::ALL.into_iter().find(|a| a.name() == action || a.wire_name(version) == action) {
+        Some(known) => client.execute_json(known, &payload),
+        None => client.call_json(&action, &payload),
+    };
+    match answer {
+        Ok(doc) => {
+            println!("{doc}");
+            Ok(())
+        }
+        Err(e) => Err(e.to_json()),
+    }
+}
+
 fn run() -> Result<(), String> {
-    let args = parse_args(std::env::args().skip(1))?;
+    let mut argv = std::env::args().skip(1).peekable();
+    if argv.peek().map(String::as_str) == Some("call") {
+        argv.next();
+        return call(argv);
+    }
+    let args = parse_args(argv)?;
     let config = load_config(&args)?;
     let signals = Signals::register()?;
     let emulator = Emulator::start(config).map_err(|e| e.message)?;
