@@ -1,7 +1,7 @@
 //! The emulated license's bots and what each action does to them, with the
 //! real API's ownership and scope rules.
 
-use crate::actions::{Action, DEFAULT_MAX_CHATS_COUNT, SUMMARY_FIELDS};
+use crate::actions::{Action, DEFAULT_MAX_CHATS_COUNT, DETAILS_FIELDS, SUMMARY_FIELDS};
 use crate::emulator::config::TokenGrant;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -58,20 +58,10 @@ pub fn new_id() -> String {
     format!("{:032x}", fastrand::u128(..))
 }
 
-/// The fields a create may set, in the API's order.
-const SETTABLE_FIELDS: [&str; 11] = [
-    "name",
-    "avatar",
-    "status",
-    "max_chats_count",
-    "groups",
-    "default_group_priority",
-    "webhooks",
-    "job_title",
-    "timezone",
-    "work_scheduler",
-    "type",
-];
+/// The fields a create may set: the details' fields but the two the server fills.
+fn settable_fields() -> impl Iterator<Item = &'static str> {
+    DETAILS_FIELDS.into_iter().filter(|k| !matches!(*k, "id" | "application"))
+}
 
 impl Store {
     /// Adds a bot in the details shape; fills `id`, `application`, defaults.
@@ -118,7 +108,7 @@ impl Store {
         match action {
             Action::CreateBotAgent => {
                 let mut fields = Map::new();
-                for key in SETTABLE_FIELDS {
+                for key in settable_fields() {
                     if let Some(v) = request.get(key) {
                         fields.insert(key.into(), v.clone());
                     }
