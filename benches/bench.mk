@@ -30,6 +30,11 @@ bench: build bench-deps bench-build
 	$(BENCH_PYTHON) benches/run.py --venv $(BENCH_VENV) --n $(BENCH_N) --n-slow $(BENCH_N_SLOW) \
 		--rounds $(BENCH_ROUNDS) --soak $(BENCH_SOAK) --wrk-seconds $(BENCH_WRK_SECS) --started-at $(BENCH_T0) \
 		--command "make bench$(BENCH_OVERRIDES)"
+	@# Two side-by-side ratios the report does not hold: a Go context deadline
+	@# per call, and Python's Ctrl-C machinery per call.
+	cd benches/go && $(GO) build -o $(CURDIR)/$(BENCH_BIN)/ctxratio ./cmd/ctxratio
+	$(BENCH_BIN)/ctxratio --n $(BENCH_N) --rounds 5 | tee benches/results/go-ctx-timeout.txt
+	$(BENCH_VENV)/bin/python benches/python/bench_sigint.py --n 5000 --rounds 5 | tee benches/results/python-ctrl-c.txt
 
 # The sizes that differ from the defaults, for the report's command line.
 BENCH_OVERRIDES = $(if $(BENCH_SET), $(BENCH_SET))
