@@ -70,6 +70,12 @@
 // 2: the `lcbot_` prefix, `lcbot_call_options` on every call, cancel tokens.
 #define LCBOT_ABI_VERSION 2
 
+// The `version` a caller sets in `lcbot_webhook_options`.
+#define LCBOT_WEBHOOK_OPTIONS_VERSION 1
+
+// The body cap when `max_body_bytes` is 0: 1 MiB.
+#define LCBOT_WEBHOOK_DEFAULT_MAX_BODY 1048576
+
 // The status of a call: `LCBOT_OK` or one of the `LCBOT_ERR_*` codes. The
 // numbers are stable: never renumbered, never reused (a retired code stays
 // reserved), and new ones are appended. The error document's `"code"` is
@@ -103,6 +109,11 @@ enum lcbot_status
   LCBOT_ERR_PANIC = 9,
   // The call's cancel token was cancelled (`lcbot_cancel`).
   LCBOT_ERR_CANCELLED = 10,
+  // A webhook's `secret_key` is none of the accepted secrets, or missing:
+  // answer LiveChat 401.
+  LCBOT_ERR_SECRET_MISMATCH = 11,
+  // A webhook body is over the size cap: answer 413.
+  LCBOT_ERR_TOO_LARGE = 12,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -158,6 +169,14 @@ typedef int32_t (*lcbot_token_provider)(void *user_data, char *token_buf, size_t
 
 // Told of a notice (a JSON document, valid only during the call).
 typedef void (*lcbot_notice_handler)(void *user_data, const char *notice_json);
+
+// Options of `lcbot_webhook_verify`; NULL for the defaults.
+typedef struct lcbot_webhook_options {
+  // `LCBOT_WEBHOOK_OPTIONS_VERSION`.
+  uint32_t version;
+  // The largest body accepted, in bytes; 0 keeps 1 MiB.
+  uint32_t max_body_bytes;
+} lcbot_webhook_options;
 
 
 
@@ -400,6 +419,29 @@ uint32_t lcbot_abi_version(void);
 // # Safety
 // `s` must be NULL or a string returned by this library, not yet freed.
 void lcbot_string_free(char *s);
+
+// Checks a webhook body LiveChat POSTed and writes its normalized event to
+// `*out`: `{"action", "action_as_sent", "webhook_id", "license_id",
+// "organization_id", "payload", "additional_data", "dedupe_key"}`.
+//
+// `secrets_json` is a JSON array of the accepted secrets (several while a
+// key is rotated; an empty one is `LCBOT_ERR_VALIDATION`). `body` points to
+// `body_len` bytes (not a C string; NULL only with length 0); that the
+// buffer is that long is the caller's duty. Answer LiveChat with 401 for
+// `LCBOT_ERR_SECRET_MISMATCH`, 413 for `LCBOT_ERR_TOO_LARGE`, 400 for a
+// malformed body (`LCBOT_ERR_INVALID_UTF8`, `LCBOT_ERR_INVALID_JSON`,
+// `LCBOT_ERR_VALIDATION`), and 200 once the event is handled. No secret,
+// accepted or received, appears in an error document.
+//
+// # Safety
+// `secrets_json` NULL or a NUL-terminated string; `body` NULL or valid for
+// `body_len` bytes; `options` NULL or a valid `lcbot_webhook_options`;
+// `out` NULL or valid for one pointer write.
+lcbot_status lcbot_webhook_verify(const char *secrets_json,
+                                  const uint8_t *body,
+                                  size_t body_len,
+                                  const struct lcbot_webhook_options *options,
+                                  char **out);
 
 #ifdef __cplusplus
 }  // extern "C"

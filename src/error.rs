@@ -30,10 +30,14 @@ pub enum ErrorCode {
     Panic,
     /// The caller cancelled the call (a cancel token, Ctrl-C, a Go context).
     Cancelled,
+    /// A webhook's `secret_key` is none of the accepted secrets (answer 401).
+    SecretMismatch,
+    /// A webhook body is over the size cap (answer 413).
+    TooLarge,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 12] = [
         ErrorCode::NullArgument,
         ErrorCode::InvalidUtf8,
         ErrorCode::InvalidJson,
@@ -44,6 +48,8 @@ impl ErrorCode {
         ErrorCode::Decode,
         ErrorCode::Panic,
         ErrorCode::Cancelled,
+        ErrorCode::SecretMismatch,
+        ErrorCode::TooLarge,
     ];
 }
 
@@ -61,6 +67,8 @@ impl ErrorCode {
             ErrorCode::Decode => "decode",
             ErrorCode::Panic => "panic",
             ErrorCode::Cancelled => "cancelled",
+            ErrorCode::SecretMismatch => "secret_mismatch",
+            ErrorCode::TooLarge => "too_large",
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod secret;
 mod transport;
 mod validate;
 pub mod version;
+pub mod webhook;
 pub mod wire;
 
 pub use actions::Action;
@@ -41,3 +42,4 @@ pub use notice::{Notice, NoticeHandler, NoticeKind};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use version::ApiVersion;
+pub use webhook::{verify as verify_webhook, WebhookSecrets};

@@ -12,3 +12,4 @@ pub mod status;
 pub mod strings;
 #[cfg(feature = "test-hooks")]
 pub mod test_hooks;
+pub mod webhook;

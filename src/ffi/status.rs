@@ -38,6 +38,11 @@ pub enum lcbot_status {
     LCBOT_ERR_PANIC = 9,
     /// The call's cancel token was cancelled (`lcbot_cancel`).
     LCBOT_ERR_CANCELLED = 10,
+    /// A webhook's `secret_key` is none of the accepted secrets, or missing:
+    /// answer LiveChat 401.
+    LCBOT_ERR_SECRET_MISMATCH = 11,
+    /// A webhook body is over the size cap: answer 413.
+    LCBOT_ERR_TOO_LARGE = 12,
 }
 
 impl From<ErrorCode> for lcbot_status {
@@ -53,6 +58,8 @@ impl From<ErrorCode> for lcbot_status {
             ErrorCode::Decode => lcbot_status::LCBOT_ERR_DECODE,
             ErrorCode::Panic => lcbot_status::LCBOT_ERR_PANIC,
             ErrorCode::Cancelled => lcbot_status::LCBOT_ERR_CANCELLED,
+            ErrorCode::SecretMismatch => lcbot_status::LCBOT_ERR_SECRET_MISMATCH,
+            ErrorCode::TooLarge => lcbot_status::LCBOT_ERR_TOO_LARGE,
         }
     }
 }
