@@ -27,6 +27,7 @@ mod transport;
 mod validate;
 pub mod version;
 pub mod webhook;
+pub mod webhook_event;
 pub mod wire;
 
 pub use actions::Action;
@@ -43,3 +44,4 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use version::ApiVersion;
 pub use webhook::{verify as verify_webhook, WebhookSecrets};
+pub use webhook_event::{respond as respond_to_webhook, Payload as WebhookPayload, WebhookEvent};

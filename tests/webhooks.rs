@@ -124,3 +124,45 @@ fn malformed_and_oversized_bodies_get_their_own_codes() {
     assert_eq!((e.code, e.message.as_str()), (ErrorCode::TooLarge, "body: 1048577 bytes; the limit is 1048576"));
     assert_eq!(verify(&big[..100], &s, 50).unwrap_err().code, ErrorCode::TooLarge);
 }
+
+#[test]
+fn the_actions_a_bot_lives_on_are_typed_in_every_version() {
+    use livechat_bots::{WebhookEvent, WebhookPayload};
+    let typed = ["incoming_chat", "incoming_event", "event_updated", "incoming_rich_message_postback", "chat_deactivated", "chat_transferred", "routing_status_set", "user_added_to_chat", "user_removed_from_chat"];
+    let mut seen = std::collections::BTreeSet::new();
+    for (version, path) in fixtures() {
+        let event = WebhookEvent::verify(&std::fs::read(&path).unwrap(), &secrets(), DEFAULT_MAX_BODY_BYTES).unwrap();
+        let payload = event.typed_payload();
+        if typed.contains(&event.action.as_str()) {
+            assert!(!matches!(payload, WebhookPayload::Other(_)), "{version} {}: {payload:?}", event.action);
+            seen.insert(event.action.clone());
+        } else {
+            assert!(matches!(payload, WebhookPayload::Other(_)));
+        }
+        if let WebhookPayload::IncomingEvent(e) = &payload {
+            assert!(e.event["id"].is_string() && !e.chat_id.is_empty());
+        }
+        if let WebhookPayload::RoutingStatusSet(r) = &payload {
+            assert!(!r.agent_id.is_empty() && !r.status.is_empty());
+        }
+    }
+    assert_eq!(seen.len(), typed.len(), "{seen:?}");
+}
+
+#[test]
+fn the_neutral_receiver_answers_each_case_with_its_status() {
+    use livechat_bots::respond_to_webhook;
+    let s = WebhookSecrets::new(&["k1"]).unwrap();
+    let body = |secret: &str| json!({"secret_key": secret, "action": "incoming_event", "payload": {"chat_id": "C", "event": {"id": "E"}}}).to_string();
+    let ok = |_: &livechat_bots::WebhookEvent| Ok::<(), String>(());
+    assert_eq!(respond_to_webhook("POST", body("k1").as_bytes(), &s, 1 << 20, ok), (200, "{}".to_owned()));
+    assert_eq!(respond_to_webhook("GET", body("k1").as_bytes(), &s, 1 << 20, ok).0, 405);
+    let (status, text) = respond_to_webhook("POST", body("k2").as_bytes(), &s, 1 << 20, ok);
+    assert_eq!(status, 401);
+    assert!(!text.contains("k1") && !text.contains("k2"), "{text}");
+    assert_eq!(respond_to_webhook("POST", b"{", &s, 1 << 20, ok).0, 400);
+    assert_eq!(respond_to_webhook("POST", body("k1").as_bytes(), &s, 10, ok).0, 413);
+    let failing = |_: &livechat_bots::WebhookEvent| Err::<(), _>("database down");
+    let (status, text) = respond_to_webhook("POST", body("k1").as_bytes(), &s, 1 << 20, failing);
+    assert_eq!((status, text.contains("database down")), (500, true));
+}

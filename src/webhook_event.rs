@@ -1,0 +1,183 @@
+//! Typed webhook events for Rust callers: the actions a bot lives on get a
+//! struct each; every other action, and every field not named here, stays
+//! JSON. Also a framework-neutral receiver: (method, body) in, (status,
+//! body) out.
+
+use crate::error::{ErrorCode, Result};
+use crate::webhook::{verify, WebhookSecrets};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// A normalized webhook (see [`crate::webhook::verify`]).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct WebhookEvent {
+    /// Today's name of the action (v3.2+ names), whatever version sent it.
+    pub action: String,
+    pub action_as_sent: String,
+    pub webhook_id: Option<String>,
+    pub license_id: Option<i64>,
+    pub organization_id: Option<String>,
+    pub payload: Value,
+    pub additional_data: Value,
+    /// The same for every delivery of one event: LiveChat retries.
+    pub dedupe_key: String,
+}
+
+/// The payloads with a type of their own; `Other` keeps the rest as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    IncomingChat(IncomingChat),
+    IncomingEvent(ChatEvent),
+    EventUpdated(ChatEvent),
+    IncomingRichMessagePostback(RichMessagePostback),
+    ChatDeactivated(ChatDeactivated),
+    ChatTransferred(ChatTransferred),
+    RoutingStatusSet(RoutingStatusSet),
+    UserAddedToChat(ChatUserChange),
+    UserRemovedFromChat(ChatUserChange),
+    Other(Value),
+}
+
+/// `incoming_chat`: a chat started (or a new thread began).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct IncomingChat {
+    /// The chat with its `id`, `users` and current `thread`.
+    pub chat: Value,
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+/// `incoming_event` and `event_updated`: a message or other event in a chat.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ChatEvent {
+    pub chat_id: String,
+    pub thread_id: Option<String>,
+    /// The event: `id`, `type` (`message`, `file`, ...), `text`, `author_id`, ...
+    pub event: Value,
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+/// `incoming_rich_message_postback`: a customer pressed a button.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RichMessagePostback {
+    pub user_id: Option<String>,
+    pub chat_id: String,
+    pub thread_id: Option<String>,
+    pub event_id: Option<String>,
+    /// `id`, `toggled`, and what the button carried.
+    pub postback: Value,
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+/// `chat_deactivated`: the chat ended.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ChatDeactivated {
+    pub chat_id: String,
+    pub thread_id: Option<String>,
+    pub user_id: Option<String>,
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+/// `chat_transferred`: the chat moved to other agents or groups.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ChatTransferred {
+    pub chat_id: String,
+    pub thread_id: Option<String>,
+    pub requester_id: Option<String>,
+    pub reason: Option<String>,
+    pub transferred_to: Option<Value>,
+    pub queue: Option<Value>,
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+/// `routing_status_set`: an agent's or bot's routing status changed.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RoutingStatusSet {
+    pub agent_id: String,
+    /// `accepting_chats`, `not_accepting_chats`, `offline` (with spaces before v3.2).
+    pub status: String,
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+/// `user_added_to_chat` and `user_removed_from_chat`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ChatUserChange {
+    pub chat_id: String,
+    pub thread_id: Option<String>,
+    /// The whole user (added), when sent.
+    pub user: Option<Value>,
+    /// The user's id (removed), when sent.
+    pub user_id: Option<String>,
+    pub user_type: Option<String>,
+    pub reason: Option<String>,
+    pub requester_id: Option<String>,
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+impl WebhookEvent {
+    /// Checks and reads a body (see [`crate::webhook::verify`]).
+    pub fn verify(body: &[u8], secrets: &WebhookSecrets, max_body_bytes: usize) -> Result<WebhookEvent> {
+        let doc = verify(body, secrets, max_body_bytes)?;
+        serde_json::from_value(doc).map_err(|e| crate::Error::validation(format!("body: {e}")))
+    }
+
+    /// The payload, typed for the actions that have a type; a payload that
+    /// does not fit its action's type stays JSON rather than failing.
+    pub fn typed_payload(&self) -> Payload {
+        fn typed<T: serde::de::DeserializeOwned>(v: &Value, wrap: fn(T) -> Payload) -> Payload {
+            serde_json::from_value(v.clone()).map(wrap).unwrap_or_else(|_| Payload::Other(v.clone()))
+        }
+        let p = &self.payload;
+        match self.action.as_str() {
+            "incoming_chat" => typed(p, Payload::IncomingChat),
+            "incoming_event" => typed(p, Payload::IncomingEvent),
+            "event_updated" => typed(p, Payload::EventUpdated),
+            "incoming_rich_message_postback" => typed(p, Payload::IncomingRichMessagePostback),
+            "chat_deactivated" => typed(p, Payload::ChatDeactivated),
+            "chat_transferred" => typed(p, Payload::ChatTransferred),
+            "routing_status_set" => typed(p, Payload::RoutingStatusSet),
+            "user_added_to_chat" => typed(p, Payload::UserAddedToChat),
+            "user_removed_from_chat" => typed(p, Payload::UserRemovedFromChat),
+            _ => Payload::Other(p.clone()),
+        }
+    }
+}
+
+/// A receiver without a web framework: give it the request's method and
+/// body, get the HTTP status and body to answer. 405 for a method other than
+/// POST, 413 over the cap, 400 malformed, 401 a wrong secret, 500 when
+/// `handle` fails (so that LiveChat retries), 200 when it succeeds. (An
+/// empty list of secrets cannot reach here: `WebhookSecrets::new` refuses
+/// it.) The answer never contains a secret.
+pub fn respond<E: std::fmt::Display>(
+    method: &str,
+    body: &[u8],
+    secrets: &WebhookSecrets,
+    max_body_bytes: usize,
+    handle: impl FnOnce(&WebhookEvent) -> std::result::Result<(), E>,
+) -> (u16, String) {
+    let answer = |status: u16, message: &str| (status, serde_json::json!({ "error": message }).to_string());
+    if !method.eq_ignore_ascii_case("POST") {
+        return answer(405, "only POST is accepted");
+    }
+    match WebhookEvent::verify(body, secrets, max_body_bytes) {
+        Ok(event) => match handle(&event) {
+            Ok(()) => (200, "{}".to_owned()),
+            Err(e) => answer(500, &format!("the receiver failed: {e}")),
+        },
+        Err(e) => {
+            let status = match e.code {
+                ErrorCode::SecretMismatch => 401,
+                ErrorCode::TooLarge => 413,
+                _ => 400,
+            };
+            answer(status, &e.message)
+        }
+    }
+}
