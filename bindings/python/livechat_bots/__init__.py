@@ -12,6 +12,7 @@ from ._errors import (
     ApiError,
     AuthenticationError,
     AuthorizationError,
+    BodyTooLargeError,
     CancelledError,
     DecodeError,
     InvalidJsonError,
@@ -21,11 +22,13 @@ from ._errors import (
     NullArgumentError,
     PanicError,
     RequestTimeout,
+    SecretMismatchError,
     TransportError,
     ValidationError,
 )
 from ._ffi import ABI_VERSION, LIBRARY_VERSION
 from .client import BotId, Client, TokenProviderFunc
+from . import webhooks
 from .emulator import Emulator
 from .models import (
     BotAgent,
@@ -49,6 +52,7 @@ __all__ = [
     "AuthenticationError",
     "AuthorizationError",
     "BotAgent",
+    "BodyTooLargeError",
     "BotAgentDetails",
     "BotId",
     "CancelledError",
@@ -66,10 +70,12 @@ __all__ = [
     "PanicError",
     "Priority",
     "RequestTimeout",
+    "SecretMismatchError",
     "Status",
     "TokenProviderFunc",
     "TransportError",
     "ValidationError",
     "WebhookAction",
     "Webhooks",
+    "webhooks",
 ]

@@ -26,6 +26,8 @@ __all__ = [
     "DecodeError",
     "PanicError",
     "CancelledError",
+    "SecretMismatchError",
+    "BodyTooLargeError",
     "STATUS_TABLE",
     "api_error_class",
     "error_from_document",
@@ -174,6 +176,16 @@ class CancelledError(LiveChatBotsError):
     """
 
 
+class SecretMismatchError(LiveChatBotsError):
+    """A webhook body's ``secret_key`` is missing or none of the accepted
+    secrets: answer LiveChat 401. The message never shows a secret, neither
+    the accepted ones nor the one received."""
+
+
+class BodyTooLargeError(LiveChatBotsError):
+    """A webhook body is over the size cap (1 MiB unless set): answer 413."""
+
+
 #: The one table of the C ABI's statuses in Python: (C constant, number, the
 #: error document's ``code``, exception class). A test checks it against the
 #: header's ``lcbot_status`` enum, both ways, so a number lives in Rust and
@@ -191,6 +203,8 @@ STATUS_TABLE: tuple[tuple[str, int, str, type[LiveChatBotsError] | None], ...] =
     ("LCBOT_ERR_DECODE", 8, "decode", DecodeError),
     ("LCBOT_ERR_PANIC", 9, "panic", PanicError),
     ("LCBOT_ERR_CANCELLED", 10, "cancelled", CancelledError),
+    ("LCBOT_ERR_SECRET_MISMATCH", 11, "secret_mismatch", SecretMismatchError),
+    ("LCBOT_ERR_TOO_LARGE", 12, "too_large", BodyTooLargeError),
 )
 
 STATUS_OK = 0

@@ -27,9 +27,12 @@ __all__ = [
     "CALL_OPTIONS_VERSION",
     "LIB_ENV",
     "TOKEN_MAX_LEN",
+    "WEBHOOK_DEFAULT_MAX_BODY",
+    "WEBHOOK_OPTIONS_VERSION",
     "CallOptions",
     "NoticeHandler",
     "TokenProvider",
+    "WebhookOptions",
     "call",
     "call_new",
     "lib",
@@ -43,6 +46,10 @@ ABI_VERSION = 2
 CALL_OPTIONS_VERSION = 1
 #: ``LCBOT_TOKEN_MAX_LEN``: the size of a token provider's buffer, NUL included.
 TOKEN_MAX_LEN = 8192
+#: ``LCBOT_WEBHOOK_OPTIONS_VERSION``: the layout of :class:`WebhookOptions` this package fills in.
+WEBHOOK_OPTIONS_VERSION = 1
+#: ``LCBOT_WEBHOOK_DEFAULT_MAX_BODY``: the body cap of ``lcbot_webhook_verify`` by default (1 MiB).
+WEBHOOK_DEFAULT_MAX_BODY = 1_048_576
 #: Environment variable naming a library file to load instead of the bundled one.
 LIB_ENV = "LIVECHAT_BOTS_LIB"
 
@@ -67,8 +74,19 @@ class CallOptions(ctypes.Structure):
     ]
 
 
+class WebhookOptions(ctypes.Structure):
+    """``lcbot_webhook_options``: ``max_body_bytes`` 0 keeps the 1 MiB cap;
+    a NULL pointer instead of the struct means the defaults."""
+
+    _fields_ = [
+        ("version", c_uint32),
+        ("max_body_bytes", c_uint32),
+    ]
+
+
 _OUT = POINTER(c_void_p)
 _OPTIONS = POINTER(CallOptions)
+_WEBHOOK_OPTIONS = POINTER(WebhookOptions)
 
 #: ``lcbot_token_provider``: ``int32_t (*)(void *user_data, char *token_buf, size_t token_buf_len)``.
 #: The buffer arrives as an address (``c_void_p``): it is written into, never copied.
@@ -100,6 +118,10 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lcbot_client_set_token_provider": (c_int32, [c_void_p, TokenProvider, c_void_p, _OUT]),
     "lcbot_client_set_notice_handler": (c_int32, [c_void_p, NoticeHandler, c_void_p, _OUT]),
     "lcbot_client_notices": (c_int32, [c_void_p, _OUT]),
+    # The body is `const uint8_t *` plus a length, not a C string: c_char_p
+    # hands ctypes a bytes object's own buffer (no copy); NUL bytes inside
+    # are fine because the length travels beside it.
+    "lcbot_webhook_verify": (c_int32, [c_char_p, c_char_p, c_size_t, _WEBHOOK_OPTIONS, _OUT]),
 }
 
 # Present only when the library was built with the "emulator" feature.

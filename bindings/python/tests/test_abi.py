@@ -74,6 +74,8 @@ def test_constants_match(header: str) -> None:
     assert define(header, "LCBOT_ABI_VERSION") == _ffi.ABI_VERSION
     assert define(header, "LCBOT_CALL_OPTIONS_VERSION") == _ffi.CALL_OPTIONS_VERSION
     assert define(header, "LCBOT_TOKEN_MAX_LEN") == _ffi.TOKEN_MAX_LEN
+    assert define(header, "LCBOT_WEBHOOK_OPTIONS_VERSION") == _ffi.WEBHOOK_OPTIONS_VERSION
+    assert define(header, "LCBOT_WEBHOOK_DEFAULT_MAX_BODY") == _ffi.WEBHOOK_DEFAULT_MAX_BODY
 
 
 # -- function declarations ---------------------------------------------------
@@ -102,6 +104,10 @@ def ctype_of(c_type: str) -> Any:
         # Owned strings come back through char **: read as an address, freed.
         "char **": ctypes.POINTER(ctypes.c_void_p),
         "const lcbot_call_options *": ctypes.POINTER(_ffi.CallOptions),
+        "const lcbot_webhook_options *": ctypes.POINTER(_ffi.WebhookOptions),
+        # A byte buffer passed with its length (a webhook body): c_char_p takes
+        # a bytes object's own buffer, without a copy; the length says where it ends.
+        "const uint8_t *": ctypes.c_char_p,
         "lcbot_token_provider": _ffi.TokenProvider,
         "lcbot_notice_handler": _ffi.NoticeHandler,
     }
@@ -163,6 +169,15 @@ def test_call_options_struct_has_the_headers_layout(header: str) -> None:
     assert match is not None, "no lcbot_call_options struct in the header"
     fields = [split_declaration(d) for d in match.group(1).split(";") if d.strip()]
     assert [(name, ctype_of(c_type)) for c_type, name in fields] == list(_ffi.CallOptions._fields_)
+
+
+def test_webhook_options_struct_has_the_headers_layout(header: str) -> None:
+    match = re.search(
+        r"typedef\s+struct\s+lcbot_webhook_options\s*\{(.*?)\}\s*lcbot_webhook_options\s*;", header, re.S
+    )
+    assert match is not None, "no lcbot_webhook_options struct in the header"
+    fields = [split_declaration(d) for d in match.group(1).split(";") if d.strip()]
+    assert [(name, ctype_of(c_type)) for c_type, name in fields] == list(_ffi.WebhookOptions._fields_)
 
 
 def test_every_call_takes_options_before_its_out_parameter() -> None:
