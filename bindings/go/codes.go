@@ -43,21 +43,29 @@ const (
 	// CodeCancelled: the call's context was cancelled while it was in
 	// flight; the error also matches errors.Is(err, context.Canceled).
 	CodeCancelled ErrorCode = C.LCBOT_ERR_CANCELLED
+	// CodeSecretMismatch: a webhook body's secret_key is missing or none of
+	// the accepted secrets (VerifyWebhook); answer LiveChat 401.
+	CodeSecretMismatch ErrorCode = C.LCBOT_ERR_SECRET_MISMATCH
+	// CodeTooLarge: a webhook body is over the size cap (VerifyWebhook);
+	// answer LiveChat 413.
+	CodeTooLarge ErrorCode = C.LCBOT_ERR_TOO_LARGE
 )
 
 // codeNames are the error documents' "code" strings: the constant's name
 // without LCBOT_ERR_, lowercased (a test checks them against the header).
 var codeNames = map[ErrorCode]string{
-	CodeNullArgument: "null_argument",
-	CodeInvalidUTF8:  "invalid_utf8",
-	CodeInvalidJSON:  "invalid_json",
-	CodeValidation:   "validation",
-	CodeTransport:    "transport",
-	CodeTimeout:      "timeout",
-	CodeAPI:          "api",
-	CodeDecode:       "decode",
-	CodePanic:        "panic",
-	CodeCancelled:    "cancelled",
+	CodeNullArgument:   "null_argument",
+	CodeInvalidUTF8:    "invalid_utf8",
+	CodeInvalidJSON:    "invalid_json",
+	CodeValidation:     "validation",
+	CodeTransport:      "transport",
+	CodeTimeout:        "timeout",
+	CodeAPI:            "api",
+	CodeDecode:         "decode",
+	CodePanic:          "panic",
+	CodeCancelled:      "cancelled",
+	CodeSecretMismatch: "secret_mismatch",
+	CodeTooLarge:       "too_large",
 }
 
 // String returns the machine-readable name used in error documents, such

@@ -23,7 +23,9 @@ var ErrIncompatibleLibrary = errors.New("livechatbots: incompatible livechat-bot
 //	if errors.As(err, &lerr) && lerr.HTTPStatus == 429 { ... }
 //
 // or use the predicates IsNotFound, IsAuthentication, IsAuthorization,
-// IsValidation, IsTimeout, IsCancelled and IsTransport. Its text never contains the token.
+// IsValidation, IsTimeout, IsCancelled, IsTransport, and for webhooks
+// IsSecretMismatch and IsTooLarge. Its text never contains the token, nor a
+// webhook secret.
 type Error struct {
 	// Code is the stable category.
 	Code ErrorCode
@@ -221,4 +223,19 @@ func IsCancelled(err error) bool {
 func IsTransport(err error) bool {
 	e := asError(err)
 	return e != nil && e.Code == CodeTransport
+}
+
+// IsSecretMismatch reports a webhook body whose secret_key is missing or is
+// none of the accepted secrets (CodeSecretMismatch): not from LiveChat, or
+// sent with a key this receiver does not know. Answer 401.
+func IsSecretMismatch(err error) bool {
+	e := asError(err)
+	return e != nil && e.Code == CodeSecretMismatch
+}
+
+// IsTooLarge reports a webhook body over the size cap (CodeTooLarge).
+// Answer 413.
+func IsTooLarge(err error) bool {
+	e := asError(err)
+	return e != nil && e.Code == CodeTooLarge
 }

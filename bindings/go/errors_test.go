@@ -22,6 +22,8 @@ var predicates = map[string]func(error) bool{
 	"IsTimeout":        lcbot.IsTimeout,
 	"IsCancelled":      lcbot.IsCancelled,
 	"IsTransport":      lcbot.IsTransport,
+	"IsSecretMismatch": lcbot.IsSecretMismatch,
+	"IsTooLarge":       lcbot.IsTooLarge,
 }
 
 func checkPredicates(t *testing.T, what string, err error, want ...string) {
@@ -218,6 +220,7 @@ func TestErrorCodeNames(t *testing.T) {
 		lcbot.CodeNullArgument: "null_argument", lcbot.CodeInvalidUTF8: "invalid_utf8", lcbot.CodeInvalidJSON: "invalid_json",
 		lcbot.CodeValidation: "validation", lcbot.CodeTransport: "transport", lcbot.CodeTimeout: "timeout",
 		lcbot.CodeAPI: "api", lcbot.CodeDecode: "decode", lcbot.CodePanic: "panic", lcbot.CodeCancelled: "cancelled",
+		lcbot.CodeSecretMismatch: "secret_mismatch", lcbot.CodeTooLarge: "too_large",
 		lcbot.ErrorCode(42): "code(42)",
 	}
 	for code, name := range want {
@@ -225,7 +228,7 @@ func TestErrorCodeNames(t *testing.T) {
 			t.Errorf("%d: %q, want %q", int(code), code.String(), name)
 		}
 	}
-	if lcbot.CodeNullArgument != 1 || lcbot.CodePanic != 9 {
+	if lcbot.CodeNullArgument != 1 || lcbot.CodePanic != 9 || lcbot.CodeSecretMismatch != 11 || lcbot.CodeTooLarge != 12 {
 		t.Error("codes renumbered")
 	}
 }

@@ -46,6 +46,7 @@ import "C"
 
 import (
 	"fmt"
+	"runtime"
 	"runtime/cgo"
 	"sync/atomic"
 	"unsafe"
@@ -58,6 +59,10 @@ const SupportedABIVersion = 2
 // headerABIVersion is LCBOT_ABI_VERSION of the header this package was
 // compiled with.
 const headerABIVersion = C.LCBOT_ABI_VERSION
+
+// webhookDefaultMaxBody is the library's webhook body cap when none is
+// given (LCBOT_WEBHOOK_DEFAULT_MAX_BODY).
+const webhookDefaultMaxBody = C.LCBOT_WEBHOOK_DEFAULT_MAX_BODY
 
 // abiErr is set at init when the linked library, or the header the package
 // was compiled with, speaks another C ABI; every constructor then returns
@@ -118,6 +123,18 @@ func free(p *C.char) { C.free(unsafe.Pointer(p)) }
 func freeSecret(p *C.char, n int) {
 	C.memset(unsafe.Pointer(p), 0, C.size_t(n))
 	free(p)
+}
+
+// secretCString copies b, a document holding a secret, into C memory with
+// a NUL after it, and wipes b. Free the copy with freeSecret(p, len(b)).
+// b must not contain a NUL byte (encoding/json never writes one).
+func secretCString(b []byte) *C.char {
+	p := (*C.char)(C.malloc(C.size_t(len(b) + 1)))
+	dst := unsafe.Slice((*byte)(unsafe.Pointer(p)), len(b)+1)
+	copy(dst, b)
+	dst[len(b)] = 0
+	clear(b)
+	return p
 }
 
 // live counts the C handles (and callback handles) this package holds, by
@@ -338,4 +355,29 @@ func (e *cEmulator) stop() {
 	C.lcbot_emulator_stop(e.p)
 	e.p = nil
 	live.emulators.Add(-1)
+}
+
+// webhookVerify checks a webhook body (lcbot_webhook_verify) and returns
+// the event document. secretsJSON (a JSON array of the accepted secrets)
+// is copied into C memory and wiped; the copy is wiped before it is freed.
+// The body is not copied: the library reads the Go slice's bytes, which
+// hold no Go pointer, during the call only (it is a length and bytes, not
+// a C string, so it may hold NUL bytes). maxBodyBytes 0 is the library's
+// default cap.
+func webhookVerify(secretsJSON, body []byte, maxBodyBytes uint32) (string, *Error) {
+	n := len(secretsJSON)
+	sec := secretCString(secretsJSON)
+	defer freeSecret(sec, n)
+	var bodyPtr *C.uint8_t
+	if len(body) > 0 {
+		bodyPtr = (*C.uint8_t)(unsafe.Pointer(&body[0]))
+	}
+	opts := C.lcbot_webhook_options{
+		version:        C.LCBOT_WEBHOOK_OPTIONS_VERSION,
+		max_body_bytes: C.uint32_t(maxBodyBytes),
+	}
+	var out *C.char
+	status := C.lcbot_webhook_verify(sec, bodyPtr, C.size_t(len(body)), &opts, &out)
+	runtime.KeepAlive(body)
+	return result("webhook_verify", status, out)
 }
