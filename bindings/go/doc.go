@@ -45,6 +45,15 @@
 // expired one; Config.OnNotice and Client.Notices report an API version
 // that LiveChat marks as legacy or deprecated.
 //
+// # Webhooks
+//
+// WebhookHandler is an http.Handler receiving a bot's webhooks: it checks
+// each body's secret_key against the accepted secrets (several while a key
+// is rotated), normalizes the event of any API version (3.0 to 3.6) into a
+// WebhookEvent and answers LiveChat 200, or 400, 401, 405, 413 or 500 so
+// that a failed delivery is retried. VerifyWebhook is the check alone, for
+// another HTTP stack; WebhookEvent.Typed decodes the common payloads.
+//
 // # Emulator
 //
 // StartEmulator runs an offline fake of the API in the process, with fault
