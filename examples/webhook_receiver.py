@@ -39,6 +39,11 @@ from livechat_bots.webhooks import (
 )
 
 
+#: Bodies over the cap are read and dropped up to this size; beyond, the
+#: connection is closed unread.
+DRAIN_LIMIT = 16 << 20
+
+
 class RecentKeys:
     """The dedupe keys of the last ``size`` events handled (thread-safe)."""
 
@@ -87,9 +92,14 @@ def make_server(
             length = int(declared) if declared is not None and declared.isdigit() else 0
             if self.command == "POST" and length <= max_body_bytes:
                 body = self.rfile.read(length)
+            elif length <= DRAIN_LIMIT:
+                # Over the cap (respond() answers 413 from Content-Length) or
+                # not a POST: the body is read in chunks and dropped, so that
+                # a client still sending gets the answer, not a broken pipe.
+                while length > 0 and (chunk := self.rfile.read(min(length, 65536))):
+                    length -= len(chunk)
             else:
-                # Not read (over the cap, or not a webhook): close instead.
-                self.close_connection = True
+                self.close_connection = True  # far too large to read at all
             status, answer = respond(self.command, self.headers, body, secrets, handle, max_body_bytes=max_body_bytes)
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

@@ -591,6 +591,14 @@ def test_respond_bodies_name_no_secret() -> None:
 # -- respond behind a real HTTP server ----------------------------------------------
 
 
+def drain(request: BaseHTTPRequestHandler, length: int) -> None:
+    while length > 0:
+        chunk = request.rfile.read(min(length, 64 * 1024))
+        if not chunk:
+            break
+        length -= len(chunk)
+
+
 class Server:
     """An http.server on a free port whose every request goes through respond()."""
 
@@ -606,7 +614,10 @@ class Server:
                 if self.command == "POST" and length <= cap:
                     body = self.rfile.read(length)
                 else:
-                    self.close_connection = True
+                    # Over the cap: respond() answers 413 from Content-Length.
+                    # The body is read and dropped, so that the client, still
+                    # sending, gets the answer rather than a broken pipe.
+                    drain(self, length)
                 status, answer = respond(
                     self.command, self.headers, body, secrets, handler, max_body_bytes=max_body_bytes
                 )
@@ -701,7 +712,10 @@ def test_receiver_over_http_500(server: Callable[..., Server]) -> None:
 def test_receiver_over_http_default_cap(server: Callable[..., Server]) -> None:
     s = server()
     assert http(s.url, padded(1 << 20))[0] == 200
-    assert http(s.url, padded((1 << 20) + 1))[0] == 413
+    assert http(s.url, padded((1 << 20) + 1)) == (
+        413,
+        {"error": "too_large", "message": f"body: {(1 << 20) + 1} bytes; the limit is {1 << 20}"},
+    )
 
 
 # -- the example --------------------------------------------------------------------
