@@ -213,8 +213,15 @@ impl Activity {
         self.in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// When to look again: `idle` after the last request ended, or, while
+    /// one is in flight, `idle` from now (never a deadline already past,
+    /// which would spin).
     fn idle_deadline(&self, idle: Duration) -> tokio::time::Instant {
-        *lock(&self.last) + idle
+        if self.in_flight.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            tokio::time::Instant::now() + idle
+        } else {
+            *lock(&self.last) + idle
+        }
     }
 
     fn idle_for(&self, idle: Duration) -> bool {
