@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -570,7 +571,12 @@ func TestWebhookSizeCap(t *testing.T) {
 		}
 	}
 	// A cap the C type cannot hold.
-	for _, n := range []int{-1, math.MaxInt} {
+	bad := []int{-1}
+	if strconv.IntSize == 64 { // an int over the C type's uint32
+		over := int64(math.MaxUint32) + 1
+		bad = append(bad, int(over), math.MaxInt)
+	}
+	for _, n := range bad {
 		_, err := lcbot.VerifyWebhook(padded(t, "s", 200), secrets, &lcbot.WebhookOptions{MaxBodyBytes: n})
 		if !lcbot.IsValidation(err) || !strings.Contains(err.Error(), "MaxBodyBytes") {
 			t.Errorf("MaxBodyBytes %d: %v", n, err)
