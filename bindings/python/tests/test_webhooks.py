@@ -473,12 +473,12 @@ def chat_body(action: str, payload: dict[str, Any]) -> bytes:
 
 
 # Events that can happen more than once in one thread. The plan keys them by
-# "{action}/{chat_id}/{thread_id}" alone, so a second, different one would be
-# dropped as a repeat by a receiver that dedupes. See the report of issue 12.
+# "{action}/{chat_id}/{thread_id}", or by the id of the event they are about
+# ("{action}/{chat_id}/{event_id}"), so a second, different one gets the
+# first one's key and a receiver that dedupes drops it. Reported with issue 12.
 CORE_DEDUPE_BUG = (
-    "core: dedupe_key is {action}/{chat_id}/{thread_id} for every action without an event id, "
-    "so different events of one thread (a second user added, a second edit, a second transfer) "
-    "share one key"
+    "core: dedupe_key names the chat and thread (or the event acted on), not the change, so a second "
+    "user added, transfer, tag, edit of one event or button of one rich message shares the first's key"
 )
 
 
@@ -486,22 +486,30 @@ CORE_DEDUPE_BUG = (
 @pytest.mark.parametrize(
     ("action", "first", "second"),
     [
-        ("user_added_to_chat", {"user": {"id": "agent-a"}}, {"user": {"id": "agent-b"}}),
-        ("user_removed_from_chat", {"user_id": "agent-a"}, {"user_id": "agent-b"}),
-        ("chat_transferred", {"transferred_to": {"group_ids": [1]}}, {"transferred_to": {"group_ids": [2]}}),
-        ("thread_tagged", {"tag": "sales"}, {"tag": "refund"}),
-        (
+        pytest.param(
+            "user_added_to_chat", {"user": {"id": "agent-a"}}, {"user": {"id": "agent-b"}}, id="user_added_to_chat"
+        ),
+        pytest.param("user_removed_from_chat", {"user_id": "agent-a"}, {"user_id": "agent-b"}, id="user_removed"),
+        pytest.param(
+            "chat_transferred",
+            {"transferred_to": {"group_ids": [1]}},
+            {"transferred_to": {"group_ids": [2]}},
+            id="chat_transferred",
+        ),
+        pytest.param("thread_tagged", {"tag": "sales"}, {"tag": "refund"}, id="thread_tagged"),
+        pytest.param(
             "event_updated",
             {"event": {"id": "K1_3", "type": "message", "text": "v2"}},
             {"event": {"id": "K1_3", "type": "message", "text": "v3"}},
+            id="event_updated-twice",
         ),
-        (
+        pytest.param(
             "incoming_rich_message_postback",
             {"event_id": "K1_5", "postback": {"id": "yes", "toggled": True}},
             {"event_id": "K1_5", "postback": {"id": "no", "toggled": True}},
+            id="postback-two-buttons",
         ),
     ],
-    ids=lambda v: v if isinstance(v, str) else "",
 )
 def test_different_events_of_one_thread_have_different_dedupe_keys(
     action: str, first: dict[str, Any], second: dict[str, Any]
