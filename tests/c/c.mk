@@ -8,18 +8,33 @@
 # natively, smaller under valgrind (which serialises the 16 threads).
 # test_hostile runs its full set both ways (20 MB strings and 100 000-deep
 # nesting are built once and reused: a few seconds under valgrind).
+# test_lifecycle takes the fork test's iterations per thread and the token
+# expiry in ms: under valgrind fewer iterations and a later expiry (its
+# threads start long after the emulator, whose clock the expiry runs on).
+# Under valgrind its forked children end by exec'ing `sh -c 'exit N'`
+# (valgrind does not follow an exec: --trace-children=no, the default), so
+# no leak check runs in a child of a multi-threaded process, where the
+# parent's threads' memory is unreachable by construction; their memory
+# errors still fail them.
+# test_soak takes its total calls and the margin in ms a call may overrun
+# its timeout_ms by: 4000 calls natively, 800 and a wider margin under
+# valgrind (which serialises the 16 threads).
 # valgrind.supp holds only proven false positives of third-party runtime
 # code, each with its reason.
 
 C_TEST_SRC      := tests/c
 C_TEST_OUT      := $(BUILD_DIR)/c
-C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx
+C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx test_lifecycle test_soak
 C_TEST_BINS     := $(addprefix $(C_TEST_OUT)/,$(C_TEST_PROGRAMS))
 C_TEST_LINK     := -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
 C_TEST_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -Iinclude
 C_TEST_VALGRIND := $(VALGRIND) --suppressions=$(C_TEST_SRC)/valgrind.supp
 C_TEST_THREAD_CALLS          ?= 1000
 C_TEST_THREAD_CALLS_VALGRIND ?= 200
+C_TEST_LIFECYCLE_ARGS          ?= 40 300
+C_TEST_LIFECYCLE_ARGS_VALGRIND ?= 4 3000
+C_TEST_SOAK_ARGS               ?= 4000 500
+C_TEST_SOAK_ARGS_VALGRIND      ?= 800 3000
 
 .PHONY: test-c
 
@@ -41,6 +56,8 @@ test-c: build deps-valgrind $(C_TEST_BINS)
 	./$(C_TEST_OUT)/test_threads $(C_TEST_THREAD_CALLS)
 	./$(C_TEST_OUT)/test_hostile
 	./$(C_TEST_OUT)/test_cxx
+	./$(C_TEST_OUT)/test_lifecycle $(C_TEST_LIFECYCLE_ARGS)
+	./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS)
 	@echo "== C tests: under valgrind"
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_abi
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_validation
@@ -48,4 +65,6 @@ test-c: build deps-valgrind $(C_TEST_BINS)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_threads $(C_TEST_THREAD_CALLS_VALGRIND)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_hostile
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_cxx
+	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_lifecycle $(C_TEST_LIFECYCLE_ARGS_VALGRIND)
+	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS_VALGRIND)
 	@echo "== C tests: all passed, natively and under valgrind"
