@@ -166,3 +166,11 @@ fn the_neutral_receiver_answers_each_case_with_its_status() {
     let (status, text) = respond_to_webhook("POST", body("k1").as_bytes(), &s, 1 << 20, failing);
     assert_eq!((status, text.contains("database down")), (500, true));
 }
+
+#[test]
+fn a_body_of_the_wrong_shape_is_named_by_its_kind_never_quoted() {
+    for body in [r#""accepted-secret-AAAA""#, r#"["accepted-secret-AAAA"]"#, r#"{"secret_key": "dummy_key", "action": "a", "payload": "accepted-secret-AAAA"}"#, r#"{"secret_key": "dummy_key", "action": "a", "payload": {}, "webhook_id": ["accepted-secret-AAAA"]}"#] {
+        let e = verify(body.as_bytes(), &secrets(), DEFAULT_MAX_BODY_BYTES).unwrap_err();
+        assert!(!e.to_json().contains("accepted-secret"), "{}", e.to_json());
+    }
+}
