@@ -24,7 +24,7 @@
 
 C_TEST_SRC      := tests/c
 C_TEST_OUT      := $(BUILD_DIR)/c
-C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx test_lifecycle test_soak
+C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx test_lifecycle test_soak test_webhooks
 C_TEST_BINS     := $(addprefix $(C_TEST_OUT)/,$(C_TEST_PROGRAMS))
 C_TEST_LINK     := -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
 C_TEST_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -Iinclude
@@ -58,6 +58,7 @@ test-c: build deps-valgrind $(C_TEST_BINS)
 	./$(C_TEST_OUT)/test_cxx
 	./$(C_TEST_OUT)/test_lifecycle $(C_TEST_LIFECYCLE_ARGS)
 	./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS)
+	./$(C_TEST_OUT)/test_webhooks
 	@echo "== C tests: under valgrind"
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_abi
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_validation
@@ -67,4 +68,5 @@ test-c: build deps-valgrind $(C_TEST_BINS)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_cxx
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_lifecycle $(C_TEST_LIFECYCLE_ARGS_VALGRIND)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS_VALGRIND)
+	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_webhooks
 	@echo "== C tests: all passed, natively and under valgrind"
