@@ -163,17 +163,60 @@ fn optional(body: &mut Map<String, Value>, key: &str, ok: fn(&Value) -> bool, wa
     }
 }
 
-/// The same for every delivery of one event (LiveChat retries): the event's
-/// id where there is one, else the chat and thread, else a hash of the payload.
+/// The same for every delivery of one event (LiveChat retries a delivery
+/// with the same body), different for different events. Events that happen
+/// once per id are keyed by it (`incoming_event` by the event's id,
+/// `incoming_chat` and `chat_deactivated` by the chat and thread); every
+/// other action by its chat and a hash of the whole payload with its keys
+/// sorted, since a second tag, transfer or edit in one thread is another
+/// event. (Two identical payloads, such as a routing status set back to an
+/// earlier value, cannot be told apart: keep keys for minutes, not days.)
 fn dedupe_key(action: &str, payload: &Value) -> String {
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
-    let chat_id = text(payload.get("chat_id")).or_else(|| text(payload.pointer("/chat/id")));
-    let event_id = text(payload.pointer("/event/id")).or_else(|| text(payload.get("event_id")));
-    let thread_id = text(payload.get("thread_id")).or_else(|| text(payload.pointer("/chat/thread/id")));
-    match (chat_id, event_id, thread_id) {
-        (Some(chat), Some(event), _) => format!("{action}/{chat}/{event}"),
-        (Some(chat), None, thread) => format!("{action}/{chat}/{}", thread.as_deref().unwrap_or("-")),
-        (None, _, _) => format!("{action}/{:016x}", fnv1a(payload.to_string().as_bytes())),
+    let text = |pointer: &str| payload.pointer(pointer).and_then(Value::as_str);
+    let once = match action {
+        "incoming_event" => text("/chat_id").zip(text("/event/id")),
+        "incoming_chat" => text("/chat/id").zip(text("/chat/thread/id")),
+        "chat_deactivated" => text("/chat_id").zip(text("/thread_id")),
+        _ => None,
+    };
+    if let Some((chat, id)) = once {
+        return format!("{action}/{chat}/{id}");
+    }
+    let chat = text("/chat_id").or_else(|| text("/chat/id")).unwrap_or("-");
+    let mut canonical = String::new();
+    write_sorted(payload, &mut canonical);
+    format!("{action}/{chat}/{:016x}", fnv1a(canonical.as_bytes()))
+}
+
+/// JSON text with every object's keys sorted: the same for the same payload
+/// whatever order its fields were sent in.
+fn write_sorted(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(k.clone()).to_string());
+                out.push(':');
+                write_sorted(&map[k], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_sorted(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
     }
 }
 

@@ -174,3 +174,15 @@ fn a_body_of_the_wrong_shape_is_named_by_its_kind_never_quoted() {
         assert!(!e.to_json().contains("accepted-secret"), "{}", e.to_json());
     }
 }
+
+#[test]
+fn a_second_tag_transfer_or_edit_in_one_thread_is_another_event_whatever_the_field_order() {
+    let key = |body: &str| verify(body.as_bytes(), &secrets(), DEFAULT_MAX_BODY_BYTES).unwrap()["dedupe_key"].as_str().unwrap().to_owned();
+    let tag = |t: &str| format!(r#"{{"secret_key": "dummy_key", "action": "thread_tagged", "payload": {{"chat_id": "C", "thread_id": "T", "tag": "{t}"}}}}"#);
+    assert_ne!(key(&tag("vip")), key(&tag("spam")));
+    assert!(key(&tag("vip")).starts_with("thread_tagged/C/"));
+    let reordered = r#"{"secret_key": "dummy_key", "action": "thread_tagged", "payload": {"tag": "vip", "thread_id": "T", "chat_id": "C"}}"#;
+    assert_eq!(key(&tag("vip")), key(reordered));
+    let edit = |text: &str| format!(r#"{{"secret_key": "dummy_key", "action": "event_updated", "payload": {{"chat_id": "C", "thread_id": "T", "event": {{"id": "E", "text": "{text}"}}}}}}"#);
+    assert_ne!(key(&edit("one")), key(&edit("two")));
+}

@@ -95,29 +95,47 @@ func str(doc map[string]any, path ...string) (string, bool) {
 // wantDedupeKey is the plan's rule, computed from the payload as the test
 // reads it.
 func wantDedupeKey(action string, payload map[string]any, payloadText []byte) string {
-	chat, hasChat := str(payload, "chat_id")
-	if !hasChat {
-		chat, hasChat = str(payload, "chat", "id")
+	// Events that happen once per id are keyed by it.
+	var chat, id string
+	var ok1, ok2 bool
+	switch action {
+	case "incoming_event":
+		chat, ok1 = str(payload, "chat_id")
+		id, ok2 = str(payload, "event", "id")
+	case "incoming_chat":
+		chat, ok1 = str(payload, "chat", "id")
+		id, ok2 = str(payload, "chat", "thread", "id")
+	case "chat_deactivated":
+		chat, ok1 = str(payload, "chat_id")
+		id, ok2 = str(payload, "thread_id")
 	}
-	event, hasEvent := str(payload, "event", "id")
-	if !hasEvent {
-		event, hasEvent = str(payload, "event_id")
+	if ok1 && ok2 {
+		return action + "/" + chat + "/" + id
 	}
-	thread, hasThread := str(payload, "thread_id")
-	if !hasThread {
-		thread, hasThread = str(payload, "chat", "thread", "id")
+	// Every other action: its chat ("-" without one) and a hash of the
+	// payload with every object's keys sorted (what encoding/json does for
+	// maps), numbers kept as sent, no HTML escaping.
+	chat, ok := str(payload, "chat_id")
+	if !ok {
+		if chat, ok = str(payload, "chat", "id"); !ok {
+			chat = "-"
+		}
 	}
-	switch {
-	case hasChat && hasEvent:
-		return action + "/" + chat + "/" + event
-	case hasChat && hasThread:
-		return action + "/" + chat + "/" + thread
-	case hasChat:
-		return action + "/" + chat + "/-"
+	dec := json.NewDecoder(bytes.NewReader(payloadText))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		panic(err)
+	}
+	var canonical bytes.Buffer
+	enc := json.NewEncoder(&canonical)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(err)
 	}
 	h := fnv.New64a()
-	h.Write(payloadText)
-	return fmt.Sprintf("%s/%016x", action, h.Sum64())
+	h.Write(bytes.TrimSuffix(canonical.Bytes(), []byte("\n")))
+	return fmt.Sprintf("%s/%s/%016x", action, chat, h.Sum64())
 }
 
 // noSecretIn fails the test when any of the secrets shows in any of the
@@ -693,7 +711,7 @@ func TestWebhookV30Shape(t *testing.T) {
 	}
 	// v3.4+: organization_id.
 	b = body(t, "s", "chat_deactivated", map[string]any{"chat_id": "C"}, "organization_id", "390e44e6-f1e6-0368c-z6ddb-74g14508c2ax")
-	if ev, err := lcbot.VerifyWebhook(b, []string{"s"}, nil); err != nil || ev.OrganizationID != "390e44e6-f1e6-0368c-z6ddb-74g14508c2ax" || ev.LicenseID != nil || ev.DedupeKey != "chat_deactivated/C/-" {
+	if ev, err := lcbot.VerifyWebhook(b, []string{"s"}, nil); err != nil || ev.OrganizationID != "390e44e6-f1e6-0368c-z6ddb-74g14508c2ax" || ev.LicenseID != nil || !regexp.MustCompile(`^chat_deactivated/C/[0-9a-f]{16}$`).MatchString(ev.DedupeKey) {
 		t.Errorf("%+v, %v", ev, err)
 	}
 }
@@ -730,10 +748,10 @@ func TestWebhookDedupeKey(t *testing.T) {
 	if a, b := key(body(t, "s", "incoming_chat_thread", chat)), key(body(t, "s", "incoming_chat", chat)); a != b || a != "incoming_chat/C/T" {
 		t.Errorf("%q, %q", a, b)
 	}
-	// Without a chat: a hash of the payload, the same for a redelivery.
+	// Without a chat: "-" and a hash of the payload, the same for a redelivery.
 	bare := map[string]any{"agent_id": "a", "status": "offline"}
 	k := key(body(t, "s", "routing_status_set", bare))
-	if !regexp.MustCompile(`^routing_status_set/[0-9a-f]{16}$`).MatchString(k) || key(body(t, "s", "routing_status_set", bare)) != k ||
+	if !regexp.MustCompile(`^routing_status_set/-/[0-9a-f]{16}$`).MatchString(k) || key(body(t, "s", "routing_status_set", bare)) != k ||
 		key(body(t, "s", "routing_status_set", map[string]any{"agent_id": "a", "status": "accepting_chats"})) == k {
 		t.Errorf("hashed key %q", k)
 	}

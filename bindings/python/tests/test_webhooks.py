@@ -472,17 +472,8 @@ def chat_body(action: str, payload: dict[str, Any]) -> bytes:
     return encode({"secret_key": SECRET, "action": action, "payload": {"chat_id": "C1", "thread_id": "K1", **payload}})
 
 
-# Events that can happen more than once in one thread. The plan keys them by
-# "{action}/{chat_id}/{thread_id}", or by the id of the event they are about
-# ("{action}/{chat_id}/{event_id}"), so a second, different one gets the
-# first one's key and a receiver that dedupes drops it. Reported with issue 12.
-CORE_DEDUPE_BUG = (
-    "core: dedupe_key names the chat and thread (or the event acted on), not the change, so a second "
-    "user added, transfer, tag, edit of one event or button of one rich message shares the first's key"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=CORE_DEDUPE_BUG)
+# Events that can happen more than once in one thread: each is another
+# event, so each gets its own key (the core hashes their whole payload).
 @pytest.mark.parametrize(
     ("action", "first", "second"),
     [
