@@ -347,6 +347,7 @@ def main() -> None:
                 results["contenders"][c["name"]]["soak"] = soak["soak"] | {"command": soak["command"], "rss_setup_kb": soak["rss_setup_kb"]}
         with tempfile.TemporaryDirectory(prefix="lcbot-callgrind-") as tmp:
             results["ffi_callgrind"] = measure_ffi(emu, a, Path(tmp))
+        results["webhooks"] = measure_webhooks(a)
         # The emulator's own throughput, with a bot to read.
         seed = post_json(emu.url + "/v3.6/configuration/action/create_bot", {"name": "wrk-bot"})["id"]
         results["emulator"] = [
@@ -386,6 +387,25 @@ def main() -> None:
 
     Path(a.md_out).write_text(report.render(results))
     log(f"wrote {a.json_out} and {a.md_out} (runner {results['runner_s']} s, make bench {results['total_s']} s)")
+
+
+def measure_webhooks(a: argparse.Namespace) -> list[dict[str, Any]]:
+    """Verified webhooks per second for one typical incoming_event body: the
+    Rust core, then Python, side by side in this run. Each program prints one
+    JSON document as its last line of stdout."""
+    log("webhooks: verified bodies per second")
+    programs = [
+        ("Rust core (`webhooks_core`)", ["target/release/webhooks_core", "--n", "50000", "--rounds", str(max(a.rounds, 3))]),
+        ("Python (`livechat_bots.webhooks.verify`)",
+         [str(Path(a.venv) / "bin/python"), "benches/python/bench_webhooks.py", "--n", "20000", "--rounds", str(max(a.rounds, 3))]),
+    ]
+    rows = []
+    for label, cmd in programs:
+        out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+        doc = json.loads(out.strip().splitlines()[-1])
+        rows.append({"label": label, "command": " ".join(cmd), "body_bytes": doc["body_bytes"],
+                     "verified_per_s": doc["verified_per_s"], "us_per_body": doc["us_per_body"]})
+    return rows
 
 
 def derive(r: dict[str, Any]) -> dict[str, Any]:
