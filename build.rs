@@ -7,6 +7,9 @@ fn main() {
     let crate_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=cbindgen.toml");
+    // A build with other features rewrites the header for itself; this one
+    // must then write its own again, not trust its cached run.
+    println!("cargo:rerun-if-changed=include/livechat_bots.h");
     let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml");
     // The header describes the build it comes with: LCBOT_HAS_EMULATOR only
     // when the emulator is compiled in (the default features).
