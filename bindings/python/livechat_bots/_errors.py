@@ -217,7 +217,7 @@ _BY_CODE: dict[str, int] = {code: n for _, n, code, cls in STATUS_TABLE if cls i
 
 def api_error_class(api_type: str | None, http_status: int | None) -> type[ApiError]:
     """The class of an API error (status ``LCBOT_ERR_API``), by the rule Go's
-    ``IsNotFound``/``IsUnauthorized``/``IsForbidden`` use:
+    ``IsNotFound``/``IsAuthentication``/``IsAuthorization`` use:
 
     - :class:`NotFoundError` when ``api_error.type == "not_found"`` or HTTP 404;
     - :class:`AuthenticationError` when the type is ``"authentication"`` or HTTP 401;

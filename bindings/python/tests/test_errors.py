@@ -239,7 +239,7 @@ def test_each_status_maps_to_its_class(status: int, code: str, cls: type[LiveCha
 @pytest.mark.parametrize(
     ("api_type", "http_status", "cls"),
     [
-        # Go's rule (IsNotFound, IsUnauthorized, IsForbidden): the type, or the HTTP status.
+        # Go's rule (IsNotFound, IsAuthentication, IsAuthorization): the type, or the HTTP status.
         ("not_found", 404, NotFoundError),
         ("not_found", 400, NotFoundError),
         (None, 404, NotFoundError),
