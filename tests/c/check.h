@@ -177,4 +177,24 @@ static inline int check_error(int32_t st, const char *doc, int expected_status, 
     return check_record(ok, file, line, what, doc ? doc : "(NULL)");
 }
 
+/* How many entries of an emulator request log contain every non-NULL needle
+ * (-1 when out of memory). */
+static inline int log_entries_with(const char *log, const char *a, const char *b, const char *c) {
+    const char *marker = "{\"time_ms\":";
+    int n = 0;
+    const char *p = log ? strstr(log, marker) : NULL;
+    while (p) {
+        const char *next = strstr(p + 1, marker);
+        size_t len = next ? (size_t)(next - p) : strlen(p);
+        char *entry = (char *)malloc(len + 1);
+        if (!entry) return -1;
+        memcpy(entry, p, len);
+        entry[len] = '\0';
+        if ((!a || strstr(entry, a)) && (!b || strstr(entry, b)) && (!c || strstr(entry, c))) n++;
+        free(entry);
+        p = next;
+    }
+    return n;
+}
+
 #endif /* LCBOT_TEST_CHECK_H */

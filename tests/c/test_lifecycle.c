@@ -110,28 +110,9 @@ static char *request_log(const lcbot_emulator *emulator) {
     return log;
 }
 
-/* How many log entries contain every non-NULL needle. */
-static int entries_with(const char *log, const char *a, const char *b, const char *c) {
-    const char *marker = "{\"time_ms\":";
-    int n = 0;
-    const char *p = log ? strstr(log, marker) : NULL;
-    while (p) {
-        const char *next = strstr(p + 1, marker);
-        size_t len = next ? (size_t)(next - p) : strlen(p);
-        char *entry = (char *)malloc(len + 1);
-        if (!entry) return -1;
-        memcpy(entry, p, len);
-        entry[len] = '\0';
-        if ((!a || strstr(entry, a)) && (!b || strstr(entry, b)) && (!c || strstr(entry, c))) n++;
-        free(entry);
-        p = next;
-    }
-    return n;
-}
-
 static int count_log(const lcbot_emulator *emulator, const char *a, const char *b, const char *c) {
     char *log = request_log(emulator);
-    int n = entries_with(log, a, b, c);
+    int n = log_entries_with(log, a, b, c);
     lcbot_string_free(log);
     return n;
 }

@@ -54,28 +54,9 @@ static char *request_log(const lcbot_emulator *emulator) {
     return log;
 }
 
-/* How many log entries contain every non-NULL needle. */
-static int entries_with(const char *log, const char *a, const char *b, const char *c) {
-    const char *marker = "{\"time_ms\":";
-    int n = 0;
-    const char *p = log ? strstr(log, marker) : NULL;
-    while (p) {
-        const char *next = strstr(p + 1, marker);
-        size_t len = next ? (size_t)(next - p) : strlen(p);
-        char *entry = (char *)malloc(len + 1);
-        if (!entry) return -1;
-        memcpy(entry, p, len);
-        entry[len] = '\0';
-        if ((!a || strstr(entry, a)) && (!b || strstr(entry, b)) && (!c || strstr(entry, c))) n++;
-        free(entry);
-        p = next;
-    }
-    return n;
-}
-
 static int count_log(const lcbot_emulator *emulator, const char *a, const char *b, const char *c) {
     char *log = request_log(emulator);
-    int n = entries_with(log, a, b, c);
+    int n = log_entries_with(log, a, b, c);
     lcbot_string_free(log);
     return n;
 }
@@ -319,29 +300,29 @@ static void test_lifecycle(const char *version) {
         char path[128], version_field[64];
         snprintf(path, sizeof path, "\"path\":\"/v%s/configuration/action/", version);
         snprintf(version_field, sizeof version_field, "\"version\":\"%s\"", version);
-        CHECK_INT(entries_with(log, NULL, NULL, NULL), sent);
-        CHECK_INT(entries_with(log, "\"method\":\"POST\"", path, version_field), sent);
-        CHECK_INT(entries_with(log, "\"content-type\":\"application/json\"", "\"user-agent\":\"livechat-bots/", NULL), sent);
-        CHECK_INT(entries_with(log, "\"client_id\":\"dev-client\"", NULL, NULL), sent);
+        CHECK_INT(log_entries_with(log, NULL, NULL, NULL), sent);
+        CHECK_INT(log_entries_with(log, "\"method\":\"POST\"", path, version_field), sent);
+        CHECK_INT(log_entries_with(log, "\"content-type\":\"application/json\"", "\"user-agent\":\"livechat-bots/", NULL), sent);
+        CHECK_INT(log_entries_with(log, "\"client_id\":\"dev-client\"", NULL, NULL), sent);
         /* the credential never reaches the log: the header is redacted */
-        CHECK_INT(entries_with(log, "\"authorization\":\"Bearer [redacted]\"", NULL, NULL), sent);
+        CHECK_INT(log_entries_with(log, "\"authorization\":\"Bearer [redacted]\"", NULL, NULL), sent);
         CHECK_LACKS(log, "dev-token");
         if (wraps) {
-            CHECK_INT(entries_with(log, "\"body\":{\"payload\":{", NULL, NULL), sent);
-            CHECK_INT(entries_with(log, "\"action\":\"create_bot_agent\"", "\"body\":{\"payload\":{\"name\":\"Full Bot\",\"status\":\"not accepting chats\"", NULL), 1);
-            CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", "\"body\":{\"payload\":{}}", NULL), 2);
-            CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", "\"body\":{\"payload\":{\"all\":true}}", NULL), 4);
+            CHECK_INT(log_entries_with(log, "\"body\":{\"payload\":{", NULL, NULL), sent);
+            CHECK_INT(log_entries_with(log, "\"action\":\"create_bot_agent\"", "\"body\":{\"payload\":{\"name\":\"Full Bot\",\"status\":\"not accepting chats\"", NULL), 1);
+            CHECK_INT(log_entries_with(log, "\"action\":\"get_bot_agents\"", "\"body\":{\"payload\":{}}", NULL), 2);
+            CHECK_INT(log_entries_with(log, "\"action\":\"get_bot_agents\"", "\"body\":{\"payload\":{\"all\":true}}", NULL), 4);
         } else {
-            CHECK_INT(entries_with(log, "\"payload\"", NULL, NULL), 0);
-            CHECK_INT(entries_with(log, "\"action\":\"create_bot_agent\"", "\"body\":{\"name\":\"Full Bot\",\"status\":\"not accepting chats\"", NULL), 1);
-            CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", "\"body\":{}", NULL), 2);
-            CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", "\"body\":{\"all\":true}", NULL), 4);
+            CHECK_INT(log_entries_with(log, "\"payload\"", NULL, NULL), 0);
+            CHECK_INT(log_entries_with(log, "\"action\":\"create_bot_agent\"", "\"body\":{\"name\":\"Full Bot\",\"status\":\"not accepting chats\"", NULL), 1);
+            CHECK_INT(log_entries_with(log, "\"action\":\"get_bot_agents\"", "\"body\":{}", NULL), 2);
+            CHECK_INT(log_entries_with(log, "\"action\":\"get_bot_agents\"", "\"body\":{\"all\":true}", NULL), 4);
         }
-        CHECK_INT(entries_with(log, "\"action\":\"create_bot_agent\"", "\"status\":200", NULL), 2);
-        CHECK_INT(entries_with(log, "\"action\":\"update_bot_agent\"", NULL, NULL), 3);
-        CHECK_INT(entries_with(log, "\"action\":\"remove_bot_agent\"", "\"status\":200", NULL), 2);
-        CHECK_INT(entries_with(log, "\"action\":\"remove_bot_agent\"", "\"status\":404", NULL), 1);
-        CHECK_INT(entries_with(log, "\"action\":\"get_bot_agent_details\"", "\"status\":404", NULL), 1);
+        CHECK_INT(log_entries_with(log, "\"action\":\"create_bot_agent\"", "\"status\":200", NULL), 2);
+        CHECK_INT(log_entries_with(log, "\"action\":\"update_bot_agent\"", NULL, NULL), 3);
+        CHECK_INT(log_entries_with(log, "\"action\":\"remove_bot_agent\"", "\"status\":200", NULL), 2);
+        CHECK_INT(log_entries_with(log, "\"action\":\"remove_bot_agent\"", "\"status\":404", NULL), 1);
+        CHECK_INT(log_entries_with(log, "\"action\":\"get_bot_agent_details\"", "\"status\":404", NULL), 1);
     }
     lcbot_string_free(log);
 
@@ -377,8 +358,8 @@ static void test_bad_token(void) {
         CHECK_DOC(out && strcmp(out, "{\"bot_agents\":[]}") == 0, out);
         lcbot_string_free(out);
         log = request_log(e);
-        CHECK_INT(entries_with(log, "\"status\":401", "\"authorization\":\"Bearer [redacted]\"", NULL), 2);
-        CHECK_INT(entries_with(log, NULL, NULL, NULL), 3);
+        CHECK_INT(log_entries_with(log, "\"status\":401", "\"authorization\":\"Bearer [redacted]\"", NULL), 2);
+        CHECK_INT(log_entries_with(log, NULL, NULL, NULL), 3);
         CHECK_LACKS(log, "wrong-token-123");
         lcbot_string_free(log);
     }
@@ -514,9 +495,9 @@ static void test_regions(void) {
     lcbot_client_free(c);
 
     log = request_log(e);
-    CHECK_INT(entries_with(log, "\"status\":421", NULL, NULL), 4);
-    CHECK_INT(entries_with(log, "\"x-region\":\"fra\"", "\"status\":200", NULL), 2);
-    CHECK_INT(entries_with(log, "\"x-region\":\"fra\"", "\"status\":421", NULL), 1);
+    CHECK_INT(log_entries_with(log, "\"status\":421", NULL, NULL), 4);
+    CHECK_INT(log_entries_with(log, "\"x-region\":\"fra\"", "\"status\":200", NULL), 2);
+    CHECK_INT(log_entries_with(log, "\"x-region\":\"fra\"", "\"status\":421", NULL), 1);
     CHECK_LACKS(log, "eu-token");
     CHECK_LACKS(log, "fra-prefixed");
     lcbot_string_free(log);
@@ -550,8 +531,8 @@ static void test_basic_and_user_agent(void) {
     lcbot_client_free(c);
 
     log = request_log(e);
-    CHECK_INT(entries_with(log, "\"authorization\":\"Basic [redacted]\"", "\"client_id\":\"pat-client\"", NULL), 2);
-    CHECK_INT(entries_with(log, "\"user-agent\":\"c-tests/1.0\"", NULL, NULL), 1);
+    CHECK_INT(log_entries_with(log, "\"authorization\":\"Basic [redacted]\"", "\"client_id\":\"pat-client\"", NULL), 2);
+    CHECK_INT(log_entries_with(log, "\"user-agent\":\"c-tests/1.0\"", NULL, NULL), 1);
     CHECK_LACKS(log, "pat-secret-1");
     CHECK_LACKS(log, "YWNjdC0xOnBhdC1zZWNyZXQtMQ");
     lcbot_string_free(log);
@@ -672,9 +653,9 @@ static void test_faults(void) {
     CHECK_HAS(out, id);
     lcbot_string_free(out);
     log = request_log(e);
-    CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", NULL, NULL), 3);
-    CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", "\"fault\":{\"status\":503", "\"status\":503,\"seq\""), 2);
-    CHECK_INT(entries_with(log, "\"action\":\"get_bot_agents\"", "\"status\":200", NULL), 1);
+    CHECK_INT(log_entries_with(log, "\"action\":\"get_bot_agents\"", NULL, NULL), 3);
+    CHECK_INT(log_entries_with(log, "\"action\":\"get_bot_agents\"", "\"fault\":{\"status\":503", "\"status\":503,\"seq\""), 2);
+    CHECK_INT(log_entries_with(log, "\"action\":\"get_bot_agents\"", "\"status\":200", NULL), 1);
     lcbot_string_free(log);
 
     /* ... up to max_attempts, then the last error, with attempts 3 */
