@@ -99,9 +99,16 @@ impl Emulator {
         lock(&self.shared.log).all()
     }
 
-    /// `{"requests": [...]}`.
+    /// `{"requests": [...], "pending_faults": N}`.
     pub fn requests_json(&self) -> String {
-        json!({ "requests": self.requests() }).to_string()
+        json!({ "requests": self.requests(), "pending_faults": self.pending_faults() }).to_string()
+    }
+
+    /// How many injected faults wait for a request. A fault is taken when
+    /// its request arrives, so this tells a test that a stalled request is
+    /// in flight before the log (written when it is answered) can.
+    pub fn pending_faults(&self) -> usize {
+        lock(&self.shared.faults).len()
     }
 
     /// How many keep-alive connections it closed for being idle.

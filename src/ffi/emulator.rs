@@ -68,9 +68,12 @@ pub unsafe extern "C" fn lcbot_emulator_inject(emulator: *const lcbot_emulator, 
     })
 }
 
-/// The request log: `{"requests": [{"seq", "time_ms", "method", "path",
-/// "version", "action", "client_id", "headers", "body", "status", "fault"}]}`.
-/// The Authorization header is logged without its credential.
+/// The request log: `{"requests": [{"seq", "time_ms", "connection", "method",
+/// "path", "version", "action", "client_id", "headers", "body", "status",
+/// "fault"}], "pending_faults": N}`. A request is logged when it has been
+/// answered; a fault is taken from the queue when its request arrives, so a
+/// fall in `pending_faults` shows a stalled request in flight. The
+/// Authorization header is logged without its credential.
 ///
 /// # Safety
 /// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.

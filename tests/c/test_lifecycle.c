@@ -249,18 +249,26 @@ done:
 
 struct canceller {
     const lcbot_cancel_token *token;
+    const lcbot_emulator *emulator; /* its fault queue shows the request in flight */
     int started;          /* set by the calling thread just before it calls */
     double cancelled_at;  /* when lcbot_cancel was called */
     pthread_t target;     /* for signal_target: the thread to signal */
     int signal_target;    /* send SIGUSR1 to `target` instead of calling lcbot_cancel */
 };
 
-/* Waits until the call has started, lets it get in flight, cancels it. */
+/* Waits until the call's request is in flight (the emulator took its delay
+ * fault from the queue: "pending_faults":0), then cancels it. */
 static void *cancel_later(void *arg) {
     struct canceller *c = (struct canceller *)arg;
     double deadline = now_ms() + 10000;
     while (!__atomic_load_n(&c->started, __ATOMIC_ACQUIRE) && now_ms() < deadline) nap();
-    wait_ms(100);
+    for (;;) {
+        char *log = NULL;
+        int taken = lcbot_emulator_requests(c->emulator, &log) == LCBOT_OK && strstr(log, "\"pending_faults\":0}") != NULL;
+        lcbot_string_free(log);
+        if (taken || now_ms() > deadline) break;
+        wait_ms(2);
+    }
     c->cancelled_at = now_ms();
     if (c->signal_target)
         pthread_kill(c->target, SIGUSR1);
@@ -272,12 +280,13 @@ static void *cancel_later(void *arg) {
 typedef lcbot_status (*action_fn)(const lcbot_client *, const char *, const lcbot_call_options *, char **);
 
 /*
- * Runs `call` with a fresh token while another thread cancels it 100 ms in
- * (with lcbot_cancel, or with SIGUSR1 to this thread when `by_signal`).
+ * Runs `call` with a fresh token while another thread cancels it once its
+ * request is in flight (with lcbot_cancel, or with SIGUSR1 to this thread
+ * when `by_signal`).
  * Returns the status; `*out` gets the document, `*took_ms` the time from
  * the cancel to the return.
  */
-static int32_t call_and_cancel(const lcbot_client *client, action_fn call, const char *request, int by_signal, char **out,
+static int32_t call_and_cancel(const lcbot_emulator *emulator, const lcbot_client *client, action_fn call, const char *request, int by_signal, char **out,
                                double *took_ms, double *total_ms);
 
 static lcbot_cancel_token *volatile signal_token = NULL;
@@ -287,7 +296,7 @@ static void cancel_on_signal(int sig) {
     lcbot_cancel(signal_token);
 }
 
-static int32_t call_and_cancel(const lcbot_client *client, action_fn call, const char *request, int by_signal, char **out,
+static int32_t call_and_cancel(const lcbot_emulator *emulator, const lcbot_client *client, action_fn call, const char *request, int by_signal, char **out,
                                double *took_ms, double *total_ms) {
     lcbot_cancel_token *token = NULL;
     lcbot_call_options o;
@@ -298,6 +307,7 @@ static int32_t call_and_cancel(const lcbot_client *client, action_fn call, const
     CHECK_INT(lcbot_cancel_token_new(&token), LCBOT_OK);
     memset(&c, 0, sizeof c);
     c.token = token;
+    c.emulator = emulator;
     c.target = pthread_self();
     c.signal_target = by_signal;
     if (by_signal) signal_token = token;
@@ -373,7 +383,7 @@ static void test_cancel(void) {
 
     /* a stalled create cancelled from another thread while in flight */
     inject(emu, "{\"action\":\"create_bot_agent\",\"delay_ms\":5000}");
-    st = call_and_cancel(client, lcbot_create_bot_agent, "{\"name\":\"stalled-1\",\"status\":\"offline\"}", 0, &out, &took,
+    st = call_and_cancel(emu, client, lcbot_create_bot_agent, "{\"name\":\"stalled-1\",\"status\":\"offline\"}", 0, &out, &took,
                          &total);
     CHECK_ERROR(st, out, LCBOT_ERR_CANCELLED, "cancelled", NULL, 1);
     CHECK_HAS(out, "\"outcome\":\"unknown\"");
@@ -382,7 +392,7 @@ static void test_cancel(void) {
 
     /* a stalled read: no outcome to speak of */
     inject(emu, "{\"action\":\"get_bot_agent_details\",\"delay_ms\":5000}");
-    st = call_and_cancel(client, lcbot_get_bot_agent_details, "{\"bot_agent_id\":\"nobody\"}", 0, &out, &took, &total);
+    st = call_and_cancel(emu, client, lcbot_get_bot_agent_details, "{\"bot_agent_id\":\"nobody\"}", 0, &out, &took, &total);
     CHECK_ERROR(st, out, LCBOT_ERR_CANCELLED, "cancelled", NULL, 1);
     CHECK_LACKS(out, "\"outcome\"");
     lcbot_string_free(out);
@@ -416,7 +426,7 @@ static void test_cancel(void) {
      * the call's own wait (no SA_RESTART: its system calls see EINTR) */
     install(SIGUSR1, cancel_on_signal, 0, &old);
     inject(emu, "{\"action\":\"create_bot_agent\",\"delay_ms\":5000}");
-    st = call_and_cancel(client, lcbot_create_bot_agent, "{\"name\":\"stalled-2\",\"status\":\"offline\"}", 1, &out, &took,
+    st = call_and_cancel(emu, client, lcbot_create_bot_agent, "{\"name\":\"stalled-2\",\"status\":\"offline\"}", 1, &out, &took,
                          &total);
     CHECK_ERROR(st, out, LCBOT_ERR_CANCELLED, "cancelled", NULL, 1);
     CHECK_HAS(out, "\"outcome\":\"unknown\"");
