@@ -81,3 +81,23 @@ fn config_debug_shows_no_token() {
     assert!(!format!("{config:?}").contains(TOKEN));
     assert!(format!("{config:?}").contains("Secret(***)"));
 }
+
+#[test]
+fn the_request_log_redacts_webhook_keys_and_bot_secrets_at_any_depth() {
+    let emu = emulator();
+    let c = client(&emu, json!({"api_version": "3.1"}));
+    let webhooks = json!({"url": "https://bot.example.test/hook", "secret_key": "whk-s3cr3t-key", "actions": [{"name": "incoming_event"}]});
+    c.execute(Action::CreateBotAgent, &json!({"name": "Hooked", "status": "offline", "webhooks": webhooks})).unwrap();
+    let _ = c.call("register_webhook", &json!({"secret_key": "whk-s3cr3t-key", "nested": [{"secret": "bot-s3cr3t"}]}));
+    let v36 = client(&emu, json!({"api_version": "3.6"}));
+    let created = v36.execute(Action::CreateBotAgent, &json!({"name": "Secretive"})).unwrap();
+    let bot_secret = created["bot_secret"].as_str().unwrap().to_owned();
+    let _ = v36.call("issue_bot_token", &json!({"bot_id": "b", "bot_secret": bot_secret}));
+    let log = emu.requests_json();
+    for secret in ["whk-s3cr3t-key", "bot-s3cr3t", bot_secret.as_str()] {
+        assert!(!log.contains(secret), "{secret} in the request log: {log}");
+    }
+    let create = &logged(&emu, "create_bot_agent")[0];
+    assert_eq!(create["body"]["webhooks"]["secret_key"], "[redacted]");
+    assert_eq!(create["body"]["webhooks"]["url"], "https://bot.example.test/hook");
+}

@@ -148,7 +148,8 @@ fn call_passes_any_action_through_unchanged() {
         assert_eq!(err.http_status, Some(404));
         let entry = emu.requests().last().unwrap().clone();
         assert_eq!(entry["path"], format!("/v{version}/configuration/action/issue_bot_token"));
-        assert_eq!(entry["body"], json!({"bot_id": "b", "client_id": "c", "bot_secret": "s"}));
+        // The body went as given; the log shows it with the secret redacted.
+        assert_eq!(entry["body"], json!({"bot_id": "b", "client_id": "c", "bot_secret": "[redacted]"}));
         let created = c.call("create_bot", &json!({"name": "Raw"})).unwrap();
         assert!(created["id"].is_string(), "lcbot_call returns the version's own shape");
     }

@@ -61,10 +61,36 @@ pub fn logged_headers(headers: &hyper::HeaderMap) -> Value {
     Value::Object(out)
 }
 
-/// The body as logged: its JSON when it parses, else its size.
+/// Body fields that hold a secret (a webhook's key, a bot's secret), at any depth.
+const SECRET_FIELDS: [&str; 3] = ["secret_key", "secret", "bot_secret"];
+
+/// The body as logged: its JSON when it parses (secrets replaced by
+/// `[redacted]`), else its text.
 pub fn logged_body(bytes: &[u8]) -> Value {
     if bytes.len() > MAX_LOGGED_BODY {
         return json!(format!("<{} bytes>", bytes.len()));
     }
-    serde_json::from_slice(bytes).unwrap_or_else(|_| json!(String::from_utf8_lossy(bytes)))
+    match serde_json::from_slice(bytes) {
+        Ok(mut doc) => {
+            redact(&mut doc);
+            doc
+        }
+        Err(_) => json!(String::from_utf8_lossy(bytes)),
+    }
+}
+
+fn redact(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if SECRET_FIELDS.contains(&key.as_str()) {
+                    *value = json!("[redacted]");
+                } else {
+                    redact(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
+    }
 }
