@@ -84,12 +84,7 @@ impl WebhookSecrets {
 /// or `Validation` for a malformed body; `SecretMismatch` when its
 /// `secret_key` is missing or none of `secrets`.
 pub fn verify(body: &[u8], secrets: &WebhookSecrets, max_body_bytes: usize) -> Result<Value> {
-    if body.len() > max_body_bytes {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            format!("body: {} bytes; the limit is {max_body_bytes}", body.len()),
-        ));
-    }
+    check_size(body.len(), max_body_bytes)?;
     let text = std::str::from_utf8(body)
         .map_err(|e| Error::new(ErrorCode::InvalidUtf8, format!("body: invalid UTF-8 at byte {}", e.valid_up_to())))?;
     let doc = crate::json::parse_strict(text, "body")?;
@@ -148,6 +143,15 @@ fn kind(v: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     }
+}
+
+/// `TooLarge` for a body of `len` bytes over `max` (the C boundary checks
+/// the length it is given before it makes a slice of it).
+pub(crate) fn check_size(len: usize, max: usize) -> Result<()> {
+    if len > max {
+        return Err(Error::new(ErrorCode::TooLarge, format!("body: {len} bytes; the limit is {max}")));
+    }
+    Ok(())
 }
 
 fn mismatch(message: &str) -> Error {

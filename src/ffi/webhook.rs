@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::ffi::boundary::{arg_str, guard};
 use crate::ffi::status::lcbot_status;
-use crate::webhook::{verify, WebhookSecrets, DEFAULT_MAX_BODY_BYTES};
+use crate::webhook::{check_size, verify, WebhookSecrets, DEFAULT_MAX_BODY_BYTES};
 use std::os::raw::c_char;
 
 /// The `version` a caller sets in `lcbot_webhook_options`.
@@ -65,14 +65,8 @@ pub unsafe extern "C" fn lcbot_webhook_verify(
             return Err(Error::null_argument("body"));
         }
         // Checked before the slice is made: a length is never trusted further.
-        if body_len > max {
-            return Err(too_large(body_len, max));
-        }
+        check_size(body_len, max)?;
         let bytes: &[u8] = if body_len == 0 { &[] } else { std::slice::from_raw_parts(body, body_len) };
         verify(bytes, &secrets, max).map(|event| Some(event.to_string()))
     })
-}
-
-fn too_large(len: usize, max: usize) -> Error {
-    Error::new(crate::error::ErrorCode::TooLarge, format!("body: {len} bytes; the limit is {max}"))
 }
