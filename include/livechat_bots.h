@@ -405,7 +405,9 @@ void lcbot_cancel_token_free(struct lcbot_cancel_token *token);
 // Writes to `*out` the fields the core knows:
 // `{"requests": {action: [every field any version accepts]},
 //   "results": {"create_bot_agent": [...], "bot_agent": [...], "bot_agent_details": [...]},
-//   "versions": {"3.0": {action: [fields]}, ...}}`. Free it with `lcbot_string_free`.
+//   "versions": {"3.0": {action: [fields]}, ...},
+//   "webhooks": {"renamed_actions": {"incoming_chat_thread": "incoming_chat", ...}}}`.
+// Free it with `lcbot_string_free`.
 //
 // # Safety
 // `out` must be NULL or valid for one pointer write.

@@ -214,8 +214,10 @@ pub const DETAILS_FIELDS: [&str; 13] = [
 /// The fields of a normalized `create_bot_agent` answer (`bot_secret` from v3.5).
 pub const CREATED_FIELDS: [&str; 2] = ["bot_agent_id", "bot_secret"];
 
-/// Every field list above, and each action's request fields by version and
-/// in all: what the typed models of every language are tested against.
+/// Every field list above, each action's request fields by version and in
+/// all, and the webhook action renames: what the typed models of every
+/// language are tested against, and what the wrappers read instead of
+/// keeping copies.
 pub fn schema() -> Value {
     let mut requests = serde_json::Map::new();
     let mut versions = serde_json::Map::new();
@@ -241,6 +243,9 @@ pub fn schema() -> Value {
             "bot_agent_details": DETAILS_FIELDS,
         },
         "versions": versions,
+        "webhooks": {
+            "renamed_actions": crate::webhook::RENAMED_ACTIONS.iter().map(|(old, new)| (old.to_string(), Value::from(*new))).collect::<serde_json::Map<_, _>>(),
+        },
     })
 }
 

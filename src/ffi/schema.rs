@@ -7,7 +7,9 @@ use std::os::raw::c_char;
 /// Writes to `*out` the fields the core knows:
 /// `{"requests": {action: [every field any version accepts]},
 ///   "results": {"create_bot_agent": [...], "bot_agent": [...], "bot_agent_details": [...]},
-///   "versions": {"3.0": {action: [fields]}, ...}}`. Free it with `lcbot_string_free`.
+///   "versions": {"3.0": {action: [fields]}, ...},
+///   "webhooks": {"renamed_actions": {"incoming_chat_thread": "incoming_chat", ...}}}`.
+/// Free it with `lcbot_string_free`.
 ///
 /// # Safety
 /// `out` must be NULL or valid for one pointer write.

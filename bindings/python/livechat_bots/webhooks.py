@@ -23,6 +23,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Protocol, TypeVar, Union
 
 from . import _ffi
@@ -69,20 +70,11 @@ DEFAULT_MAX_BODY_BYTES = _ffi.WEBHOOK_DEFAULT_MAX_BODY
 MAX_BODY_BYTES_LIMIT = 0xFFFF_FFFF
 
 #: Action names of API v3.0/v3.1 and the names :attr:`WebhookEvent.action`
-#: gives them (v3.2's). The core does the renaming; this is for reference.
-RENAMED_ACTIONS: Mapping[str, str] = {
-    "incoming_chat_thread": "incoming_chat",
-    "thread_closed": "chat_deactivated",
-    "agent_status_changed": "routing_status_set",
-    "chat_user_added": "user_added_to_chat",
-    "chat_user_removed": "user_removed_from_chat",
-    "access_granted": "chat_access_granted",
-    "access_revoked": "chat_access_revoked",
-    "chat_thread_properties_updated": "thread_properties_updated",
-    "chat_thread_properties_deleted": "thread_properties_deleted",
-    "chat_thread_tagged": "thread_tagged",
-    "chat_thread_untagged": "thread_untagged",
-}
+#: gives them (v3.2's): the core's own table (it does the renaming), read
+#: from ``lcbot_schema`` rather than copied.
+RENAMED_ACTIONS: Mapping[str, str] = MappingProxyType(
+    dict(json.loads(_ffi.call(_ffi.lib.lcbot_schema) or "{}")["webhooks"]["renamed_actions"])
+)
 
 
 # -- typed payloads -----------------------------------------------------------
