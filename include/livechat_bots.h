@@ -54,6 +54,18 @@
 /* This build has the emulator (the default features); without it the lcbot_emulator_* functions do not exist. */
 #define LCBOT_HAS_EMULATOR 1
 
+// The longest `message` text LiveChat takes, in bytes.
+#define MAX_MESSAGE_BYTES (16 * 1024)
+
+// `list_chats` page sizes.
+#define MAX_LIST_LIMIT 100
+
+// `filters.group_ids` holds at most this many ids.
+#define MAX_FILTER_GROUPS 200
+
+// `register_webhook`'s `url` limit, in characters.
+#define MAX_WEBHOOK_URL_CHARS 500
+
 // The longest token a provider may write, NUL excluded.
 #define LCBOT_TOKEN_MAX_LEN 8192
 
@@ -123,6 +135,17 @@ typedef int32_t lcbot_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+typedef struct AdminAction AdminAction;
+
+// The Agent Chat actions with a typed call; others go through `Bot::call`.
+typedef struct ChatAction ChatAction;
+
+// An opaque bot handle: one bot acting through a client. Create with
+// `lcbot_bot_new`, free with `lcbot_bot_free`. Calls that take
+// `const lcbot_bot *` may run from many threads at once. The bot holds its
+// client: the client may be freed first.
+typedef struct lcbot_bot lcbot_bot;
+
 // A cancel token: create with `lcbot_cancel_token_new`, pass in
 // `lcbot_call_options.cancel`, fire with `lcbot_cancel`, free with
 // `lcbot_cancel_token_free`. One token may serve many calls; once
@@ -184,9 +207,179 @@ typedef struct lcbot_webhook_options {
 
 
 
+
+
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// Makes a bot from a client and the bot's identity:
+// `{"bot_agent_id": "...", "bot_secret": "...", "client_id": "...",
+// "organization_id": "..."}`. On v3.0 to v3.4 only `bot_agent_id` is used
+// (named by `author_id` in v3.0 bodies, by `X-Author-Id` from v3.1). On
+// v3.6, and on v3.5 when `bot_secret` is given, the bot gets its own token
+// with `issue_bot_token` (all four fields required), keeps it in memory
+// only, and renews it before it expires and once after LiveChat refuses it.
+// On failure `*bot_out` is NULL and `*error_out` an error document.
+//
+// # Safety
+// `client` a live handle or NULL; `identity_json` NULL or a NUL-terminated
+// string; the out pointers NULL or valid for one pointer write.
+lcbot_status lcbot_bot_new(const struct lcbot_client *client,
+                           const char *identity_json,
+                           struct lcbot_bot **bot_out,
+                           char **error_out);
+
+// Frees a bot (and its token). NULL is allowed. No call on it may be in flight.
+//
+// # Safety
+// `bot` must be NULL or a handle from `lcbot_bot_new`, not yet freed.
+void lcbot_bot_free(struct lcbot_bot *bot);
+
+// `set_routing_status`: `{"status": "accepting_chats"|"not_accepting_chats"|"offline",
+// "agent_id"?}` (the bot itself by default) -> `{}`. On v3.0/3.1 it is sent
+// as `update_bot_agent`'s `status` ("accepting chats"...).
+//
+// Every bot call takes today's (v3.6) names and shapes, translated for the
+// client's version, and answers in today's shape.
+//
+// # Safety
+// `bot` a live handle or NULL; `request_json` NULL or a NUL-terminated
+// string; `options` NULL or a valid `lcbot_call_options`; `out` NULL or
+// valid for one pointer write.
+lcbot_status lcbot_bot_set_routing_status(const struct lcbot_bot *bot,
+                                          const char *request_json,
+                                          const struct lcbot_call_options *options,
+                                          char **out);
+
+// `send_event`: `{"chat_id", "event": {"type": "message", "text": "...",
+// "visibility": "all"}}` (also `rich_message`, `system_message`) ->
+// `{"event_id": "..."}`. A write: never sent twice unless it surely did not
+// reach LiveChat.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_send_event(const struct lcbot_bot *bot,
+                                  const char *request_json,
+                                  const struct lcbot_call_options *options,
+                                  char **out);
+
+// `list_chats`: `{"filters"?, "sort_order"?, "limit"?}` or `{"page_id"}` ->
+// `{"chats_summary": [...], "found_chats": N, "next_page_id"?}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_list_chats(const struct lcbot_bot *bot,
+                                  const char *request_json,
+                                  const struct lcbot_call_options *options,
+                                  char **out);
+
+// `get_chat`: `{"chat_id", "thread_id"?}` -> `{"id", "thread", "users", ...}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_get_chat(const struct lcbot_bot *bot,
+                                const char *request_json,
+                                const struct lcbot_call_options *options,
+                                char **out);
+
+// `transfer_chat`: `{"id", "target"?: {"type": "group"|"agent", "ids"},
+// "ignore_agents_availability"?, "ignore_requester_presence"?}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_transfer_chat(const struct lcbot_bot *bot,
+                                     const char *request_json,
+                                     const struct lcbot_call_options *options,
+                                     char **out);
+
+// `deactivate_chat`: `{"id", "ignore_requester_presence"?}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_deactivate_chat(const struct lcbot_bot *bot,
+                                       const char *request_json,
+                                       const struct lcbot_call_options *options,
+                                       char **out);
+
+// `list_routing_statuses` (v3.2+): `{"filters"?: {"group_ids": [...]}}` ->
+// `[{"agent_id", "status"}]`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_list_routing_statuses(const struct lcbot_bot *bot,
+                                             const char *request_json,
+                                             const struct lcbot_call_options *options,
+                                             char **out);
+
+// Any Agent Chat action as this bot (`action` of `[a-z0-9_]`), with
+// `payload_json` (an object) sent as given in the client's version, the
+// bot named as that version requires. Answers what LiveChat answered (`{}`
+// for an empty body). Retried only when the server surely did not act on it.
+//
+// # Safety
+// `bot` a live handle or NULL; `action` and `payload_json` NULL or
+// NUL-terminated strings; `options` NULL or a valid `lcbot_call_options`;
+// `out` NULL or valid for one pointer write.
+lcbot_status lcbot_bot_call(const struct lcbot_bot *bot,
+                            const char *action,
+                            const char *payload_json,
+                            const struct lcbot_call_options *options,
+                            char **out);
+
+// `issue_bot_token` (v3.5+): `{"bot_id", "client_id", "bot_secret",
+// "organization_id"}` -> `{"token": "..."}`, valid 24 hours. An
+// `lcbot_bot` gets and renews its own token: call this only to hand a
+// token to another program, and treat the answer as a secret.
+//
+// # Safety
+// `client` a live handle or NULL; `request_json` NULL or a NUL-terminated
+// string; `options` NULL or a valid `lcbot_call_options`; `out` NULL or
+// valid for one pointer write.
+lcbot_status lcbot_issue_bot_token(const struct lcbot_client *client,
+                                   const char *request_json,
+                                   const struct lcbot_call_options *options,
+                                   char **out);
+
+// `reset_bot_secret` (v3.5+): `{"id", "owner_client_id"?}` -> `{"secret": "..."}`.
+// The bot's tokens stop working; make a new `lcbot_bot` with the new secret.
+//
+// # Safety
+// As for `lcbot_issue_bot_token`.
+lcbot_status lcbot_reset_bot_secret(const struct lcbot_client *client,
+                                    const char *request_json,
+                                    const struct lcbot_call_options *options,
+                                    char **out);
+
+// `register_webhook` (v3.3+): `{"action", "secret_key", "url", "type": "bot"|"license",
+// "owner_client_id", "additional_data"?, "description"?, "filters"?}` -> `{"id": "..."}`.
+//
+// # Safety
+// As for `lcbot_issue_bot_token`.
+lcbot_status lcbot_register_webhook(const struct lcbot_client *client,
+                                    const char *request_json,
+                                    const struct lcbot_call_options *options,
+                                    char **out);
+
+// `list_webhooks` (v3.3+): `{"owner_client_id"}` -> `[{"id", "url", "action", ...}]`.
+//
+// # Safety
+// As for `lcbot_issue_bot_token`.
+lcbot_status lcbot_list_webhooks(const struct lcbot_client *client,
+                                 const char *request_json,
+                                 const struct lcbot_call_options *options,
+                                 char **out);
+
+// `unregister_webhook` (v3.3+): `{"id", "owner_client_id"}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_issue_bot_token`.
+lcbot_status lcbot_unregister_webhook(const struct lcbot_client *client,
+                                      const char *request_json,
+                                      const struct lcbot_call_options *options,
+                                      char **out);
 
 // Creates a client from a config document, e.g. `{"token": "..."}`.
 // On success `*client_out` is the new handle and `*error_out` is NULL; on
@@ -200,7 +393,8 @@ lcbot_status lcbot_client_new(const char *config_json,
                               struct lcbot_client **client_out,
                               char **error_out);
 
-// Frees a client. NULL is allowed. No call on it may be in flight.
+// Frees a client. NULL is allowed. No call on it may be in flight. Bots
+// made from it keep working: they hold the client until they are freed.
 //
 // # Safety
 // `client` must be NULL or a handle from `lcbot_client_new`, not yet freed.

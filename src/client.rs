@@ -3,6 +3,8 @@
 //! turns every answer into a document or an [`Error`].
 
 use crate::actions::{check_action_name, Action};
+use crate::bot_admin::AdminAction;
+use crate::secret::Secret;
 use crate::cancel::CallOptions;
 use crate::config::{ClientConfig, TokenType};
 use crate::credentials::{Credentials, TokenProvider};
@@ -34,6 +36,44 @@ pub struct Client {
 impl std::fmt::Debug for crate::transport::Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Transport")
+    }
+}
+
+/// The two LiveChat APIs a client speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Api {
+    Configuration,
+    AgentChat,
+}
+
+/// A request ready to go: where, what, and on whose behalf.
+pub(crate) struct Outgoing<'a> {
+    pub url: &'a reqwest::Url,
+    pub body: String,
+    /// Reads are retried after any failure; writes only when surely not applied.
+    pub is_read: bool,
+    /// `X-Author-Id`: the bot a creator's token acts as (v3.1-v3.5).
+    pub author: Option<&'a HeaderValue>,
+    pub auth: &'a dyn Authorizer,
+}
+
+/// Where the Authorization header comes from: the client's credentials, or
+/// a bot's own token.
+pub(crate) trait Authorizer {
+    /// The header to send now and its generation.
+    fn current(&self, options: &CallOptions) -> Result<(HeaderValue, u64)>;
+    /// After the header of `failed` was refused: true when a newer one is in
+    /// place (renewed by this call or by another meanwhile).
+    fn renew(&self, failed: u64, options: &CallOptions) -> bool;
+}
+
+impl Authorizer for Credentials {
+    fn current(&self, _: &CallOptions) -> Result<(HeaderValue, u64)> {
+        Ok(Credentials::current(self))
+    }
+
+    fn renew(&self, failed: u64, _: &CallOptions) -> bool {
+        self.refresh(failed)
     }
 }
 
@@ -71,13 +111,14 @@ impl Client {
             if plain_http { builder.tls_certs_only([]) } else { builder }.build()
         })
         .map_err(|e| Error::new(ErrorCode::Transport, format!("cannot build the HTTP client: {}", chain(&e))))?;
-        let mut urls = Vec::with_capacity(Action::ALL.len());
-        for action in Action::ALL {
-            let name = action.wire_name(config.api_version);
-            urls.push((name, parse_url(&action_url(&config, name))?));
-        }
         let notices = Notices::new(config.api_version);
-        Ok(Client { http, config, urls, credentials, notices })
+        let mut client = Client { http, config, urls: Vec::with_capacity(Action::ALL.len()), credentials, notices };
+        for action in Action::ALL {
+            let name = action.wire_name(client.config.api_version);
+            let url = client.url(Api::Configuration, name)?;
+            client.urls.push((name, url));
+        }
+        Ok(client)
     }
 
     /// Replaces the token for the calls that start from now on; calls in
@@ -91,6 +132,10 @@ impl Client {
     /// time, and once for all the calls that failed with the same token.
     pub fn set_token_provider(&self, provider: Option<TokenProvider>) {
         self.credentials.set_provider(provider);
+    }
+
+    pub(crate) fn credentials(&self) -> &Credentials {
+        &self.credentials
     }
 
     /// The notices of a retiring API version seen so far.
@@ -187,28 +232,103 @@ impl Client {
         from_value(doc["bot_agent"].take())
     }
 
-    /// Posts `request` to `action`, retrying as the policy and `is_read`
-    /// allow. `Ok(None)` is a 2xx answer with an empty body.
+    /// Runs one of the Configuration API actions a bot needs (its token, its
+    /// webhooks), checked before it is sent, in the configured version.
+    pub fn execute_admin_with(&self, action: AdminAction, request: &Value, options: &CallOptions) -> Result<Value> {
+        action.validate_request(self.config.api_version, request)?;
+        let answer = self.send(action.name(), request, action.is_read(), options)?;
+        action.check_response(answer.unwrap_or_else(|| json!({})))
+    }
+
+    /// [`Client::execute_admin_with`] on JSON text, as the C ABI uses it.
+    pub fn execute_admin_json_with(&self, action: AdminAction, request_json: &str, options: &CallOptions) -> Result<String> {
+        let request = parse_strict(request_json, "request_json")?;
+        self.execute_admin_with(action, &request, options).map(|v| to_text(&v))
+    }
+
+    /// A token for the bot to act with on the Agent Chat API (v3.5+), valid
+    /// 24 hours. [`crate::Bot`] gets and renews its own: use this only to
+    /// hand a token to another program.
+    pub fn issue_bot_token(&self, bot_id: &str, client_id: &str, bot_secret: &Secret, organization_id: &str) -> Result<Secret> {
+        let request = json!({
+            "bot_id": bot_id, "client_id": client_id, "bot_secret": bot_secret.expose(), "organization_id": organization_id,
+        });
+        let mut doc = self.execute_admin_with(AdminAction::IssueBotToken, &request, &CallOptions::default())?;
+        Ok(Secret::new(doc["token"].take().as_str().unwrap_or_default()))
+    }
+
+    /// Gives the bot a new secret (v3.5+); its tokens stop working.
+    pub fn reset_bot_secret(&self, bot_id: &str, owner_client_id: Option<&str>) -> Result<Secret> {
+        let mut request = json!({ "id": bot_id });
+        if let Some(owner) = owner_client_id {
+            request["owner_client_id"] = json!(owner);
+        }
+        let mut doc = self.execute_admin_with(AdminAction::ResetBotSecret, &request, &CallOptions::default())?;
+        Ok(Secret::new(doc["secret"].take().as_str().unwrap_or_default()))
+    }
+
+    /// Registers a webhook (v3.3+), `{"action", "secret_key", "url", "type",
+    /// "owner_client_id", ...}`; returns its id.
+    pub fn register_webhook(&self, webhook: &Value) -> Result<String> {
+        let doc = self.execute_admin_with(AdminAction::RegisterWebhook, webhook, &CallOptions::default())?;
+        Ok(doc["id"].as_str().unwrap_or_default().to_owned())
+    }
+
+    pub fn list_webhooks(&self, owner_client_id: &str) -> Result<Vec<Value>> {
+        let doc = self.execute_admin_with(AdminAction::ListWebhooks, &json!({ "owner_client_id": owner_client_id }), &CallOptions::default())?;
+        from_value(doc)
+    }
+
+    pub fn unregister_webhook(&self, id: &str, owner_client_id: &str) -> Result<()> {
+        let request = json!({ "id": id, "owner_client_id": owner_client_id });
+        self.execute_admin_with(AdminAction::UnregisterWebhook, &request, &CallOptions::default()).map(|_| ())
+    }
+
+    /// Posts `request` to the Configuration API's `action`, retrying as the
+    /// policy and `is_read` allow. `Ok(None)` is a 2xx answer with an empty body.
     fn send(&self, action: &str, request: &Value, is_read: bool, options: &CallOptions) -> Result<Option<Value>> {
-        let version = self.config.api_version;
         // Borrowed for the five actions; only lcbot_call's others are parsed here.
         let parsed;
         let url = match self.urls.iter().find(|(name, _)| *name == action) {
             Some((_, url)) => url,
             None => {
-                parsed = parse_url(&action_url(&self.config, action))?;
+                parsed = self.url(Api::Configuration, action)?;
                 &parsed
             }
         };
-        let body = if version.wraps_payload() {
-            format!("{{\"payload\":{}}}", to_text(request))
-        } else {
-            to_text(request)
+        let body = self.body(request, None);
+        self.dispatch(Outgoing { url, body, is_read, author: None, auth: &self.credentials }, options)
+    }
+
+    /// The body text of `request` in the configured version: wrapped in
+    /// `{"payload": ...}` on v3.0, where a bot is named by `author_id` beside it.
+    pub(crate) fn body(&self, request: &Value, author_id: Option<&str>) -> String {
+        if !self.config.api_version.wraps_payload() {
+            return to_text(request);
+        }
+        match author_id {
+            None => format!("{{\"payload\":{}}}", to_text(request)),
+            Some(id) => format!("{{\"payload\":{},\"author_id\":{}}}", to_text(request), to_text(&json!(id))),
+        }
+    }
+
+    /// The URL of `action` in `api` for the configured version.
+    pub(crate) fn url(&self, api: Api, action: &str) -> Result<reqwest::Url> {
+        let path = match api {
+            Api::Configuration => "configuration",
+            Api::AgentChat => "agent",
         };
-        if body.len() > crate::json::MAX_INPUT_BYTES {
+        let text = format!("{}/v{}/{path}/action/{action}", self.config.base_url, self.config.api_version.as_str());
+        reqwest::Url::parse(&text).map_err(|e| Error::validation(format!("base_url: cannot form an action URL ({e})")))
+    }
+
+    /// Sends a prepared request with retries that never repeat a write that
+    /// may have been applied, and one renewal of refused credentials.
+    pub(crate) fn dispatch(&self, out: Outgoing<'_>, options: &CallOptions) -> Result<Option<Value>> {
+        if out.body.len() > crate::json::MAX_INPUT_BYTES {
             return Err(Error::validation(format!(
                 "request body is {} bytes; the API accepts at most {}",
-                body.len(),
+                out.body.len(),
                 crate::json::MAX_INPUT_BYTES
             )));
         }
@@ -222,24 +342,24 @@ impl Client {
         let deadline = Instant::now() + options.timeout.unwrap_or(self.config.timeout);
         let attempt_cap = options.attempt_timeout.or(self.config.attempt_timeout);
         let mut attempt = 1;
-        let mut asked_provider = false;
+        let mut renewed = false;
         loop {
             let mut left = deadline.saturating_duration_since(Instant::now());
             if let Some(cap) = attempt_cap {
                 left = left.min(cap);
             }
-            let (auth, generation) = self.credentials.current();
-            let outcome = self.attempt(url, &body, &auth, is_read, left, options);
             let with_attempts = |e: Error| Error { attempts: attempt, ..e };
+            let (auth, generation) = out.auth.current(options).map_err(with_attempts)?;
+            let outcome = self.attempt(&out, &auth, left, options);
             match outcome {
                 Attempt::Done(result) => return result.map(|v| (!v.is_null()).then_some(v)).map_err(with_attempts),
                 Attempt::Unauthenticated(error) => {
                     // LiveChat checks the token before anything else, so a
                     // write refused here was not applied: safe to repeat.
-                    if asked_provider || !self.credentials.refresh(generation) {
+                    if renewed || !out.auth.renew(generation, options) {
                         return Err(with_attempts(error));
                     }
-                    asked_provider = true;
+                    renewed = true;
                 }
                 Attempt::Retry(error, retry_after) => {
                     let wait = policy.delay(attempt, retry_after);
@@ -257,17 +377,10 @@ impl Client {
     }
 
     /// One HTTP round trip, classified. An empty 2xx body comes back as null.
-    fn attempt(
-        &self,
-        url: &reqwest::Url,
-        body: &str,
-        auth: &HeaderValue,
-        is_read: bool,
-        time_left: Duration,
-        options: &CallOptions,
-    ) -> Attempt {
+    fn attempt(&self, out: &Outgoing<'_>, auth: &HeaderValue, time_left: Duration, options: &CallOptions) -> Attempt {
         use crate::transport::Failure;
-        let answer = match self.http.post(url, body, auth, time_left, options.cancel.as_ref()) {
+        let is_read = out.is_read;
+        let answer = match self.http.post(out.url, &out.body, auth, out.author, time_left, options.cancel.as_ref()) {
             Ok(a) => a,
             Err(Failure::Http(e)) => return transport_failure(&e, is_read),
             Err(Failure::Runtime(e)) => {
@@ -360,14 +473,6 @@ fn parse_api_error(bytes: &[u8]) -> Option<ApiError> {
         message: e.get("message").and_then(Value::as_str).unwrap_or_default().to_owned(),
         data: e.get("data").cloned(),
     })
-}
-
-fn action_url(config: &ClientConfig, action: &str) -> String {
-    format!("{}/v{}/configuration/action/{action}", config.base_url, config.api_version.as_str())
-}
-
-fn parse_url(text: &str) -> Result<reqwest::Url> {
-    reqwest::Url::parse(text).map_err(|e| Error::validation(format!("base_url: cannot form an action URL ({e})")))
 }
 
 /// JSON text of a value (serde's writer; faster than `Display`).

@@ -10,7 +10,11 @@
 //! ```
 
 pub mod actions;
+pub mod agent_chat;
+pub mod bot;
+pub mod bot_admin;
 pub mod cancel;
+pub mod chat_model;
 pub mod client;
 pub mod config;
 pub mod credentials;
@@ -31,7 +35,11 @@ pub mod webhook_event;
 pub mod wire;
 
 pub use actions::Action;
+pub use agent_chat::ChatAction;
+pub use bot::{Bot, BotIdentity};
+pub use bot_admin::AdminAction;
 pub use cancel::{CallOptions, CancelToken};
+pub use chat_model::{Chat, ChatPage, ChatSummary, ChatUser, Event, RoutingStatus, Thread};
 pub use client::Client;
 pub use credentials::TokenProvider;
 pub use config::{ClientConfig, Region, TokenType};

@@ -100,12 +100,14 @@ impl Transport {
         Ok(Transport { id: NEXT.fetch_add(1, Ordering::Relaxed), alive: Arc::new(()), build: Box::new(build), spare })
     }
 
-    /// Posts `body` to `url` with `auth` as the Authorization header.
+    /// Posts `body` to `url` with `auth` as the Authorization header, and
+    /// `author` as `X-Author-Id` when a creator's token acts as a bot.
     pub fn post(
         &self,
         url: &reqwest::Url,
         body: &str,
         auth: &HeaderValue,
+        author: Option<&HeaderValue>,
         timeout: Duration,
         cancel: Option<&CancelToken>,
     ) -> Result<Answer, Failure> {
@@ -113,14 +115,11 @@ impl Transport {
             local.runtime.block_on(async {
                 let request = async {
                     settle().await;
-                    let response = local
-                        .http
-                        .post(url.clone())
-                        .header(reqwest::header::AUTHORIZATION, auth.clone())
-                        .timeout(timeout)
-                        .body(body.to_owned())
-                        .send()
-                        .await?;
+                    let mut request = local.http.post(url.clone()).header(reqwest::header::AUTHORIZATION, auth.clone());
+                    if let Some(author) = author {
+                        request = request.header(HeaderName::from_static("x-author-id"), author.clone());
+                    }
+                    let response = request.timeout(timeout).body(body.to_owned()).send().await?;
                     // Names made once, not parsed per call (a parse also trips
                     // valgrind on http's uninitialised scratch buffer).
                     let header = |name: &HeaderName| {

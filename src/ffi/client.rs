@@ -14,7 +14,8 @@ use std::os::raw::c_char;
 /// threads at once.
 #[allow(non_camel_case_types)]
 pub struct lcbot_client {
-    client: Client,
+    /// Shared with the bots made from it, which keep it alive.
+    pub(crate) client: std::sync::Arc<Client>,
 }
 
 /// Creates a client from a config document, e.g. `{"token": "..."}`.
@@ -32,11 +33,12 @@ pub unsafe extern "C" fn lcbot_client_new(
     error_out: *mut *mut c_char,
 ) -> lcbot_status {
     new_handle(client_out, "client_out", error_out, || {
-        Ok(lcbot_client { client: Client::from_json(arg_str(config_json, "config_json")?)? })
+        Ok(lcbot_client { client: std::sync::Arc::new(Client::from_json(arg_str(config_json, "config_json")?)?) })
     })
 }
 
-/// Frees a client. NULL is allowed. No call on it may be in flight.
+/// Frees a client. NULL is allowed. No call on it may be in flight. Bots
+/// made from it keep working: they hold the client until they are freed.
 ///
 /// # Safety
 /// `client` must be NULL or a handle from `lcbot_client_new`, not yet freed.

@@ -2,6 +2,7 @@
 //! the core. No business logic lives here.
 
 pub mod boundary;
+pub mod bot;
 pub mod callbacks;
 pub mod client;
 #[cfg(feature = "emulator")]

@@ -1,0 +1,301 @@
+//! The bot half of the C ABI: act as one bot on the Agent Chat Web API, and
+//! the Configuration API actions a bot needs (its token, its webhooks).
+
+use crate::agent_chat::ChatAction;
+use crate::bot::Bot;
+use crate::bot_admin::AdminAction;
+use crate::ffi::boundary::{arg_ref, arg_str, guard, guard_void, new_handle};
+use crate::ffi::client::lcbot_client;
+use crate::ffi::options::{lcbot_call_options, read_call_options};
+use crate::ffi::status::lcbot_status;
+use std::os::raw::c_char;
+
+/// An opaque bot handle: one bot acting through a client. Create with
+/// `lcbot_bot_new`, free with `lcbot_bot_free`. Calls that take
+/// `const lcbot_bot *` may run from many threads at once. The bot holds its
+/// client: the client may be freed first.
+#[allow(non_camel_case_types)]
+pub struct lcbot_bot {
+    bot: Bot,
+}
+
+/// Makes a bot from a client and the bot's identity:
+/// `{"bot_agent_id": "...", "bot_secret": "...", "client_id": "...",
+/// "organization_id": "..."}`. On v3.0 to v3.4 only `bot_agent_id` is used
+/// (named by `author_id` in v3.0 bodies, by `X-Author-Id` from v3.1). On
+/// v3.6, and on v3.5 when `bot_secret` is given, the bot gets its own token
+/// with `issue_bot_token` (all four fields required), keeps it in memory
+/// only, and renews it before it expires and once after LiveChat refuses it.
+/// On failure `*bot_out` is NULL and `*error_out` an error document.
+///
+/// # Safety
+/// `client` a live handle or NULL; `identity_json` NULL or a NUL-terminated
+/// string; the out pointers NULL or valid for one pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_bot_new(
+    client: *const lcbot_client,
+    identity_json: *const c_char,
+    bot_out: *mut *mut lcbot_bot,
+    error_out: *mut *mut c_char,
+) -> lcbot_status {
+    new_handle(bot_out, "bot_out", error_out, || {
+        let c = arg_ref(client, "client")?;
+        let identity = arg_str(identity_json, "identity_json")?;
+        Ok(lcbot_bot { bot: Bot::from_json(c.client.clone(), identity)? })
+    })
+}
+
+/// Frees a bot (and its token). NULL is allowed. No call on it may be in flight.
+///
+/// # Safety
+/// `bot` must be NULL or a handle from `lcbot_bot_new`, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_bot_free(bot: *mut lcbot_bot) {
+    if !bot.is_null() {
+        guard_void(|| drop(Box::from_raw(bot)));
+    }
+}
+
+unsafe fn run(
+    bot: *const lcbot_bot,
+    action: ChatAction,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    guard(out, || {
+        let b = arg_ref(bot, "bot")?;
+        let request = arg_str(request_json, "request_json")?;
+        let options = read_call_options(options)?;
+        b.bot.execute_json_with(action, request, &options).map(Some)
+    })
+}
+
+/// `set_routing_status`: `{"status": "accepting_chats"|"not_accepting_chats"|"offline",
+/// "agent_id"?}` (the bot itself by default) -> `{}`. On v3.0/3.1 it is sent
+/// as `update_bot_agent`'s `status` ("accepting chats"...).
+///
+/// Every bot call takes today's (v3.6) names and shapes, translated for the
+/// client's version, and answers in today's shape.
+///
+/// # Safety
+/// `bot` a live handle or NULL; `request_json` NULL or a NUL-terminated
+/// string; `options` NULL or a valid `lcbot_call_options`; `out` NULL or
+/// valid for one pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_bot_set_routing_status(
+    bot: *const lcbot_bot,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    run(bot, ChatAction::SetRoutingStatus, request_json, options, out)
+}
+
+/// `send_event`: `{"chat_id", "event": {"type": "message", "text": "...",
+/// "visibility": "all"}}` (also `rich_message`, `system_message`) ->
+/// `{"event_id": "..."}`. A write: never sent twice unless it surely did not
+/// reach LiveChat.
+///
+/// # Safety
+/// As for `lcbot_bot_set_routing_status`.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_bot_send_event(
+    bot: *const lcbot_bot,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    run(bot, ChatAction::SendEvent, request_json, options, out)
+}
+
+/// `list_chats`: `{"filters"?, "sort_order"?, "limit"?}` or `{"page_id"}` ->
+/// `{"chats_summary": [...], "found_chats": N, "next_page_id"?}`.
+///
+/// # Safety
+/// As for `lcbot_bot_set_routing_status`.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_bot_list_chats(
+    bot: *const lcbot_bot,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    run(bot, ChatAction::ListChats, request_json, options, out)
+}
+
+/// `get_chat`: `{"chat_id", "thread_id"?}` -> `{"id", "thread", "users", ...}`.
+///
+/// # Safety
+/// As for `lcbot_bot_set_routing_status`.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_bot_get_chat(
+    bot: *const lcbot_bot,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    run(bot, ChatAction::GetChat, request_json, options, out)
+}
+
+/// `transfer_chat`: `{"id", "target"?: {"type": "group"|"agent", "ids"},
+/// "ignore_agents_availability"?, "ignore_requester_presence"?}` -> `{}`.
+///
+/// # Safety
+/// As for `lcbot_bot_set_routing_status`.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_bot_transfer_chat(
+    bot: *const lcbot_bot,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    run(bot, ChatAction::TransferChat, request_json, options, out)
+}
+
+/// `deactivate_chat`: `{"id", "ignore_requester_presence"?}` -> `{}`.
+///
+/// # Safety
+/// As for `lcbot_bot_set_routing_status`.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_bot_deactivate_chat(
+    bot: *const lcbot_bot,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    run(bot, ChatAction::DeactivateChat, request_json, options, out)
+}
+
+/// `list_routing_statuses` (v3.2+): `{"filters"?: {"group_ids": [...]}}` ->
+/// `[{"agent_id", "status"}]`.
+///
+/// # Safety
+/// As for `lcbot_bot_set_routing_status`.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_bot_list_routing_statuses(
+    bot: *const lcbot_bot,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    run(bot, ChatAction::ListRoutingStatuses, request_json, options, out)
+}
+
+/// Any Agent Chat action as this bot (`action` of `[a-z0-9_]`), with
+/// `payload_json` (an object) sent as given in the client's version, the
+/// bot named as that version requires. Answers what LiveChat answered (`{}`
+/// for an empty body). Retried only when the server surely did not act on it.
+///
+/// # Safety
+/// `bot` a live handle or NULL; `action` and `payload_json` NULL or
+/// NUL-terminated strings; `options` NULL or a valid `lcbot_call_options`;
+/// `out` NULL or valid for one pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_bot_call(
+    bot: *const lcbot_bot,
+    action: *const c_char,
+    payload_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    guard(out, || {
+        let b = arg_ref(bot, "bot")?;
+        let action = arg_str(action, "action")?;
+        let payload = arg_str(payload_json, "payload_json")?;
+        let options = read_call_options(options)?;
+        b.bot.call_json_with(action, payload, &options).map(Some)
+    })
+}
+
+unsafe fn admin(
+    client: *const lcbot_client,
+    action: AdminAction,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    guard(out, || {
+        let c = arg_ref(client, "client")?;
+        let request = arg_str(request_json, "request_json")?;
+        let options = read_call_options(options)?;
+        c.client.execute_admin_json_with(action, request, &options).map(Some)
+    })
+}
+
+/// `issue_bot_token` (v3.5+): `{"bot_id", "client_id", "bot_secret",
+/// "organization_id"}` -> `{"token": "..."}`, valid 24 hours. An
+/// `lcbot_bot` gets and renews its own token: call this only to hand a
+/// token to another program, and treat the answer as a secret.
+///
+/// # Safety
+/// `client` a live handle or NULL; `request_json` NULL or a NUL-terminated
+/// string; `options` NULL or a valid `lcbot_call_options`; `out` NULL or
+/// valid for one pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_issue_bot_token(
+    client: *const lcbot_client,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    admin(client, AdminAction::IssueBotToken, request_json, options, out)
+}
+
+/// `reset_bot_secret` (v3.5+): `{"id", "owner_client_id"?}` -> `{"secret": "..."}`.
+/// The bot's tokens stop working; make a new `lcbot_bot` with the new secret.
+///
+/// # Safety
+/// As for `lcbot_issue_bot_token`.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_reset_bot_secret(
+    client: *const lcbot_client,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    admin(client, AdminAction::ResetBotSecret, request_json, options, out)
+}
+
+/// `register_webhook` (v3.3+): `{"action", "secret_key", "url", "type": "bot"|"license",
+/// "owner_client_id", "additional_data"?, "description"?, "filters"?}` -> `{"id": "..."}`.
+///
+/// # Safety
+/// As for `lcbot_issue_bot_token`.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_register_webhook(
+    client: *const lcbot_client,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    admin(client, AdminAction::RegisterWebhook, request_json, options, out)
+}
+
+/// `list_webhooks` (v3.3+): `{"owner_client_id"}` -> `[{"id", "url", "action", ...}]`.
+///
+/// # Safety
+/// As for `lcbot_issue_bot_token`.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_list_webhooks(
+    client: *const lcbot_client,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    admin(client, AdminAction::ListWebhooks, request_json, options, out)
+}
+
+/// `unregister_webhook` (v3.3+): `{"id", "owner_client_id"}` -> `{}`.
+///
+/// # Safety
+/// As for `lcbot_issue_bot_token`.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_unregister_webhook(
+    client: *const lcbot_client,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+) -> lcbot_status {
+    admin(client, AdminAction::UnregisterWebhook, request_json, options, out)
+}
