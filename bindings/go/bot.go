@@ -332,6 +332,9 @@ func (b *Bot) getChat(ctx context.Context, req getChatRequest) (*Chat, error) {
 // TransferChat hands a chat to other agents or bots, or to groups; the
 // bot leaves the chat.
 func (b *Bot) TransferChat(ctx context.Context, req TransferChatRequest) error {
+	if req.AgentIDs != nil && req.GroupIDs != nil {
+		return newError(botTransferChat.String(), CodeValidation, "target: set one of AgentIDs and GroupIDs, not both")
+	}
 	_, err := b.run(ctx, botTransferChat, req)
 	return err
 }

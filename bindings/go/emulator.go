@@ -190,6 +190,9 @@ type RequestLogEntry struct {
 	// "create_bot_agent"); empty for a path that is not an action's.
 	Version string `json:"version"`
 	Action  string `json:"action"`
+	// API is "configuration" or "agent" (the Agent Chat Web API a Bot
+	// uses), read from the path; empty for a path that is not an action's.
+	API string `json:"api"`
 	// ClientID is the client the token belongs to; empty when it was not
 	// authenticated or a fault answered first.
 	ClientID string `json:"client_id"`
