@@ -600,7 +600,10 @@ void lcbot_cancel_token_free(struct lcbot_cancel_token *token);
 // `{"requests": {action: [every field any version accepts]},
 //   "results": {"create_bot_agent": [...], "bot_agent": [...], "bot_agent_details": [...]},
 //   "versions": {"3.0": {action: [fields]}, ...},
-//   "webhooks": {"renamed_actions": {"incoming_chat_thread": "incoming_chat", ...}}}`.
+//   "webhooks": {"renamed_actions": {"incoming_chat_thread": "incoming_chat", ...},
+//                "actions": [register_webhook's actions], "types": ["bot", "license"]},
+//   "bots": {"actions": [...], "routing_statuses": [...], "event_types": [...],
+//            "visibilities": [...], "max_message_bytes": 16384}}`.
 // Free it with `lcbot_string_free`.
 //
 // # Safety
