@@ -575,6 +575,17 @@ lcbot_status lcbot_emulator_requests(const struct lcbot_emulator *emulator, char
 void lcbot_emulator_stop(struct lcbot_emulator *emulator);
 #endif
 
+// Writes to `*out` the value at `pointer` (RFC 6901, e.g.
+// `"/payload/event/text"`, `"/chats_summary/0/id"`, `""` for the whole
+// document) in `json`: a string as its text (unquoted, unescaped), any
+// other value as JSON text. A pointer that names nothing is
+// `LCBOT_ERR_VALIDATION` with the pointer in the message.
+//
+// # Safety
+// `json` and `pointer` NULL or NUL-terminated strings; `out` NULL or valid
+// for one pointer write.
+lcbot_status lcbot_json_get(const char *json, const char *pointer, char **out);
+
 // Creates a cancel token. Fails only on a NULL `token_out`.
 //
 // # Safety
