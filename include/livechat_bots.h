@@ -586,6 +586,15 @@ void lcbot_emulator_stop(struct lcbot_emulator *emulator);
 // for one pointer write.
 lcbot_status lcbot_json_get(const char *json, const char *pointer, char **out);
 
+// Writes to `*out` `text` as a JSON string literal, quotes included
+// (`he said "hi"` -> `"he said \"hi\""`), for C programs that build
+// request documents with `printf`.
+//
+// # Safety
+// `text` NULL or a NUL-terminated string; `out` NULL or valid for one
+// pointer write.
+lcbot_status lcbot_json_quote(const char *text, char **out);
+
 // Creates a cancel token. Fails only on a NULL `token_out`.
 //
 // # Safety

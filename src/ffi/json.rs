@@ -32,3 +32,15 @@ pub unsafe extern "C" fn lcbot_json_get(json: *const c_char, pointer: *const c_c
         }
     })
 }
+
+/// Writes to `*out` `text` as a JSON string literal, quotes included
+/// (`he said "hi"` -> `"he said \"hi\""`), for C programs that build
+/// request documents with `printf`.
+///
+/// # Safety
+/// `text` NULL or a NUL-terminated string; `out` NULL or valid for one
+/// pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_json_quote(text: *const c_char, out: *mut *mut c_char) -> lcbot_status {
+    guard(out, || Ok(Some(Value::String(arg_str(text, "text")?.to_owned()).to_string())))
+}
