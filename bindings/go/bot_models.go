@@ -66,6 +66,9 @@ type AgentRoutingStatus struct {
 	Status  RoutingStatus `json:"status"`
 }
 
+// MaxMessageBytes is the longest text of a message event, in bytes.
+const MaxMessageBytes = 16 * 1024
+
 // Event types a bot may send.
 const (
 	EventMessage       = "message"

@@ -252,7 +252,7 @@ func TestBotBadInput(t *testing.T) {
 	}
 	_, err = bot.SendMessage(ctx, "C1", "")
 	check("empty text", err)
-	_, err = bot.SendMessage(ctx, "C1", strings.Repeat("x", 16*1024+1))
+	_, err = bot.SendMessage(ctx, "C1", strings.Repeat("x", lcbot.MaxMessageBytes+1))
 	check("16 KB + 1 text", err)
 	_, err = bot.SendMessage(ctx, "", "hi")
 	check("no chat id", err)
