@@ -399,10 +399,12 @@ func TestBotAPIErrors(t *testing.T) {
 		t.Errorf("list_chats after one 503: %v", err)
 	}
 	// The emulator's control calls.
-	if _, err := w.emu.SendMessage("NOSUCHCHAT", "hi"); !lcbot.IsNotFound(err) {
+	_, err = w.emu.SendMessage("NOSUCHCHAT", "hi")
+	if e := asError(t, err); e.APIType != "not_found" {
 		t.Errorf("emulator SendMessage to an unknown chat: %v", err)
 	}
-	if err := w.emu.CloseChat("NOSUCHCHAT"); !lcbot.IsNotFound(err) {
+	err = w.emu.CloseChat("NOSUCHCHAT")
+	if e := asError(t, err); e.APIType != "not_found" {
 		t.Errorf("emulator CloseChat of an unknown chat: %v", err)
 	}
 }
@@ -411,9 +413,9 @@ func TestBotAPIErrors(t *testing.T) {
 func TestBotContext(t *testing.T) {
 	w := newBotWorld(t, "3.4", nil)
 	bot := w.online
-	cancelled, cancel := context.WithCancel(context.Background())
+	gone, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := bot.ListChats(cancelled, lcbot.ListChatsRequest{}); err != context.Canceled {
+	if _, err := bot.ListChats(gone, lcbot.ListChatsRequest{}); err != context.Canceled {
 		t.Errorf("a cancelled context: %v", err)
 	}
 	if _, err := w.emu.Inject(lcbot.Fault{Action: "list_chats", Delay: 3 * time.Second}); err != nil {
@@ -429,23 +431,29 @@ func TestBotContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
 	go func() {
-		waitFor(t, 5*time.Second, "the request to arrive", func() bool {
-			return len(agentRequests(t, w.emu, "list_chats")) >= 2
-		})
-		cancel()
+		_, err := bot.ListChats(ctx, lcbot.ListChatsRequest{})
+		done <- err
 	}()
-	started := time.Now()
-	_, err = bot.ListChats(ctx, lcbot.ListChatsRequest{})
-	if !lcbot.IsCancelled(err) || !errors.Is(err, context.Canceled) || time.Since(started) > 2*time.Second {
-		t.Errorf("cancelled in flight: %v after %v", err, time.Since(started))
+	waitForStalled(t, w.emu)
+	cancelled := time.Now()
+	cancel()
+	select {
+	case err = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the call did not return after the cancel")
+	}
+	if !lcbot.IsCancelled(err) || !errors.Is(err, context.Canceled) || time.Since(cancelled) > 2*time.Second {
+		t.Errorf("cancelled in flight: %v, %v after the cancel", err, time.Since(cancelled))
 	}
 	waitFor(t, 5*time.Second, "the cancel tokens to be freed", func() bool { return lcbot.LiveCancelTokens() == 0 })
 }
 
 // A Bot outlives its Client, keeps the client's callbacks until it is
 // closed, and Close and the finalizer free it.
-func TestBotLifecycle(t *testing.T) {
+func TestBotHandleLifecycle(t *testing.T) {
 	emu := startEmulator(t, nil)
 	baseBots := lcbot.LiveBots()
 	baseCallbacks := lcbot.LiveCallbackHandles()

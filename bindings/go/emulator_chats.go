@@ -131,8 +131,8 @@ func (e *Emulator) StartChat(req StartChatRequest) (*StartedChat, error) {
 }
 
 // SendMessage plays the customer writing text in a chat; it returns the
-// event's id. An inactive chat is a validation error, an unknown one
-// IsNotFound.
+// event's id. An inactive chat is a validation error whose message names
+// chat_inactive; an unknown chat one whose APIType is "not_found".
 func (e *Emulator) SendMessage(chatID, text string) (string, error) {
 	const op = "emulator_send_message"
 	doc, err := encode(op, "request", struct {
@@ -152,7 +152,8 @@ func (e *Emulator) SendMessage(chatID, text string) (string, error) {
 }
 
 // CloseChat plays the customer leaving: the chat is no longer active, and
-// its bot's slot is free for a queued chat.
+// its bot's slot is free for a queued chat. An unknown chat is a validation
+// error whose APIType is "not_found".
 func (e *Emulator) CloseChat(chatID string) error {
 	const op = "emulator_close_chat"
 	doc, err := encode(op, "request", struct {
