@@ -11,10 +11,12 @@ import (
 	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
 )
 
-// The versions the chat scenario runs in: one per way of naming the bot
-// (author_id, X-Author-Id before and after the visibility rename, a bot
-// token).
-var scenarioVersions = []string{"3.0", "3.2", "3.4", "3.6"}
+// The versions the chat scenario runs in: 3.0 (author_id), 3.2 and 3.4
+// (X-Author-Id, before and after the visibility rename), 3.6 (a bot token),
+// and the others for their own renames (3.1: get_chat_threads and
+// update_bot_agent's status; 3.3: id for chat_id; 3.5: X-Author-Id
+// without a secret).
+var scenarioVersions = []string{"3.0", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6"}
 
 // since reports whether version is at least min ("3.x", one digit each).
 func since(version, min string) bool { return version >= min }
@@ -262,6 +264,14 @@ func runScenario(t *testing.T, version string) {
 		t.Fatalf("GetChat after deactivate: %+v, %v", chat, err)
 	}
 
+	byThread, err := second.GetChatThread(ctx, started.ChatID, started.ThreadID)
+	if err != nil || byThread.Thread == nil || byThread.Thread.ID != started.ThreadID || len(byThread.Thread.Events) != 4 {
+		t.Fatalf("GetChatThread: %+v, %v", byThread, err)
+	}
+	if !since(version, "3.2") && len(agentRequests(t, emu, "get_chat_threads")) != 3 {
+		t.Fatalf("v%s: get_chat is get_chat_threads", version)
+	}
+
 	checkAuthorPerVersion(t, w)
 }
 
@@ -340,11 +350,11 @@ func checkAuthorPerVersion(t *testing.T, w *botWorld) {
 	if !strings.Contains(raw, `"`+audience+`"`) {
 		t.Errorf("v%s send_event body %s: want %q", w.version, raw, audience)
 	}
-	if w.version == "3.0" {
-		// No set_routing_status in v3.0: update_bot_agent's status, with spaces.
+	if !since(w.version, "3.2") {
+		// No set_routing_status before v3.2: update_bot_agent's status, with spaces.
 		updates := requestsFor(t, w.emu, "update_bot_agent")
 		if len(updates) == 0 || !strings.Contains(string(updates[0].Body), `"accepting chats"`) {
-			t.Errorf("v3.0 routing status: %v", updates)
+			t.Errorf("v%s routing status: %v", w.version, updates)
 		}
 	}
 	issued := requestsFor(t, w.emu, "issue_bot_token")
