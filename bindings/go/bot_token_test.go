@@ -16,6 +16,31 @@ import (
 // The emulator's bot tokens live this long in the renewal tests.
 const shortTokenLife = 1200 * time.Millisecond
 
+// crowd runs call on n goroutines released at once, and fails the test
+// with their errors.
+func crowd(t *testing.T, n int, call func() error) {
+	t.Helper()
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for g := 0; g < n; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs <- call()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a goroutine failed: %v", err)
+		}
+	}
+}
+
 // waitPastExpiry waits until the last token issued (by the log's clock)
 // has expired.
 func waitPastExpiry(t *testing.T, emu *lcbot.Emulator) {
@@ -39,45 +64,40 @@ func TestBotTokenRenewedOnceForManyGoroutines(t *testing.T) {
 		t.Fatalf("%d tokens issued for 3 bots", n)
 	}
 
+	// A new Bot used by 16 goroutines at once gets one token.
+	fresh := w.newBot(w.online.ID(), true)
+	crowd(t, 16, func() error { _, err := fresh.ListChats(ctx, lcbot.ListChatsRequest{}); return err })
+	if n := len(requestsFor(t, w.emu, "issue_bot_token")); n != 4 {
+		t.Fatalf("%d tokens issued after a new Bot's first calls, want 4", n)
+	}
+
 	// One goroutine: the token is renewed after it expired.
 	waitPastExpiry(t, w.emu)
 	if _, err := bot.ListChats(ctx, lcbot.ListChatsRequest{}); err != nil {
 		t.Fatalf("ListChats after the expiry: %v", err)
 	}
-	if n := len(requestsFor(t, w.emu, "issue_bot_token")); n != 4 {
-		t.Fatalf("%d tokens issued, want 4", n)
+	if n := len(requestsFor(t, w.emu, "issue_bot_token")); n != 5 {
+		t.Fatalf("%d tokens issued, want 5", n)
 	}
 
 	// Sixteen at once.
 	waitPastExpiry(t, w.emu)
-	const goroutines = 16
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	errs := make(chan error, goroutines)
-	for g := 0; g < goroutines; g++ {
-		wg.Add(1)
-		go func(g int) {
-			defer wg.Done()
-			<-start
-			var err error
-			if g%2 == 0 {
-				_, err = bot.ListChats(ctx, lcbot.ListChatsRequest{Limit: 1})
-			} else {
-				_, err = bot.ListRoutingStatuses(ctx)
-			}
-			errs <- err
-		}(g)
-	}
-	close(start)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Errorf("a goroutine failed: %v", err)
+	var turn sync.Mutex
+	odd := false
+	crowd(t, 16, func() error {
+		turn.Lock()
+		odd = !odd
+		listRouting := odd
+		turn.Unlock()
+		if listRouting {
+			_, err := bot.ListRoutingStatuses(ctx)
+			return err
 		}
-	}
-	if n := len(requestsFor(t, w.emu, "issue_bot_token")); n != 5 {
-		t.Fatalf("%d tokens issued after 16 goroutines crossed an expiry, want 5 (one more)", n)
+		_, err := bot.ListChats(ctx, lcbot.ListChatsRequest{Limit: 1})
+		return err
+	})
+	if n := len(requestsFor(t, w.emu, "issue_bot_token")); n != 6 {
+		t.Fatalf("%d tokens issued after 16 goroutines crossed an expiry, want 6 (one more)", n)
 	}
 	log, err := w.emu.Requests()
 	if err != nil {
@@ -390,6 +410,30 @@ func TestBotAPIErrors(t *testing.T) {
 	_, err = w.online.SendMessage(ctx, started.ChatID, "once")
 	if e := asError(t, err); e.HTTPStatus != 503 || e.Attempts != 1 || !e.OutcomeUnknown {
 		t.Errorf("send_event on a 503: %v (attempts %d, unknown %v)", err, e.Attempts, e.OutcomeUnknown)
+	}
+	// A 429 surely did nothing: the write is sent again, and posted once.
+	if _, err := w.emu.Inject(lcbot.Fault{Action: "send_event", Status: 429}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.online.SendMessage(ctx, started.ChatID, "after a 429"); err != nil {
+		t.Errorf("send_event after a 429: %v", err)
+	}
+	// A dropped connection may have posted it: not sent again.
+	if _, err := w.emu.Inject(lcbot.Fault{Action: "send_event", DropConnection: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.online.SendMessage(ctx, started.ChatID, "dropped")
+	if e := asError(t, err); e.Attempts != 1 || !e.OutcomeUnknown {
+		t.Errorf("send_event on a dropped connection: %v (attempts %d, unknown %v)", err, e.Attempts, e.OutcomeUnknown)
+	}
+	var texts []string
+	for _, line := range w.chat(started.ChatID).Transcript {
+		texts = append(texts, line.Text)
+	}
+	// The emulator's faults answer instead of the action: the 503'd and the
+	// dropped messages were not posted, the retried one was, once.
+	if got := strings.Join(texts, "|"); got != "after a 429" {
+		t.Errorf("transcript %q, want the retried message once", got)
 	}
 	// A read is retried.
 	if _, err := w.emu.Inject(lcbot.Fault{Action: "list_chats", Status: 503}); err != nil {
