@@ -306,7 +306,7 @@ fn writable_chat<'a>(
     let present = caller.author.as_deref().is_some_and(|a| chat.has_user(a));
     let presence_waived = ignore_presence || version < ApiVersion::V3_4;
     let access = caller.author.as_deref().is_some_and(|a| in_chat_group(store, a, chat));
-    if !present && !(presence_waived && access) {
+    if !(present || (presence_waived && access)) {
         return Err(forbidden("The requester is not a user of this chat"));
     }
     if !allow_inactive && !chat.active() {
@@ -426,7 +426,7 @@ fn transfer_chat(store: &mut Store, version: ApiVersion, caller: &Caller, reques
     let queue_if_none = request.get("ignore_agents_availability").and_then(Value::as_bool).unwrap_or(false);
     let candidates = store.candidates();
     let placed = store.chats.transfer(chat_id, from.as_deref(), groups, only, queue_if_none, &candidates);
-    if placed.is_err() {
+    if placed.is_none() {
         return Err(validation("No agent available"));
     }
     // The requester's slot is free now.
