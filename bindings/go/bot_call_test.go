@@ -143,3 +143,64 @@ func TestBotIdentityIsRedacted(t *testing.T) {
 		t.Fatalf("json: %s, %v", b, err)
 	}
 }
+
+// The options older versions name or lack: a transfer's
+// ignore_agents_availability is force before v3.4, a list's active false
+// is include_active false before v3.6, and what an older version cannot
+// say is refused before sending.
+func TestBotOptionsPerVersion(t *testing.T) {
+	for _, version := range []string{"3.2", "3.4", "3.6"} {
+		t.Run("v"+version, func(t *testing.T) {
+			w := newBotWorld(t, version, nil)
+			ctx := ctxTimeout(t, 10*time.Second)
+			first, err := w.emu.StartChat(lcbot.StartChatRequest{GroupID: scenarioGroup, Text: "one"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			second, err := w.emu.StartChat(lcbot.StartChatRequest{GroupID: scenarioGroup, Text: "two"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.emu.CloseChat(first.ChatID); err != nil {
+				t.Fatal(err)
+			}
+			inactive, err := w.online.ListChats(ctx, lcbot.ListChatsRequest{Filters: &lcbot.ChatFilters{Active: lcbot.Ptr(false)}})
+			if err != nil || len(inactive.Chats) != 1 || inactive.Chats[0].ID != first.ChatID {
+				t.Fatalf("inactive chats: %+v, %v", inactive, err)
+			}
+			_, err = w.online.ListChats(ctx, lcbot.ListChatsRequest{Filters: &lcbot.ChatFilters{Active: lcbot.Ptr(true)}})
+			if since(version, "3.6") != (err == nil) || (err != nil && !lcbot.IsValidation(err)) {
+				t.Fatalf("active chats only: %v", err)
+			}
+			// The offline bot takes the chat queued.
+			transfer := lcbot.TransferChatRequest{ID: second.ChatID, AgentIDs: []string{w.offline.ID()}, IgnoreAgentsAvailability: true, IgnoreRequesterPresence: true}
+			err = w.online.TransferChat(ctx, transfer)
+			if since(version, "3.4") != (err == nil) || (err != nil && !lcbot.IsValidation(err)) {
+				t.Fatalf("ignore_requester_presence: %v", err)
+			}
+			if !since(version, "3.4") {
+				transfer.IgnoreRequesterPresence = false
+				if err := w.online.TransferChat(ctx, transfer); err != nil {
+					t.Fatalf("ignore_agents_availability: %v", err)
+				}
+			}
+			sent := agentRequests(t, w.emu, "transfer_chat")
+			if len(sent) != 1 {
+				t.Fatalf("%d transfer_chat sent", len(sent))
+			}
+			body := string(sent[0].Body)
+			if since(version, "3.4") == strings.Contains(body, `"force":true`) {
+				t.Fatalf("v%s transfer body %s", version, body)
+			}
+			if c := w.chat(second.ChatID); c.State != lcbot.ChatQueued {
+				t.Fatalf("after the transfer: %+v", c)
+			}
+			for _, r := range agentRequests(t, w.emu, "list_chats") {
+				body := string(r.Body)
+				if since(version, "3.6") == strings.Contains(body, "include_active") {
+					t.Fatalf("v%s list_chats body %s", version, body)
+				}
+			}
+		})
+	}
+}

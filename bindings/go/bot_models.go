@@ -129,10 +129,9 @@ type ListChatsRequest struct {
 
 // ChatFilters narrows ListChats.
 type ChatFilters struct {
-	// Active, when set, keeps only active (true) or inactive chats. It is
-	// API v3.6's filter: earlier versions have include_active instead,
-	// which this library does not translate yet (LiveChat refuses active
-	// there; send include_active with Bot.Call).
+	// Active, when set, keeps only active (true) or inactive (false)
+	// chats. Before API v3.6 LiveChat can only leave active chats out:
+	// false is sent as include_active false there, and true is refused.
 	Active *bool `json:"active,omitempty"`
 	// GroupIDs keeps the chats of these groups (at most 200).
 	GroupIDs                   []uint64       `json:"group_ids,omitzero"`
@@ -237,11 +236,10 @@ type TransferChatRequest struct {
 	AgentIDs []string
 	GroupIDs []uint64
 	// IgnoreAgentsAvailability transfers (queues) the chat even when no
-	// target can take it now. API v3.4 and later: earlier versions call it
-	// force, which this library does not translate yet (use Bot.Call).
+	// target can take it now (sent as force before API v3.4).
 	IgnoreAgentsAvailability bool
 	// IgnoreRequesterPresence lets a bot transfer a chat it is not in (API
-	// v3.4 and later; before, access to the chat is enough).
+	// v3.4 and later; refused before).
 	IgnoreRequesterPresence bool
 }
 
