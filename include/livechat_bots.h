@@ -575,6 +575,26 @@ lcbot_status lcbot_emulator_requests(const struct lcbot_emulator *emulator, char
 void lcbot_emulator_stop(struct lcbot_emulator *emulator);
 #endif
 
+// Writes to `*out` the value at `pointer` (RFC 6901, e.g.
+// `"/payload/event/text"`, `"/chats_summary/0/id"`, `""` for the whole
+// document) in `json`: a string as its text (unquoted, unescaped), any
+// other value as JSON text. A pointer that names nothing is
+// `LCBOT_ERR_VALIDATION` with the pointer in the message.
+//
+// # Safety
+// `json` and `pointer` NULL or NUL-terminated strings; `out` NULL or valid
+// for one pointer write.
+lcbot_status lcbot_json_get(const char *json, const char *pointer, char **out);
+
+// Writes to `*out` `text` as a JSON string literal, quotes included
+// (`he said "hi"` -> `"he said \"hi\""`), for C programs that build
+// request documents with `printf`.
+//
+// # Safety
+// `text` NULL or a NUL-terminated string; `out` NULL or valid for one
+// pointer write.
+lcbot_status lcbot_json_quote(const char *text, char **out);
+
 // Creates a cancel token. Fails only on a NULL `token_out`.
 //
 // # Safety
@@ -600,7 +620,10 @@ void lcbot_cancel_token_free(struct lcbot_cancel_token *token);
 // `{"requests": {action: [every field any version accepts]},
 //   "results": {"create_bot_agent": [...], "bot_agent": [...], "bot_agent_details": [...]},
 //   "versions": {"3.0": {action: [fields]}, ...},
-//   "webhooks": {"renamed_actions": {"incoming_chat_thread": "incoming_chat", ...}}}`.
+//   "webhooks": {"renamed_actions": {"incoming_chat_thread": "incoming_chat", ...},
+//                "actions": [register_webhook's actions], "types": ["bot", "license"]},
+//   "bots": {"actions": [...], "routing_statuses": [...], "event_types": [...],
+//            "visibilities": [...], "max_message_bytes": 16384}}`.
 // Free it with `lcbot_string_free`.
 //
 // # Safety

@@ -245,6 +245,15 @@ pub fn schema() -> Value {
         "versions": versions,
         "webhooks": {
             "renamed_actions": crate::webhook::RENAMED_ACTIONS.iter().map(|(old, new)| (old.to_string(), Value::from(*new))).collect::<serde_json::Map<_, _>>(),
+            "actions": crate::bot_admin::WEBHOOK_ACTIONS.as_slice(),
+            "types": crate::bot_admin::WEBHOOK_TYPES,
+        },
+        "bots": {
+            "actions": crate::agent_chat::ChatAction::ALL.map(|a| a.name()),
+            "routing_statuses": crate::agent_chat::ROUTING_STATUSES,
+            "event_types": crate::agent_chat::EVENT_TYPES,
+            "visibilities": crate::agent_chat::VISIBILITIES,
+            "max_message_bytes": crate::agent_chat::MAX_MESSAGE_BYTES,
         },
     })
 }

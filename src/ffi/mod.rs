@@ -7,6 +7,7 @@ pub mod callbacks;
 pub mod client;
 #[cfg(feature = "emulator")]
 pub mod emulator;
+pub mod json;
 pub mod options;
 pub mod schema;
 pub mod status;

@@ -8,7 +8,10 @@ use std::os::raw::c_char;
 /// `{"requests": {action: [every field any version accepts]},
 ///   "results": {"create_bot_agent": [...], "bot_agent": [...], "bot_agent_details": [...]},
 ///   "versions": {"3.0": {action: [fields]}, ...},
-///   "webhooks": {"renamed_actions": {"incoming_chat_thread": "incoming_chat", ...}}}`.
+///   "webhooks": {"renamed_actions": {"incoming_chat_thread": "incoming_chat", ...},
+///                "actions": [register_webhook's actions], "types": ["bot", "license"]},
+///   "bots": {"actions": [...], "routing_statuses": [...], "event_types": [...],
+///            "visibilities": [...], "max_message_bytes": 16384}}`.
 /// Free it with `lcbot_string_free`.
 ///
 /// # Safety
