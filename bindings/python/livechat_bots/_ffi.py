@@ -122,6 +122,10 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     # hands ctypes a bytes object's own buffer (no copy); NUL bytes inside
     # are fine because the length travels beside it.
     "lcbot_webhook_verify": (c_int32, [c_char_p, c_char_p, c_size_t, _WEBHOOK_OPTIONS, _OUT]),
+    # JSON helpers for C programs; declared so that the header and this
+    # table stay one list (Python has its own json module).
+    "lcbot_json_get": (c_int32, [c_char_p, c_char_p, _OUT]),
+    "lcbot_json_quote": (c_int32, [c_char_p, _OUT]),
     # A bot: one bot acting through a client (the Agent Chat Web API).
     "lcbot_bot_new": (c_int32, [c_void_p, c_char_p, _OUT, _OUT]),
     "lcbot_bot_free": (None, [c_void_p]),

@@ -711,3 +711,11 @@ def test_created_bot_feeds_the_bot(client36: Client, emu36: Emulator) -> None:
     with bot:
         bot.set_routing_status(RoutingStatus.OFFLINE)
     assert bot.closed
+
+
+def test_the_enums_follow_the_core() -> None:
+    from livechat_bots import _ffi
+
+    schema = json.loads(_ffi.call(_ffi.lib.lcbot_schema) or "{}")
+    assert [s.value for s in RoutingStatus] == schema["bots"]["routing_statuses"]
+    assert schema["bots"]["max_message_bytes"] == 16384
