@@ -66,6 +66,16 @@
 // `register_webhook`'s `url` limit, in characters.
 #define MAX_WEBHOOK_URL_CHARS 500
 
+#if defined(LCBOT_HAS_EMULATOR)
+// The most bytes a message's text may have.
+#define MAX_TEXT_BYTES 16384
+#endif
+
+#if defined(LCBOT_HAS_EMULATOR)
+// At most this many webhooks per owner and action.
+#define PER_OWNER_AND_ACTION 3
+#endif
+
 // The longest token a provider may write, NUL excluded.
 #define LCBOT_TOKEN_MAX_LEN 8192
 
@@ -555,7 +565,7 @@ lcbot_status lcbot_emulator_inject(const struct lcbot_emulator *emulator,
 
 #if defined(LCBOT_HAS_EMULATOR)
 // The request log: `{"requests": [{"seq", "time_ms", "connection", "method",
-// "path", "version", "action", "client_id", "headers", "body", "status",
+// "path", "version", "api" ("configuration" or "agent"), "action" (as named in the URL), "client_id", "headers", "body", "status",
 // "fault"}], "pending_faults": N}`. A request is logged when it has been
 // answered; a fault is taken from the queue when its request arrives, so a
 // fall in `pending_faults` shows a stalled request in flight. The
@@ -563,7 +573,61 @@ lcbot_status lcbot_emulator_inject(const struct lcbot_emulator *emulator,
 //
 // # Safety
 // `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
-lcbot_status lcbot_emulator_requests(const struct lcbot_emulator *emulator, char **out);
+lcbot_status lcbot_emulator_requests(const struct lcbot_emulator *emulator,
+                                     char **out);
+#endif
+
+#if defined(LCBOT_HAS_EMULATOR)
+// Plays a customer starting a chat (a control call, not LiveChat's API).
+// `request_json`: `{"group_id"?: uint (default 0), "text"?: string,
+// "customer"?: {"name"?, "email"?}}`. The chat is routed at once to the
+// best accepting bot of the group with a free slot, or queued. `*out` is
+// `{"chat_id", "thread_id", "customer_id", "event_id" (with text),
+// "bot_id": string or null, "state": "assigned"|"queued"}`.
+//
+// # Safety
+// `emulator` a live handle or NULL; `request_json` NULL or a NUL-terminated
+// string; `out` NULL or valid for one pointer write.
+lcbot_status lcbot_emulator_start_chat(const struct lcbot_emulator *emulator,
+                                       const char *request_json,
+                                       char **out);
+#endif
+
+#if defined(LCBOT_HAS_EMULATOR)
+// Plays the customer writing in a chat: `request_json` `{"chat_id", "text"}`;
+// `*out` is `{"event_id"}`. An inactive chat is a `validation` error whose
+// message starts with `chat_inactive`; an unknown chat one whose message
+// starts with `not_found`.
+//
+// # Safety
+// As `lcbot_emulator_start_chat`.
+lcbot_status lcbot_emulator_send_message(const struct lcbot_emulator *emulator,
+                                         const char *request_json,
+                                         char **out);
+#endif
+
+#if defined(LCBOT_HAS_EMULATOR)
+// Plays the customer closing a chat: `request_json` `{"chat_id"}`; `*out`
+// is `{}`. The bot's slot is then free for queued chats.
+//
+// # Safety
+// As `lcbot_emulator_start_chat`.
+lcbot_status lcbot_emulator_close_chat(const struct lcbot_emulator *emulator,
+                                       const char *request_json,
+                                       char **out);
+#endif
+
+#if defined(LCBOT_HAS_EMULATOR)
+// Every chat, in creation order: `{"chats": [{"chat_id", "group_id",
+// "customer_id", "state": "queued"|"assigned"|"closed", "bot_id",
+// "routing": [{"time_ms", "what": "queued"|"assigned"|"transferred"|"closed",
+// "bot_id"}], "transcript": [{"event_id", "thread_id", "created_at",
+// "author_id", "author_type": "customer"|"bot"|"agent", "type", "text",
+// "visibility"}]}]}`.
+//
+// # Safety
+// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+lcbot_status lcbot_emulator_chats(const struct lcbot_emulator *emulator, char **out);
 #endif
 
 #if defined(LCBOT_HAS_EMULATOR)

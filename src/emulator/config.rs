@@ -12,6 +12,8 @@ use serde_json::{Map, Value};
 
 pub const DEV_TOKEN: &str = "dev-token";
 pub const DEV_CLIENT_ID: &str = "dev-client";
+/// The organization the emulated license belongs to, unless configured.
+pub const DEFAULT_ORGANIZATION_ID: &str = "7d2f9c1e-4b3a-4e8d-9f60-2a1b3c4d5e6f";
 /// The request log keeps this many entries unless told otherwise.
 pub const DEFAULT_LOG_LIMIT: usize = 10_000;
 
@@ -39,9 +41,12 @@ impl TokenGrant {
         }
     }
 
-    /// `dev-token`: client `dev-client`, every bot scope, region `dal`.
+    /// `dev-token`: client `dev-client`, every bot scope and
+    /// `webhooks.configuration:rw`, region `dal`.
     pub fn dev() -> Self {
-        TokenGrant::new(DEV_TOKEN, DEV_CLIENT_ID, &ALL_SCOPES, Region::Dal)
+        let mut scopes = ALL_SCOPES.to_vec();
+        scopes.push(crate::emulator::webhooks::SCOPE_WEBHOOKS_RW);
+        TokenGrant::new(DEV_TOKEN, DEV_CLIENT_ID, &scopes, Region::Dal)
     }
 
     /// A `:rw` scope includes its `:ro` twin.
@@ -68,6 +73,10 @@ pub struct EmulatorConfig {
     /// Versions past their stable stage: answers carry `Legacy: <until>`
     /// or `Deprecation: <until>`.
     pub stages: Vec<(ApiVersion, Stage)>,
+    /// What `issue_bot_token` checks `organization_id` against.
+    pub organization_id: String,
+    /// How long a bot token is valid (24 h unless configured).
+    pub bot_token_lifetime: std::time::Duration,
 }
 
 /// A retiring version's stage and the date it ends (`YYYY-MM-DD`).
@@ -97,6 +106,8 @@ impl Default for EmulatorConfig {
             log_limit: DEFAULT_LOG_LIMIT,
             idle_timeout: None,
             stages: vec![],
+            organization_id: DEFAULT_ORGANIZATION_ID.to_owned(),
+            bot_token_lifetime: crate::emulator::bot_tokens::DEFAULT_LIFETIME,
         }
     }
 }
@@ -106,8 +117,27 @@ impl EmulatorConfig {
     pub fn from_json(text: &str) -> Result<Self> {
         let doc = parse_strict(text, "config_json")?;
         let o = object(&doc, "config_json")?;
-        o.only(&["tokens", "bots", "port", "faults", "log_limit", "idle_timeout_ms", "versions"])?;
+        o.only(&[
+            "tokens",
+            "bots",
+            "port",
+            "faults",
+            "log_limit",
+            "idle_timeout_ms",
+            "versions",
+            "organization_id",
+            "bot_token_lifetime_ms",
+        ])?;
         let mut config = EmulatorConfig::default();
+        if let Some(org) = o.opt_str("organization_id")? {
+            if org.is_empty() {
+                return Err(Error::validation("config_json.organization_id: must not be empty"));
+            }
+            config.organization_id = org.to_owned();
+        }
+        if let Some(ms) = o.opt_int("bot_token_lifetime_ms", 1, 86_400_000)? {
+            config.bot_token_lifetime = std::time::Duration::from_millis(ms as u64);
+        }
         if let Some(ms) = o.opt_int("idle_timeout_ms", 1, 3_600_000)? {
             config.idle_timeout = Some(std::time::Duration::from_millis(ms as u64));
         }

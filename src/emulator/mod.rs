@@ -1,12 +1,19 @@
-//! An offline emulator of the Bot Agents Configuration API: an HTTP server
-//! on 127.0.0.1 that answers like the real API, with fault injection and a
-//! request log. Tests, examples and benchmarks run against it.
+//! An offline emulator of the Bot Agents Configuration API and of the Agent
+//! Chat Web API as bots use it: an HTTP server on 127.0.0.1 that answers
+//! like the real APIs, with chats a test plays the customer of, routing,
+//! fault injection and a request log. Tests, examples and benchmarks run
+//! against it.
 
+pub mod agent_api;
+pub mod bot_tokens;
+pub mod chats;
+pub mod clock;
 pub mod config;
 pub mod faults;
 pub mod log;
 pub mod server;
 pub mod store;
+pub mod webhooks;
 
 pub use config::{EmulatorConfig, TokenGrant, DEV_CLIENT_ID, DEV_TOKEN};
 pub use faults::Fault;
@@ -20,6 +27,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use store::Store;
+use crate::validate::object;
 
 /// A running emulator. Stopped by [`Emulator::stop`] or on drop.
 pub struct Emulator {
@@ -45,6 +53,8 @@ impl Emulator {
         let url = format!("http://{}", listener.local_addr().map_err(|e| transport("no local address", e))?);
 
         let mut store = Store::default();
+        store.organization_id = config.organization_id;
+        store.bot_token_lifetime = config.bot_token_lifetime;
         let owner = config.tokens.first().map(|t| t.client_id.clone()).unwrap_or_default();
         for bot in config.bots {
             store.insert(bot, &owner);
@@ -121,6 +131,112 @@ impl Emulator {
         lock(&self.shared.store).snapshot()
     }
 
+    /// The organization id `issue_bot_token` expects.
+    pub fn organization_id(&self) -> String {
+        lock(&self.shared.store).organization_id.clone()
+    }
+
+    /// Every registered webhook (`register_webhook`), in registration order,
+    /// in the `list_webhooks` shape (secret keys included).
+    pub fn webhooks(&self) -> Vec<Value> {
+        lock(&self.shared.store).webhooks.all()
+    }
+
+    /// Plays a customer starting a chat: `{group_id?, text?, customer?:
+    /// {name?, email?}}` -> `{chat_id, thread_id, customer_id, event_id (with
+    /// text), bot_id, state: "assigned"|"queued"}`. The chat is routed at once.
+    pub fn start_chat(&self, request: &Value) -> Result<Value> {
+        let o = object(request, "request")?;
+        o.only(&["group_id", "text", "customer"])?;
+        let group_id = match o.get("group_id") {
+            Some(_) => o.req_uint("group_id")?,
+            None => 0,
+        };
+        let text = o.opt_str("text")?;
+        check_text(text)?;
+        let (mut name, mut email) = ("Customer", None);
+        if let Some(c) = o.opt_object("customer")? {
+            c.only(&["name", "email"])?;
+            name = c.opt_str("name")?.unwrap_or(name);
+            email = c.opt_str("email")?;
+        }
+        let mut store = lock(&self.shared.store);
+        let (chat_id, thread_id, event_id) = store.chats.start(group_id, name, email, text);
+        let candidates = store.candidates();
+        let placed = store.chats.route_new(&chat_id, &candidates);
+        let customer_id = store.chats.get(&chat_id).map(|c| c.customer_id.clone()).unwrap_or_default();
+        let mut answer = json!({ "chat_id": chat_id, "thread_id": thread_id, "customer_id": customer_id });
+        if let Some(event_id) = event_id {
+            answer["event_id"] = json!(event_id);
+        }
+        let (bot_id, state) = match placed {
+            chats::Placement::Assigned(bot) => (json!(bot), "assigned"),
+            chats::Placement::Queued => (Value::Null, "queued"),
+        };
+        answer["bot_id"] = bot_id;
+        answer["state"] = json!(state);
+        Ok(answer)
+    }
+
+    /// Plays the customer writing in a chat: `{chat_id, text}` -> `{event_id}`.
+    pub fn send_message(&self, request: &Value) -> Result<Value> {
+        let o = object(request, "request")?;
+        o.only(&["chat_id", "text"])?;
+        let chat_id = o.req_str("chat_id")?;
+        let text = o.req_str("text")?;
+        check_text(Some(text))?;
+        let mut store = lock(&self.shared.store);
+        let chat = store.chats.get_mut(chat_id).ok_or_else(|| unknown_chat(chat_id))?;
+        if !chat.active() {
+            return Err(Error::validation(format!("chat_inactive: chat {chat_id} is not active")));
+        }
+        let customer_id = chat.customer_id.clone();
+        let fields = json!({ "type": "message", "text": text, "visibility": "all" });
+        let event = chat.add_event(fields.as_object().expect("an object"), &customer_id, "customer");
+        Ok(json!({ "event_id": event["id"] }))
+    }
+
+    /// Plays the customer leaving: `{chat_id}` -> `{}`. The chat is no
+    /// longer active; its bot's slot is free for queued chats.
+    pub fn close_chat(&self, request: &Value) -> Result<Value> {
+        let o = object(request, "request")?;
+        o.only(&["chat_id"])?;
+        let chat_id = o.req_str("chat_id")?;
+        let mut store = lock(&self.shared.store);
+        if store.chats.get(chat_id).is_none() {
+            return Err(unknown_chat(chat_id));
+        }
+        store.chats.close(chat_id, None);
+        store.route();
+        Ok(json!({}))
+    }
+
+    /// `{"chats": [{chat_id, group_id, customer_id, state, bot_id, routing,
+    /// transcript}]}` in creation order.
+    pub fn chats(&self) -> Value {
+        lock(&self.shared.store).chats.control_doc()
+    }
+
+    /// [`Emulator::start_chat`] on JSON text.
+    pub fn start_chat_json(&self, request_json: &str) -> Result<String> {
+        self.start_chat(&crate::json::parse_strict(request_json, "request_json")?).map(|v| v.to_string())
+    }
+
+    /// [`Emulator::send_message`] on JSON text.
+    pub fn send_message_json(&self, request_json: &str) -> Result<String> {
+        self.send_message(&crate::json::parse_strict(request_json, "request_json")?).map(|v| v.to_string())
+    }
+
+    /// [`Emulator::close_chat`] on JSON text.
+    pub fn close_chat_json(&self, request_json: &str) -> Result<String> {
+        self.close_chat(&crate::json::parse_strict(request_json, "request_json")?).map(|v| v.to_string())
+    }
+
+    /// [`Emulator::chats`] as JSON text.
+    pub fn chats_json(&self) -> String {
+        self.chats().to_string()
+    }
+
     /// Stops serving and waits (briefly) for the runtime's threads.
     pub fn stop(mut self) {
         self.shut_down();
@@ -132,6 +248,21 @@ impl Emulator {
             runtime.shutdown_timeout(Duration::from_secs(2));
         }
     }
+}
+
+/// A customer's text: at most 16 KB, like an agent's.
+fn check_text(text: Option<&str>) -> Result<()> {
+    if text.is_some_and(|t| t.len() > agent_api::MAX_TEXT_BYTES) {
+        return Err(Error::validation(format!("request.text: at most {} bytes", agent_api::MAX_TEXT_BYTES)));
+    }
+    Ok(())
+}
+
+/// The control calls' error for a chat that does not exist.
+fn unknown_chat(chat_id: &str) -> Error {
+    let mut e = Error::validation(format!("not_found: no chat {}", crate::validate::describe(&json!(chat_id))));
+    e.api_error = Some(Box::new(crate::error::ApiError { error_type: "not_found".into(), message: "Chat not found".into(), data: None }));
+    e
 }
 
 impl Drop for Emulator {

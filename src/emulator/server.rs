@@ -6,7 +6,9 @@ use crate::config::Region;
 use crate::emulator::config::{Stage, TokenGrant};
 use crate::emulator::faults::Fault;
 use crate::emulator::log::{logged_body, logged_headers, now_ms, RequestLog};
-use crate::emulator::store::{ApiFailure, Store};
+use crate::emulator::store::{require, ApiFailure, Store};
+use crate::emulator::webhooks::SCOPE_WEBHOOKS_RW;
+use crate::emulator::{agent_api, bot_tokens};
 use crate::json::{parse_strict, MAX_INPUT_BYTES};
 use crate::version::ApiVersion;
 use crate::wire::{message_for_wire, request_from_wire, response_to_wire};
@@ -74,7 +76,8 @@ pub async fn handle(req: Request<Incoming>, shared: Arc<Shared>, connection: u64
     entry.insert("path".into(), json!(path));
     let route = parse_path(&path);
     entry.insert("version".into(), json!(route.map(|r| r.0)));
-    entry.insert("action".into(), json!(route.map(|r| r.1)));
+    entry.insert("api".into(), json!(route.map(|r| r.1.name())));
+    entry.insert("action".into(), json!(route.map(|r| r.2)));
     entry.insert("headers".into(), logged_headers(req.headers()));
     let is_post = req.method() == hyper::Method::POST;
     let (parts, body) = req.into_parts();
@@ -87,7 +90,7 @@ pub async fn handle(req: Request<Incoming>, shared: Arc<Shared>, connection: u64
         }
     };
     entry.insert("body".into(), logged_body(&body));
-    let route = route.map(|(v, a)| (v.to_owned(), a.to_owned()));
+    let route = route.map(|(v, api, a)| (v.to_owned(), api, a.to_owned()));
     // A task of its own, so that a client that gives up (a timeout) does not
     // cancel the work: like the real server, the action still happens and
     // is logged.
@@ -98,13 +101,13 @@ pub async fn handle(req: Request<Incoming>, shared: Arc<Shared>, connection: u64
 async fn finish(
     shared: Arc<Shared>,
     mut entry: Map<String, Value>,
-    route: Option<(String, String)>,
+    route: Option<(String, Api, String)>,
     is_post: bool,
     headers: hyper::HeaderMap,
     body: Bytes,
 ) -> Result<Response<Full<Bytes>>, DropConnection> {
-    let route = route.as_ref().map(|(v, a)| (v.as_str(), a.as_str()));
-    let action_name = route.map(|r| r.1).unwrap_or("");
+    let route = route.as_ref().map(|(v, api, a)| (v.as_str(), *api, a.as_str()));
+    let action_name = route.map(|r| r.2).unwrap_or("");
     let fault = take_fault(&shared, action_name);
     if let Some(fault) = &fault {
         entry.insert("fault".into(), fault.describe());
@@ -132,12 +135,32 @@ async fn finish(
     Ok(respond(&shared, entry, result, None))
 }
 
-/// `/v3.0/configuration/action/create_bot_agent` -> `("3.0", "create_bot_agent")`.
-fn parse_path(path: &str) -> Option<(&str, &str)> {
+/// Which of LiveChat's APIs a path is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    Configuration,
+    Agent,
+}
+
+impl Api {
+    pub fn name(self) -> &'static str {
+        match self {
+            Api::Configuration => "configuration",
+            Api::Agent => "agent",
+        }
+    }
+}
+
+/// `/v3.0/configuration/action/create_bot_agent` -> `("3.0", Configuration, "create_bot_agent")`;
+/// `/v3.6/agent/action/send_event` -> `("3.6", Agent, "send_event")`.
+fn parse_path(path: &str) -> Option<(&str, Api, &str)> {
     let rest = path.strip_prefix("/v")?;
     let (version, rest) = rest.split_once('/')?;
-    let action = rest.strip_prefix("configuration/action/")?;
-    (!action.is_empty() && !action.contains('/')).then_some((version, action))
+    let (api, action) = match rest.strip_prefix("configuration/action/") {
+        Some(action) => (Api::Configuration, action),
+        None => (Api::Agent, rest.strip_prefix("agent/action/")?),
+    };
+    (!action.is_empty() && !action.contains('/')).then_some((version, api, action))
 }
 
 fn take_fault(shared: &Shared, action: &str) -> Option<Fault> {
@@ -156,16 +179,19 @@ fn take_fault(shared: &Shared, action: &str) -> Option<Fault> {
 /// order, then the action. Also returns who the caller was.
 fn answer(
     shared: &Shared,
-    route: Option<(&str, &str)>,
+    route: Option<(&str, Api, &str)>,
     headers: &hyper::HeaderMap,
     body: &[u8],
 ) -> (Result<Value, ApiFailure>, Option<String>) {
-    let Some((version, action_name)) = route else {
+    let Some((version, api, action_name)) = route else {
         return (Err(ApiFailure::new(404, "not_found", "Unknown path")), None);
     };
     let Ok(version) = ApiVersion::parse(version) else {
         return (Err(ApiFailure::new(400, "unsupported_version", format!("Unsupported version: {version}"))), None);
     };
+    if api == Api::Agent {
+        return answer_agent(shared, version, action_name, headers, body);
+    }
     let Some((grant, is_pat)) = authenticate(&shared.tokens, headers) else {
         return (Err(ApiFailure::new(401, "authentication", "Invalid access token")), None);
     };
@@ -180,6 +206,24 @@ fn answer(
         return (Err(failure), client_id);
     }
     let Some(action) = Action::from_wire_name(version, action_name) else {
+        if let Some(extra) = ExtraAction::from_wire(version, action_name) {
+            let result = read_request(version, body).and_then(|request| {
+                let mut store = lock(&shared.store);
+                match extra {
+                    ExtraAction::IssueBotToken => bot_tokens::issue_bot_token(&mut store, grant, &request),
+                    ExtraAction::ResetBotSecret => bot_tokens::reset_bot_secret(&mut store, grant, is_pat, &request),
+                    ExtraAction::RegisterWebhook | ExtraAction::ListWebhooks | ExtraAction::UnregisterWebhook => {
+                        require(grant, SCOPE_WEBHOOKS_RW)?;
+                        match extra {
+                            ExtraAction::RegisterWebhook => store.webhooks.register(&grant.client_id, &request),
+                            ExtraAction::ListWebhooks => store.webhooks.list(&grant.client_id, &request),
+                            _ => store.webhooks.unregister(&grant.client_id, &request),
+                        }
+                    }
+                }
+            });
+            return (result, client_id);
+        }
         return (Err(ApiFailure::new(404, "not_found", format!("Unknown action: {action_name}"))), client_id);
     };
     let result = read_request(version, body).and_then(|sent| {
@@ -199,6 +243,111 @@ fn answer(
         Ok(response_to_wire(action, version, doc, &fields))
     });
     (result, client_id)
+}
+
+/// The Configuration API actions beside the five bot actions: bot tokens
+/// (v3.5+) and the webhook registry (v3.3+).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExtraAction {
+    IssueBotToken,
+    ResetBotSecret,
+    RegisterWebhook,
+    ListWebhooks,
+    UnregisterWebhook,
+}
+
+impl ExtraAction {
+    fn from_wire(version: ApiVersion, name: &str) -> Option<ExtraAction> {
+        let (action, since) = match name {
+            "issue_bot_token" => (ExtraAction::IssueBotToken, ApiVersion::V3_5),
+            "reset_bot_secret" => (ExtraAction::ResetBotSecret, ApiVersion::V3_5),
+            "register_webhook" => (ExtraAction::RegisterWebhook, ApiVersion::V3_3),
+            "list_webhooks" => (ExtraAction::ListWebhooks, ApiVersion::V3_3),
+            "unregister_webhook" => (ExtraAction::UnregisterWebhook, ApiVersion::V3_3),
+            _ => return None,
+        };
+        (version >= since).then_some(action)
+    }
+}
+
+/// An Agent Chat API request: the token (an app's, or from v3.5 a bot's),
+/// the author it acts as, then the action.
+fn answer_agent(
+    shared: &Shared,
+    version: ApiVersion,
+    action_name: &str,
+    headers: &hyper::HeaderMap,
+    body: &[u8],
+) -> (Result<Value, ApiFailure>, Option<String>) {
+    let unauthenticated = |m: &str| Err(ApiFailure::new(401, "authentication", m.to_owned()));
+    // The caller's client, the author a bot token names, and the token's region.
+    let (client_id, token_bot, region, expired) = match authenticate(&shared.tokens, headers) {
+        Some((grant, _)) => {
+            let expired = grant.expires_in.is_some_and(|ttl| shared.started.elapsed() >= ttl);
+            (grant.client_id.clone(), None, grant.region, expired)
+        }
+        None => {
+            let store = lock(&shared.store);
+            let found = bearer(headers).map(|credential| store.bot_tokens.check(credential));
+            match found {
+                Some(Ok(token)) if version >= ApiVersion::V3_5 => {
+                    (token.client_id.clone(), Some(token.bot_id.clone()), token.region, false)
+                }
+                Some(Err(bot_tokens::Refusal::Expired)) if version >= ApiVersion::V3_5 => {
+                    return (unauthenticated("Bot token expired"), None);
+                }
+                _ => return (unauthenticated("Invalid access token"), None),
+            }
+        }
+    };
+    let who = Some(client_id.clone());
+    if expired {
+        return (unauthenticated("Access token expired"), who);
+    }
+    let requested = headers.get("x-region").and_then(|v| v.to_str().ok()).and_then(Region::parse).unwrap_or(Region::Dal);
+    if requested != region {
+        let mut failure = ApiFailure::new(421, "misdirected_request", "Wrong region");
+        failure.data = Some(Box::new(json!({ "region": region.as_str() })));
+        return (Err(failure), who);
+    }
+    let Some(op) = agent_api::Op::from_wire(version, action_name) else {
+        return (Err(ApiFailure::new(404, "not_found", format!("Unknown action: {action_name}"))), who);
+    };
+    let result = agent_api::read_body(version, body).and_then(|(request, body_author)| {
+        let header_author = headers.get("x-author-id").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        if header_author.is_some() && version >= ApiVersion::V3_6 {
+            return Err(ApiFailure::new(
+                403,
+                "authorization",
+                "X-Author-Id is not accepted from v3.6: act as a bot with a bot token (issue_bot_token)",
+            ));
+        }
+        let author = match (&token_bot, version.wraps_payload()) {
+            (Some(bot), _) => {
+                if header_author.as_ref().is_some_and(|h| h != bot) {
+                    return Err(ApiFailure::new(403, "authorization", "X-Author-Id names another bot than the bot token"));
+                }
+                Some(bot.clone())
+            }
+            (None, true) => body_author,
+            (None, false) => header_author,
+        };
+        let mut store = lock(&shared.store);
+        if let Some(author) = &author {
+            agent_api::check_author(&store, &client_id, author)?;
+        }
+        let request = agent_api::normalize(version, op, request)?;
+        let caller = agent_api::Caller { client_id: client_id.clone(), author };
+        agent_api::serve(&mut store, version, op, &caller, &request)
+    });
+    (result, who)
+}
+
+/// The credential of a `Bearer` Authorization header.
+fn bearer(headers: &hyper::HeaderMap) -> Option<&str> {
+    let value = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, credential) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("Bearer").then(|| credential.trim())
 }
 
 /// v3.3+: `owner_client_id` is required when authorizing with a personal

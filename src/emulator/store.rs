@@ -2,7 +2,10 @@
 //! real API's ownership and scope rules.
 
 use crate::actions::{Action, DEFAULT_MAX_CHATS_COUNT, DETAILS_FIELDS, SUMMARY_FIELDS};
-use crate::emulator::config::TokenGrant;
+use crate::emulator::bot_tokens::{new_secret, BotTokens, DEFAULT_LIFETIME};
+use crate::emulator::chats::{Candidate, Chats};
+use crate::emulator::config::{TokenGrant, DEFAULT_ORGANIZATION_ID};
+use crate::emulator::webhooks::Webhooks;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -35,6 +38,8 @@ struct StoredBot {
     seq: u64,
     /// The `bot_agent` document of `get_bot_agent_details`.
     doc: Map<String, Value>,
+    /// What `issue_bot_token` checks; never in a listing or a log.
+    secret: String,
 }
 
 impl StoredBot {
@@ -43,10 +48,30 @@ impl StoredBot {
     }
 }
 
-#[derive(Default)]
+/// The license's state: bots, chats, bot tokens and webhooks, all behind
+/// one lock so that a routing decision sees bots and chats at once.
 pub struct Store {
     bots: HashMap<String, StoredBot>,
     next_seq: u64,
+    pub chats: Chats,
+    pub bot_tokens: BotTokens,
+    pub webhooks: Webhooks,
+    pub organization_id: String,
+    pub bot_token_lifetime: std::time::Duration,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            bots: HashMap::new(),
+            next_seq: 0,
+            chats: Chats::default(),
+            bot_tokens: BotTokens::default(),
+            webhooks: Webhooks::default(),
+            organization_id: DEFAULT_ORGANIZATION_ID.to_owned(),
+            bot_token_lifetime: DEFAULT_LIFETIME,
+        }
+    }
 }
 
 /// A fresh id: 32 lowercase hex characters, like the real API's.
@@ -84,8 +109,90 @@ impl Store {
             doc.insert(key, v);
         }
         self.next_seq += 1;
-        self.bots.insert(id.clone(), StoredBot { seq: self.next_seq, doc });
+        self.bots.insert(id.clone(), StoredBot { seq: self.next_seq, doc, secret: new_secret() });
         id
+    }
+
+    /// The bot `id` in the details shape.
+    pub fn bot(&self, id: &str) -> Option<&Map<String, Value>> {
+        self.bots.get(id).map(|b| &b.doc)
+    }
+
+    /// The client that owns the bot `id`.
+    pub fn bot_owner(&self, id: &str) -> Option<&str> {
+        self.bots.get(id).map(StoredBot::owner)
+    }
+
+    /// The bot's current secret.
+    pub fn bot_secret(&self, id: &str) -> Option<&str> {
+        self.bots.get(id).map(|b| b.secret.as_str())
+    }
+
+    /// Gives the bot a new secret and revokes its tokens; returns the secret.
+    pub fn reset_secret(&mut self, id: &str) -> Option<String> {
+        let bot = self.bots.get_mut(id)?;
+        bot.secret = new_secret();
+        let secret = bot.secret.clone();
+        self.bot_tokens.revoke_bot(id);
+        Some(secret)
+    }
+
+    /// Bot ids in creation order.
+    pub fn bot_ids(&self) -> Vec<String> {
+        let mut bots: Vec<&StoredBot> = self.bots.values().collect();
+        bots.sort_by_key(|b| b.seq);
+        bots.into_iter().map(|b| b.doc["id"].as_str().unwrap_or_default().to_owned()).collect()
+    }
+
+    /// Sets a bot's routing status (`accepting chats`, with spaces) and
+    /// routes what a new free bot can take.
+    pub fn set_status(&mut self, id: &str, status: &str) {
+        if let Some(bot) = self.bots.get_mut(id) {
+            bot.doc.insert("status".into(), json!(status));
+        }
+        self.route();
+    }
+
+    /// The bot as a chat user.
+    pub fn bot_user(&self, id: &str) -> Map<String, Value> {
+        let doc = self.bot(id);
+        let field = |k: &str| doc.and_then(|d| d.get(k)).cloned().unwrap_or(json!(""));
+        let user = json!({
+            "id": id, "type": "agent", "name": field("name"), "email": id,
+            "present": true, "avatar": field("avatar"), "visibility": "all",
+        });
+        user.as_object().cloned().unwrap_or_default()
+    }
+
+    /// Every bot as routing sees it.
+    pub fn candidates(&self) -> Vec<Candidate> {
+        let mut bots: Vec<&StoredBot> = self.bots.values().collect();
+        bots.sort_by_key(|b| b.seq);
+        bots.into_iter()
+            .map(|b| {
+                let id = b.doc["id"].as_str().unwrap_or_default();
+                let default = b.doc.get("default_group_priority").and_then(Value::as_str).unwrap_or("normal");
+                let groups = b.doc.get("groups").and_then(Value::as_array).into_iter().flatten().filter_map(|g| {
+                    let priority = g.get("priority").and_then(Value::as_str).unwrap_or(default);
+                    Some((g.get("id")?.as_u64()?, priority.to_owned()))
+                });
+                Candidate {
+                    id: id.to_owned(),
+                    seq: b.seq,
+                    accepting: b.doc.get("status").and_then(Value::as_str) == Some("accepting chats"),
+                    groups: groups.collect(),
+                    max_chats: b.doc.get("max_chats_count").and_then(Value::as_u64).unwrap_or(DEFAULT_MAX_CHATS_COUNT as u64),
+                    user: self.bot_user(id),
+                }
+            })
+            .collect()
+    }
+
+    /// Hands queued chats to bots that can take them now: after anything
+    /// that may free a slot or bring a bot online.
+    pub fn route(&mut self) -> Vec<(String, String)> {
+        let candidates = self.candidates();
+        self.chats.route_queue(&candidates)
     }
 
     /// Every bot in the details shape, in creation order.
@@ -109,9 +216,10 @@ impl Store {
                 }
                 let owner = request.get("owner_client_id").and_then(Value::as_str).unwrap_or(&grant.client_id);
                 let id = self.insert(fields, owner);
-                // The secret a v3.5+ bot gets its token with, shown once.
-                // Not kept: the emulator serves no issue_bot_token yet.
-                Ok(json!({ "bot_agent_id": id, "bot_secret": new_id() }))
+                // The secret a v3.5+ bot gets its token with (answered from v3.5).
+                let secret = self.bot_secret(&id).unwrap_or_default().to_owned();
+                self.route();
+                Ok(json!({ "bot_agent_id": id, "bot_secret": secret }))
             }
             Action::GetBotAgents => {
                 let all = request.get("all").and_then(Value::as_bool).unwrap_or(false);
@@ -154,12 +262,15 @@ impl Store {
                         bot.doc.insert(key.clone(), v.clone());
                     }
                 }
+                // Status, groups or max_chats_count may have made room.
+                self.route();
                 Ok(json!({}))
             }
             Action::RemoveBotAgent => {
                 let id = request["bot_agent_id"].as_str().unwrap_or_default().to_owned();
                 self.find(grant, &id, all_scope)?;
                 self.bots.remove(&id);
+                self.bot_tokens.revoke_bot(&id);
                 Ok(json!({}))
             }
         }
@@ -176,7 +287,7 @@ impl Store {
     }
 }
 
-fn require(grant: &TokenGrant, scope: &str) -> Result<(), ApiFailure> {
+pub fn require(grant: &TokenGrant, scope: &str) -> Result<(), ApiFailure> {
     if grant.has_scope(scope) {
         Ok(())
     } else {

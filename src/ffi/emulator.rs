@@ -69,7 +69,7 @@ pub unsafe extern "C" fn lcbot_emulator_inject(emulator: *const lcbot_emulator, 
 }
 
 /// The request log: `{"requests": [{"seq", "time_ms", "connection", "method",
-/// "path", "version", "action", "client_id", "headers", "body", "status",
+/// "path", "version", "api" ("configuration" or "agent"), "action" (as named in the URL), "client_id", "headers", "body", "status",
 /// "fault"}], "pending_faults": N}`. A request is logged when it has been
 /// answered; a fault is taken from the queue when its request arrives, so a
 /// fall in `pending_faults` shows a stalled request in flight. The
@@ -80,6 +80,66 @@ pub unsafe extern "C" fn lcbot_emulator_inject(emulator: *const lcbot_emulator, 
 #[no_mangle]
 pub unsafe extern "C" fn lcbot_emulator_requests(emulator: *const lcbot_emulator, out: *mut *mut c_char) -> crate::ffi::status::lcbot_status {
     guard(out, || Ok(Some(arg_ref(emulator, "emulator")?.emulator.requests_json())))
+}
+
+/// Plays a customer starting a chat (a control call, not LiveChat's API).
+/// `request_json`: `{"group_id"?: uint (default 0), "text"?: string,
+/// "customer"?: {"name"?, "email"?}}`. The chat is routed at once to the
+/// best accepting bot of the group with a free slot, or queued. `*out` is
+/// `{"chat_id", "thread_id", "customer_id", "event_id" (with text),
+/// "bot_id": string or null, "state": "assigned"|"queued"}`.
+///
+/// # Safety
+/// `emulator` a live handle or NULL; `request_json` NULL or a NUL-terminated
+/// string; `out` NULL or valid for one pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_emulator_start_chat(emulator: *const lcbot_emulator, request_json: *const c_char, out: *mut *mut c_char) -> crate::ffi::status::lcbot_status {
+    guard(out, || {
+        let e = arg_ref(emulator, "emulator")?;
+        e.emulator.start_chat_json(arg_str(request_json, "request_json")?).map(Some)
+    })
+}
+
+/// Plays the customer writing in a chat: `request_json` `{"chat_id", "text"}`;
+/// `*out` is `{"event_id"}`. An inactive chat is a `validation` error whose
+/// message starts with `chat_inactive`; an unknown chat one whose message
+/// starts with `not_found`.
+///
+/// # Safety
+/// As `lcbot_emulator_start_chat`.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_emulator_send_message(emulator: *const lcbot_emulator, request_json: *const c_char, out: *mut *mut c_char) -> crate::ffi::status::lcbot_status {
+    guard(out, || {
+        let e = arg_ref(emulator, "emulator")?;
+        e.emulator.send_message_json(arg_str(request_json, "request_json")?).map(Some)
+    })
+}
+
+/// Plays the customer closing a chat: `request_json` `{"chat_id"}`; `*out`
+/// is `{}`. The bot's slot is then free for queued chats.
+///
+/// # Safety
+/// As `lcbot_emulator_start_chat`.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_emulator_close_chat(emulator: *const lcbot_emulator, request_json: *const c_char, out: *mut *mut c_char) -> crate::ffi::status::lcbot_status {
+    guard(out, || {
+        let e = arg_ref(emulator, "emulator")?;
+        e.emulator.close_chat_json(arg_str(request_json, "request_json")?).map(Some)
+    })
+}
+
+/// Every chat, in creation order: `{"chats": [{"chat_id", "group_id",
+/// "customer_id", "state": "queued"|"assigned"|"closed", "bot_id",
+/// "routing": [{"time_ms", "what": "queued"|"assigned"|"transferred"|"closed",
+/// "bot_id"}], "transcript": [{"event_id", "thread_id", "created_at",
+/// "author_id", "author_type": "customer"|"bot"|"agent", "type", "text",
+/// "visibility"}]}]}`.
+///
+/// # Safety
+/// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_emulator_chats(emulator: *const lcbot_emulator, out: *mut *mut c_char) -> crate::ffi::status::lcbot_status {
+    guard(out, || Ok(Some(arg_ref(emulator, "emulator")?.emulator.chats_json())))
 }
 
 /// Stops the emulator and frees it. NULL is allowed. No call may be in
