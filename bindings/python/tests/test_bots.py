@@ -730,3 +730,14 @@ def test_the_enums_follow_the_core() -> None:
     schema = json.loads(_ffi.call(_ffi.lib.lcbot_schema) or "{}")
     assert [s.value for s in RoutingStatus] == schema["bots"]["routing_statuses"]
     assert schema["bots"]["max_message_bytes"] == 16384
+
+
+def test_a_bot_call_warns_of_a_deprecated_version_at_the_callers_line() -> None:
+    config = {"versions": {"3.4": {"stage": "deprecated", "until": "2027-01-31"}}}
+    with Emulator(config) as emu, version_client(emu, "3.3") as maker, version_client(emu, "3.4") as client:
+        created = maker.create_bot_agent("Old", groups=[Group(0, Priority.NORMAL)])
+        bot = Bot(client, created)
+        with pytest.warns(DeprecationWarning, match="3.4") as caught:
+            bot.set_routing_status("accepting_chats")
+        assert caught[0].filename == __file__
+        assert [n.kind for n in client.notices()] == ["deprecated"]
