@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from conftest import wait_for_fault_taken
 
 from livechat_bots import (
     AgentRoutingStatus,
@@ -565,6 +566,9 @@ def test_bad_input_is_refused_before_sending(client36: Client, emu36: Emulator) 
     refused(lambda: bot.send_message(chat, "x" * 16385), "16384")
     refused(lambda: bot.send_message(chat, "x", visibility="me"), "visibility")
     refused(lambda: bot.send_event(chat, {"type": "file"}), "event.type")
+    refused(lambda: bot.send_event(chat, "hello"), "event")  # type: ignore[arg-type]
+    refused(lambda: bot.send_event(chat, {"type": "message", "text": "x"}, attach_to_last_thread="yes"), "attach_to_last_thread")  # type: ignore[arg-type]
+    refused(lambda: bot.list_chats(filters=[1]), "filters")  # type: ignore[arg-type]
     refused(lambda: bot.send_event(chat, {"type": "message", "text": "x", "colour": "red"}), "colour")
     refused(lambda: bot.list_chats(limit=0), "limit")
     refused(lambda: bot.list_chats(limit=101), "limit")
@@ -741,3 +745,41 @@ def test_a_bot_call_warns_of_a_deprecated_version_at_the_callers_line() -> None:
             bot.set_routing_status("accepting_chats")
         assert caught[0].filename == __file__
         assert [n.kind for n in client.notices()] == ["deprecated"]
+
+
+@pytest.mark.parametrize("version", ["3.4", "3.6"])
+def test_a_refused_token_goes_to_the_clients_provider_or_the_bots_renewal(version: str) -> None:
+    calls: list[int] = []
+
+    def provider() -> str:
+        calls.append(1)
+        return "dev-token"
+
+    with Emulator() as emu, Client(
+        "dev-token", api_version=version, base_url=emu.url, retry={"max_attempts": 1}, token_provider=provider
+    ) as client:
+        bot = make_bot(client, emu, version, "Provided", routing="accepting_chats")
+        issued = count_requests(emu, "issue_bot_token")
+        emu.inject(action="list_chats", status=401, error_type="authentication", times=1)
+        bot.list_chats()
+        if version == "3.4":
+            # The client's token was refused: its provider gives the next one.
+            assert calls == [1] and count_requests(emu, "issue_bot_token") == issued == 0
+        else:
+            # The bot's own token was refused: the bot renews it; the client's token is not involved.
+            assert calls == [] and count_requests(emu, "issue_bot_token") == issued + 1
+        assert [r["status"] for r in agent_requests(emu, "list_chats")] == [401, 200]
+
+
+def test_close_waits_for_the_bots_calls_in_flight(client36: Client, emu36: Emulator) -> None:
+    bot = make_bot(client36, emu36, "3.6", "Closing", routing="accepting_chats")
+    emu36.inject(action="list_chats", delay_ms=400)
+    outcome: list[object] = []
+    worker = threading.Thread(target=lambda: outcome.append(bot.list_chats()))
+    worker.start()
+    wait_for_fault_taken(emu36)
+    bot.close()
+    worker.join(timeout=10)
+    assert len(outcome) == 1 and isinstance(outcome[0], ChatPage)
+    with pytest.raises(ValueError, match="closed"):
+        bot.list_chats()
