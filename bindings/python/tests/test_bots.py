@@ -266,7 +266,9 @@ def test_chat_errors(client36: Client, emu36: Emulator) -> None:
 # -- the same scenario in each version, each with its own auth rule ----------
 
 
-@pytest.mark.parametrize("version", ["3.0", "3.2", "3.4", "3.6"])
+# The issue asks for 3.0, 3.2, 3.4 and 3.6; the others cost little. On 3.5
+# the bot has its secret (make_bot), so it uses its own token, as on 3.6.
+@pytest.mark.parametrize("version", ["3.0", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6"])
 def test_the_scenario_in_each_version(version: str) -> None:
     with Emulator() as emu, version_client(emu, version) as client:
         full = make_bot(client, emu, version, "Full", max_chats_count=1, routing="accepting_chats")
@@ -313,7 +315,7 @@ def check_the_wire(emu: Emulator, version: str, helper: str, backup: str) -> Non
         assert body["author_id"] == helper and "payload" in body
         assert header(request, "x-author-id") is None
         event = body["payload"]["event"]
-    elif version in ("3.2", "3.4"):
+    elif version < "3.5":
         assert header(request, "x-author-id") == helper
         assert "author_id" not in body and "payload" not in body
         event = body["event"]
@@ -329,11 +331,12 @@ def check_the_wire(emu: Emulator, version: str, helper: str, backup: str) -> Non
     assert event[audience] == "all" and other not in event
 
     actions = [r["action"] for r in agent_requests(emu)]
-    if version == "3.0":
+    if version < "3.2":
         assert {"get_chat_threads", "get_chats_summary", "close_thread", "transfer_chat"} <= set(actions)
         assert "set_routing_status" not in actions
         updates = [r for r in emu.requests() if r.get("action") == "update_bot_agent"]
-        assert any(r["body"]["payload"].get("status") == "accepting chats" for r in updates)
+        # The v3.0 Configuration API wraps its payload too.
+        assert any(r["body"].get("payload", r["body"]).get("status") == "accepting chats" for r in updates)
     else:
         assert {"get_chat", "list_chats", "deactivate_chat", "transfer_chat", "set_routing_status"} <= set(actions)
     deactivate = [r for r in agent_requests(emu) if r["action"] in ("deactivate_chat", "close_thread")][0]
