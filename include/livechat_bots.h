@@ -618,7 +618,8 @@ lcbot_status lcbot_emulator_close_chat(const struct lcbot_emulator *emulator,
 #endif
 
 #if defined(LCBOT_HAS_EMULATOR)
-// Every chat, in creation order: `{"chats": [{"chat_id", "group_id",
+// The license's `organization_id` (what `issue_bot_token` checks) and every
+// chat, in creation order: `{"organization_id", "chats": [{"chat_id", "group_id",
 // "customer_id", "state": "queued"|"assigned"|"closed", "bot_id",
 // "routing": [{"time_ms", "what": "queued"|"assigned"|"transferred"|"closed",
 // "bot_id"}], "transcript": [{"event_id", "thread_id", "created_at",

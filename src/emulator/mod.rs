@@ -211,10 +211,16 @@ impl Emulator {
         Ok(json!({}))
     }
 
-    /// `{"chats": [{chat_id, group_id, customer_id, state, bot_id, routing,
-    /// transcript}]}` in creation order.
+    /// `{"organization_id", "chats": [{chat_id, group_id, customer_id, state,
+    /// bot_id, routing, transcript}]}` in creation order.
     pub fn chats(&self) -> Value {
-        lock(&self.shared.store).chats.control_doc()
+        let store = lock(&self.shared.store);
+        let mut doc = store.chats.control_doc();
+        if let Some(o) = doc.as_object_mut() {
+            // First: what a bot's identity needs, before the long list.
+            o.shift_insert(0, "organization_id".into(), json!(store.organization_id));
+        }
+        doc
     }
 
     /// [`Emulator::start_chat`] on JSON text.

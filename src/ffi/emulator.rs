@@ -128,7 +128,8 @@ pub unsafe extern "C" fn lcbot_emulator_close_chat(emulator: *const lcbot_emulat
     })
 }
 
-/// Every chat, in creation order: `{"chats": [{"chat_id", "group_id",
+/// The license's `organization_id` (what `issue_bot_token` checks) and every
+/// chat, in creation order: `{"organization_id", "chats": [{"chat_id", "group_id",
 /// "customer_id", "state": "queued"|"assigned"|"closed", "bot_id",
 /// "routing": [{"time_ms", "what": "queued"|"assigned"|"transferred"|"closed",
 /// "bot_id"}], "transcript": [{"event_id", "thread_id", "created_at",

@@ -19,12 +19,14 @@
 # test_soak takes its total calls and the margin in ms a call may overrun
 # its timeout_ms by: 4000 calls natively, 800 and a wider margin under
 # valgrind (which serialises the 16 threads).
+# test_bots takes the emulator's bot token lifetime in ms for its shared
+# renewal test: longer under valgrind, whose threads start slowly.
 # valgrind.supp holds only proven false positives of third-party runtime
 # code, each with its reason.
 
 C_TEST_SRC      := tests/c
 C_TEST_OUT      := $(BUILD_DIR)/c
-C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx test_lifecycle test_soak test_webhooks
+C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx test_lifecycle test_soak test_webhooks test_bots
 C_TEST_BINS     := $(addprefix $(C_TEST_OUT)/,$(C_TEST_PROGRAMS))
 C_TEST_LINK     := -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
 C_TEST_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -Iinclude
@@ -35,6 +37,8 @@ C_TEST_LIFECYCLE_ARGS          ?= 40 300
 C_TEST_LIFECYCLE_ARGS_VALGRIND ?= 4 3000
 C_TEST_SOAK_ARGS               ?= 4000 500
 C_TEST_SOAK_ARGS_VALGRIND      ?= 800 3000
+C_TEST_BOTS_ARGS               ?= 1000
+C_TEST_BOTS_ARGS_VALGRIND      ?= 3000
 
 .PHONY: test-c
 
@@ -59,6 +63,7 @@ test-c: build deps-valgrind $(C_TEST_BINS)
 	./$(C_TEST_OUT)/test_lifecycle $(C_TEST_LIFECYCLE_ARGS)
 	./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS)
 	./$(C_TEST_OUT)/test_webhooks
+	./$(C_TEST_OUT)/test_bots $(C_TEST_BOTS_ARGS)
 	@echo "== C tests: under valgrind"
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_abi
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_validation
@@ -69,4 +74,5 @@ test-c: build deps-valgrind $(C_TEST_BINS)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_lifecycle $(C_TEST_LIFECYCLE_ARGS_VALGRIND)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS_VALGRIND)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_webhooks
+	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_bots $(C_TEST_BOTS_ARGS_VALGRIND)
 	@echo "== C tests: all passed, natively and under valgrind"
