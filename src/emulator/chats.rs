@@ -549,3 +549,42 @@ impl Chats {
         json!({ "chats": chats })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(id: &str, seq: u64, groups: &[(u64, &str)], accepting: bool, max_chats: u64) -> Candidate {
+        Candidate {
+            id: id.into(),
+            seq,
+            accepting,
+            groups: groups.iter().map(|(g, p)| (*g, p.to_string())).collect(),
+            max_chats,
+            user: json!({ "id": id, "type": "agent" }).as_object().cloned().unwrap(),
+        }
+    }
+
+    #[test]
+    fn supervisors_offline_and_full_bots_are_never_routed_chats() {
+        let mut chats = Chats::default();
+        let bots = [
+            candidate("sup", 1, &[(1, "supervisor")], true, 6),
+            candidate("off", 2, &[(1, "first")], false, 6),
+            candidate("full", 3, &[(1, "first")], true, 0),
+        ];
+        let (id, _, _) = chats.start(1, "C", None, Some("hi"));
+        assert_eq!(chats.route_new(&id, &bots), Placement::Queued);
+        let ok = [candidate("late", 4, &[(1, "last")], true, 6)];
+        assert_eq!(chats.route_queue(&ok), vec![(id.clone(), "late".to_owned())]);
+        assert_eq!(chats.get(&id).unwrap().state, ChatState::Assigned);
+    }
+
+    #[test]
+    fn ids_look_like_livechat_ids() {
+        let id = new_customer_id();
+        assert_eq!((id.len(), &id[14..15]), (36, "4"));
+        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
+        assert!(new_chat_id().bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+    }
+}
