@@ -12,11 +12,7 @@ from ._errors import DecodeError, local_error
 from ._handle import Handle, Managed
 from .models import to_json
 
-__all__ = ["Emulator", "StartedChat", "EmulatorChat", "TranscriptEntry", "RoutingStep", "DEFAULT_ORGANIZATION_ID"]
-
-#: The organization id of the emulated license unless its config sets
-#: ``organization_id`` (what ``issue_bot_token`` checks).
-DEFAULT_ORGANIZATION_ID = "7d2f9c1e-4b3a-4e8d-9f60-2a1b3c4d5e6f"
+__all__ = ["Emulator", "StartedChat", "EmulatorChat", "TranscriptEntry", "RoutingStep"]
 
 T = TypeVar("T")
 
@@ -180,8 +176,7 @@ class Emulator(Managed):
         with self._handle.use() as handle:
             url = _ffi.lib.lcbot_emulator_url(handle)
         self._url: str = (url or b"").decode("utf-8")
-        organization = None if config is None else config.get("organization_id")
-        self._organization_id = organization if isinstance(organization, str) else DEFAULT_ORGANIZATION_ID
+        self._organization_id: str | None = None
 
     @property
     def url(self) -> str:
@@ -212,7 +207,14 @@ class Emulator(Managed):
     @property
     def organization_id(self) -> str:
         """The emulated license's organization id (for a bot's identity and
-        ``issue_bot_token``)."""
+        ``issue_bot_token``): the config's ``organization_id``, or the
+        emulator's default."""
+        if self._organization_id is None:
+            self._organization_id = _typed(
+                self._control("lcbot_emulator_chats", None, "organization_id"),
+                "organization_id",
+                lambda doc: str(doc["organization_id"]),
+            )
         return self._organization_id
 
     # -- playing the customer (control calls, not LiveChat's API) ---------

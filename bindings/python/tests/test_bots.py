@@ -715,8 +715,12 @@ def test_emulator_control_calls(emulator: Emulator) -> None:
 
 
 def test_emulator_organization_id() -> None:
-    with Emulator({"organization_id": "org-1"}) as emu:
+    with Emulator({"organization_id": "org-1"}) as emu, version_client(emu, "3.6") as client:
         assert emu.organization_id == "org-1"
+        created = client.create_bot_agent("Org")
+        Bot.from_created(client, created, client_id=DEV_CLIENT, organization_id="org-1").list_chats()
+        with pytest.raises(AuthorizationError):
+            Bot.from_created(client, created, client_id=DEV_CLIENT, organization_id="org-2").list_chats()
     with Emulator() as emu:
         assert len(emu.organization_id) == 36
 
