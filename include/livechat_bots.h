@@ -54,28 +54,6 @@
 /* This build has the emulator (the default features); without it the lcbot_emulator_* functions do not exist. */
 #define LCBOT_HAS_EMULATOR 1
 
-// The longest `message` text LiveChat takes, in bytes.
-#define MAX_MESSAGE_BYTES (16 * 1024)
-
-// `list_chats` page sizes.
-#define MAX_LIST_LIMIT 100
-
-// `filters.group_ids` holds at most this many ids.
-#define MAX_FILTER_GROUPS 200
-
-// `register_webhook`'s `url` limit, in characters.
-#define MAX_WEBHOOK_URL_CHARS 500
-
-#if defined(LCBOT_HAS_EMULATOR)
-// The most bytes a message's text may have.
-#define MAX_TEXT_BYTES 16384
-#endif
-
-#if defined(LCBOT_HAS_EMULATOR)
-// At most this many webhooks per owner and action.
-#define PER_OWNER_AND_ACTION 3
-#endif
-
 // The longest token a provider may write, NUL excluded.
 #define LCBOT_TOKEN_MAX_LEN 8192
 
