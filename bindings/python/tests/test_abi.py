@@ -70,6 +70,14 @@ def test_each_code_string_is_the_constant_name_in_lower_case() -> None:
     assert len(set(classes)) == len(classes), "two statuses share an exception class"
 
 
+def test_every_macro_of_the_header_has_the_prefix(header: str) -> None:
+    # The header's convention: every constant starts with LCBOT_ (a core
+    # constant exported by cbindgen by mistake would not).
+    names = re.findall(r"^\s*#define\s+(\w+)", header, re.M)
+    assert names
+    assert [n for n in names if not n.startswith("LCBOT_") and n != "LIVECHAT_BOTS_H"] == []
+
+
 def test_constants_match(header: str) -> None:
     assert define(header, "LCBOT_ABI_VERSION") == _ffi.ABI_VERSION
     assert define(header, "LCBOT_CALL_OPTIONS_VERSION") == _ffi.CALL_OPTIONS_VERSION
