@@ -15,14 +15,12 @@ from .models import CreatedBot, to_json
 
 __all__ = ["Bot"]
 
-#: How requests name the bot in each API version (for ``repr()``).
-_AUTH_BY_VERSION = {"3.0": "author_id", "3.1": "X-Author-Id", "3.2": "X-Author-Id", "3.3": "X-Author-Id", "3.4": "X-Author-Id"}
 
-
-def _optional_str(name: str, value: Any) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{name}: expected str or None, got {type(value).__name__}")
-    return value
+def _auth(version: str, has_secret: bool) -> str:
+    """How requests name the bot (for ``repr()``; the core decides it alike)."""
+    if version == "3.6" or (version == "3.5" and has_secret):
+        return "bot token"
+    return "author_id" if version == "3.0" else "X-Author-Id"
 
 
 class Bot(Managed):
@@ -84,8 +82,7 @@ class Bot(Managed):
         self._client = client
         self._id: str = bot_id
         version = client._api_version
-        uses_token = version == "3.6" or (version == "3.5" and bot_secret is not None)
-        auth = "bot token" if uses_token else _AUTH_BY_VERSION.get(version, "X-Author-Id")
+        auth = _auth(version, bot_secret is not None)
         self._description = f"{bot_id!r} api_version={version!r} auth={auth!r}"
 
     @classmethod

@@ -278,6 +278,8 @@ def test_the_scenario_in_each_version(version: str) -> None:
         make_bot(client, emu, version, "Offline", routing="offline")
         backup = make_bot(client, emu, version, "Backup")
 
+        named_by = "author_id" if version == "3.0" else "X-Author-Id" if version < "3.5" else "bot token"
+        assert f"auth={named_by!r}" in repr(helper)
         chat = emu.start_chat(0, "Hi")
         assert (chat.state, chat.bot_id) == ("assigned", helper.bot_agent_id)
         helper.send_message(chat.chat_id, "Hello!", visibility="all")
