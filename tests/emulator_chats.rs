@@ -368,6 +368,8 @@ fn transfers_to_a_group_and_to_an_agent() {
     let (s, body) = as_a.call("transfer_chat", json!({ "chat_id": id, "target": { "type": "group", "ids": [11] } }));
     assert_eq!((s, &body), (200, &json!({})));
     assert_eq!(chat_state(&emu, &id)["bot_id"], json!(b.id));
+    let (s, _) = as_a.call("transfer_chat", json!({ "chat_id": id, "ignore_agents_availability": true }));
+    assert_eq!(s, 400, "v3.2 calls it force");
     let (_, got) = supervisor(&emu, "3.6", "get_chat", json!({ "chat_id": id }));
     let user_ids: Vec<&str> = got["users"].as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap()).collect();
     assert!(!user_ids.contains(&a.id.as_str()) && user_ids.contains(&b.id.as_str()), "the requester left: {user_ids:?}");
@@ -412,15 +414,27 @@ fn errors_for_unknown_chats_strangers_and_other_clients() {
     let mine = online_bot(&emu, "Mine", &[(1, "normal")]);
     let stranger = create_bot(&emu, "Stranger", &[(1, "last")]);
     let theirs = create_bot_with(&emu, "other-token", "Theirs", &[(1, "normal")], json!({}));
+    let outsider = create_bot(&emu, "Outsider", &[(9, "normal")]);
     let chat = start_chat(&emu, 1, "hi");
     let id = chat["chat_id"].clone();
-    for version in ["3.0", "3.2", "3.4"] {
+    for version in ["3.0", "3.2", "3.4", "3.6"] {
         let s = AsBot::new(&emu, version, &stranger);
-        let (status, body) = s.call("send_event", json!({ "chat_id": id, "event": { "type": "message", "text": "x" } }));
-        assert_eq!((status, body["error"]["type"].as_str()), (403, Some("authorization")), "{version}: not a user of the chat");
+        let send = json!({ "chat_id": id, "event": { "type": "message", "text": format!("from the stranger on {version}") } });
+        let (status, body) = s.call("send_event", send.clone());
+        if version >= "3.4" {
+            assert_eq!((status, body["error"]["type"].as_str()), (403, Some("authorization")), "{version}: not a user of the chat");
+        } else {
+            assert_eq!(status, 200, "{version}: before v3.4 access to the chat is enough: {body}");
+        }
+        // A bot without access to the chat's group, in every version.
+        let (status, body) = AsBot::new(&emu, version, &outsider).call("send_event", send);
+        assert_eq!((status, body["error"]["type"].as_str()), (403, Some("authorization")), "{version}");
         let (status, body) = s.call("send_event", json!({ "chat_id": "NOSUCHCHAT", "event": { "type": "message", "text": "x" } }));
         assert_eq!((status, body["error"]["type"].as_str()), (404, Some("not_found")), "{version}");
         // A bot of another client named with this client's token.
+        if version == "3.6" {
+            continue;
+        }
         let t = AsBot::new(&emu, version, &theirs);
         let list = if version == "3.0" { "get_chats_summary" } else { "list_chats" };
         let (status, body) = t.call(list, json!({}));
@@ -436,8 +450,13 @@ fn errors_for_unknown_chats_strangers_and_other_clients() {
     assert_eq!(s, 403);
     let (s, _) = AsBot::new(&emu, "3.4", &stranger).call("deactivate_chat", json!({ "id": id, "ignore_requester_presence": true }));
     assert_eq!(s, 200, "ignore_requester_presence lifts the presence rule");
+    let (s, _) = AsBot::new(&emu, "3.2", &stranger).call("deactivate_chat", json!({ "chat_id": id, "ignore_requester_presence": true }));
+    assert_eq!(s, 400, "ignore_requester_presence is new in v3.4");
+    // Only bots write: the supervisor is no chat's user.
+    let other = start_chat(&emu, 1, "again");
+    let (s, _) = supervisor(&emu, "3.6", "deactivate_chat", json!({ "id": other["chat_id"], "ignore_requester_presence": true }));
+    assert_eq!(s, 403);
     // A bot outside the chat's groups cannot read it.
-    let outsider = create_bot(&emu, "Outsider", &[(9, "normal")]);
     let (s, body) = AsBot::new(&emu, "3.4", &outsider).call("get_chat", json!({ "chat_id": id }));
     assert_eq!((s, body["error"]["type"].as_str()), (403, Some("authorization")));
 
@@ -529,6 +548,13 @@ fn list_chats_pages_filters_and_sorts() {
     assert_eq!(s, 400);
     let (s, _) = as_bot.call("list_chats", json!({ "page_id": "garbage" }));
     assert_eq!(s, 400);
+    // Before v3.6 the filter is include_active (false: only inactive chats).
+    let (s, inactive) = AsBot::new(&emu, "3.4", &bot).call("list_chats", json!({ "filters": { "include_active": false } }));
+    assert_eq!((s, &inactive["found_chats"]), (200, &json!(5)));
+    let (_, both) = AsBot::new(&emu, "3.2", &bot).call("list_chats", json!({ "filters": { "include_active": true } }));
+    assert_eq!(both["found_chats"], 25);
+    assert_eq!(AsBot::new(&emu, "3.5", &bot).call("list_chats", json!({ "filters": { "active": true } })).0, 400);
+    assert_eq!(as_bot.call("list_chats", json!({ "filters": { "include_active": true } })).0, 400);
     let (s, old) = AsBot::new(&emu, "3.0", &bot).call("get_chats_summary", json!({ "limit": 2 }));
     assert_eq!((s, old["chats_summary"].as_array().unwrap().len()), (200, 2));
 }

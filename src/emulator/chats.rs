@@ -380,7 +380,7 @@ impl Chats {
 
     /// Transfers an active chat away from `from` (who leaves it): to one of
     /// `only` (bot ids) or to a bot of `groups`. Without a bot available it
-    /// fails unless `queue_if_none`, which queues it for them.
+    /// fails (None) unless `queue_if_none`, which queues it for them.
     pub fn transfer(
         &mut self,
         chat_id: &str,
@@ -389,13 +389,13 @@ impl Chats {
         only: Option<Vec<String>>,
         queue_if_none: bool,
         candidates: &[Candidate],
-    ) -> Result<Placement, ()> {
+    ) -> Option<Placement> {
         let exclude: Vec<String> = from.into_iter().map(str::to_owned).collect();
         // A transfer to named bots asks nothing of their groups.
         let search_groups = if only.is_some() { None } else { Some(groups.clone()) };
         let picked = self.pick(candidates, search_groups.as_deref(), only.as_deref(), &exclude);
         if picked.is_none() && !queue_if_none {
-            return Err(());
+            return None;
         }
         if let Some(chat) = self.get_mut(chat_id) {
             if let Some(from) = from {
@@ -410,14 +410,14 @@ impl Chats {
             Some(i) => {
                 self.queue.retain(|w| w.chat_id != chat_id);
                 self.assign(chat_id, &candidates[i], "transferred");
-                Ok(Placement::Assigned(candidates[i].id.clone()))
+                Some(Placement::Assigned(candidates[i].id.clone()))
             }
             None => {
                 if let Some(chat) = self.get_mut(chat_id) {
                     chat.record("transferred", None);
                 }
                 self.enqueue(Waiting { chat_id: chat_id.to_owned(), groups: search_groups, only, exclude });
-                Ok(Placement::Queued)
+                Some(Placement::Queued)
             }
         }
     }
