@@ -794,25 +794,38 @@ def test_close_waits_for_the_bots_calls_in_flight(client36: Client, emu36: Emula
         bot.list_chats()
 
 
-# Known gaps of the core, found from here (reported; not fixed on this branch):
-# the transfer/deactivate flags of v3.4+ are sent as they are to older versions.
+# The flags of v3.4+ on older versions (the core translates or refuses them).
 
 
-@pytest.mark.xfail(reason="core: ignore_agents_availability is not sent as `force` before v3.4", strict=False)
-def test_transfer_ignoring_availability_on_v3_2() -> None:
+def test_transfer_ignoring_availability_on_v3_2_is_sent_as_force() -> None:
     with Emulator() as emu, version_client(emu, "3.2") as client:
         first = make_bot(client, emu, "3.2", "First", routing="accepting_chats")
         second = make_bot(client, emu, "3.2", "Second")
         chat = emu.start_chat(0, "hi")
         first.transfer_chat(chat.chat_id, {"type": "agent", "ids": [second.bot_agent_id]}, ignore_agents_availability=True)
         assert emu.chat(chat.chat_id).state == "queued"
+        [wire] = agent_requests(emu, "transfer_chat")
+        assert wire["body"].get("force") is True and "ignore_agents_availability" not in wire["body"]
 
 
-@pytest.mark.xfail(reason="core: ignore_requester_presence (v3.4+) is sent to older versions", strict=False)
 def test_ignore_requester_presence_before_v3_4_is_refused_before_sending() -> None:
     with Emulator() as emu, version_client(emu, "3.3") as client:
         bot = make_bot(client, emu, "3.3", "Early", routing="accepting_chats")
         chat = emu.start_chat(0, "hi")
         with pytest.raises(ValidationError) as info:
             bot.deactivate_chat(chat.chat_id, ignore_requester_presence=True)
-        assert "3.4" in info.value.message
+        assert "ignore_requester_presence" in info.value.message and "v3.3" in info.value.message
+        assert agent_requests(emu, "deactivate_chat") == []
+        assert emu.chat(chat.chat_id).state == "assigned"
+
+
+def test_active_only_lists_exist_from_v3_6() -> None:
+    with Emulator() as emu, version_client(emu, "3.5") as client:
+        bot = make_bot(client, emu, "3.5", "Lists", routing="accepting_chats")
+        chats = [emu.start_chat(0, f"c{i}").chat_id for i in range(2)]
+        bot.deactivate_chat(chats[0])
+        with pytest.raises(ValidationError) as info:
+            bot.list_chats(filters={"active": True})
+        assert "include_active" in info.value.message
+        assert {c.id for c in bot.iter_chats(filters={"active": False})} == {chats[0]}
+        assert {c.id for c in bot.iter_chats()} == set(chats)
