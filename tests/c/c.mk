@@ -24,10 +24,12 @@
 
 C_TEST_SRC      := tests/c
 C_TEST_OUT      := $(BUILD_DIR)/c
-C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx test_lifecycle test_soak test_webhooks
+C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx test_cxx_wrapper test_lifecycle test_soak test_webhooks
 C_TEST_BINS     := $(addprefix $(C_TEST_OUT)/,$(C_TEST_PROGRAMS))
 C_TEST_LINK     := -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
 C_TEST_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -Iinclude
+# The C++ wrapper promises pedantic C++17.
+C_TEST_HPPFLAGS := $(C_TEST_CXXFLAGS) -pedantic
 C_TEST_VALGRIND := $(VALGRIND) --suppressions=$(C_TEST_SRC)/valgrind.supp
 C_TEST_THREAD_CALLS          ?= 1000
 C_TEST_THREAD_CALLS_VALGRIND ?= 200
@@ -48,6 +50,9 @@ $(C_TEST_OUT)/%: $(C_TEST_SRC)/%.c $(C_TEST_SRC)/check.h $(HEADER) build | $(C_T
 $(C_TEST_OUT)/test_cxx: $(C_TEST_SRC)/test_cxx.cpp $(C_TEST_SRC)/check.h $(HEADER) build | $(C_TEST_OUT)
 	$(CXX) $(C_TEST_CXXFLAGS) -I$(C_TEST_SRC) $< -o $@ $(C_TEST_LINK)
 
+$(C_TEST_OUT)/test_cxx_wrapper: $(C_TEST_SRC)/test_cxx_wrapper.cpp $(C_TEST_SRC)/check.h include/livechat_bots.hpp $(HEADER) build | $(C_TEST_OUT)
+	$(CXX) $(C_TEST_HPPFLAGS) -I$(C_TEST_SRC) $< -o $@ $(C_TEST_LINK)
+
 test-c: build deps-valgrind $(C_TEST_BINS)
 	@echo "== C tests: native"
 	./$(C_TEST_OUT)/test_abi
@@ -56,6 +61,7 @@ test-c: build deps-valgrind $(C_TEST_BINS)
 	./$(C_TEST_OUT)/test_threads $(C_TEST_THREAD_CALLS)
 	./$(C_TEST_OUT)/test_hostile
 	./$(C_TEST_OUT)/test_cxx
+	./$(C_TEST_OUT)/test_cxx_wrapper
 	./$(C_TEST_OUT)/test_lifecycle $(C_TEST_LIFECYCLE_ARGS)
 	./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS)
 	./$(C_TEST_OUT)/test_webhooks
@@ -66,6 +72,7 @@ test-c: build deps-valgrind $(C_TEST_BINS)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_threads $(C_TEST_THREAD_CALLS_VALGRIND)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_hostile
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_cxx
+	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_cxx_wrapper
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_lifecycle $(C_TEST_LIFECYCLE_ARGS_VALGRIND)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS_VALGRIND)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_webhooks
