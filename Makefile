@@ -1,6 +1,8 @@
 # livechat-bots: build, demo, test, install.
 #   make demo   build the library and run examples/quickstart.c on the embedded emulator
-#   make test   every test suite: Rust, header check, C under valgrind, Python, Go
+#   make test   every test suite: Rust, header check, C under valgrind, Python, Go, the installed
+#               library (pkg-config, CMake) and the wheel
+#   make wheel  a Python wheel that installs without Rust (bindings/python/wheel.mk)
 
 PREFIX    ?= /usr/local
 CARGO     ?= cargo
@@ -38,7 +40,8 @@ demo: $(BUILD_DIR)/quickstart
 
 # Every test target (and the build it depends on) has the test-only hook.
 test test-rust test-c test-python test-go test-install: export CARGO_FEATURES = test-hooks
-test: test-rust check-header check-symbols test-c test-python test-go test-install
+# test-wheel last: its release build (no test hook) replaces the library the others link.
+test: test-rust check-header check-symbols test-c test-python test-go test-install test-wheel
 
 test-rust:
 	$(CARGO) test --release --features test-hooks
@@ -87,5 +90,6 @@ clean:
 -include tests/c/c.mk
 -include tests/cmake/cmake.mk
 -include bindings/python/python.mk
+-include bindings/python/wheel.mk
 -include bindings/go/go.mk
 -include benches/bench.mk
