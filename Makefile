@@ -69,7 +69,8 @@ CMAKE_SUBST := -e 's|@SONAME@|$(SONAME)|g' -e 's|@VERSION@|$(VERSION)|g' -e 's|@
                -e 's|@VERSION_MAJOR@|$(word 1,$(subst ., ,$(VERSION)))|g' -e 's|@VERSION_MINOR@|$(word 2,$(subst ., ,$(VERSION)))|g'
 
 install: build
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/$(CMAKE_DIR)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/$(CMAKE_DIR)
+	install -m 755 $(RELEASE)/livechat-bots $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/$(SONAME).$(VERSION)
 	ln -sf $(SONAME).$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
@@ -82,6 +83,7 @@ install: build
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/lib/liblivechat_bots.* $(DESTDIR)$(PREFIX)/include/livechat_bots.h $(DESTDIR)$(PREFIX)/include/livechat_bots.hpp $(DESTDIR)$(PREFIX)/lib/pkgconfig/livechat-bots.pc
 	rm -rf $(DESTDIR)$(PREFIX)/$(CMAKE_DIR)
+	rm -f $(DESTDIR)$(PREFIX)/bin/livechat-bots
 
 clean:
 	$(CARGO) clean

@@ -2,6 +2,7 @@
 # sees it, included by the top Makefile.
 #
 #   make test-install  `make install` into a temporary prefix, then
+#                      - the command line runs from its bin/;
 #                      - pkg-config: examples/quickstart.c built with `pkg-config --cflags --libs`;
 #                      - the prefix is moved elsewhere (the CMake config must not depend on where
 #                        it was installed), and tests/cmake/ is configured with find_package,
@@ -22,9 +23,10 @@ deps-cmake:
 test-install: deps-cmake
 	rm -rf $(INSTALL_TEST_DIR)
 	$(MAKE) --no-print-directory install PREFIX=$(INSTALL_TEST_DIR)/staged
+	$(INSTALL_TEST_DIR)/staged/bin/livechat-bots --version | grep -qx 'livechat-bots $(VERSION)'
 	@echo "== pkg-config"
 	$(INSTALL_TEST_PC) --modversion livechat-bots | grep -qx '$(VERSION)'
-	$(CC) $(CFLAGS_C) examples/quickstart.c -o $(INSTALL_TEST_DIR)/quickstart $$($(INSTALL_TEST_PC) --cflags --libs livechat-bots)
+	$(CC) -std=c99 -Wall -Wextra -Werror examples/quickstart.c -o $(INSTALL_TEST_DIR)/quickstart $$($(INSTALL_TEST_PC) --cflags --libs livechat-bots)
 	LD_LIBRARY_PATH=$(INSTALL_TEST_DIR)/staged/lib $(INSTALL_TEST_DIR)/quickstart > $(INSTALL_TEST_DIR)/quickstart.out
 	@echo "== CMake, from a moved prefix"
 	mv $(INSTALL_TEST_DIR)/staged $(INSTALL_TEST_DIR)/moved
