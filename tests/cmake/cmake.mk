@@ -3,7 +3,8 @@
 #
 #   make test-install  `make install` into a temporary prefix, then
 #                      - the command line runs from its bin/;
-#                      - pkg-config: examples/quickstart.c built with `pkg-config --cflags --libs`;
+#                      - pkg-config: examples/quickstart.c and tests/cmake/consumer.cpp (the C++ wrapper)
+#                        built with `pkg-config --cflags --libs`;
 #                      - the prefix is moved elsewhere (the CMake config must not depend on where
 #                        it was installed), and tests/cmake/ is configured with find_package,
 #                        built (C++ wrapper on the shared library, C on the static one) and run;
@@ -28,6 +29,8 @@ test-install: deps-cmake
 	$(INSTALL_TEST_PC) --modversion livechat-bots | grep -qx '$(VERSION)'
 	$(CC) -std=c99 -Wall -Wextra -Werror examples/quickstart.c -o $(INSTALL_TEST_DIR)/quickstart $$($(INSTALL_TEST_PC) --cflags --libs livechat-bots)
 	LD_LIBRARY_PATH=$(INSTALL_TEST_DIR)/staged/lib $(INSTALL_TEST_DIR)/quickstart > $(INSTALL_TEST_DIR)/quickstart.out
+	$(CXX) -std=c++17 -Wall -Wextra -Werror -pedantic tests/cmake/consumer.cpp -o $(INSTALL_TEST_DIR)/consumer_cxx_pc $$($(INSTALL_TEST_PC) --cflags --libs livechat-bots)
+	LD_LIBRARY_PATH=$(INSTALL_TEST_DIR)/staged/lib $(INSTALL_TEST_DIR)/consumer_cxx_pc
 	@echo "== CMake, from a moved prefix"
 	mv $(INSTALL_TEST_DIR)/staged $(INSTALL_TEST_DIR)/moved
 	cmake -S tests/cmake -B $(INSTALL_TEST_DIR)/build -DCMAKE_PREFIX_PATH=$(INSTALL_TEST_DIR)/moved -DCMAKE_BUILD_TYPE=Release > /dev/null
