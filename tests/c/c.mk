@@ -25,8 +25,6 @@
 C_TEST_SRC      := tests/c
 C_TEST_OUT      := $(BUILD_DIR)/c
 C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx test_lifecycle test_soak test_webhooks
-# The C++ wrapper's test (include/livechat_bots.hpp).
-C_TEST_PROGRAMS += test_cxx_wrapper
 C_TEST_BINS     := $(addprefix $(C_TEST_OUT)/,$(C_TEST_PROGRAMS))
 C_TEST_LINK     := -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
 C_TEST_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -Iinclude
@@ -55,7 +53,7 @@ $(C_TEST_OUT)/test_cxx: $(C_TEST_SRC)/test_cxx.cpp $(C_TEST_SRC)/check.h $(HEADE
 $(C_TEST_OUT)/test_cxx_wrapper: $(C_TEST_SRC)/test_cxx_wrapper.cpp $(C_TEST_SRC)/check.h include/livechat_bots.hpp $(HEADER) build | $(C_TEST_OUT)
 	$(CXX) $(C_TEST_HPPFLAGS) -I$(C_TEST_SRC) $< -o $@ $(C_TEST_LINK)
 
-test-c: build deps-valgrind $(C_TEST_BINS)
+test-c: build deps-valgrind $(C_TEST_BINS) $(C_TEST_OUT)/test_cxx_wrapper
 	@echo "== C tests: native"
 	./$(C_TEST_OUT)/test_abi
 	./$(C_TEST_OUT)/test_validation
