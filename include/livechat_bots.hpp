@@ -430,6 +430,24 @@ class Client {
     // The notices seen so far, a JSON array.
     std::string notices() const { return detail::answer(lcbot_client_notices, client_.get()); }
 
+    // The Configuration API actions a bot needs: its token (v3.5+), its
+    // webhooks (v3.3+). Request and answer shapes as in livechat_bots.h.
+    std::string issue_bot_token(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_issue_bot_token, request, options);
+    }
+    std::string reset_bot_secret(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_reset_bot_secret, request, options);
+    }
+    std::string register_webhook(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_register_webhook, request, options);
+    }
+    std::string list_webhooks(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_list_webhooks, request, options);
+    }
+    std::string unregister_webhook(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_unregister_webhook, request, options);
+    }
+
     const lcbot_client *get() const noexcept { return client_.get(); }
 
   private:
@@ -471,6 +489,73 @@ class Client {
     }
 };
 
+// One bot acting on the Agent Chat Web API through a client (lcbot_bot):
+// named by author_id (v3.0), X-Author-Id (v3.1-v3.5) or its own token (v3.5
+// with a secret, v3.6). Safe from many threads; it keeps its client's
+// library handle alive, so the Client object may go first.
+class Bot {
+  public:
+    // `identity_json`: {"bot_agent_id", "bot_secret"?, "client_id"?, "organization_id"?}.
+    Bot(const Client &client, const std::string &identity_json) {
+        lcbot_bot *bot = nullptr;
+        char *error = nullptr;
+        const lcbot_status status = lcbot_bot_new(client.get(), identity_json.c_str(), &bot, &error);
+        detail::check(status, error);
+        bot_.reset(bot);
+    }
+
+    // Today's (v3.6) request shapes, translated for the client's version.
+    std::string set_routing_status(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_bot_set_routing_status, request, options);
+    }
+    std::string send_event(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_bot_send_event, request, options);
+    }
+    std::string list_chats(const std::string &request = "{}", const CallOptions &options = {}) const {
+        return run(lcbot_bot_list_chats, request, options);
+    }
+    std::string get_chat(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_bot_get_chat, request, options);
+    }
+    std::string transfer_chat(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_bot_transfer_chat, request, options);
+    }
+    std::string deactivate_chat(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_bot_deactivate_chat, request, options);
+    }
+    std::string list_routing_statuses(const std::string &request = "{}", const CallOptions &options = {}) const {
+        return run(lcbot_bot_list_routing_statuses, request, options);
+    }
+    // Any Agent Chat action as this bot, sent as it is (lcbot_bot_call).
+    std::string call(const std::string &action, const std::string &payload = "{}", const CallOptions &options = {}) const {
+        const lcbot_call_options o = options.c();
+        return detail::answer(lcbot_bot_call, bot_.get(), action.c_str(), payload.c_str(), &o);
+    }
+
+    const lcbot_bot *get() const noexcept { return bot_.get(); }
+
+  private:
+    struct Free {
+        void operator()(lcbot_bot *b) const noexcept { lcbot_bot_free(b); }
+    };
+    std::unique_ptr<lcbot_bot, Free> bot_;
+
+    template <typename Fn>
+    std::string run(Fn fn, const std::string &request, const CallOptions &options) const {
+        const lcbot_call_options o = options.c();
+        return detail::answer(fn, bot_.get(), request.c_str(), &o);
+    }
+};
+
+// The value at an RFC 6901 pointer of a JSON document (a string unquoted,
+// anything else as JSON text); throws Error when it names nothing.
+inline std::string json_get(const std::string &json, const std::string &pointer) {
+    return detail::answer(lcbot_json_get, json.c_str(), pointer.c_str());
+}
+
+// `text` as a JSON string literal, quotes included.
+inline std::string json_quote(const std::string &text) { return detail::answer(lcbot_json_quote, text.c_str()); }
+
 // Checks a webhook body LiveChat POSTed against the accepted secrets (a JSON
 // array) and answers its normalized event document. Throws Error with
 // LCBOT_ERR_SECRET_MISMATCH (answer 401), LCBOT_ERR_TOO_LARGE (413), or a
@@ -507,6 +592,22 @@ class Emulator {
     }
     // The request log document.
     std::string requests() const { return detail::answer(lcbot_emulator_requests, emulator_.get()); }
+    // The customer's side: {group_id?, text?, customer?} -> {chat_id, bot_id, state, ...}.
+    std::string start_chat(const std::string &request) const {
+        return detail::answer(lcbot_emulator_start_chat, emulator_.get(), request.c_str());
+    }
+    // {chat_id, text} -> {event_id}.
+    std::string send_message(const std::string &request) const {
+        return detail::answer(lcbot_emulator_send_message, emulator_.get(), request.c_str());
+    }
+    // {chat_id} -> {}.
+    std::string close_chat(const std::string &request) const {
+        return detail::answer(lcbot_emulator_close_chat, emulator_.get(), request.c_str());
+    }
+    // {"organization_id", "chats": [{chat_id, state, bot_id, routing, transcript}]}.
+    std::string chats() const { return detail::answer(lcbot_emulator_chats, emulator_.get()); }
+    // The webhook delivery log document.
+    std::string deliveries() const { return detail::answer(lcbot_emulator_deliveries, emulator_.get()); }
 
     const lcbot_emulator *get() const noexcept { return emulator_.get(); }
 

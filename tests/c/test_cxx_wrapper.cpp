@@ -4,6 +4,7 @@
 // Built with -std=c++17 -Wall -Wextra -Werror -pedantic, run natively and
 // under valgrind (every handle and string the wrapper takes must be freed).
 
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -156,6 +157,33 @@ void webhooks() {
     CHECK_INT(thrown([&] { lb::webhook_verify(R"(["new-secret"])", body, 16); }).status(), LCBOT_ERR_TOO_LARGE);
 }
 
+// A bot in a chat, through the wrapper: the customer writes, the bot answers,
+// and the Bot outlives the Client object it was made from.
+void a_bot_in_a_chat() {
+    const lb::Emulator emulator;
+    std::unique_ptr<lb::Client> client =
+        std::make_unique<lb::Client>(lb::client_config("dev-token", emulator.url(), "3.6"));
+    const std::string created = client->create_bot_agent(R"({"name":"Echo","groups":[{"id":0,"priority":"first"}]})");
+    const std::string organization = lb::json_get(emulator.chats(), "/organization_id");
+    const std::string identity = std::string(R"({"bot_agent_id":)") + lb::json_quote(lb::json_get(created, "/bot_agent_id")) +
+                                 R"(,"bot_secret":)" + lb::json_quote(lb::json_get(created, "/bot_secret")) +
+                                 R"(,"client_id":"dev-client","organization_id":)" + lb::json_quote(organization) + "}";
+    const lb::Bot bot(*client, identity);
+    client.reset();
+    CHECK(bot.set_routing_status(R"({"status":"accepting_chats"})") == "{}");
+    const std::string chat = emulator.start_chat(R"({"text":"ping"})");
+    const std::string chat_id = lb::json_get(chat, "/chat_id");
+    CHECK(lb::json_get(chat, "/state") == "assigned");
+    const std::string sent = bot.send_event(std::string(R"({"chat_id":)") + lb::json_quote(chat_id) +
+                                            R"(,"event":{"type":"message","text":"pong \"quoted\""}})");
+    CHECK(!lb::json_get(sent, "/event_id").empty());
+    CHECK(lb::json_get(emulator.chats(), "/chats/0/transcript/1/text") == "pong \"quoted\"");
+    CHECK(lb::json_get(emulator.chats(), "/chats/0/transcript/1/author_type") == "bot");
+    CHECK_INT(thrown([&] { bot.set_routing_status(R"({"status":"away"})"); }).status(), LCBOT_ERR_VALIDATION);
+    CHECK_INT(thrown([&] { lb::json_get("{}", "/missing"); }).status(), LCBOT_ERR_VALIDATION);
+    CHECK_HAS(emulator.deliveries().c_str(), "\"deliveries\":[");
+}
+
 void the_reader() {
     // Escapes, \u sequences (a surrogate pair too) and nested values in an error document.
     const lb::Error e(LCBOT_ERR_API,
@@ -192,6 +220,7 @@ int main() {
         CHECK_HAS(emulator.requests().c_str(), "\"requests\":[");
     }
     webhooks();
+    a_bot_in_a_chat();
     the_reader();
     return check_finish();
 }
