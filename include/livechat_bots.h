@@ -54,6 +54,11 @@
 /* This build has the emulator (the default features); without it the lcbot_emulator_* functions do not exist. */
 #define LCBOT_HAS_EMULATOR 1
 
+#if defined(LCBOT_HAS_EMULATOR)
+// The license id v3.2/v3.3 bodies carry.
+#define LICENSE_ID 10000001
+#endif
+
 // The longest token a provider may write, NUL excluded.
 #define LCBOT_TOKEN_MAX_LEN 8192
 
@@ -607,6 +612,22 @@ lcbot_status lcbot_emulator_close_chat(const struct lcbot_emulator *emulator,
 // # Safety
 // `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
 lcbot_status lcbot_emulator_chats(const struct lcbot_emulator *emulator, char **out);
+#endif
+
+#if defined(LCBOT_HAS_EMULATOR)
+// The webhook delivery log, oldest first: `{"deliveries": [{"seq",
+// "time_ms", "webhook_id", "bot_id", "action" (as the webhook's version
+// names it), "version", "url", "duplicate", "state":
+// "pending"|"delivered"|"failed"|"refused", "error"?, "tries": [{"attempt",
+// "time_ms", "status", "error", "duration_ms"}], "body"}]}`. The body's
+// `secret_key` is shown as `"[redacted]"`. A delivery is sent from the
+// emulator's own threads and tried up to `webhook_tries` times; the fault
+// `{"action": "incoming_event", "duplicate_delivery": true}` sends the next
+// delivery of that action twice.
+//
+// # Safety
+// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+lcbot_status lcbot_emulator_deliveries(const struct lcbot_emulator *emulator, char **out);
 #endif
 
 #if defined(LCBOT_HAS_EMULATOR)
