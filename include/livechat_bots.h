@@ -54,11 +54,6 @@
 /* This build has the emulator (the default features); without it the lcbot_emulator_* functions do not exist. */
 #define LCBOT_HAS_EMULATOR 1
 
-#if defined(LCBOT_HAS_EMULATOR)
-// The license id v3.2/v3.3 bodies carry.
-#define LICENSE_ID 10000001
-#endif
-
 // The longest token a provider may write, NUL excluded.
 #define LCBOT_TOKEN_MAX_LEN 8192
 
