@@ -123,11 +123,6 @@ typedef int32_t lcbot_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-typedef struct AdminAction AdminAction;
-
-// The Agent Chat actions with a typed call; others go through `Bot::call`.
-typedef struct ChatAction ChatAction;
-
 // An opaque bot handle: one bot acting through a client. Create with
 // `lcbot_bot_new`, free with `lcbot_bot_free`. Calls that take
 // `const lcbot_bot *` may run from many threads at once. The bot holds its
