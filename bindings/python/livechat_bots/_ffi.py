@@ -131,6 +131,11 @@ _EMULATOR_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lcbot_emulator_inject": (c_int32, [c_void_p, c_char_p, _OUT]),
     "lcbot_emulator_requests": (c_int32, [c_void_p, _OUT]),
     "lcbot_emulator_stop": (None, [c_void_p]),
+    "lcbot_emulator_start_chat": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_send_message": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_close_chat": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_chats": (c_int32, [c_void_p, _OUT]),
+    "lcbot_emulator_deliveries": (c_int32, [c_void_p, _OUT]),
 }
 
 
