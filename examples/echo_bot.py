@@ -64,7 +64,7 @@ class EchoBot:
                 bot.send_message(chat_id, f"echo: {text}")
         except Exception:
             with self.lock:
-                del self.handled[event.dedupe_key]  # not answered: let the next delivery try again
+                self.handled.pop(event.dedupe_key, None)  # not answered: let the next delivery try again
             raise  # respond() answers 500, and LiveChat delivers the event again
 
     def serve(self, port: int = 0) -> ThreadingHTTPServer:
