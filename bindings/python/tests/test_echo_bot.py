@@ -285,3 +285,8 @@ def test_delivery_log_keeps_unknown_fields_and_counts_when_absent() -> None:
     counted = DeliveryLog.from_dict({"deliveries": [entry], "delivered": 7, "retried": 3, "future": True})
     assert (counted.delivered, counted.retried, counted.pending) == (7, 3, 0) and counted.raw["future"] is True
     assert counted.summary() == "deliveries: 1 (7 delivered, 0 failed, 0 pending, 0 refused; 3 retried)"
+
+
+def test_client_tells_its_api_version() -> None:
+    with Client("dev-token", api_version="3.2", base_url="http://127.0.0.1:9") as client:
+        assert client.api_version == "3.2"
