@@ -101,6 +101,41 @@ def render(r: dict[str, Any]) -> str:
           f"| {ratio} |")
     w("")
 
+    gos = r.get("go") or {}
+    go_t = p.get("go_threads", [1, 4, 16])
+    w(f"## Go against lc-sdk-go, API {p.get('go_api_version', '3.3')}\n")
+    w(f"LiveChat's own Go SDK, `github.com/livechat/lc-sdk-go/v3` v3.0.1, speaks Configuration API "
+      f"v{p.get('go_api_version', '3.3')} only, so here both sides run on it: `get_bot_agent_details` (its `GetBot`) from "
+      f"{', '.join(map(str, go_t))} goroutines sharing one client, {num(p['n'])} calls per phase split evenly, in the same "
+      "rounds as the tables above. lc-sdk-go is used as its README shows (`configuration.NewAPI(tokenGetter, nil, "
+      "clientID)`: its default `http.Client`, i.e. net/http's default transport, which keeps at most 2 idle connections "
+      "per host) and aimed at the emulator with `SetCustomHost`. Ours: the same `go-ours` program with `--api "
+      f"{p.get('go_api_version', '3.3')}`, and again with a `context.WithTimeout(10s)` per call.\n")
+    skipped = r.get("go_skipped") or []
+    for sk in skipped:
+        w(f"**{sk['label']} was skipped**: `{sk['missing']}` was not built, because `../shared/peers/lc-sdk-go-v3` "
+          "(its source; the module proxy here does not serve the module) is absent.\n")
+    if gos:
+        head = " / ".join(map(str, go_t))
+        w(f"| contender | calls/s {head} | calls/s range at 1 | client CPU µs/call {head} | p50 µs {head} | p99 µs {head} "
+          f"| RSS after setup MB | mixed calls/s | mixed CPU µs/call |")
+        w("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+        for name, rep in gos.items():
+            ps = [phase(rep, "threads", k) for k in go_t]
+            def gcol(key: str, digits: int) -> str:
+                return " / ".join(num(x[key], digits) for x in ps)
+            mx = phase(rep, "mixed")
+            w(f"| {rep['label']} | {gcol('calls_per_s', 0)} | {num(ps[0]['calls_per_s_min'])}–{num(ps[0]['calls_per_s_max'])} | "
+              f"{gcol('cpu_us_per_call', 1)} | {gcol('p50_us', 0)} | {gcol('p99_us', 0)} | {mb(rep['rss_setup_kb'])} | "
+              f"{num(mx['calls_per_s'])} | {mx['cpu_us_per_call']:.1f} |")
+        w("")
+        dg = d.get("go") or {}
+        if dg.get("vs_lc_sdk"):
+            w("Ours ÷ lc-sdk-go (calls/s): " + ", ".join(f"{v:.2f}x at {k}" for k, v in dg["vs_lc_sdk"].items()) + ". ")
+        if dg.get("ctx_vs_plain"):
+            w("With a per-call context deadline ÷ without (ours): " + ", ".join(f"{v:.2f}x at {k}" for k, v in dg["ctx_vs_plain"].items()) + ".")
+        w("")
+
     f = d["ffi"]
     cg = r["ffi_callgrind"]
     ipc = cg["instructions_per_call"]
@@ -133,7 +168,7 @@ def render(r: dict[str, Any]) -> str:
       "pools, Go's heap growing to its GC target). Our contenders only.\n")
     w("| contender | RSS after setup KiB | after warm-up KiB | after the calls KiB | growth over the calls KiB |")
     w("|---|--:|--:|--:|--:|")
-    for name, rep in cs.items():
+    for name, rep in [*cs.items(), *(r.get("go") or {}).items()]:
         s = rep.get("soak")
         if s:
             w(f"| {rep['label']} | {num(s.get('rss_setup_kb', 0))} | {num(s['rss_before_kb'])} | {num(s['rss_after_kb'])} | "
@@ -210,16 +245,11 @@ def render(r: dict[str, Any]) -> str:
       "and its JSON decoded.")
     w("- **Go (ours)**: `benches/go/cmd/ours`, the `bindings/go` package through a `replace` directive, linked "
       "statically against `target/release/liblivechat_bots.a`.")
-    lsg = r.get("lc_sdk_go") or "not attempted"
-    if "403" in lsg or "not available" in lsg or "Forbidden" in lsg:
-        why = f"the Go module proxy this machine reaches refuses it (`{lsg}`), so no version of it can be built here"
-    else:
-        why = f"the harness has no program for it (the module proxy answered: `{lsg}`)"
-    w(f"- **lc-sdk-go is not in these tables**: {why}. In its place, **Go: net/http client** "
-      "(`benches/go/cmd/nethttp`) does what lc-sdk-go does per call (typed structs through encoding/json, one POST "
-      "through a shared keep-alive `http.Client` with Authorization, Content-Type, User-Agent and X-Region headers, "
-      "the answer read whole, a non-200 decoded as an error, a 200 unmarshalled into a typed struct), standard library "
-      "only. The Go target is judged against it.")
+    w("- **Go (lc-sdk-go)**: `benches/go/cmd/lcsdk`, LiveChat's Go SDK v3.0.1, required in `benches/go/go.mod` as a user "
+      "requires it; `make bench` builds it through a temporary modfile (`go build -modfile`) that adds a `replace` to "
+      "`../shared/peers/lc-sdk-go-v3` (its unchanged source at tag v3.0.1) when that folder exists, and skips it, saying "
+      "so, when it does not. "
+      + ("It was built from that folder for this run." if r.get("lc_sdk_go_peer") else "**The folder was absent in this run.**"))
     w("- Percentiles are nearest-rank over every call of the phase; latency is taken around each call with a "
       "monotonic clock. Wall-time figures on this 2-core virtual machine vary by 10–20 % between runs.")
     w("")
