@@ -15,6 +15,8 @@ BENCH_N_SLOW     ?= 3000
 BENCH_ROUNDS     ?= 3
 BENCH_SOAK       ?= 100000
 BENCH_WRK_SECS   ?= 10
+# 0 skips the `make demo` build time of a fresh clone (about 2 minutes).
+BENCH_BUILD_TIME ?= 1
 BENCH_PYTHON     ?= python3
 BENCH_VENV       := $(CURDIR)/.venv-bench
 BENCH_BIN        := target/bench
@@ -24,9 +26,10 @@ BENCH_T0         := $(shell date +%s.%N)
 # Pinned so that runs compare: lc-sdk-python pins httpx itself.
 BENCH_PEERS_PY   := lc-sdk-python==0.4.2 loguru==0.7.3
 
-.PHONY: bench bench-deps bench-build bench-rust bench-c bench-go bench-gomod bench-python
+.PHONY: bench bench-deps bench-build bench-rust bench-c bench-go bench-gomod bench-python bench-release-profile
 
 bench: build bench-deps bench-build
+	$(BENCH_PYTHON) benches/feel.py --venv $(BENCH_VENV) --runs 10 $(if $(filter 0,$(BENCH_BUILD_TIME)),--no-build-time) > /dev/null
 	$(BENCH_PYTHON) benches/run.py --venv $(BENCH_VENV) --n $(BENCH_N) --n-slow $(BENCH_N_SLOW) \
 		--rounds $(BENCH_ROUNDS) --soak $(BENCH_SOAK) --wrk-seconds $(BENCH_WRK_SECS) --started-at $(BENCH_T0) \
 		--command "make bench$(BENCH_OVERRIDES)"
@@ -89,8 +92,12 @@ bench-gomod: | $(BENCH_BIN)
 # go build relinks every time, so the binaries have the fresh static library.
 bench-go: build bench-gomod | $(BENCH_BIN)
 	$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/go-ours ./cmd/ours
-	rm -f $(BENCH_BIN)/go-lc-sdk
-	if [ -d "$(BENCH_LCSDK_GO)" ]; then $(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/go-lc-sdk ./cmd/lcsdk; fi
+	$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/script-ours ./cmd/script-ours
+	$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/hello ./cmd/hello
+	rm -f $(BENCH_BIN)/go-lc-sdk $(BENCH_BIN)/script-lcsdk
+	if [ -d "$(BENCH_LCSDK_GO)" ]; then \
+		$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/go-lc-sdk ./cmd/lcsdk && \
+		$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/script-lcsdk ./cmd/script-lcsdk; fi
 
 $(BENCH_VENV)/bin/python:
 	$(BENCH_PYTHON) -m venv $(BENCH_VENV)
@@ -102,3 +109,10 @@ bench-python: $(BENCH_VENV)/bin/python
 		"setuptools>=77" "setuptools-rust>=1.9" $(BENCH_PEERS_PY)
 	CARGO_TARGET_DIR=$(CURDIR)/target $(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
 		--no-build-isolation --force-reinstall --no-deps ./bindings/python
+
+# Release-profile variants (lto, codegen-units) side by side: build time,
+# sizes, C ABI CPU per call; writes benches/results/release-profile.json,
+# which the next `make bench` (or run.py --render-only) puts in BENCHMARKS.md.
+# Not part of `make bench`: it builds the dependency tree once per variant.
+bench-release-profile: build
+	$(BENCH_PYTHON) benches/release_profile.py

@@ -136,6 +136,109 @@ def render(r: dict[str, Any]) -> str:
             w("With a per-call context deadline ÷ without (ours): " + ", ".join(f"{v:.2f}x at {k}" for k, v in dg["ctx_vs_plain"].items()) + ".")
         w("")
 
+    pl = r.get("python_layer")
+    if pl:
+        net, alone = pl["network"], pl["python_layer_alone"]
+        w("## Python: what the package adds over the C ABI\n")
+        w(f"One process (`benches/python/bench_layer.py`), against the emulator in another process, {pl['rounds']} alternating "
+          f"rounds of {num(pl['n'])} `get_bot_agent_details` calls per loop, medians: the C ABI called through ctypes as cheaply "
+          "as Python can (prepared request, NULL options, result freed unread), the package's `Client.get_bot_agent_details` "
+          "off the main thread (`interruptible=False`, the same path), and on the main thread with Ctrl-C support (the "
+          "default there). Then the same package calls against a stand-in C function that only copies the canned answer: "
+          "the Python layer's own work in a tight loop (request built, handle counted, answer copied and freed, parsed, made "
+          f"a `BotAgentDetails`), {num(pl['stub_n'])} calls per round.\n")
+        w("| loop | client CPU µs/call | wall µs/call | CPU over the C ABI µs | Python layer alone, tight loop µs |")
+        w("|---|--:|--:|--:|--:|")
+        labels = {"c-abi": "C ABI through ctypes", "package": "package, interruptible=False",
+                  "package-ctrl-c": "package, main thread, Ctrl-C support"}
+        for key, label in labels.items():
+            x = net[key]
+            over = f"{x['cpu_us_over_c_abi']:+.1f}" if "cpu_us_over_c_abi" in x else ""
+            lay = f"{alone[key]['cpu_us_per_call']:.1f}" if key in alone else ""
+            w(f"| {label} | {x['cpu_us_per_call']:.1f} | {x['wall_us_per_call']:.1f} | {over} | {lay} |")
+        w("")
+        w("The layer's work costs several times more inside the real loop than in the tight one: between two of its "
+          f"passes, the C call runs about {net['c-abi']['cpu_us_per_call']:.0f} µs of Rust and kernel code, which leaves the "
+          "interpreter's code and data cold "
+          "in the caches (a perf profile of the real loop spreads the extra time over `_PyEval_EvalFrameDefault`, object "
+          "allocation and dict lookups, not over any one function). Fewer Python operations per call is the lever: each "
+          "one saved counts several times.\n")
+
+    feel = r.get("feel")
+    if feel:
+        w("## Figures users feel\n")
+        w(f"A script's whole run, from exec to exit, {feel['runs']} runs each against one emulator process, medians "
+          "(`benches/feel.py`): Python with `python -c` importing the package, making a client and listing the bots once "
+          "(API 3.6); Go with a binary doing the same (API 3.3, as lc-sdk-go speaks; `benches/go/cmd/script-ours`, "
+          "`script-lcsdk`). Peak RSS is the child's `ru_maxrss`.\n")
+        w("| script | wall ms (median) | wall ms min–max | peak RSS MB (median) |")
+        w("|---|--:|--:|--:|")
+        for x in feel["scripts"]:
+            w(f"| {x['label']} | {x['wall_ms_median']:.1f} | {x['wall_ms_min']:.1f}–{x['wall_ms_max']:.1f} | {mb(x['peak_rss_kb_median'])} |")
+        for sk in feel.get("skipped") or []:
+            w(f"| {sk} | skipped | | |")
+        w("")
+        z = feel["sizes"]
+        def size(b: int | None) -> str:
+            return "—" if b is None else f"{b / 1024 / 1024:.2f} MiB ({num(b)} B)"
+        w("| artefact | size |")
+        w("|---|--:|")
+        w(f"| `liblivechat_bots.so` as built | {size(z['so_bytes'])} |")
+        w(f"| `liblivechat_bots.so` stripped (`strip`) | {size(z['so_stripped_bytes'])} |")
+        w(f"| `liblivechat_bots.a` | {size(z['a_bytes'])} |")
+        w(f"| Python wheel | {size(z['wheel_bytes'])} ({z['wheel_note']}) |")
+        w(f"| Go hello-world linked with our package (`benches/go/cmd/hello`) | {size(z['go_hello_bytes'])} |")
+        w(f"| the same with `-ldflags=\"-s -w\"` | {size(z['go_hello_sw_bytes'])} |")
+        w("")
+        b = feel.get("build")
+        if b:
+            w(f"Build: `make demo` in a fresh clone of {b['commit']} (its own target folder, every crate already in cargo's "
+              f"cache, nothing downloaded) took **{b['make_demo_s']:.0f} s** on this machine. With an empty cargo cache it "
+              "also downloads every crate from the registry first: not measured here (the runs would depend on the "
+              "network, and fetch the whole dependency tree again each time).\n")
+        else:
+            w("Build: the `make demo` time of a fresh clone was not measured in this run (`BENCH_BUILD_TIME=0`).\n")
+
+    rp = r.get("release_profile")
+    if rp:
+        w("## Release profile: lto, codegen-units, strip\n")
+        w(f"`{rp['command']}` ({rp['generated_utc']}): each variant built from scratch in its own target folder through "
+          "cargo's `CARGO_PROFILE_RELEASE_*` variables, then the C ABI's details loop built against it, every variant in "
+          f"each of {rp['rounds']} rounds against one emulator, {num(rp['n'])} calls, medians. The build time is the whole "
+          "`cargo build --release --lib` of the dependency tree (a profile applies to every crate) on this loaded 2-core "
+          "machine.\n")
+        w("| variant | settings | build s | .so MB | .so stripped MB | .a MB | C ABI CPU µs/call | CPU per round |")
+        w("|---|---|--:|--:|--:|--:|--:|---|")
+        for v in rp["variants"]:
+            st = ", ".join(f"{k.replace('CARGO_PROFILE_RELEASE_', '').lower()}={val}" for k, val in v["settings"].items()) or "as committed"
+            w(f"| {v['variant']} | {st} | {v['build_s']:.0f} | {v['so_bytes'] / 2**20:.2f} | {v['so_stripped_bytes'] / 2**20:.2f} | "
+              f"{v['a_bytes'] / 2**20:.2f} | {v['cpu_us_per_call']:.1f} | {' / '.join(f'{x:.0f}' for x in v['cpu_rounds'])} |")
+        w("")
+        if rp.get("decision"):
+            w(rp["decision"] + "\n")
+
+    prof = r.get("perf_profile")
+    if prof:
+        w("## Profile of the C ABI loop\n")
+        w(f"`{prof['command']}`: {num(prof['calls'])} `get_bot_agent_details` calls through `liblivechat_bots.so`, "
+          f"{num(prof['samples'])} samples of the whole process (user and kernel), at the commit named under *Machine and "
+          "versions*: the profile to compare the Rust core's rework against. By area (a symbol's crate or library; "
+          "kernel time is the client's own syscalls and TCP work on the loopback):\n")
+        w("| area | share of samples |")
+        w("|---|--:|")
+        for x in prof["areas"]:
+            w(f"| {x['area']} | {x['percent']:.1f} % |")
+        w("")
+        w("The top entries (self time):\n")
+        w("| % | where | symbol |")
+        w("|--:|---|---|")
+        for e in prof["top"][:25]:
+            sym = e["symbol"].replace("|", "\\|")
+            if len(sym) > 110:
+                sym = sym[:107] + "…"
+            w(f"| {e['percent']:.2f} | {e['dso']} | `{sym}` |")
+        w("")
+
     f = d["ffi"]
     cg = r["ffi_callgrind"]
     ipc = cg["instructions_per_call"]
