@@ -51,10 +51,17 @@ bench-build: bench-rust bench-c bench-go bench-python
 
 # Its own cargo project with a path dependency on the crate. The crate's
 # Cargo.lock is copied in so the core is built with the versions it ships
-# with; the shared target dir reuses the dependencies `build` compiled.
+# with. Its own target dir: its profile (debug = 1) compiles every crate
+# apart anyway, and the crate's library files have no hash in their names
+# (it is also a cdylib), so a shared dir had this build overwrite the
+# liblivechat_bots.rlib that `make build` links its binary with (a later
+# `make build` then failed with two serde_json builds in one binary). The
+# two programs are copied to target/release, where run.py runs them.
+BENCH_RUST_TARGET := $(CURDIR)/target/bench-rust
 bench-rust: build
 	cp Cargo.lock benches/rust/Cargo.lock
-	CARGO_TARGET_DIR=$(CURDIR)/target $(CARGO) build --release --manifest-path benches/rust/Cargo.toml
+	CARGO_TARGET_DIR=$(BENCH_RUST_TARGET) $(CARGO) build --release --manifest-path benches/rust/Cargo.toml
+	cp $(BENCH_RUST_TARGET)/release/rust_core $(BENCH_RUST_TARGET)/release/webhooks_core $(RELEASE)/
 
 $(BENCH_BIN):
 	mkdir -p $@
@@ -95,9 +102,8 @@ bench-go: build bench-gomod | $(BENCH_BIN)
 	$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/script-ours ./cmd/script-ours
 	$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/hello ./cmd/hello
 	rm -f $(BENCH_BIN)/go-lc-sdk $(BENCH_BIN)/script-lcsdk
-	if [ -d "$(BENCH_LCSDK_GO)" ]; then \
-		$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/go-lc-sdk ./cmd/lcsdk && \
-		$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/script-lcsdk ./cmd/script-lcsdk; fi
+	if [ -d "$(BENCH_LCSDK_GO)" ]; then ($(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/go-lc-sdk ./cmd/lcsdk); fi
+	if [ -d "$(BENCH_LCSDK_GO)" ]; then ($(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/script-lcsdk ./cmd/script-lcsdk); fi
 
 $(BENCH_VENV)/bin/python:
 	$(BENCH_PYTHON) -m venv $(BENCH_VENV)

@@ -46,8 +46,13 @@ def log(msg: str) -> None:
     print(f"[release-profile {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
 
-def build(name: str, env_extra: dict[str, str]) -> dict[str, Any]:
+def build(name: str, env_extra: dict[str, str], reuse: bool) -> dict[str, Any]:
     target = ROOT / "target" / f"profile-{name}"
+    saved = target / "build.json"
+    if reuse and saved.exists():
+        row = json.loads(saved.read_text())
+        log(f"{name}: reusing the build of {row['built_utc']} ({row['build_s']:.0f} s)")
+        return row
     shutil.rmtree(target, ignore_errors=True)
     env = dict(os.environ, CARGO_TARGET_DIR=str(target), **env_extra)
     t0 = time.monotonic()
@@ -61,7 +66,10 @@ def build(name: str, env_extra: dict[str, str]) -> dict[str, Any]:
     subprocess.run(["cc", "-O2", "-std=c11", "-Iinclude", "-Ibenches/c", "benches/c/bench_c.c", "-o", str(bench), "-pthread",
                     f"-L{target / 'release'}", "-llivechat_bots", f"-Wl,-rpath,{target / 'release'}"], cwd=ROOT, check=True)
     row = {"variant": name, "settings": env_extra, "build_s": round(secs, 1), "so_bytes": so.stat().st_size,
-           "so_stripped_bytes": stripped.stat().st_size, "a_bytes": a.stat().st_size, "bench": str(bench)}
+           "so_stripped_bytes": stripped.stat().st_size, "a_bytes": a.stat().st_size, "bench": str(bench),
+           "built_utc": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+           "load_average_after": os.getloadavg()[0]}
+    saved.write_text(json.dumps(row) + "\n")
     log(f"{name}: built in {secs:.0f} s, .so {row['so_bytes']:,} B ({row['so_stripped_bytes']:,} stripped), .a {row['a_bytes']:,} B")
     return row
 
@@ -73,9 +81,10 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--out", default=str(ROOT / "benches/results/release-profile.json"))
     ap.add_argument("--keep", action="store_true", help="keep the target/profile-* folders")
+    ap.add_argument("--reuse", action="store_true", help="reuse a variant already built and kept (its build.json)")
     a = ap.parse_args()
     names = [v for v in a.variants.split(",") if v]
-    rows = [build(n, VARIANTS[n]) for n in names]
+    rows = [build(n, VARIANTS[n], a.reuse) for n in names]
 
     emu = subprocess.Popen([str(ROOT / "target/release/livechat-bots"), "emulator"], stdout=subprocess.PIPE, text=True)
     assert emu.stdout is not None
@@ -98,7 +107,7 @@ def main() -> None:
         r["cpu_us_per_call"] = round(statistics.median(cpu[r["variant"]]), 1)
         r["cpu_rounds"] = cpu[r["variant"]]
         r["calls_per_s"] = round(statistics.median(rate[r["variant"]]))
-        del r["bench"]
+        r.pop("bench", None)
         if not a.keep:
             shutil.rmtree(ROOT / "target" / f"profile-{r['variant']}", ignore_errors=True)
     doc = {"generated_utc": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "n": a.n, "rounds": a.rounds,

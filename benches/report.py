@@ -214,8 +214,23 @@ def render(r: dict[str, Any]) -> str:
             w(f"| {v['variant']} | {st} | {v['build_s']:.0f} | {v['so_bytes'] / 2**20:.2f} | {v['so_stripped_bytes'] / 2**20:.2f} | "
               f"{v['a_bytes'] / 2**20:.2f} | {v['cpu_us_per_call']:.1f} | {' / '.join(f'{x:.0f}' for x in v['cpu_rounds'])} |")
         w("")
-        if rp.get("decision"):
-            w(rp["decision"] + "\n")
+        base = next((v for v in rp["variants"] if v["variant"] == "base"), None)
+        if base:
+            for v in rp["variants"]:
+                if v is base:
+                    continue
+                w(f"- {v['variant']} against base: C ABI CPU per call {100 * (v['cpu_us_per_call'] / base['cpu_us_per_call'] - 1):+.1f} %, "
+                  f"stripped .so {100 * (v['so_stripped_bytes'] / base['so_stripped_bytes'] - 1):+.1f} %, "
+                  f".a {100 * (v['a_bytes'] / base['a_bytes'] - 1):+.1f} %, build time ×{v['build_s'] / base['build_s']:.1f}.")
+            w("")
+        try:
+            from pathlib import Path
+            toml = (Path(__file__).resolve().parent.parent / "Cargo.toml").read_text()
+            section = toml.split("[profile.release]", 1)[1].split("\n[", 1)[0].strip()
+            w(f"The release profile kept in `Cargo.toml`: `{'`, `'.join(line.strip() for line in section.splitlines() if line.strip() and not line.strip().startswith('#'))}`"
+              + (f" ({rp['note']})" if rp.get("note") else "") + ".\n")
+        except (OSError, IndexError):
+            pass
 
     prof = r.get("perf_profile")
     if prof:
@@ -320,6 +335,10 @@ def render(r: dict[str, Any]) -> str:
     w("## Machine and versions\n")
     w(f"- machine: {m['nproc']} cores ({m['cpu_model']}, family/model {m['cpu_family_model']}), {m['memory_gib']} GiB, "
       f"{m['os']}, Linux {m['kernel']}")
+    if m.get("load_average_at_start"):
+        w(f"- load average (1, 5, 15 min) when the measurements started: {' / '.join(map(str, m['load_average_at_start']))}, "
+          f"when they ended: {' / '.join(map(str, m['load_average_at_end']))} (the machine is shared: other work ran beside "
+          "these measurements, which is why every figure is a median of rounds and contenders alternate within each round)")
     w(f"- livechat-bots {v['livechat-bots']} at {v['git_commit']}, reqwest {v['reqwest']}; {v['rustc']}; {v['go']}; "
       f"{v['python']}; {v['cc']}; {v['wrk']}; {v['valgrind']}")
     w(f"- Python packages: livechat-bots {v.get('py:livechat-bots', '?')}, lc-sdk-python {v.get('py:lc-sdk-python', '?')} "
