@@ -207,21 +207,22 @@ def render(r: dict[str, Any]) -> str:
           f"each of {rp['rounds']} rounds against one emulator, {num(rp['n'])} calls, medians. The build time is the whole "
           "`cargo build --release --lib` of the dependency tree (a profile applies to every crate) on this loaded 2-core "
           "machine.\n")
-        w("| variant | settings | build s | .so MB | .so stripped MB | .a MB | C ABI CPU µs/call | CPU per round |")
-        w("|---|---|--:|--:|--:|--:|--:|---|")
-        for v in rp["variants"]:
-            st = ", ".join(f"{k.replace('CARGO_PROFILE_RELEASE_', '').lower()}={val}" for k, val in v["settings"].items()) or "as committed"
-            w(f"| {v['variant']} | {st} | {v['build_s']:.0f} | {v['so_bytes'] / 2**20:.2f} | {v['so_stripped_bytes'] / 2**20:.2f} | "
-              f"{v['a_bytes'] / 2**20:.2f} | {v['cpu_us_per_call']:.1f} | {' / '.join(f'{x:.0f}' for x in v['cpu_rounds'])} |")
+        w("| variant | settings | build s | load avg after the build | .so MB | .so stripped MB | .a MB | C ABI CPU µs/call | CPU per round |")
+        w("|---|---|--:|--:|--:|--:|--:|--:|---|")
+        for var in rp["variants"]:
+            st = ", ".join(f"{k.replace('CARGO_PROFILE_RELEASE_', '').lower()}={val}" for k, val in var["settings"].items()) or "as committed"
+            load = var.get("load_average_after")
+            w(f"| {var['variant']} | {st} | {var['build_s']:.0f} | {'—' if load is None else f'{load:.1f}'} | {var['so_bytes'] / 2**20:.2f} | {var['so_stripped_bytes'] / 2**20:.2f} | "
+              f"{var['a_bytes'] / 2**20:.2f} | {var['cpu_us_per_call']:.1f} | {' / '.join(f'{x:.0f}' for x in var['cpu_rounds'])} |")
         w("")
-        base = next((v for v in rp["variants"] if v["variant"] == "base"), None)
+        base = next((x for x in rp["variants"] if x["variant"] == "base"), None)
         if base:
-            for v in rp["variants"]:
-                if v is base:
+            for var in rp["variants"]:
+                if var is base:
                     continue
-                w(f"- {v['variant']} against base: C ABI CPU per call {100 * (v['cpu_us_per_call'] / base['cpu_us_per_call'] - 1):+.1f} %, "
-                  f"stripped .so {100 * (v['so_stripped_bytes'] / base['so_stripped_bytes'] - 1):+.1f} %, "
-                  f".a {100 * (v['a_bytes'] / base['a_bytes'] - 1):+.1f} %, build time ×{v['build_s'] / base['build_s']:.1f}.")
+                w(f"- {var['variant']} against base: C ABI CPU per call {100 * (var['cpu_us_per_call'] / base['cpu_us_per_call'] - 1):+.1f} %, "
+                  f"stripped .so {100 * (var['so_stripped_bytes'] / base['so_stripped_bytes'] - 1):+.1f} %, "
+                  f".a {100 * (var['a_bytes'] / base['a_bytes'] - 1):+.1f} %, build time ×{var['build_s'] / base['build_s']:.1f}.")
             w("")
         try:
             from pathlib import Path

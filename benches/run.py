@@ -614,7 +614,7 @@ def derive(r: dict[str, Any]) -> dict[str, Any]:
         t.append({"target": "our Python adds at most 15 us of client CPU per call over the C ABI (details)", "met": over <= 15,
                   "figure": f"{over:+.1f} us ({py['cpu_us_per_call']:.1f} vs {c['cpu_us_per_call']:.1f} us, separate processes)"})
     gos = r.get("go") or {}
-    go_t = [1, *r["params"].get("go_threads", GO_THREADS)] if "params" in r else [1, *GO_THREADS]
+    go_t = (r.get("params") or {}).get("go_threads") or [1, *GO_THREADS]
     d["go"] = {}
     if "go-ours-33" in gos and "go-lc-sdk" in gos:
         ratios = [phase(gos["go-ours-33"], "threads", k)["calls_per_s"] / phase(gos["go-lc-sdk"], "threads", k)["calls_per_s"] for k in go_t]
