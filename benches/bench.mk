@@ -72,7 +72,10 @@ $(BENCH_BIN)/bench_c: benches/c/bench_c.c benches/c/bench_common.h $(HEADER) bui
 $(BENCH_BIN)/floor: benches/c/floor.c benches/c/bench_common.h | $(BENCH_BIN)
 	$(CC) $(BENCH_CFLAGS) $< -o $@ -pthread
 
-bench-c: $(BENCH_BIN)/bench_c $(BENCH_BIN)/floor
+$(BENCH_BIN)/maxrss: benches/c/maxrss.c | $(BENCH_BIN)
+	$(CC) $(BENCH_CFLAGS) $< -o $@
+
+bench-c: $(BENCH_BIN)/bench_c $(BENCH_BIN)/floor $(BENCH_BIN)/maxrss
 
 # The Go programs are built through a temporary modfile (go build -modfile),
 # so that benches/go/go.mod stays what a user of lc-sdk-go has: when

@@ -320,6 +320,7 @@ def main() -> None:
     if a.render_only:
         results = json.loads(Path(a.json_out).read_text())
         results["release_profile"] = read_optional("release-profile.json") or results.get("release_profile")
+        results["feel"] = read_optional("feel.json") or results.get("feel")
         results["derived"] = derive(results)
         Path(a.json_out).write_text(json.dumps(results, indent=2) + "\n")
         import report
