@@ -51,6 +51,10 @@ def build(name: str, env_extra: dict[str, str], reuse: bool) -> dict[str, Any]:
     saved = target / "build.json"
     if reuse and saved.exists():
         row = json.loads(saved.read_text())
+        so = target / "release/liblivechat_bots.so"
+        soname = subprocess.run(["objdump", "-p", str(so)], capture_output=True, text=True, check=True).stdout.split("SONAME", 1)[1].split()[0]
+        if not (so.parent / soname).exists():
+            (so.parent / soname).symlink_to(so.name)
         log(f"{name}: reusing the build of {row['built_utc']} ({row['build_s']:.0f} s)")
         return row
     shutil.rmtree(target, ignore_errors=True)
@@ -62,6 +66,11 @@ def build(name: str, env_extra: dict[str, str], reuse: bool) -> dict[str, Any]:
     stripped = target / "liblivechat_bots.stripped.so"
     shutil.copy(so, stripped)
     subprocess.run(["strip", str(stripped)], check=True)
+    # The program links against the soname (liblivechat_bots.so.<ABI>), as `make build` provides.
+    soname = subprocess.run(["objdump", "-p", str(so)], capture_output=True, text=True, check=True).stdout.split("SONAME", 1)[1].split()[0]
+    link = so.parent / soname
+    if not link.exists():
+        link.symlink_to(so.name)
     bench = target / "bench_c"
     subprocess.run(["cc", "-O2", "-std=c11", "-Iinclude", "-Ibenches/c", "benches/c/bench_c.c", "-o", str(bench), "-pthread",
                     f"-L{target / 'release'}", "-llivechat_bots", f"-Wl,-rpath,{target / 'release'}"], cwd=ROOT, check=True)
