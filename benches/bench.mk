@@ -15,7 +15,8 @@ BENCH_N_SLOW     ?= 3000
 BENCH_ROUNDS     ?= 3
 BENCH_SOAK       ?= 100000
 BENCH_WRK_SECS   ?= 10
-# 0 skips the `make demo` build time of a fresh clone (about 2 minutes).
+# 0 skips the `make demo` build of a fresh clone (2 to 15 minutes, with the
+# machine's load) and keeps the figure of the last run that measured it.
 BENCH_BUILD_TIME ?= 1
 BENCH_PYTHON     ?= python3
 BENCH_VENV       := $(CURDIR)/.venv-bench
@@ -29,7 +30,7 @@ BENCH_PEERS_PY   := lc-sdk-python==0.4.2 loguru==0.7.3
 .PHONY: bench bench-deps bench-build bench-rust bench-c bench-go bench-gomod bench-python bench-release-profile
 
 bench: build bench-deps bench-build
-	$(BENCH_PYTHON) benches/feel.py --venv $(BENCH_VENV) --runs 10 $(if $(filter 0,$(BENCH_BUILD_TIME)),--no-build-time) > /dev/null
+	$(BENCH_PYTHON) benches/feel.py --venv $(BENCH_VENV) --runs 10 $(if $(filter 0,$(BENCH_BUILD_TIME)),--keep-build --no-build-time) > /dev/null
 	$(BENCH_PYTHON) benches/run.py --venv $(BENCH_VENV) --n $(BENCH_N) --n-slow $(BENCH_N_SLOW) \
 		--rounds $(BENCH_ROUNDS) --soak $(BENCH_SOAK) --wrk-seconds $(BENCH_WRK_SECS) --started-at $(BENCH_T0) \
 		--command "make bench$(BENCH_OVERRIDES)"
@@ -41,7 +42,7 @@ bench: build bench-deps bench-build
 
 # The sizes that differ from the defaults, for the report's command line.
 BENCH_OVERRIDES = $(if $(BENCH_SET), $(BENCH_SET))
-BENCH_SET = $(strip $(foreach v,BENCH_N BENCH_N_SLOW BENCH_ROUNDS BENCH_SOAK BENCH_WRK_SECS,$(if $(filter command line environment,$(origin $(v))),$(v)=$($(v)))))
+BENCH_SET = $(strip $(foreach v,BENCH_N BENCH_N_SLOW BENCH_ROUNDS BENCH_SOAK BENCH_WRK_SECS BENCH_BUILD_TIME,$(if $(filter command line environment,$(origin $(v))),$(v)=$($(v)))))
 
 bench-deps: deps-valgrind
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }

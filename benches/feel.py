@@ -159,7 +159,7 @@ def main() -> None:
     doc["sizes"] = sizes()
     previous = json.loads(Path(a.out).read_text()) if Path(a.out).exists() else {}
     if a.keep_build and previous.get("build"):
-        doc["build"] = previous["build"]
+        doc["build"] = previous["build"] | {"kept_from_an_earlier_run": True}
     else:
         doc["build"] = build_time() if a.build_time else None
     Path(a.out).write_text(json.dumps(doc, indent=2) + "\n")

@@ -193,7 +193,9 @@ def render(r: dict[str, Any]) -> str:
         b = feel.get("build")
         if b:
             w(f"Build: `make demo` in a fresh clone of {b['commit']} (its own target folder, every crate already in cargo's "
-              f"cache, nothing downloaded) took **{b['make_demo_s']:.0f} s** on this machine. With an empty cargo cache it "
+              f"cache, nothing downloaded) took **{b['make_demo_s']:.0f} s** on this machine"
+              + (" (measured by an earlier `make bench`: this one ran with `BENCH_BUILD_TIME=0`)" if b.get("kept_from_an_earlier_run") else "")
+              + ". With an empty cargo cache it "
               "also downloads every crate from the registry first: not measured here (the runs would depend on the "
               "network, and fetch the whole dependency tree again each time).\n")
         else:
