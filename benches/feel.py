@@ -7,7 +7,8 @@
   the package, making a client, listing the bots once), ours against
   lc-sdk-python; Go (a binary making a client and listing the bots once,
   API 3.3), ours against one built with lc-sdk-go (benches/go/cmd/script-*).
-  Each is run --runs times against one emulator process (another process);
+  Each is run --runs times, the scripts alternating run by run, against one
+  emulator process (another process);
   the figures are the medians of the wall time and of the peak RSS
   (ru_maxrss of the child, from wait4, through the small launcher
   benches/c/maxrss.c).
@@ -57,18 +58,27 @@ def run_once(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, 
     return int(fields[1]) / 1e6, int(fields[0])
 
 
-def script_runs(name: str, label: str, cmd: list[str], runs: int, env: dict[str, str] | None = None) -> dict[str, Any]:
-    run_once(cmd, env)  # warm the page cache
-    walls, rss = [], []
+def script_runs(scripts: list[tuple[str, str, list[str], dict[str, str] | None]], runs: int) -> list[dict[str, Any]]:
+    """Each script `runs` times, alternating between the scripts run by run
+    (so that a burst of load on the shared machine hits them alike)."""
+    for _, _, cmd, env in scripts:
+        run_once(cmd, env)  # warm the page cache
+    walls: dict[str, list[float]] = {name: [] for name, *_ in scripts}
+    rss: dict[str, list[int]] = {name: [] for name, *_ in scripts}
     for _ in range(runs):
-        w, r = run_once(cmd, env)
-        walls.append(w)
-        rss.append(r)
-    row = {"name": name, "label": label, "command": " ".join(cmd), "runs": runs,
-           "wall_ms_median": round(statistics.median(walls) * 1000, 1), "wall_ms_min": round(min(walls) * 1000, 1),
-           "wall_ms_max": round(max(walls) * 1000, 1), "peak_rss_kb_median": round(statistics.median(rss))}
-    log(f"{name}: {row['wall_ms_median']} ms, peak RSS {row['peak_rss_kb_median']} KiB")
-    return row
+        for name, _, cmd, env in scripts:
+            w, r = run_once(cmd, env)
+            walls[name].append(w)
+            rss[name].append(r)
+    rows = []
+    for name, label, cmd, _ in scripts:
+        ws = walls[name]
+        row = {"name": name, "label": label, "command": " ".join(cmd), "runs": runs,
+               "wall_ms_median": round(statistics.median(ws) * 1000, 1), "wall_ms_min": round(min(ws) * 1000, 1),
+               "wall_ms_max": round(max(ws) * 1000, 1), "peak_rss_kb_median": round(statistics.median(rss[name]))}
+        log(f"{name}: {row['wall_ms_median']} ms, peak RSS {row['peak_rss_kb_median']} KiB")
+        rows.append(row)
+    return rows
 
 
 PY_OURS = ("import sys, livechat_bots as lb; c = lb.Client('dev-token', api_version='3.6', base_url=sys.argv[1]); "
@@ -146,13 +156,16 @@ def main() -> None:
                 "[c.create_bot_agent(f'bot-{i}', max_chats_count=2) for i in range(3)]", url]
         subprocess.run(boot, cwd=ROOT, check=True)
         env = {k: v for k, v in os.environ.items() if k != "LIVECHAT_BOTS_LIB"}
-        doc["scripts"].append(script_runs("python-ours", "Python: livechat_bots (ours)", [py, "-c", PY_OURS, url], a.runs, env))
-        doc["scripts"].append(script_runs("python-lc-sdk", "Python: lc-sdk-python 0.4.2", [py, "-c", PY_LCSDK, url], a.runs, env))
-        doc["scripts"].append(script_runs("go-ours", "Go: livechatbots (ours), API 3.3", [str(BIN / "script-ours"), url], a.runs))
+        scripts: list[tuple[str, str, list[str], dict[str, str] | None]] = [
+            ("python-ours", "Python: livechat_bots (ours)", [py, "-c", PY_OURS, url], env),
+            ("python-lc-sdk", "Python: lc-sdk-python 0.4.2", [py, "-c", PY_LCSDK, url], env),
+            ("go-ours", "Go: livechatbots (ours), API 3.3", [str(BIN / "script-ours"), url], None),
+        ]
         if (BIN / "script-lcsdk").exists():
-            doc["scripts"].append(script_runs("go-lc-sdk", "Go: lc-sdk-go v3.0.1, API 3.3", [str(BIN / "script-lcsdk"), url], a.runs))
+            scripts.append(("go-lc-sdk", "Go: lc-sdk-go v3.0.1, API 3.3", [str(BIN / "script-lcsdk"), url], None))
         else:
             doc["skipped"].append("Go: lc-sdk-go (not built: ../shared/peers/lc-sdk-go-v3 absent)")
+        doc["scripts"] = script_runs(scripts, a.runs)
     finally:
         emu.terminate()
         emu.wait()

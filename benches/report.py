@@ -167,7 +167,7 @@ def render(r: dict[str, Any]) -> str:
     feel = r.get("feel")
     if feel:
         w("## Figures users feel\n")
-        w(f"A script's whole run, from exec to exit, {feel['runs']} runs each against one emulator process, medians "
+        w(f"A script's whole run, from exec to exit, {feel['runs']} runs each (the scripts alternating run by run) against one emulator process, medians "
           "(`benches/feel.py`): Python with `python -c` importing the package, making a client and listing the bots once "
           "(API 3.6); Go with a binary doing the same (API 3.3, as lc-sdk-go speaks; `benches/go/cmd/script-ours`, "
           "`script-lcsdk`). Peak RSS is the child's `ru_maxrss`.\n")
