@@ -159,15 +159,14 @@ def play_customer(emu: Emulator, texts: Sequence[str], timeout: float = 10.0) ->
     return chat
 
 
-def main() -> int:
-    version = os.environ.get("LIVECHAT_API_VERSION", "3.6")
-    if os.environ.get("LIVECHAT_TOKEN"):
-        needed = ["LIVECHAT_CLIENT_ID", "LIVECHAT_ORGANIZATION_ID", "ECHO_BOT_PUBLIC_URL"]
-        if missing := [name for name in needed if not os.environ.get(name)]:
-            print(f"echo_bot: set {', '.join(missing)} too", file=sys.stderr)
-            return 2
-        env = os.environ
-        with Client(env["LIVECHAT_TOKEN"], api_version=version) as client, run_echo_bot(
+def on_livechat(version: str) -> int:
+    """Runs the bot on LiveChat until Ctrl-C."""
+    env = os.environ
+    if missing := [n for n in ("LIVECHAT_CLIENT_ID", "LIVECHAT_ORGANIZATION_ID", "ECHO_BOT_PUBLIC_URL") if not env.get(n)]:
+        print(f"echo_bot: set {', '.join(missing)} too", file=sys.stderr)
+        return 2
+    with Client(env["LIVECHAT_TOKEN"], api_version=version) as client:
+        with run_echo_bot(
             client,
             client_id=env["LIVECHAT_CLIENT_ID"],
             organization_id=env["LIVECHAT_ORGANIZATION_ID"],
@@ -181,6 +180,9 @@ def main() -> int:
             except KeyboardInterrupt:
                 return 0
 
+
+def offline(version: str) -> int:
+    """Runs the bot on the emulator, and plays the customer."""
     config = json.loads(os.environ.get("LCBOT_EMULATOR_CONFIG") or "{}")
     texts = ["Hello!", "How are you?", "Bye!"]
     with Emulator(config) as emu, Client("dev-token", api_version=version, base_url=emu.url) as client:
@@ -193,6 +195,11 @@ def main() -> int:
             print(f"{entry.author_type:>8}: {entry.text}")
         print(emu.deliveries().summary())
     return 0 if echoes(chat) == [f"echo: {text}" for text in texts] else 1
+
+
+def main() -> int:
+    version = os.environ.get("LIVECHAT_API_VERSION", "3.6")
+    return on_livechat(version) if os.environ.get("LIVECHAT_TOKEN") else offline(version)
 
 
 if __name__ == "__main__":
