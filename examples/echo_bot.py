@@ -8,7 +8,7 @@ On LiveChat, until Ctrl-C. The webhook receiver listens on 127.0.0.1:$ECHO_BOT_P
 default); ECHO_BOT_PUBLIC_URL is where LiveChat reaches it (say, a tunnel to that port):
 
     LIVECHAT_TOKEN=... LIVECHAT_CLIENT_ID=... LIVECHAT_ORGANIZATION_ID=... \\
-    ECHO_BOT_PUBLIC_URL=https://bot.example.com/webhooks python examples/echo_bot.py
+    ECHO_BOT_PUBLIC_URL=https://bot.example.com/webhook python examples/echo_bot.py
 
 LIVECHAT_API_VERSION picks the API version (3.6 by default). LCBOT_EMULATOR_CONFIG (JSON)
 configures the emulator, e.g. '{"faults": [{"action": "incoming_event", "lost_answer": true}]}'.
@@ -33,16 +33,16 @@ from livechat_bots.webhooks import IncomingChat, IncomingEvent, WebhookEvent
 class EchoBot:
     """What the bot does with each webhook LiveChat sends it."""
 
+    bot: Bot  # set once the bot is created (a webhook before that fails, is answered 500 and comes again)
+
     def __init__(self, secret_key: str) -> None:
         self.secret_key = secret_key
-        self.bot: Bot | None = None  # set once the bot is created
+        self.url = ""  # where its webhooks go
         self.handled: dict[str, None] = {}  # the dedupe keys of the events answered, oldest first
         self.lock = threading.Lock()
 
     def handle(self, event: WebhookEvent) -> None:
         bot = self.bot
-        if bot is None:
-            raise RuntimeError("the bot is not set up yet")  # answered 500: LiveChat tries again later
         if isinstance(event.payload, IncomingChat):  # a new chat, with the customer's first message
             chat_id, events = event.payload.chat_id, event.payload.events
         elif isinstance(event.payload, IncomingEvent):  # a message in a chat of ours
@@ -104,7 +104,7 @@ def run_echo_bot(
     version = tuple(int(n) for n in client.api_version.split("."))
     echo = EchoBot(secrets.token_hex(16))
     server = echo.serve(port)
-    url = public_url or f"http://127.0.0.1:{server.server_port}/webhooks"
+    url = echo.url = public_url or f"http://127.0.0.1:{server.server_port}/webhook"
     webhook_ids: list[str] = []
     try:
         if version < (3, 3):  # v3.0-v3.2: the webhooks are part of the bot
@@ -184,16 +184,19 @@ def on_livechat(version: str) -> int:
 def offline(version: str) -> int:
     """Runs the bot on the emulator, and plays the customer."""
     config = json.loads(os.environ.get("LCBOT_EMULATOR_CONFIG") or "{}")
-    texts = ["Hello!", "How are you?", "Bye!"]
+    texts = ["Hello!", "Where is my order?", "Thanks, bye"]
     with Emulator(config) as emu, Client("dev-token", api_version=version, base_url=emu.url) as client:
-        with run_echo_bot(client, client_id="dev-client", organization_id=emu.organization_id):
+        with run_echo_bot(client, client_id="dev-client", organization_id=emu.organization_id) as echo:
+            print(f"echo bot {echo.bot.bot_agent_id} online on API v{version}, webhooks to {echo.url}")
             chat = play_customer(emu, texts)
             deadline = time.monotonic() + 10  # a retried delivery may still be on its way
             while emu.deliveries().pending and time.monotonic() < deadline:
                 time.sleep(0.01)
+        print(f"transcript of chat {chat.chat_id}:")
         for entry in chat.transcript:
-            print(f"{entry.author_type:>8}: {entry.text}")
-        print(emu.deliveries().summary())
+            print(f"  {entry.author_type:<8} {entry.text}")
+        log = emu.deliveries()
+        print(f"webhook deliveries: {log.delivered} delivered, {log.retried} retried")
     return 0 if echoes(chat) == [f"echo: {text}" for text in texts] else 1
 
 
