@@ -1,0 +1,186 @@
+// Package echobot is the bot of examples/echo_bot: it answers every
+// customer message with "echo: <text>". It creates its bot agent, serves
+// its own webhook receiver, gives the bot that webhook and sets it
+// accepting chats; Close undoes all of it.
+package echobot
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"sync"
+
+	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
+)
+
+// Config says where the bot lives.
+type Config struct {
+	// Client acts for the application that owns the bot; APIVersion is
+	// its Config.APIVersion ("3.0" to "3.6").
+	Client     *lcbot.Client
+	APIVersion string
+	// ClientID is the application's client id, and OrganizationID its
+	// organization (for the bot's own token, API v3.5+).
+	ClientID       string
+	OrganizationID string
+	// Listen is the receiver's address (default "127.0.0.1:0", a free port).
+	Listen string
+	// PublicURL is where LiveChat reaches the receiver, e.g. a tunnel to
+	// Listen; empty means the receiver's own URL (enough for the emulator).
+	PublicURL string
+}
+
+// Bot is a running echo bot.
+type Bot struct {
+	ID  string
+	cfg Config
+	bot *lcbot.Bot
+	ln  net.Listener
+	srv *http.Server
+
+	webhookID string // registered webhook (v3.3+)
+
+	mu   sync.Mutex
+	seen map[string]bool // DedupeKeys answered (or being answered)
+}
+
+// Start creates the bot and makes it ready for chats of group 0.
+func Start(ctx context.Context, cfg Config) (b *Bot, err error) {
+	if cfg.Listen == "" {
+		cfg.Listen = "127.0.0.1:0"
+	}
+	b = &Bot{cfg: cfg, seen: map[string]bool{}}
+	defer func() {
+		if err != nil {
+			b.Close()
+		}
+	}()
+
+	// 1. The webhook receiver's address and a fresh secret.
+	secret := rand.Text()
+	if b.ln, err = net.Listen("tcp", cfg.Listen); err != nil {
+		return nil, err
+	}
+	url := cfg.PublicURL
+	if url == "" {
+		url = "http://" + b.ln.Addr().String() + "/webhook"
+	}
+
+	// 2. The bot, first in group 0. Up to v3.2 its webhook is part of it.
+	req := lcbot.CreateBotAgentRequest{
+		Name:   "Echo bot",
+		Groups: []lcbot.Group{{ID: 0, Priority: lcbot.PriorityFirst}},
+	}
+	switch {
+	case cfg.APIVersion < "3.2":
+		req.Status = lcbot.StatusNotAcceptingChats // required before v3.2
+		fallthrough
+	case cfg.APIVersion < "3.3":
+		action := lcbot.WebhookAction{Name: lcbot.ActionIncomingEvent}
+		if cfg.APIVersion >= "3.1" {
+			action.Filters = map[string]any{"author_type": "customer"}
+		}
+		req.Webhooks = &lcbot.Webhooks{URL: url, SecretKey: secret, Actions: []lcbot.WebhookAction{action}}
+	default:
+		req.OwnerClientID = cfg.ClientID
+	}
+	created, err := cfg.Client.CreateBotAgent(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("create the bot: %w", err)
+	}
+	b.ID = created.ID
+
+	// From v3.3 the webhook is registered for the application's bots.
+	if cfg.APIVersion >= "3.3" {
+		b.webhookID, err = cfg.Client.RegisterWebhook(ctx, lcbot.RegisterWebhookRequest{
+			Action:        lcbot.ActionIncomingEvent,
+			SecretKey:     secret,
+			URL:           url,
+			Type:          lcbot.WebhookTypeBot,
+			OwnerClientID: cfg.ClientID,
+			Filters:       map[string]any{"author_type": "customer", "chat_presence": map[string]any{"my_bots": true}},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("register the webhook: %w", err)
+		}
+	}
+
+	// 3. Act as the bot (with its own token from v3.5), and take chats.
+	identity := lcbot.BotIdentity{BotAgentID: created.ID}
+	if !created.Secret.IsZero() {
+		identity.BotSecret, identity.ClientID, identity.OrganizationID = created.Secret, cfg.ClientID, cfg.OrganizationID
+	}
+	if b.bot, err = cfg.Client.NewBot(identity); err != nil {
+		return nil, err
+	}
+	b.srv = &http.Server{Handler: lcbot.WebhookHandler([]string{secret}, b.handle)}
+	go b.srv.Serve(b.ln)
+	if err = b.bot.SetRoutingStatus(ctx, lcbot.RoutingAcceptingChats); err != nil {
+		return nil, fmt.Errorf("accept chats: %w", err)
+	}
+	return b, nil
+}
+
+// handle answers a customer's message. An error makes the receiver answer
+// 500, and LiveChat delivers the event again.
+func (b *Bot) handle(ctx context.Context, e *lcbot.WebhookEvent) error {
+	typed, err := e.Typed()
+	p, ok := typed.(*lcbot.IncomingEventPayload)
+	if err != nil || !ok || p.Event.Type != "message" || p.Event.AuthorID == b.ID {
+		return nil // not a message, or our own
+	}
+	if !b.firstTime(e.DedupeKey) {
+		return nil // a delivery of an event already answered
+	}
+	if _, err := b.bot.SendMessage(ctx, p.ChatID, "echo: "+p.Event.Text); err != nil {
+		b.forget(e.DedupeKey) // so that the redelivery is answered
+		log.Printf("echo in chat %s: %v", p.ChatID, err)
+		return err
+	}
+	return nil
+}
+
+// firstTime records key and reports whether it is new. (A long-running bot
+// would forget keys after a while: LiveChat retries within about a minute.)
+func (b *Bot) firstTime(key string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.seen[key] {
+		return false
+	}
+	b.seen[key] = true
+	return true
+}
+
+func (b *Bot) forget(key string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.seen, key)
+}
+
+// Close takes the bot offline, removes it and its webhook, and stops the
+// receiver.
+func (b *Bot) Close() error {
+	ctx := context.Background()
+	var errs []error
+	if b.bot != nil {
+		errs = append(errs, b.bot.SetRoutingStatus(ctx, lcbot.RoutingOffline), b.bot.Close())
+	}
+	if b.webhookID != "" {
+		errs = append(errs, b.cfg.Client.UnregisterWebhook(ctx, b.webhookID, b.cfg.ClientID))
+	}
+	if b.ID != "" {
+		errs = append(errs, b.cfg.Client.RemoveBotAgent(ctx, b.ID))
+	}
+	if b.srv != nil {
+		errs = append(errs, b.srv.Close())
+	}
+	if b.ln != nil {
+		b.ln.Close() // if it was not served yet
+	}
+	return errors.Join(errs...)
+}
