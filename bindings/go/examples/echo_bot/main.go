@@ -119,7 +119,10 @@ func offline(ctx context.Context, version string, cfg *lcbot.EmulatorConfig, out
 				return err
 			}
 		}
-		if err := waitForEchoes(ctx, emu, chat.ChatID, i+1, 10*time.Second); err != nil {
+		if err := poll(ctx, fmt.Sprintf("echo %d", i+1), func() (bool, error) {
+			n, err := echoes(emu, chat.ChatID)
+			return n > i, err
+		}); err != nil {
 			return err
 		}
 	}
@@ -132,8 +135,11 @@ func offline(ctx context.Context, version string, cfg *lcbot.EmulatorConfig, out
 	for _, e := range transcript {
 		fmt.Fprintf(out, "  %-8s %s\n", e.AuthorType+":", e.Text)
 	}
-	d, err := emu.Deliveries()
-	if err != nil {
+	var d *lcbot.DeliveryLog
+	if err := poll(ctx, "the webhook deliveries", func() (bool, error) {
+		d, err = emu.Deliveries()
+		return err == nil && d.Pending == 0, err
+	}); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "webhook deliveries: %d delivered, %d retried, %d failed, %d pending\n",
@@ -161,25 +167,28 @@ func messagesOf(emu *lcbot.Emulator, chatID string) ([]lcbot.TranscriptEntry, er
 	return nil, fmt.Errorf("no chat %s", chatID)
 }
 
-// waitForEchoes polls the transcript until the chat has n echoes.
-func waitForEchoes(ctx context.Context, emu *lcbot.Emulator, chatID string, n int, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
+// echoes counts the bot's echoes in a chat.
+func echoes(emu *lcbot.Emulator, chatID string) (int, error) {
+	messages, err := messagesOf(emu, chatID)
+	n := 0
+	for _, e := range messages {
+		if e.AuthorType == "bot" && strings.HasPrefix(e.Text, "echo: ") {
+			n++
+		}
+	}
+	return n, err
+}
+
+// poll calls done until it reports true, for up to 10 seconds.
+func poll(ctx context.Context, what string, done func() (bool, error)) error {
+	deadline := time.Now().Add(10 * time.Second)
 	for {
-		transcript, err := messagesOf(emu, chatID)
-		if err != nil {
+		ok, err := done()
+		if ok || err != nil {
 			return err
 		}
-		echoes := 0
-		for _, e := range transcript {
-			if e.AuthorType == "bot" && strings.HasPrefix(e.Text, "echo: ") {
-				echoes++
-			}
-		}
-		if echoes >= n {
-			return nil
-		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%d echoes after %v; %d expected", echoes, timeout, n)
+			return fmt.Errorf("waited 10 s for %s", what)
 		}
 		select {
 		case <-ctx.Done():

@@ -42,7 +42,7 @@ type Bot struct {
 	ln  net.Listener
 	srv *http.Server
 
-	webhookID string // registered webhook (v3.3+)
+	webhookIDs []string // registered webhooks (v3.3+)
 
 	mu   sync.Mutex
 	seen map[string]bool // DedupeKeys answered (or being answered)
@@ -75,16 +75,21 @@ func Start(ctx context.Context, cfg Config) (b *Bot, err error) {
 		Name:   "Echo bot",
 		Groups: []lcbot.Group{{ID: 0, Priority: lcbot.PriorityFirst}},
 	}
+	// Its webhooks: a chat routed to it (with the customer's first
+	// messages) and each event after that, only the customer's.
+	chatAction, events := lcbot.ActionIncomingChat, map[string]any{"author_type": "customer"}
 	switch {
 	case cfg.APIVersion < "3.2":
 		req.Status = lcbot.StatusNotAcceptingChats // required before v3.2
+		chatAction = "incoming_chat_thread"        // its name before v3.2
+		if cfg.APIVersion < "3.1" {
+			events = nil // no filters in v3.0
+		}
 		fallthrough
 	case cfg.APIVersion < "3.3":
-		action := lcbot.WebhookAction{Name: lcbot.ActionIncomingEvent}
-		if cfg.APIVersion >= "3.1" {
-			action.Filters = map[string]any{"author_type": "customer"}
-		}
-		req.Webhooks = &lcbot.Webhooks{URL: url, SecretKey: secret, Actions: []lcbot.WebhookAction{action}}
+		req.Webhooks = &lcbot.Webhooks{URL: url, SecretKey: secret, Actions: []lcbot.WebhookAction{
+			{Name: chatAction}, {Name: lcbot.ActionIncomingEvent, Filters: events},
+		}}
 	default:
 		req.OwnerClientID = cfg.ClientID
 	}
@@ -94,18 +99,20 @@ func Start(ctx context.Context, cfg Config) (b *Bot, err error) {
 	}
 	b.ID = created.ID
 
-	// From v3.3 the webhook is registered for the application's bots.
+	// From v3.3 webhooks are registered for the application's bots.
 	if cfg.APIVersion >= "3.3" {
-		b.webhookID, err = cfg.Client.RegisterWebhook(ctx, lcbot.RegisterWebhookRequest{
-			Action:        lcbot.ActionIncomingEvent,
-			SecretKey:     secret,
-			URL:           url,
-			Type:          lcbot.WebhookTypeBot,
-			OwnerClientID: cfg.ClientID,
-			Filters:       map[string]any{"author_type": "customer", "chat_presence": map[string]any{"my_bots": true}},
-		})
-		if err != nil {
-			return nil, fmt.Errorf("register the webhook: %w", err)
+		mine := map[string]any{"my_bots": true}
+		for action, filters := range map[string]map[string]any{
+			lcbot.ActionIncomingChat:  {"chat_presence": mine},
+			lcbot.ActionIncomingEvent: {"author_type": "customer", "chat_presence": mine},
+		} {
+			id, err := cfg.Client.RegisterWebhook(ctx, lcbot.RegisterWebhookRequest{
+				Action: action, SecretKey: secret, URL: url, Type: lcbot.WebhookTypeBot, OwnerClientID: cfg.ClientID, Filters: filters,
+			})
+			if err != nil {
+				return nil, fmt.Errorf("register the %s webhook: %w", action, err)
+			}
+			b.webhookIDs = append(b.webhookIDs, id)
 		}
 	}
 
@@ -125,21 +132,34 @@ func Start(ctx context.Context, cfg Config) (b *Bot, err error) {
 	return b, nil
 }
 
-// handle answers a customer's message. An error makes the receiver answer
-// 500, and LiveChat delivers the event again.
+// handle answers a chat's customer messages: those a new chat comes with,
+// then each one written. An error makes the receiver answer 500, and
+// LiveChat delivers the webhook again.
 func (b *Bot) handle(ctx context.Context, e *lcbot.WebhookEvent) error {
+	var chatID string
+	var messages []lcbot.ChatEvent
 	typed, err := e.Typed()
-	p, ok := typed.(*lcbot.IncomingEventPayload)
-	if err != nil || !ok || p.Event.Type != "message" || p.Event.AuthorID == b.ID {
-		return nil // not a message, or our own
+	switch p := typed.(type) {
+	case *lcbot.IncomingChatPayload:
+		chatID = p.Chat.ID
+		if p.Chat.Thread != nil {
+			messages = p.Chat.Thread.Events
+		}
+	case *lcbot.IncomingEventPayload:
+		chatID, messages = p.ChatID, []lcbot.ChatEvent{p.Event}
 	}
-	if !b.firstTime(e.DedupeKey) {
-		return nil // a delivery of an event already answered
+	if err != nil || chatID == "" || !b.firstTime(e.DedupeKey) {
+		return nil // not for us, or a delivery already answered
 	}
-	if _, err := b.bot.SendMessage(ctx, p.ChatID, "echo: "+p.Event.Text); err != nil {
-		b.forget(e.DedupeKey) // so that the redelivery is answered
-		log.Printf("echo in chat %s: %v", p.ChatID, err)
-		return err
+	for _, m := range messages {
+		if m.Type != "message" || m.AuthorID == b.ID {
+			continue // not a message, or our own
+		}
+		if _, err := b.bot.SendMessage(ctx, chatID, "echo: "+m.Text); err != nil {
+			b.forget(e.DedupeKey) // so that the redelivery is answered
+			log.Printf("echo in chat %s: %v", chatID, err)
+			return err
+		}
 	}
 	return nil
 }
@@ -170,8 +190,8 @@ func (b *Bot) Close() error {
 	if b.bot != nil {
 		errs = append(errs, b.bot.SetRoutingStatus(ctx, lcbot.RoutingOffline), b.bot.Close())
 	}
-	if b.webhookID != "" {
-		errs = append(errs, b.cfg.Client.UnregisterWebhook(ctx, b.webhookID, b.cfg.ClientID))
+	for _, id := range b.webhookIDs {
+		errs = append(errs, b.cfg.Client.UnregisterWebhook(ctx, id, b.cfg.ClientID))
 	}
 	if b.ID != "" {
 		errs = append(errs, b.cfg.Client.RemoveBotAgent(ctx, b.ID))
