@@ -27,6 +27,9 @@ type Config struct {
 	// organization (for the bot's own token, API v3.5+).
 	ClientID       string
 	OrganizationID string
+	// Echoed, when set, is told of each echo once it is sent (the
+	// benchmark paces its customers with it).
+	Echoed func(chatID, text string)
 	// Listen is the receiver's address (default "127.0.0.1:0", a free port).
 	Listen string
 	// PublicURL is where LiveChat reaches the receiver, e.g. a tunnel to
@@ -159,6 +162,9 @@ func (b *Bot) handle(ctx context.Context, e *lcbot.WebhookEvent) error {
 			b.forget(e.DedupeKey) // so that the redelivery is answered
 			log.Printf("echo in chat %s: %v", chatID, err)
 			return err
+		}
+		if b.cfg.Echoed != nil {
+			b.cfg.Echoed(chatID, m.Text)
 		}
 	}
 	return nil
