@@ -134,8 +134,10 @@ func TestBotTokenRefusedAndSecretReset(t *testing.T) {
 	if secret.IsZero() || secret.Reveal() == w.secrets[bot.ID()].Reveal() {
 		t.Fatal("ResetBotSecret gave no new secret")
 	}
+	// The refused token's 401, then the renewal's refusal (403, the old
+	// secret): the error is the renewal's, which says what to fix.
 	_, err = bot.ListChats(ctx, lcbot.ListChatsRequest{})
-	if !lcbot.IsAuthentication(err) {
+	if !lcbot.IsAuthorization(err) || !strings.Contains(err.Error(), "renewing the credentials failed") {
 		t.Fatalf("a bot whose secret was reset: %v", err)
 	}
 	for _, s := range []string{secret.Reveal(), w.secrets[bot.ID()].Reveal()} {
