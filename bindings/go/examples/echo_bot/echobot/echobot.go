@@ -52,14 +52,14 @@ type Bot struct {
 }
 
 // Start creates the bot and makes it ready for chats of group 0.
-func Start(ctx context.Context, cfg Config) (b *Bot, err error) {
+func Start(ctx context.Context, cfg Config) (_ *Bot, err error) {
 	if cfg.Listen == "" {
 		cfg.Listen = "127.0.0.1:0"
 	}
-	b = &Bot{cfg: cfg, seen: map[string]bool{}}
+	b := &Bot{cfg: cfg, seen: map[string]bool{}}
 	defer func() {
 		if err != nil {
-			b.Close()
+			b.Close() // undo what was done
 		}
 	}()
 
