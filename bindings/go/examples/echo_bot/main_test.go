@@ -158,7 +158,9 @@ func TestEchoBot(t *testing.T) {
 			if v == "3.0" {
 				want = 6
 			}
-			ds := deliveries(t, emu, "the deliveries", func(ds []lcbot.Delivery) bool { return len(ds) == want })
+			ds := deliveries(t, emu, "the deliveries", func(ds []lcbot.Delivery) bool {
+				return len(ds) == want && settled(func(lcbot.Delivery) bool { return true })(ds)
+			})
 			if ds[0].Action != map[string]string{"3.0": "incoming_chat_thread"}[v] && ds[0].Action != lcbot.ActionIncomingChat {
 				t.Fatalf("first delivery: %s", states(ds))
 			}
@@ -166,6 +168,45 @@ func TestEchoBot(t *testing.T) {
 				if d.State != lcbot.DeliveryDelivered || len(d.Tries) != 1 || d.Tries[0].Status != 200 || d.Version != v || d.BotID != bot.ID {
 					t.Fatalf("deliveries: %s", states(ds))
 				}
+			}
+		})
+	}
+}
+
+// A customer who does not wait for the echoes gets them in order: the
+// emulator delivers one receiver's webhooks one at a time.
+func TestEchoBotInOrder(t *testing.T) {
+	for _, v := range versions {
+		t.Run("v"+v, func(t *testing.T) {
+			emu, bot := start(t, v, lcbot.EmulatorConfig{})
+			texts := []string{"1", "2", "3", "4", "5"}
+			chat, err := emu.StartChat(lcbot.StartChatRequest{Text: texts[0]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, text := range texts[1:] {
+				if _, err := emu.SendMessage(chat.ChatID, text); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := poll(context.Background(), "the echoes", func() (bool, error) {
+				n, err := echoes(emu, chat.ChatID)
+				return n == len(texts), err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := messagesOf(emu, chat.ChatID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var echoed []string
+			for _, e := range got {
+				if e.AuthorID == bot.ID {
+					echoed = append(echoed, e.Text)
+				}
+			}
+			if strings.Join(echoed, ",") != "echo: 1,echo: 2,echo: 3,echo: 4,echo: 5" {
+				t.Fatalf("echoes: %q", echoed)
 			}
 		})
 	}
