@@ -58,6 +58,11 @@ func main() {
 
 // online runs the bot on LiveChat until ctx is cancelled (Ctrl-C).
 func online(ctx context.Context, token, version string) error {
+	for _, name := range []string{"LIVECHAT_CLIENT_ID", "LIVECHAT_ORGANIZATION_ID", "ECHO_BOT_PUBLIC_URL"} {
+		if os.Getenv(name) == "" {
+			return fmt.Errorf("with LIVECHAT_TOKEN, %s is needed too", name)
+		}
+	}
 	client, err := lcbot.NewClient(lcbot.Config{Token: token, APIVersion: version})
 	if err != nil {
 		return err
