@@ -396,8 +396,9 @@ impl DeliveryLog {
 pub type Job = (Outgoing, DeliveryFaults, usize, Option<usize>);
 
 /// Sends planned deliveries from the emulator's runtime (never blocking the
-/// caller). Deliveries to one URL go one at a time, in the order they
-/// happened, so a bot reads a chat's messages in the order they were written.
+/// caller). Deliveries to one URL about one chat go one at a time, in the
+/// order they happened, so a bot reads a chat's messages in the order they
+/// were written; other chats' deliveries go meanwhile.
 pub fn dispatch(shared: &Arc<Shared>, outgoing: Vec<Outgoing>) {
     let Some(handle) = shared.runtime.get() else { return };
     let mut queues = lock(&shared.delivery_queues);
@@ -413,8 +414,8 @@ pub fn dispatch(shared: &Arc<Shared>, outgoing: Vec<Outgoing>) {
         let mut job = Some((out, faults, seq, duplicate));
         // A queue whose worker ended (the runtime stopping) is replaced.
         for _ in 0..2 {
-            let url = job.as_ref().map(|(o, ..)| o.url.clone()).unwrap_or_default();
-            let sender = queues.entry(url).or_insert_with(|| {
+            let key = job.as_ref().map(|(o, ..)| queue_key(o)).unwrap_or_default();
+            let sender = queues.entry(key).or_insert_with(|| {
                 let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
                 handle.spawn(deliver_in_order(shared.clone(), receiver));
                 sender
@@ -428,6 +429,13 @@ pub fn dispatch(shared: &Arc<Shared>, outgoing: Vec<Outgoing>) {
             }
         }
     }
+}
+
+/// The queue a delivery waits in: its URL and the chat it is about.
+fn queue_key(out: &Outgoing) -> String {
+    let payload = out.body.get("payload").or_else(|| out.body.get("data"));
+    let chat = payload.and_then(|p| p.get("chat_id").or_else(|| p.get("chat").and_then(|c| c.get("id"))));
+    format!("{} {}", out.url, chat.and_then(Value::as_str).unwrap_or(""))
 }
 
 async fn deliver_in_order(shared: Arc<Shared>, mut jobs: tokio::sync::mpsc::UnboundedReceiver<Job>) {
