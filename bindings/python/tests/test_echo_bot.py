@@ -169,8 +169,8 @@ def test_duplicate_delivery_is_answered_once(version: str) -> None:
 
 def test_a_burst_of_messages_is_answered() -> None:
     """The customer does not wait for the echoes: every message is answered
-    once, in order (the emulator delivers to one receiver one at a time, in
-    the order things happened)."""
+    once, in order (the emulator delivers one chat's events to one receiver
+    one at a time, in the order they happened)."""
     with running("3.6") as run:
         chat_id = run.emu.start_chat(group_id=0, text="m0").chat_id
         for i in range(1, 10):
