@@ -40,7 +40,8 @@ enum Command {
     Call(call::CallArgs),
     /// Manage bot agents: list, show, create, update, remove (token: LIVECHAT_TOKEN)
     #[command(arg_required_else_help = true)]
-    Bots(bots::BotsArgs),
+    // Boxed: by far the largest variant (a flag for every field).
+    Bots(Box<bots::BotsArgs>),
 }
 
 /// The error as `bots` prints it: the library's document (with `status`,
@@ -69,7 +70,7 @@ fn main() -> ExitCode {
         Command::Emulator(args) => emulator::run(args),
         Command::Call(args) => call::run(args),
         Command::Bots(args) => {
-            return match bots::run(args) {
+            return match bots::run(*args) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err((failure, json)) => ExitCode::from(report(&failure, json)),
             }
