@@ -162,6 +162,7 @@ fn run() -> Result<(), String> {
     let emulator = Emulator::start(config).map_err(|e| e.message)?;
     println!("{}", emulator.url());
     eprintln!("livechat-bots emulator: serving {} (token dev-token unless configured); Ctrl-C stops", emulator.url());
+    eprintln!("livechat-bots emulator: console at {} (open it in a browser)", emulator.console_url());
     signals.wait();
     if let Some(path) = &args.state {
         save_state(&emulator, path)?;
