@@ -1,6 +1,7 @@
 # livechat-bots: build, demo, test, install.
 #   make demo   build the library and run examples/quickstart.c on the embedded emulator
-#   make test   every test suite: Rust, header check, C under valgrind, Python, Go
+#   make test   every test suite: Rust, header check, C under valgrind, Python, Go, the console in Chromium
+#   make console-screenshots   the emulator console's three main views into docs/console/
 
 PREFIX    ?= /usr/local
 CARGO     ?= cargo
@@ -37,8 +38,8 @@ demo: $(BUILD_DIR)/quickstart
 	./$(BUILD_DIR)/quickstart
 
 # Every test target (and the build it depends on) has the test-only hook.
-test test-rust test-c test-python test-go: export CARGO_FEATURES = test-hooks
-test: test-rust check-header check-symbols test-c test-python test-go
+test test-rust test-c test-python test-go test-console: export CARGO_FEATURES = test-hooks
+test: test-rust check-header check-symbols test-c test-python test-go test-console
 
 test-rust:
 	$(CARGO) test --release --features test-hooks
@@ -80,3 +81,4 @@ clean:
 -include bindings/python/python.mk
 -include bindings/go/go.mk
 -include benches/bench.mk
+-include tests/console/console.mk

@@ -1,5 +1,5 @@
 // The emulator's console: polls /_emulator/* once a second and renders it.
-// Every text from the emulator goes through textContent, never innerHTML.
+// Every text from the emulator goes into the page as text nodes, never as markup.
 "use strict";
 
 const POLL_MS = 1000;
