@@ -2,8 +2,9 @@
 //!
 //!   livechat-bots emulator [--port N] [--config FILE] [--state FILE]
 //!
-//! serves the offline emulator until interrupted; with `--state` it loads the
-//! bots from FILE at start (when it exists) and saves them on exit.
+//! serves the offline emulator until interrupted, and its web console at `/`
+//! of its URL; with `--state` it loads the bots from FILE at start (when it
+//! exists) and saves them on exit.
 //!
 //!   livechat-bots call ACTION [PAYLOAD_JSON] [--config FILE] [--api-version V] [--base-url URL]
 //!
