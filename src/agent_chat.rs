@@ -2,12 +2,13 @@
 //! name per version, the request rules (in today's, v3.6, names and
 //! shapes), and the translation to and from older versions' wire shapes.
 //!
-//! | version | renamed actions | chat named by | event audience |
-//! |---|---|---|---|
-//! | 3.0, 3.1 | `get_chats_summary`, `get_chat_threads`, `close_thread`; routing status through `update_bot_agent` | `chat_id` | `recipients` |
-//! | 3.2 | - | `chat_id` | `recipients` |
-//! | 3.3 | - | `id` | `recipients` |
-//! | 3.4 to 3.6 | - | `id` | `visibility` |
+//! | version | renamed actions | chat named by | event audience | transfer option | list filter |
+//! |---|---|---|---|---|---|
+//! | 3.0, 3.1 | `get_chats_summary`, `get_chat_threads`, `close_thread`; routing status through `update_bot_agent` | `chat_id` | `recipients` | `force` | `include_active` |
+//! | 3.2 | - | `chat_id` | `recipients` | `force` | `include_active` |
+//! | 3.3 | - | `id` | `recipients` | `force` | `include_active` |
+//! | 3.4, 3.5 | - | `id` | `visibility` | `ignore_agents_availability` (+ `ignore_requester_presence`) | `include_active` |
+//! | 3.6 | - | `id` | `visibility` | `ignore_agents_availability` (+ `ignore_requester_presence`) | `active` |
 
 use crate::error::{Error, Result};
 use crate::validate::{object, Obj};
@@ -109,7 +110,14 @@ impl ChatAction {
                 o.opt_int("limit", 1, MAX_LIST_LIMIT)?;
                 if let Some(f) = o.opt_object("filters")? {
                     f.only(&["active", "group_ids", "include_chats_without_threads", "properties"])?;
-                    f.opt_bool("active")?;
+                    if f.opt_bool("active")? == Some(true) && version < ApiVersion::V3_6 {
+                        // Older versions only say whether active chats are included.
+                        return Err(Error::validation(format!(
+                            "filters.active: true (active chats only) does not exist in API v{}; it has \
+                             filters.include_active, which false turns into inactive chats only",
+                            version.as_str()
+                        )));
+                    }
                     f.opt_bool("include_chats_without_threads")?;
                     f.opt_object("properties")?;
                     group_ids(&f)?;
@@ -125,7 +133,7 @@ impl ChatAction {
                 o.only(&["id", "target", "ignore_agents_availability", "ignore_requester_presence"])?;
                 non_empty(&o, "id")?;
                 o.opt_bool("ignore_agents_availability")?;
-                o.opt_bool("ignore_requester_presence")?;
+                presence_rule(version, &o)?;
                 if let Some(t) = o.opt_object("target")? {
                     t.only(&["type", "ids"])?;
                     let kind = t.req_enum("type", &["group", "agent"])?;
@@ -147,7 +155,7 @@ impl ChatAction {
             ChatAction::DeactivateChat => {
                 o.only(&["id", "ignore_requester_presence"])?;
                 non_empty(&o, "id")?;
-                o.opt_bool("ignore_requester_presence").map(|_| ())
+                presence_rule(version, &o)
             }
             ChatAction::ListRoutingStatuses => {
                 if version < ApiVersion::V3_2 {
@@ -179,7 +187,22 @@ impl ChatAction {
                     rename(event, "visibility", "recipients");
                 }
             }
-            ChatAction::TransferChat | ChatAction::DeactivateChat if version < ApiVersion::V3_3 => rename(o, "id", "chat_id"),
+            ChatAction::TransferChat | ChatAction::DeactivateChat if version < ApiVersion::V3_4 => {
+                if version < ApiVersion::V3_3 {
+                    rename(o, "id", "chat_id");
+                }
+                // Before v3.4 the requester always had to be in the chat
+                // (checked above: only `false` gets here), and `force` said
+                // what `ignore_agents_availability` says now.
+                o.remove("ignore_requester_presence");
+                rename(o, "ignore_agents_availability", "force");
+            }
+            ChatAction::ListChats if version < ApiVersion::V3_6 => {
+                if let Some(filters) = o.get_mut("filters").and_then(Value::as_object_mut) {
+                    // Only `false` gets here (checked above).
+                    rename(filters, "active", "include_active");
+                }
+            }
             ChatAction::GetChat if version < ApiVersion::V3_2 => {
                 if let Some(thread) = o.remove("thread_id") {
                     o.insert("thread_ids".into(), json!([thread]));
@@ -232,6 +255,18 @@ impl ChatAction {
             Err(Error::decode(format!("{}: the answer does not have the expected shape ({shape})", self.name())))
         }
     }
+}
+
+/// `ignore_requester_presence` exists from v3.4; before, the requester had
+/// to be in the chat, which `false` (or its absence) asks anyway.
+fn presence_rule(version: ApiVersion, o: &Obj<'_>) -> Result<()> {
+    if o.opt_bool("ignore_requester_presence")? == Some(true) && version < ApiVersion::V3_4 {
+        return Err(Error::validation(format!(
+            "ignore_requester_presence: does not exist in API v{}; there the requester must be in the chat",
+            version.as_str()
+        )));
+    }
+    Ok(())
 }
 
 /// `update_bot_agent`'s status spelling (v3.0/3.1) of a routing status.
@@ -340,6 +375,23 @@ mod tests {
         assert_eq!(wire["event"]["recipients"], "all");
         assert!(wire["event"].get("visibility").is_none());
         assert_eq!(ChatAction::SendEvent.request_to_wire(ApiVersion::V3_4, event.clone(), "b"), event);
+    }
+
+    #[test]
+    fn options_take_their_older_names() {
+        let transfer = json!({"id": "C1", "ignore_agents_availability": true, "ignore_requester_presence": false});
+        let wire = ChatAction::TransferChat.request_to_wire(ApiVersion::V3_3, transfer.clone(), "b");
+        assert_eq!(wire, json!({"id": "C1", "force": true}));
+        assert_eq!(ChatAction::TransferChat.request_to_wire(ApiVersion::V3_4, transfer.clone(), "b"), transfer);
+        let presence = json!({"id": "C1", "ignore_requester_presence": true});
+        assert!(ChatAction::DeactivateChat.validate_request(ApiVersion::V3_3, &presence).is_err());
+        assert!(ChatAction::DeactivateChat.validate_request(ApiVersion::V3_4, &presence).is_ok());
+        let inactive = json!({"filters": {"active": false}});
+        let wire = ChatAction::ListChats.request_to_wire(ApiVersion::V3_5, inactive.clone(), "b");
+        assert_eq!(wire, json!({"filters": {"include_active": false}}));
+        let active_only = json!({"filters": {"active": true}});
+        assert!(ChatAction::ListChats.validate_request(ApiVersion::V3_5, &active_only).unwrap_err().message.contains("include_active"));
+        assert!(ChatAction::ListChats.validate_request(ApiVersion::V3_6, &active_only).is_ok());
     }
 
     #[test]

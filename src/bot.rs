@@ -18,7 +18,7 @@ use crate::bot_admin::AdminAction;
 use crate::cancel::CallOptions;
 use crate::chat_model::{Chat, ChatPage, RoutingStatus};
 use crate::client::{Api, Authorizer, Client, Outgoing};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::json::parse_strict;
 use crate::secret::Secret;
 use crate::validate::object;
@@ -327,7 +327,7 @@ impl BotToken {
 
     /// Issues a new token unless another thread did while this one waited.
     fn renew(&self, client: &Client, refused: Option<u64>, options: &CallOptions) -> Result<(HeaderValue, u64)> {
-        let _one_at_a_time = self.renewing.lock().unwrap_or_else(|p| p.into_inner());
+        let _one_at_a_time = self.wait_turn(client, options)?;
         if let Some(fresh) = self.usable(refused) {
             return Ok(fresh);
         }
@@ -342,6 +342,29 @@ impl BotToken {
         let generation = current.as_ref().map_or(0, |i| i.generation) + 1;
         *current = Some(Issued { header: header.clone(), generation, renew_at });
         Ok((header, generation))
+    }
+}
+
+impl BotToken {
+    /// The renewal lock, waited for no longer than this call may wait:
+    /// another thread's renewal (a slow `issue_bot_token`) must not hold a
+    /// call past its own timeout, nor after its cancel token fired.
+    fn wait_turn(&self, client: &Client, options: &CallOptions) -> Result<std::sync::MutexGuard<'_, ()>> {
+        let deadline = Instant::now() + options.timeout.unwrap_or(client.config().timeout);
+        loop {
+            match self.renewing.try_lock() {
+                Ok(guard) => return Ok(guard),
+                Err(std::sync::TryLockError::Poisoned(p)) => return Ok(p.into_inner()),
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+            if options.cancel.as_ref().is_some_and(|c| c.is_cancelled()) {
+                return Err(Error::new(ErrorCode::Cancelled, "the call was cancelled"));
+            }
+            if Instant::now() >= deadline {
+                return Err(Error::new(ErrorCode::Timeout, "timed out waiting for the bot token another call is renewing"));
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
     }
 }
 

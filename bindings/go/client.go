@@ -40,9 +40,10 @@ import (
 //     sent has OutcomeUnknown set: it may still be applied, so read before
 //     repeating it.
 type Client struct {
-	mu      sync.RWMutex // read-held by calls in flight, write-held by Close
-	h       *cClient     // nil once closed
-	cb      cgo.Handle   // the callbacks' handle, 0 when there are none
+	mu      sync.RWMutex  // read-held by calls in flight, write-held by Close
+	h       *cClient      // nil once closed
+	cb      cgo.Handle    // the callbacks' handle, 0 when there are none
+	cbRefs  *callbackRefs // cb shared with the client's bots (bot.go); nil when cb is 0
 	timeout time.Duration
 	baseURL string
 }
@@ -63,6 +64,7 @@ func NewClient(cfg Config) (*Client, error) {
 	c := &Client{h: h, timeout: cfg.timeout(), baseURL: cfg.BaseURL}
 	if cfg.TokenProvider != nil || cfg.OnNotice != nil {
 		c.cb = newCallbacksHandle(&callbacks{provider: cfg.TokenProvider, onNotice: cfg.OnNotice})
+		c.cbRefs = newCallbackRefs(c.cb)
 		if err := h.setCallbacks(c.cb, cfg.TokenProvider != nil, cfg.OnNotice != nil); err != nil {
 			c.release()
 			err.Op = "client_new"
@@ -73,15 +75,17 @@ func NewClient(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// release frees the C handle, then the callbacks' handle (no call, hence
-// no callback, can run once the C handle is gone).
+// release frees the C handle, then the client's share of the callbacks'
+// handle, deleted once no bot made from the client (which keeps the
+// library's client, hence its callbacks, alive) is left either.
 func (c *Client) release() {
 	if c.h != nil {
 		c.h.free()
 		c.h = nil
 	}
-	if c.cb != 0 {
-		deleteCallbacksHandle(c.cb)
+	if c.cbRefs != nil {
+		c.cbRefs.release()
+		c.cbRefs = nil
 		c.cb = 0
 	}
 }

@@ -45,6 +45,17 @@
 // expired one; Config.OnNotice and Client.Notices report an API version
 // that LiveChat marks as legacy or deprecated.
 //
+// # Bots in chats
+//
+// Client.NewBot makes a Bot: one bot acting in chats through the Agent Chat
+// Web API (routing status, events, chats, transfers), named the way the
+// client's API version wants (author_id in v3.0, X-Author-Id to v3.5, its
+// own token from issue_bot_token on v3.6, renewed by the library, one
+// renewal at a time). A Bot is safe for concurrent use and takes today's
+// (v3.6) shapes in every version. The Client has the Configuration API
+// actions a bot needs: IssueBotToken, ResetBotSecret and the webhook
+// registry.
+//
 // # Webhooks
 //
 // WebhookHandler is an http.Handler receiving a bot's webhooks: it checks
@@ -57,5 +68,8 @@
 // # Emulator
 //
 // StartEmulator runs an offline fake of the API in the process, with fault
-// injection and a request log, for tests and examples.
+// injection and a request log, for tests and examples. It also serves the
+// Agent Chat Web API for bots, with chats that Emulator.StartChat,
+// SendMessage and CloseChat play the customer of, routed to the bots as
+// LiveChat routes them; Emulator.Chats gives their transcripts.
 package livechatbots

@@ -18,6 +18,7 @@ type Emulator struct {
 	mu  sync.RWMutex // read-held by calls in flight, write-held by Close
 	h   *cEmulator   // nil once closed
 	url string
+	org string // the organization id issue_bot_token expects
 }
 
 // EmulatorConfig configures StartEmulator. Zero fields mean the defaults.
@@ -40,6 +41,13 @@ type EmulatorConfig struct {
 	// LiveChat's Legacy or Deprecation header, which clients report as
 	// Notices. Keyed by version ("3.3").
 	Versions map[string]VersionStage `json:"versions,omitempty"`
+	// OrganizationID is the license's organization, which issue_bot_token
+	// checks (default DefaultEmulatorOrganizationID).
+	OrganizationID string `json:"organization_id,omitempty"`
+	// BotTokenLifetime is how long a bot token from issue_bot_token is
+	// valid (default 24 hours, as LiveChat's; 1 ms to 24 h, millisecond
+	// precision).
+	BotTokenLifetime time.Duration `json:"-"`
 }
 
 // VersionStage is the stage of a retiring API version in the emulator.
@@ -55,8 +63,9 @@ func (c EmulatorConfig) MarshalJSON() ([]byte, error) {
 	type plain EmulatorConfig
 	w := struct {
 		plain
-		IdleTimeoutMS int64 `json:"idle_timeout_ms,omitempty"`
-	}{plain: plain(c), IdleTimeoutMS: millis(c.IdleTimeout)}
+		IdleTimeoutMS      int64 `json:"idle_timeout_ms,omitempty"`
+		BotTokenLifetimeMS int64 `json:"bot_token_lifetime_ms,omitempty"`
+	}{plain: plain(c), IdleTimeoutMS: millis(c.IdleTimeout), BotTokenLifetimeMS: millis(c.BotTokenLifetime)}
 	return json.Marshal(w)
 }
 
@@ -181,6 +190,9 @@ type RequestLogEntry struct {
 	// "create_bot_agent"); empty for a path that is not an action's.
 	Version string `json:"version"`
 	Action  string `json:"action"`
+	// API is "configuration" or "agent" (the Agent Chat Web API a Bot
+	// uses), read from the path; empty for a path that is not an action's.
+	API string `json:"api"`
 	// ClientID is the client the token belongs to; empty when it was not
 	// authenticated or a fault answered first.
 	ClientID string `json:"client_id"`
@@ -220,7 +232,10 @@ func StartEmulator(cfg *EmulatorConfig) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Emulator{h: h, url: url}
+	e := &Emulator{h: h, url: url, org: DefaultEmulatorOrganizationID}
+	if cfg != nil && cfg.OrganizationID != "" {
+		e.org = cfg.OrganizationID
+	}
 	runtime.SetFinalizer(e, (*Emulator).finalize)
 	return e, nil
 }

@@ -60,16 +60,22 @@ fn load_config(args: &Args) -> Result<EmulatorConfig, String> {
     if let Some(path) = &args.state {
         if let Ok(text) = std::fs::read_to_string(path) {
             let doc: Value = serde_json::from_str(&text).map_err(|e| format!("--state {path}: {e}"))?;
-            let bots = json!({ "bots": doc.get("bots").cloned().unwrap_or(json!([])) });
-            let seeded = EmulatorConfig::from_json(&bots.to_string()).map_err(|e| format!("--state {path}: {}", e.message))?;
+            let mut kept = json!({ "bots": doc.get("bots").cloned().unwrap_or(json!([])) });
+            if let Some(org) = doc.get("organization_id") {
+                kept["organization_id"] = org.clone();
+            }
+            let seeded = EmulatorConfig::from_json(&kept.to_string()).map_err(|e| format!("--state {path}: {}", e.message))?;
             config.bots = seeded.bots;
+            if doc.get("organization_id").is_some() {
+                config.organization_id = seeded.organization_id;
+            }
         }
     }
     Ok(config)
 }
 
 fn save_state(emulator: &Emulator, path: &str) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(&json!({ "bots": emulator.bots() })).unwrap_or_default();
+    let text = serde_json::to_string_pretty(&json!({ "bots": emulator.bots(), "organization_id": emulator.organization_id() })).unwrap_or_default();
     std::fs::write(path, text + "\n").map_err(|e| format!("--state {path}: {e}"))
 }
 

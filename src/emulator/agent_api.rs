@@ -102,7 +102,7 @@ pub fn check_author(store: &Store, client_id: &str, author: &str) -> Result<(), 
 pub fn normalize(version: ApiVersion, op: Op, request: Value) -> Result<Value, ApiFailure> {
     let o = object(&request, "").map_err(invalid)?;
     match op {
-        Op::ListChats => check_list_chats(&o)?,
+        Op::ListChats => return check_list_chats(version, &o),
         Op::GetChat => {
             o.only(&["chat_id", "thread_id"]).map_err(invalid)?;
             o.req_str("chat_id").map_err(invalid)?;
@@ -146,11 +146,15 @@ fn check_group_ids(f: &Obj) -> Result<(), ApiFailure> {
     Ok(())
 }
 
-fn check_list_chats(o: &Obj) -> Result<(), ApiFailure> {
+/// v3.6 filters `active` (true: only active, false: only inactive);
+/// before it `include_active` (false: leave active chats out), normalized
+/// to `active: false` or nothing.
+fn check_list_chats(version: ApiVersion, o: &Obj) -> Result<Value, ApiFailure> {
+    let active_key = if version >= ApiVersion::V3_6 { "active" } else { "include_active" };
     o.only(&["filters", "sort_order", "limit", "page_id"]).map_err(invalid)?;
     if let Some(f) = o.opt_object("filters").map_err(invalid)? {
-        f.only(&["active", "group_ids", "include_chats_without_threads"]).map_err(invalid)?;
-        f.opt_bool("active").map_err(invalid)?;
+        f.only(&[active_key, "group_ids", "include_chats_without_threads"]).map_err(invalid)?;
+        f.opt_bool(active_key).map_err(invalid)?;
         f.opt_bool("include_chats_without_threads").map_err(invalid)?;
         check_group_ids(&f)?;
     }
@@ -162,7 +166,15 @@ fn check_list_chats(o: &Obj) -> Result<(), ApiFailure> {
             return Err(validation("page_id: cannot be sent with filters, sort_order or limit"));
         }
     }
-    Ok(())
+    let mut request = Value::Object(o.map.clone());
+    if let Some(filters) = request.get_mut("filters").and_then(Value::as_object_mut) {
+        if let Some(include) = filters.remove("include_active") {
+            if include == json!(false) {
+                filters.insert("active".into(), json!(false));
+            }
+        }
+    }
+    Ok(request)
 }
 
 fn check_send_event(version: ApiVersion, o: &Obj) -> Result<Value, ApiFailure> {
@@ -193,18 +205,24 @@ fn check_send_event(version: ApiVersion, o: &Obj) -> Result<Value, ApiFailure> {
 }
 
 /// transfer_chat and deactivate_chat (close_thread): `chat_id` to v3.2,
-/// `id` from v3.3; normalized to `id`.
+/// `id` from v3.3; normalized to `id`. Before v3.4 transfer_chat's
+/// `force` is what v3.4 renamed `ignore_agents_availability`, and
+/// `ignore_requester_presence` does not exist (nor the presence rule).
 fn check_chat_change(version: ApiVersion, op: Op, o: &Obj) -> Result<Value, ApiFailure> {
     let id_key = if version >= ApiVersion::V3_3 { "id" } else { "chat_id" };
+    let presence_rule = version >= ApiVersion::V3_4;
     let mut allowed = vec![id_key];
     if op == Op::TransferChat {
-        allowed.extend(["target", "ignore_agents_availability", "ignore_requester_presence"]);
-    } else if version >= ApiVersion::V3_2 {
+        allowed.push("target");
+        allowed.push(if presence_rule { "ignore_agents_availability" } else { "force" });
+    }
+    if presence_rule {
         allowed.push("ignore_requester_presence");
     }
     o.only(&allowed).map_err(invalid)?;
     o.req_str(id_key).map_err(invalid)?;
     o.opt_bool("ignore_agents_availability").map_err(invalid)?;
+    o.opt_bool("force").map_err(invalid)?;
     o.opt_bool("ignore_requester_presence").map_err(invalid)?;
     if let Some(t) = o.opt_object("target").map_err(invalid)? {
         t.only(&["type", "ids"]).map_err(invalid)?;
@@ -228,6 +246,9 @@ fn check_chat_change(version: ApiVersion, op: Op, o: &Obj) -> Result<Value, ApiF
         if let Some(v) = map.remove(id_key) {
             map.insert("id".into(), v);
         }
+        if let Some(v) = map.remove("force") {
+            map.insert("ignore_agents_availability".into(), v);
+        }
     }
     Ok(request)
 }
@@ -238,8 +259,8 @@ pub fn serve(store: &mut Store, version: ApiVersion, op: Op, caller: &Caller, re
         Op::ListChats => list_chats(store, version, caller, request),
         Op::GetChat | Op::GetChatThreads => get_chat(store, version, op, caller, request),
         Op::SendEvent => send_event(store, version, caller, request),
-        Op::TransferChat => transfer_chat(store, caller, request),
-        Op::DeactivateChat => deactivate_chat(store, caller, request),
+        Op::TransferChat => transfer_chat(store, version, caller, request),
+        Op::DeactivateChat => deactivate_chat(store, version, caller, request),
         Op::SetRoutingStatus => set_routing_status(store, caller, request),
         Op::ListRoutingStatuses => list_routing_statuses(store, request),
     }
@@ -249,12 +270,16 @@ pub fn serve(store: &mut Store, version: ApiVersion, op: Op, caller: &Caller, re
 /// is or was in the chat, or the chat is in one of its groups.
 fn can_read(store: &Store, caller: &Caller, chat: &Chat) -> bool {
     let Some(bot) = caller.author.as_deref() else { return true };
-    chat.seen_bots.iter().any(|b| b == bot)
-        || store
-            .bot(bot)
-            .and_then(|b| b.get("groups"))
-            .and_then(Value::as_array)
-            .is_some_and(|groups| groups.iter().any(|g| g["id"].as_u64() == Some(chat.group_id)))
+    chat.seen_bots.iter().any(|b| b == bot) || in_chat_group(store, bot, chat)
+}
+
+/// Whether the chat's group is one of the bot's.
+fn in_chat_group(store: &Store, bot: &str, chat: &Chat) -> bool {
+    store
+        .bot(bot)
+        .and_then(|b| b.get("groups"))
+        .and_then(Value::as_array)
+        .is_some_and(|groups| groups.iter().any(|g| g["id"].as_u64() == Some(chat.group_id)))
 }
 
 fn readable_chat<'a>(store: &'a Store, caller: &Caller, id: &str) -> Result<&'a Chat, ApiFailure> {
@@ -266,11 +291,22 @@ fn readable_chat<'a>(store: &'a Store, caller: &Caller, id: &str) -> Result<&'a 
 }
 
 /// The chat a write acts on: it exists, the requester is one of its users
-/// (unless `ignore_requester_presence`) and, unless `allow_inactive`, it is active.
-fn writable_chat<'a>(store: &'a Store, caller: &Caller, id: &str, ignore_presence: bool, allow_inactive: bool) -> Result<&'a Chat, ApiFailure> {
+/// (from v3.4, unless `ignore_requester_presence`; before v3.4 access to
+/// the chat is enough) and, unless `allow_inactive`, it is active. A write
+/// always needs a bot: the supervisor is no chat's user.
+fn writable_chat<'a>(
+    store: &'a Store,
+    version: ApiVersion,
+    caller: &Caller,
+    id: &str,
+    ignore_presence: bool,
+    allow_inactive: bool,
+) -> Result<&'a Chat, ApiFailure> {
     let chat = store.chats.get(id).ok_or_else(|| not_found("Chat", id))?;
     let present = caller.author.as_deref().is_some_and(|a| chat.has_user(a));
-    if !present && !(ignore_presence && can_read(store, caller, chat)) {
+    let presence_waived = ignore_presence || version < ApiVersion::V3_4;
+    let access = caller.author.as_deref().is_some_and(|a| in_chat_group(store, a, chat));
+    if !(present || (presence_waived && access)) {
         return Err(forbidden("The requester is not a user of this chat"));
     }
     if !allow_inactive && !chat.active() {
@@ -354,7 +390,7 @@ fn get_chat(store: &Store, version: ApiVersion, op: Op, caller: &Caller, request
 fn send_event(store: &mut Store, version: ApiVersion, caller: &Caller, request: &Value) -> Result<Value, ApiFailure> {
     let chat_id = request["chat_id"].as_str().unwrap_or_default();
     let attach = request.get("attach_to_last_thread").and_then(Value::as_bool).unwrap_or(false);
-    writable_chat(store, caller, chat_id, false, attach)?;
+    writable_chat(store, version, caller, chat_id, false, attach)?;
     let author = caller.author.clone().unwrap_or_default();
     let fields = request["event"].as_object().cloned().unwrap_or_default();
     let chat = store.chats.get_mut(chat_id).ok_or_else(|| not_found("Chat", chat_id))?;
@@ -371,10 +407,10 @@ fn send_event(store: &mut Store, version: ApiVersion, caller: &Caller, request: 
     Ok(json!({ "event_id": event["id"] }))
 }
 
-fn transfer_chat(store: &mut Store, caller: &Caller, request: &Value) -> Result<Value, ApiFailure> {
+fn transfer_chat(store: &mut Store, version: ApiVersion, caller: &Caller, request: &Value) -> Result<Value, ApiFailure> {
     let chat_id = request["id"].as_str().unwrap_or_default();
     let ignore_presence = request.get("ignore_requester_presence").and_then(Value::as_bool).unwrap_or(false);
-    let chat = writable_chat(store, caller, chat_id, ignore_presence, false)?;
+    let chat = writable_chat(store, version, caller, chat_id, ignore_presence, false)?;
     let from = caller.author.as_deref().filter(|a| chat.has_user(a)).map(str::to_owned);
     let (groups, only) = match request.get("target") {
         Some(t) if t["type"] == "agent" => {
@@ -390,7 +426,7 @@ fn transfer_chat(store: &mut Store, caller: &Caller, request: &Value) -> Result<
     let queue_if_none = request.get("ignore_agents_availability").and_then(Value::as_bool).unwrap_or(false);
     let candidates = store.candidates();
     let placed = store.chats.transfer(chat_id, from.as_deref(), groups, only, queue_if_none, &candidates);
-    if placed.is_err() {
+    if placed.is_none() {
         return Err(validation("No agent available"));
     }
     // The requester's slot is free now.
@@ -398,10 +434,10 @@ fn transfer_chat(store: &mut Store, caller: &Caller, request: &Value) -> Result<
     Ok(json!({}))
 }
 
-fn deactivate_chat(store: &mut Store, caller: &Caller, request: &Value) -> Result<Value, ApiFailure> {
+fn deactivate_chat(store: &mut Store, version: ApiVersion, caller: &Caller, request: &Value) -> Result<Value, ApiFailure> {
     let chat_id = request["id"].as_str().unwrap_or_default();
     let ignore_presence = request.get("ignore_requester_presence").and_then(Value::as_bool).unwrap_or(false);
-    writable_chat(store, caller, chat_id, ignore_presence, false)?;
+    writable_chat(store, version, caller, chat_id, ignore_presence, false)?;
     store.chats.close(chat_id, caller.author.as_deref());
     store.route();
     Ok(json!({}))

@@ -380,7 +380,7 @@ impl Chats {
 
     /// Transfers an active chat away from `from` (who leaves it): to one of
     /// `only` (bot ids) or to a bot of `groups`. Without a bot available it
-    /// fails unless `queue_if_none`, which queues it for them.
+    /// fails (None) unless `queue_if_none`, which queues it for them.
     pub fn transfer(
         &mut self,
         chat_id: &str,
@@ -389,13 +389,13 @@ impl Chats {
         only: Option<Vec<String>>,
         queue_if_none: bool,
         candidates: &[Candidate],
-    ) -> Result<Placement, ()> {
+    ) -> Option<Placement> {
         let exclude: Vec<String> = from.into_iter().map(str::to_owned).collect();
         // A transfer to named bots asks nothing of their groups.
         let search_groups = if only.is_some() { None } else { Some(groups.clone()) };
         let picked = self.pick(candidates, search_groups.as_deref(), only.as_deref(), &exclude);
         if picked.is_none() && !queue_if_none {
-            return Err(());
+            return None;
         }
         if let Some(chat) = self.get_mut(chat_id) {
             if let Some(from) = from {
@@ -410,14 +410,14 @@ impl Chats {
             Some(i) => {
                 self.queue.retain(|w| w.chat_id != chat_id);
                 self.assign(chat_id, &candidates[i], "transferred");
-                Ok(Placement::Assigned(candidates[i].id.clone()))
+                Some(Placement::Assigned(candidates[i].id.clone()))
             }
             None => {
                 if let Some(chat) = self.get_mut(chat_id) {
                     chat.record("transferred", None);
                 }
                 self.enqueue(Waiting { chat_id: chat_id.to_owned(), groups: search_groups, only, exclude });
-                Ok(Placement::Queued)
+                Some(Placement::Queued)
             }
         }
     }
@@ -547,5 +547,44 @@ impl Chats {
             })
             .collect();
         json!({ "chats": chats })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn candidate(id: &str, seq: u64, groups: &[(u64, &str)], accepting: bool, max_chats: u64) -> Candidate {
+        Candidate {
+            id: id.into(),
+            seq,
+            accepting,
+            groups: groups.iter().map(|(g, p)| (*g, p.to_string())).collect(),
+            max_chats,
+            user: json!({ "id": id, "type": "agent" }).as_object().cloned().unwrap(),
+        }
+    }
+
+    #[test]
+    fn supervisors_offline_and_full_bots_are_never_routed_chats() {
+        let mut chats = Chats::default();
+        let bots = [
+            candidate("sup", 1, &[(1, "supervisor")], true, 6),
+            candidate("off", 2, &[(1, "first")], false, 6),
+            candidate("full", 3, &[(1, "first")], true, 0),
+        ];
+        let (id, _, _) = chats.start(1, "C", None, Some("hi"));
+        assert_eq!(chats.route_new(&id, &bots), Placement::Queued);
+        let ok = [candidate("late", 4, &[(1, "last")], true, 6)];
+        assert_eq!(chats.route_queue(&ok), vec![(id.clone(), "late".to_owned())]);
+        assert_eq!(chats.get(&id).unwrap().state, ChatState::Assigned);
+    }
+
+    #[test]
+    fn ids_look_like_livechat_ids() {
+        let id = new_customer_id();
+        assert_eq!((id.len(), &id[14..15]), (36, "4"));
+        assert!(matches!(&id[19..20], "8" | "9" | "a" | "b"));
+        assert!(new_chat_id().bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
     }
 }
