@@ -334,12 +334,15 @@ function renderDeliveries() {
   empty.textContent = doc.available === false
     ? "No webhook deliveries: this emulator does not deliver webhooks yet."
     : "No webhook deliveries yet. Give a bot a webhook (create_bot_agent's webhooks, or register_webhook) and start a chat.";
+  const count = (key, test) => (typeof doc[key] === "number" ? doc[key] : list.filter(test).length);
+  const failed = (d) => d.state === "dropped" || d.state === "failed" || d.state === "refused";
   $("delivery-summary").textContent = list.length
-    ? `${doc.delivered} delivered · ${doc.retried} retried · ${doc.dropped} dropped · ${doc.pending} pending` : "";
+    ? `${count("delivered", (d) => d.state === "delivered")} delivered · ${count("retried", (d) => (d.tries || []).length > 1)} retried · `
+      + `${count("dropped", failed)} failed · ${count("pending", (d) => d.state === "pending")} pending` : "";
   $("delivery-list").replaceChildren(...list.slice().reverse().map((d) => el("li", { class: "card", "data-delivery": d.id },
-    el("div", { class: "card-head" }, el("span", { class: "title mono" }, d.action), badge(d.state),
+    el("div", { class: "card-head" }, el("span", { class: "title mono" }, d.action), badge(d.state), d.duplicate ? badge("duplicate", "warn") : null,
       el("span", { class: "muted" }, `to ${botName(d.bot_id)} · v${d.version} · ${(d.tries || []).length} tries`)),
-    el("div", { class: "mono muted" }, d.url),
+    el("div", { class: "mono muted" }, d.url), d.error ? el("div", { class: "error" }, d.error) : null,
     el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "Try"), el("th", {}, "Time"), el("th", {}, "Status"), el("th", {}, "Took"), el("th", {}, "Error"))),
       el("tbody", {}, (d.tries || []).map((t, i) => el("tr", {},
         el("td", {}, i + 1), el("td", {}, time(t.time_ms)),
