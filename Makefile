@@ -38,15 +38,17 @@ demo: $(BUILD_DIR)/quickstart
 	./$(BUILD_DIR)/quickstart
 
 # Every test target (and the build it depends on) has the test-only hook.
-test test-rust test-c test-python test-go test-console: export CARGO_FEATURES = test-hooks
+test test-rust test-c test-python test-go test-console console-screenshots: export CARGO_FEATURES = test-hooks
 test: test-rust check-header check-symbols test-c test-python test-go test-console
 
 test-rust:
 	$(CARGO) test --release --features test-hooks
 
-# The committed header must be what build.rs generates from the sources.
+# The committed header must be what build.rs generates from the sources, and
+# declare nothing outside the lcbot_ / LCBOT_ prefix.
 check-header: build
 	git diff --exit-code -- $(HEADER) || (echo "$(HEADER) differs from the generated header: commit it" >&2; exit 1)
+	bash tests/check_header_names.sh $(HEADER)
 	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only -x c $(HEADER)
 	$(CXX) -std=c++17 -Wall -Wextra -Werror -pedantic -Iinclude -fsyntax-only -x c++ $(HEADER)
 

@@ -54,28 +54,6 @@
 /* This build has the emulator (the default features); without it the lcbot_emulator_* functions do not exist. */
 #define LCBOT_HAS_EMULATOR 1
 
-// The longest `message` text LiveChat takes, in bytes.
-#define MAX_MESSAGE_BYTES (16 * 1024)
-
-// `list_chats` page sizes.
-#define MAX_LIST_LIMIT 100
-
-// `filters.group_ids` holds at most this many ids.
-#define MAX_FILTER_GROUPS 200
-
-// `register_webhook`'s `url` limit, in characters.
-#define MAX_WEBHOOK_URL_CHARS 500
-
-#if defined(LCBOT_HAS_EMULATOR)
-// The most bytes a message's text may have.
-#define MAX_TEXT_BYTES 16384
-#endif
-
-#if defined(LCBOT_HAS_EMULATOR)
-// At most this many webhooks per owner and action.
-#define PER_OWNER_AND_ACTION 3
-#endif
-
 // The longest token a provider may write, NUL excluded.
 #define LCBOT_TOKEN_MAX_LEN 8192
 
@@ -144,11 +122,6 @@ typedef enum lcbot_status lcbot_status;
 typedef int32_t lcbot_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
-
-typedef struct AdminAction AdminAction;
-
-// The Agent Chat actions with a typed call; others go through `Bot::call`.
-typedef struct ChatAction ChatAction;
 
 // An opaque bot handle: one bot acting through a client. Create with
 // `lcbot_bot_new`, free with `lcbot_bot_free`. Calls that take
@@ -632,11 +605,28 @@ lcbot_status lcbot_emulator_chats(const struct lcbot_emulator *emulator, char **
 #endif
 
 #if defined(LCBOT_HAS_EMULATOR)
+// The webhook delivery log, oldest first: `{"deliveries": [{"seq",
+// "time_ms", "webhook_id", "bot_id", "action" (as the webhook's version
+// names it), "version", "url", "duplicate", "state":
+// "pending"|"delivered"|"failed"|"refused", "error"?, "tries": [{"attempt",
+// "time_ms", "status", "error", "duration_ms"}], "body"}]}`. The body's
+// `secret_key` is shown as `"[redacted]"`. A delivery is sent from the
+// emulator's own threads and tried up to `webhook_tries` times; the fault
+// `{"action": "incoming_event", "duplicate_delivery": true}` sends the next
+// delivery of that action twice.
+//
+// # Safety
+// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+lcbot_status lcbot_emulator_deliveries(const struct lcbot_emulator *emulator, char **out);
+#endif
+
+#if defined(LCBOT_HAS_EMULATOR)
 // The faults still waiting for a request, in the order they are tried:
 // `{"pending_faults": N, "faults": [{"action"?, "times", "status"?,
 // "error_type"?, "message"?, "retry_after_s"?, "delay_ms"?,
-// "drop_connection"?}]}`, each as `lcbot_emulator_inject` takes it, with
-// `times` counting down as requests take it.
+// "drop_connection"?, "duplicate_delivery"?}]}`, each as
+// `lcbot_emulator_inject` takes it, with `times` counting down as requests
+// take it.
 //
 // # Safety
 // `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.

@@ -87,13 +87,61 @@ fn endpoints_answer_the_emulator_calls_documents() {
 }
 
 #[test]
-fn deliveries_answer_the_delivery_log_document() {
-    let emu = emulator();
-    let doc = get(&emu, "/_emulator/deliveries");
-    for key in ["delivered", "retried", "dropped", "pending"] {
-        assert!(doc[key].is_u64(), "{key}: {doc}");
+fn deliveries_answer_the_delivery_log_with_secrets_masked() {
+    let (url, hits) = receiver();
+    let mut bot = echo_bot();
+    bot["webhooks"]["url"] = json!(url);
+    let emu = emulator_with(json!({ "bots": [bot] }));
+    assert_eq!(get(&emu, "/_emulator/deliveries"), json!({ "deliveries": [] }));
+    let started = emu.start_chat(&json!({ "text": "hello" })).unwrap();
+    emu.send_message(&json!({ "chat_id": started["chat_id"], "text": "again" })).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while hits.load(std::sync::atomic::Ordering::SeqCst) < 1 || emu.deliveries().iter().any(|d| d["state"] == "pending") {
+        assert!(std::time::Instant::now() < deadline, "no delivery: {:?}", emu.deliveries());
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    assert!(doc["deliveries"].is_array(), "{doc}");
+    let doc = get(&emu, "/_emulator/deliveries");
+    assert_eq!(doc, livechat_bots::emulator::console::masked(serde_json::from_str(&emu.deliveries_json()).unwrap()));
+    let list = doc["deliveries"].as_array().unwrap();
+    assert!(list.iter().any(|d| d["state"] == "delivered" && d["tries"][0]["status"] == 200), "{doc}");
+    assert!(!doc.to_string().contains("seeded-webhook-secret"), "{doc}");
+}
+
+/// A webhook receiver answering 200, on a thread of its own; counts what it got.
+fn receiver() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Reads the head, then the body its Content-Length announces.
+            loop {
+                let n = stream.read(&mut buf).unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                seen.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&seen).to_string();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                        .unwrap_or(0);
+                    if seen.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+            }
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    (url, hits)
 }
 
 #[test]

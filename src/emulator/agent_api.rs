@@ -4,7 +4,8 @@
 //! API's errors. Requests are checked in the caller's version's names, then
 //! served in today's (v3.6) names against the [`Store`].
 
-use crate::emulator::chats::{visibility_key, Chat};
+use crate::emulator::chats::{visibility_key, Chat, Placement};
+use crate::emulator::delivery::Happening;
 use crate::emulator::store::{ApiFailure, Store};
 use crate::validate::{object, string_item, Obj};
 use crate::version::ApiVersion;
@@ -395,6 +396,8 @@ fn send_event(store: &mut Store, version: ApiVersion, caller: &Caller, request: 
     let fields = request["event"].as_object().cloned().unwrap_or_default();
     let chat = store.chats.get_mut(chat_id).ok_or_else(|| not_found("Chat", chat_id))?;
     let event = chat.add_event(&fields, &author, "bot");
+    let event_id = event["id"].as_str().unwrap_or_default().to_owned();
+    store.notify(Happening::IncomingEvent { chat_id: chat_id.to_owned(), event_id });
     if version.wraps_payload() {
         let mut event = event;
         if let Some(map) = event.as_object_mut() {
@@ -425,9 +428,15 @@ fn transfer_chat(store: &mut Store, version: ApiVersion, caller: &Caller, reques
     };
     let queue_if_none = request.get("ignore_agents_availability").and_then(Value::as_bool).unwrap_or(false);
     let candidates = store.candidates();
-    let placed = store.chats.transfer(chat_id, from.as_deref(), groups, only, queue_if_none, &candidates);
-    if placed.is_none() {
+    let (group_ids, agent_ids) = (groups.clone(), only.clone().unwrap_or_default());
+    let Some(placed) = store.chats.transfer(chat_id, from.as_deref(), groups, only, queue_if_none, &candidates) else {
         return Err(validation("No agent available"));
+    };
+    if let Some(requester) = from {
+        store.notify(Happening::ChatTransferred { chat_id: chat_id.to_owned(), requester, group_ids, agent_ids });
+    }
+    if let Placement::Assigned(bot_id) = placed {
+        store.notify(Happening::IncomingChat { chat_id: chat_id.to_owned(), bot_id });
     }
     // The requester's slot is free now.
     store.route();
@@ -437,8 +446,10 @@ fn transfer_chat(store: &mut Store, version: ApiVersion, caller: &Caller, reques
 fn deactivate_chat(store: &mut Store, version: ApiVersion, caller: &Caller, request: &Value) -> Result<Value, ApiFailure> {
     let chat_id = request["id"].as_str().unwrap_or_default();
     let ignore_presence = request.get("ignore_requester_presence").and_then(Value::as_bool).unwrap_or(false);
-    writable_chat(store, version, caller, chat_id, ignore_presence, false)?;
+    let bots = writable_chat(store, version, caller, chat_id, ignore_presence, false)?.bot_ids();
     store.chats.close(chat_id, caller.author.as_deref());
+    let user_id = caller.author.clone().unwrap_or_default();
+    store.notify(Happening::ChatDeactivated { chat_id: chat_id.to_owned(), user_id, bots });
     store.route();
     Ok(json!({}))
 }

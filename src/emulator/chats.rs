@@ -103,6 +103,23 @@ impl Chat {
         self.threads.iter().find(|t| t.id == id)
     }
 
+    /// The ids of the chat's users now (the customer first).
+    pub fn user_ids(&self) -> Vec<String> {
+        let mut ids = vec![self.customer_id.clone()];
+        ids.extend(self.bot_ids());
+        ids
+    }
+
+    /// The bots in the chat now.
+    pub fn bot_ids(&self) -> Vec<String> {
+        self.agents.iter().filter_map(|a| a["id"].as_str().map(str::to_owned)).collect()
+    }
+
+    /// An event by id, with its thread's id.
+    pub fn event(&self, event_id: &str) -> Option<(String, &Event)> {
+        self.threads.iter().find_map(|t| t.events.iter().find(|e| e.doc["id"] == event_id).map(|e| (t.id.clone(), e)))
+    }
+
     /// Whether `user_id` is one of the chat's users now.
     pub fn has_user(&self, user_id: &str) -> bool {
         self.customer_id == user_id || self.agents.iter().any(|a| a["id"] == user_id)

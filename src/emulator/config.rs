@@ -77,6 +77,8 @@ pub struct EmulatorConfig {
     pub organization_id: String,
     /// How long a bot token is valid (24 h unless configured).
     pub bot_token_lifetime: std::time::Duration,
+    /// How webhooks are delivered: tries, backoff, timeout, remote targets.
+    pub delivery: crate::emulator::delivery::DeliveryConfig,
 }
 
 /// A retiring version's stage and the date it ends (`YYYY-MM-DD`).
@@ -108,6 +110,7 @@ impl Default for EmulatorConfig {
             stages: vec![],
             organization_id: DEFAULT_ORGANIZATION_ID.to_owned(),
             bot_token_lifetime: crate::emulator::bot_tokens::DEFAULT_LIFETIME,
+            delivery: Default::default(),
         }
     }
 }
@@ -127,8 +130,24 @@ impl EmulatorConfig {
             "versions",
             "organization_id",
             "bot_token_lifetime_ms",
+            "webhook_tries",
+            "webhook_backoff_ms",
+            "webhook_timeout_ms",
+            "webhook_allow_remote",
         ])?;
         let mut config = EmulatorConfig::default();
+        if let Some(n) = o.opt_int("webhook_tries", 1, 10)? {
+            config.delivery.tries = n as u32;
+        }
+        if let Some(ms) = o.opt_int("webhook_backoff_ms", 0, 600_000)? {
+            config.delivery.backoff = std::time::Duration::from_millis(ms as u64);
+        }
+        if let Some(ms) = o.opt_int("webhook_timeout_ms", 1, 600_000)? {
+            config.delivery.timeout = std::time::Duration::from_millis(ms as u64);
+        }
+        if let Some(allow) = o.opt_bool("webhook_allow_remote")? {
+            config.delivery.allow_remote = allow;
+        }
         if let Some(org) = o.opt_str("organization_id")? {
             if org.is_empty() {
                 return Err(Error::validation("config_json.organization_id: must not be empty"));

@@ -214,11 +214,9 @@ fn status_matches(status: &Value, wanted: &str) -> bool {
     }
 }
 
-/// The webhook delivery log (issue 14's `Emulator::deliveries()`): until the
-/// emulator delivers webhooks, the same document, empty, with
-/// `"available": false` so that the page can say why it is empty.
-fn deliveries_doc(_emu: &Emulator) -> Value {
-    json!({ "deliveries": [], "delivered": 0, "retried": 0, "dropped": 0, "pending": 0, "available": false })
+/// The webhook delivery log, [`Emulator::deliveries_json`]'s document.
+fn deliveries_doc(emu: &Emulator) -> Value {
+    parse(&emu.deliveries_json())
 }
 
 /// A bot made by hand: the fields of a v3.2 `create_bot_agent` (name,

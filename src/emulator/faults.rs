@@ -20,6 +20,8 @@ pub struct Fault {
     pub delay: Option<Duration>,
     /// Close the connection without answering.
     pub drop_connection: bool,
+    /// Not for requests: send the next delivery of webhook `action` twice.
+    pub duplicate_delivery: bool,
 }
 
 impl Fault {
@@ -30,7 +32,7 @@ impl Fault {
 
     pub fn from_value(v: &Value, path: &str) -> Result<Fault> {
         let o = object(v, path)?;
-        o.only(&["action", "times", "status", "error_type", "message", "retry_after_s", "delay_ms", "drop_connection"])?;
+        o.only(&["action", "times", "status", "error_type", "message", "retry_after_s", "delay_ms", "drop_connection", "duplicate_delivery"])?;
         let fault = Fault {
             action: o.opt_str("action")?.map(str::to_owned),
             times: o.opt_int("times", 1, 1_000_000)?.unwrap_or(1) as u32,
@@ -40,10 +42,16 @@ impl Fault {
             retry_after_s: o.opt_int("retry_after_s", 0, 86_400)?.map(|s| s as u64),
             delay: o.opt_int("delay_ms", 0, 600_000)?.map(|ms| Duration::from_millis(ms as u64)),
             drop_connection: o.opt_bool("drop_connection")?.unwrap_or(false),
+            duplicate_delivery: o.opt_bool("duplicate_delivery")?.unwrap_or(false),
         };
-        if fault.status.is_none() && fault.delay.is_none() && !fault.drop_connection {
+        if fault.duplicate_delivery && (fault.status.is_some() || fault.delay.is_some() || fault.drop_connection) {
             return Err(crate::Error::validation(format!(
-                "{path}: a fault needs at least one of status, delay_ms, drop_connection"
+                "{path}: duplicate_delivery is a fault of webhook deliveries; it takes no status, delay_ms or drop_connection"
+            )));
+        }
+        if fault.status.is_none() && fault.delay.is_none() && !fault.drop_connection && !fault.duplicate_delivery {
+            return Err(crate::Error::validation(format!(
+                "{path}: a fault needs at least one of status, delay_ms, drop_connection, duplicate_delivery"
             )));
         }
         Ok(fault)
@@ -83,6 +91,9 @@ impl Fault {
         }
         if self.drop_connection {
             doc.insert("drop_connection".into(), json!(true));
+        }
+        if self.duplicate_delivery {
+            doc.insert("duplicate_delivery".into(), json!(true));
         }
         Value::Object(doc)
     }

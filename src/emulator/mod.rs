@@ -10,6 +10,7 @@ pub mod chats;
 pub mod clock;
 pub mod config;
 pub mod console;
+pub mod delivery;
 pub mod faults;
 pub mod log;
 pub mod server;
@@ -68,6 +69,10 @@ impl Emulator {
             started: std::time::Instant::now(),
             stages: config.stages,
             idle_closes: Default::default(),
+            runtime: Default::default(),
+            delivery: config.delivery,
+            deliveries: Default::default(),
+            http: Default::default(),
         });
         let idle_timeout = config.idle_timeout;
 
@@ -82,6 +87,7 @@ impl Emulator {
             let _entered = runtime.enter();
             tokio::net::TcpListener::from_std(listener).map_err(|e| transport("cannot register the socket", e))?
         };
+        let _ = shared.runtime.set(runtime.handle().clone());
         let (shutdown, stopped) = tokio::sync::watch::channel(false);
         runtime.spawn(accept_loop(listener, shared.clone(), idle_timeout, stopped));
         Ok(Emulator { url, shared, shutdown, runtime: Some(runtime) })
@@ -171,6 +177,19 @@ impl Emulator {
         lock(&self.shared.store).snapshot()
     }
 
+    /// The webhook delivery log, oldest first: `{seq, time_ms, webhook_id,
+    /// bot_id, action, version, url, duplicate, state:
+    /// "pending"|"delivered"|"failed"|"refused", error?, tries: [{attempt,
+    /// time_ms, status, error, duration_ms}], body}` (`secret_key` redacted).
+    pub fn deliveries(&self) -> Vec<Value> {
+        lock(&self.shared.deliveries).all()
+    }
+
+    /// `{"deliveries": [...]}`.
+    pub fn deliveries_json(&self) -> String {
+        json!({ "deliveries": self.deliveries() }).to_string()
+    }
+
     /// The organization id `issue_bot_token` expects.
     pub fn organization_id(&self) -> String {
         lock(&self.shared.store).organization_id.clone()
@@ -210,11 +229,16 @@ impl Emulator {
             answer["event_id"] = json!(event_id);
         }
         let (bot_id, state) = match placed {
-            chats::Placement::Assigned(bot) => (json!(bot), "assigned"),
+            chats::Placement::Assigned(bot) => {
+                store.notify(delivery::Happening::IncomingChat { chat_id: chat_id.clone(), bot_id: bot.clone() });
+                (json!(bot), "assigned")
+            }
             chats::Placement::Queued => (Value::Null, "queued"),
         };
         answer["bot_id"] = bot_id;
         answer["state"] = json!(state);
+        drop(store);
+        self.shared.flush_deliveries();
         Ok(answer)
     }
 
@@ -233,7 +257,11 @@ impl Emulator {
         let customer_id = chat.customer_id.clone();
         let fields = json!({ "type": "message", "text": text, "visibility": "all" });
         let event = chat.add_event(fields.as_object().expect("an object"), &customer_id, "customer");
-        Ok(json!({ "event_id": event["id"] }))
+        let event_id = event["id"].as_str().unwrap_or_default().to_owned();
+        store.notify(delivery::Happening::IncomingEvent { chat_id: chat_id.to_owned(), event_id: event_id.clone() });
+        drop(store);
+        self.shared.flush_deliveries();
+        Ok(json!({ "event_id": event_id }))
     }
 
     /// Plays the customer leaving: `{chat_id}` -> `{}`. The chat is no
@@ -243,11 +271,14 @@ impl Emulator {
         o.only(&["chat_id"])?;
         let chat_id = o.req_str("chat_id")?;
         let mut store = lock(&self.shared.store);
-        if store.chats.get(chat_id).is_none() {
-            return Err(unknown_chat(chat_id));
+        let Some(chat) = store.chats.get(chat_id) else { return Err(unknown_chat(chat_id)) };
+        let (bots, customer_id) = (chat.bot_ids(), chat.customer_id.clone());
+        if store.chats.close(chat_id, None) {
+            store.notify(delivery::Happening::ChatDeactivated { chat_id: chat_id.to_owned(), user_id: customer_id, bots });
         }
-        store.chats.close(chat_id, None);
         store.route();
+        drop(store);
+        self.shared.flush_deliveries();
         Ok(json!({}))
     }
 

@@ -8,6 +8,7 @@ use crate::emulator::faults::Fault;
 use crate::emulator::log::{logged_body, logged_headers, now_ms, RequestLog};
 use crate::emulator::store::{require, ApiFailure, Store};
 use crate::emulator::webhooks::SCOPE_WEBHOOKS_RW;
+use crate::emulator::delivery::{dispatch, DeliveryConfig, DeliveryLog};
 use crate::emulator::{agent_api, bot_tokens};
 use crate::json::{parse_strict, MAX_INPUT_BYTES};
 use crate::version::ApiVersion;
@@ -32,6 +33,34 @@ pub struct Shared {
     pub stages: Vec<(ApiVersion, Stage)>,
     /// Keep-alive connections closed for being idle (see `idle_timeout_ms`).
     pub idle_closes: std::sync::atomic::AtomicU64,
+    /// The emulator's runtime, where webhook deliveries run.
+    pub runtime: std::sync::OnceLock<tokio::runtime::Handle>,
+    pub delivery: DeliveryConfig,
+    pub deliveries: Mutex<DeliveryLog>,
+    /// The client deliveries are POSTed with.
+    pub http: std::sync::OnceLock<reqwest::Client>,
+}
+
+impl Shared {
+    /// Takes a `duplicate_delivery` fault for a webhook `action`, if one waits.
+    pub fn take_delivery_fault(&self, action: &str) -> bool {
+        let mut faults = lock(&self.faults);
+        let Some(i) = faults.iter().position(|f| f.duplicate_delivery && f.matches(action)) else { return false };
+        if faults[i].times <= 1 {
+            faults.remove(i);
+        } else {
+            faults[i].times -= 1;
+        }
+        true
+    }
+
+    /// Sends the deliveries the store planned (call with the store unlocked).
+    pub fn flush_deliveries(self: &Arc<Self>) {
+        let outgoing = std::mem::take(&mut lock(&self.store).outbox);
+        if !outgoing.is_empty() {
+            dispatch(self, outgoing);
+        }
+    }
 }
 
 /// Locks, going on after a panic elsewhere: every update here is a single
@@ -136,6 +165,7 @@ async fn finish(
     } else {
         (Err(ApiFailure::new(405, "validation", "Only POST is allowed")), None)
     };
+    shared.flush_deliveries();
     entry.insert("client_id".into(), json!(client_id));
     Ok(respond(&shared, entry, result, None))
 }
@@ -170,7 +200,7 @@ fn parse_path(path: &str) -> Option<(&str, Api, &str)> {
 
 fn take_fault(shared: &Shared, action: &str) -> Option<Fault> {
     let mut faults = lock(&shared.faults);
-    let i = faults.iter().position(|f| f.matches(action))?;
+    let i = faults.iter().position(|f| !f.duplicate_delivery && f.matches(action))?;
     let fault = faults[i].clone();
     if faults[i].times <= 1 {
         faults.remove(i);
@@ -220,7 +250,7 @@ fn answer(
                     ExtraAction::RegisterWebhook | ExtraAction::ListWebhooks | ExtraAction::UnregisterWebhook => {
                         require(grant, SCOPE_WEBHOOKS_RW)?;
                         match extra {
-                            ExtraAction::RegisterWebhook => store.webhooks.register(&grant.client_id, &request),
+                            ExtraAction::RegisterWebhook => store.webhooks.register(&grant.client_id, version, &request),
                             ExtraAction::ListWebhooks => store.webhooks.list(&grant.client_id, &request),
                             _ => store.webhooks.unregister(&grant.client_id, &request),
                         }
@@ -244,7 +274,14 @@ fn answer(
             .and_then(Value::as_array)
             .map(|f| f.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
             .unwrap_or_default();
-        let doc = lock(&shared.store).apply(grant, action, &request)?;
+        let mut store = lock(&shared.store);
+        let doc = store.apply(grant, action, &request)?;
+        if request.get("webhooks").is_some() {
+            // Deliveries to a bot's config webhooks speak this version.
+            let id = doc.get("bot_agent_id").or_else(|| request.get("id")).and_then(Value::as_str).unwrap_or_default();
+            store.set_webhook_version(id, version);
+        }
+        drop(store);
         Ok(response_to_wire(action, version, doc, &fields))
     });
     (result, client_id)

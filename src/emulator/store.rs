@@ -5,7 +5,9 @@ use crate::actions::{Action, DEFAULT_MAX_CHATS_COUNT, DETAILS_FIELDS, SUMMARY_FI
 use crate::emulator::bot_tokens::{new_secret, BotTokens, DEFAULT_LIFETIME};
 use crate::emulator::chats::{Candidate, Chats};
 use crate::emulator::config::{TokenGrant, DEFAULT_ORGANIZATION_ID};
+use crate::emulator::delivery::{plan, Happening, Outgoing};
 use crate::emulator::webhooks::Webhooks;
+use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -58,6 +60,10 @@ pub struct Store {
     pub webhooks: Webhooks,
     pub organization_id: String,
     pub bot_token_lifetime: std::time::Duration,
+    /// Webhook deliveries planned and not yet handed to the runtime.
+    pub outbox: Vec<Outgoing>,
+    /// The version a bot's config webhooks (v3.0-3.2) were set in.
+    webhook_versions: HashMap<String, ApiVersion>,
 }
 
 impl Default for Store {
@@ -70,6 +76,8 @@ impl Default for Store {
             webhooks: Webhooks::default(),
             organization_id: DEFAULT_ORGANIZATION_ID.to_owned(),
             bot_token_lifetime: DEFAULT_LIFETIME,
+            outbox: Vec::new(),
+            webhook_versions: HashMap::new(),
         }
     }
 }
@@ -150,7 +158,24 @@ impl Store {
         if let Some(bot) = self.bots.get_mut(id) {
             bot.doc.insert("status".into(), json!(status));
         }
+        self.notify(Happening::RoutingStatusSet { bot_id: id.to_owned(), status: status.to_owned() });
         self.route();
+    }
+
+    /// Plans the webhook deliveries `happening` makes.
+    pub fn notify(&mut self, happening: Happening) {
+        let planned = plan(self, &happening);
+        self.outbox.extend(planned);
+    }
+
+    /// Remembers the version a bot's config webhooks were set in.
+    pub fn set_webhook_version(&mut self, bot_id: &str, version: ApiVersion) {
+        self.webhook_versions.insert(bot_id.to_owned(), version);
+    }
+
+    /// The version of a bot's config webhooks (v3.2 for seeded bots).
+    pub fn webhook_version(&self, bot_id: &str) -> ApiVersion {
+        self.webhook_versions.get(bot_id).copied().unwrap_or(ApiVersion::V3_2)
     }
 
     /// The bot as a chat user.
@@ -192,7 +217,11 @@ impl Store {
     /// that may free a slot or bring a bot online.
     pub fn route(&mut self) -> Vec<(String, String)> {
         let candidates = self.candidates();
-        self.chats.route_queue(&candidates)
+        let assigned = self.chats.route_queue(&candidates);
+        for (chat_id, bot_id) in &assigned {
+            self.notify(Happening::IncomingChat { chat_id: chat_id.clone(), bot_id: bot_id.clone() });
+        }
+        assigned
     }
 
     /// Every bot in the details shape, in creation order.
@@ -261,6 +290,9 @@ impl Store {
                     if key != "id" && key != "fields" {
                         bot.doc.insert(key.clone(), v.clone());
                     }
+                }
+                if let Some(status) = request.get("status").and_then(Value::as_str) {
+                    self.notify(Happening::RoutingStatusSet { bot_id: id.clone(), status: status.to_owned() });
                 }
                 // Status, groups or max_chats_count may have made room.
                 self.route();

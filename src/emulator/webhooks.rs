@@ -4,6 +4,7 @@
 
 use crate::emulator::store::{new_id, ApiFailure};
 use crate::validate::{object, string_item};
+use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
 
 /// The actions a webhook may be registered for (the v3.6 table).
@@ -59,6 +60,8 @@ const MAX_URL_CHARS: usize = 500;
 pub struct Webhooks {
     /// In registration order; each in the `list_webhooks` shape.
     list: Vec<Map<String, Value>>,
+    /// The API version each was registered in (its deliveries' body shape).
+    versions: Vec<ApiVersion>,
 }
 
 fn invalid(e: crate::Error) -> ApiFailure {
@@ -79,7 +82,12 @@ impl Webhooks {
         self.list.iter().cloned().map(Value::Object).collect()
     }
 
-    pub fn register(&mut self, caller_client_id: &str, request: &Value) -> Result<Value, ApiFailure> {
+    /// The `type: "bot"` webhooks, with the version each was registered in.
+    pub fn bot_hooks(&self) -> impl Iterator<Item = (&Map<String, Value>, ApiVersion)> {
+        self.list.iter().zip(self.versions.iter().copied()).filter(|(w, _)| w["type"] == "bot")
+    }
+
+    pub fn register(&mut self, caller_client_id: &str, version: ApiVersion, request: &Value) -> Result<Value, ApiFailure> {
         let o = object(request, "").map_err(invalid)?;
         o.only(&["action", "secret_key", "url", "type", "owner_client_id", "additional_data", "description", "filters"])
             .map_err(invalid)?;
@@ -125,6 +133,7 @@ impl Webhooks {
             }
         }
         self.list.push(hook);
+        self.versions.push(version);
         Ok(json!({ "id": id }))
     }
 
@@ -148,6 +157,7 @@ impl Webhooks {
             .position(|w| w["id"] == id && w["owner_client_id"] == owner)
             .ok_or_else(|| ApiFailure::new(404, "not_found", "Webhook not found"))?;
         self.list.remove(at);
+        self.versions.remove(at);
         Ok(json!({}))
     }
 }

@@ -143,11 +143,29 @@ pub unsafe extern "C" fn lcbot_emulator_chats(emulator: *const lcbot_emulator, o
     guard(out, || Ok(Some(arg_ref(emulator, "emulator")?.emulator.chats_json())))
 }
 
+/// The webhook delivery log, oldest first: `{"deliveries": [{"seq",
+/// "time_ms", "webhook_id", "bot_id", "action" (as the webhook's version
+/// names it), "version", "url", "duplicate", "state":
+/// "pending"|"delivered"|"failed"|"refused", "error"?, "tries": [{"attempt",
+/// "time_ms", "status", "error", "duration_ms"}], "body"}]}`. The body's
+/// `secret_key` is shown as `"[redacted]"`. A delivery is sent from the
+/// emulator's own threads and tried up to `webhook_tries` times; the fault
+/// `{"action": "incoming_event", "duplicate_delivery": true}` sends the next
+/// delivery of that action twice.
+///
+/// # Safety
+/// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_emulator_deliveries(emulator: *const lcbot_emulator, out: *mut *mut c_char) -> crate::ffi::status::lcbot_status {
+    guard(out, || Ok(Some(arg_ref(emulator, "emulator")?.emulator.deliveries_json())))
+}
+
 /// The faults still waiting for a request, in the order they are tried:
 /// `{"pending_faults": N, "faults": [{"action"?, "times", "status"?,
 /// "error_type"?, "message"?, "retry_after_s"?, "delay_ms"?,
-/// "drop_connection"?}]}`, each as `lcbot_emulator_inject` takes it, with
-/// `times` counting down as requests take it.
+/// "drop_connection"?, "duplicate_delivery"?}]}`, each as
+/// `lcbot_emulator_inject` takes it, with `times` counting down as requests
+/// take it.
 ///
 /// # Safety
 /// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.

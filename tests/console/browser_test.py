@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """The emulator's web console in a real browser (headless Chromium via Selenium).
 
-Starts `livechat-bots emulator` with one bot, answers as that bot with a tiny
-echo loop (the Agent Chat Web API, v3.2, X-Author-Id), then in the page: starts
-a chat in the customer's chat box, writes, sees the echo; sees the request log
-(credentials by scheme only, filters); sees the webhook deliveries (or their
-empty state); creates a bot by hand; injects a fault and sees the bot's next
-call fail; clears faults. No secret may appear in the page.
+Starts an emulator (the Python package's ``Emulator``) with one bot whose
+webhook points at a small receiver, answers as that bot with a tiny echo
+loop (``Emulator.chats()`` polled, ``Bot.send_message`` on v3.2), then in
+the page: starts a chat in the customer's chat box, writes, sees the echo;
+sees the request log (credentials by scheme only, filters); sees the webhook
+delivery of the message; creates a bot by hand; injects a fault and sees the
+bot's next call fail; clears faults. No secret may appear in the page.
 
-    browser_test.py --binary target/release/livechat-bots [--screenshots DIR]
+    browser_test.py [--screenshots DIR]
 
-With --screenshots, writes chats.png, bots.png and requests.png into DIR.
-Every wait polls with a deadline; nothing sleeps a fixed time.
+With --screenshots, writes chats.png, bots.png, requests.png and
+deliveries.png into DIR. Every wait polls with a deadline; nothing sleeps a
+fixed time.
 """
 
 from __future__ import annotations
@@ -20,20 +22,18 @@ import argparse
 import http.server
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.error
 import urllib.request
 from typing import Any, Callable
 
+from livechat_bots import ApiError, Bot, Client, Emulator
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 DEADLINE_S = 15
 WEBHOOK_SECRET = "whsec-console-test-must-not-show"
@@ -61,7 +61,7 @@ def get_json(url: str) -> Any:
 
 
 class WebhookReceiver(http.server.BaseHTTPRequestHandler):
-    """Answers 200 to every webhook delivery (once the emulator delivers them)."""
+    """Answers 200 to every webhook delivery."""
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -76,56 +76,35 @@ class WebhookReceiver(http.server.BaseHTTPRequestHandler):
 class EchoBot(threading.Thread):
     """Answers each customer message in the bot's chats with "echo: <text>"."""
 
-    def __init__(self, url: str, bot_id: str) -> None:
+    def __init__(self, emu: Emulator, bot_id: str) -> None:
         super().__init__(daemon=True)
-        self.url, self.bot_id = url, bot_id
+        self.emu, self.bot_id = emu, bot_id
+        # v3.2: the bot acts with the app's token and X-Author-Id; no retries,
+        # so that an injected failure is the bot's failure.
+        self.client = Client(TOKEN, base_url=emu.url, api_version="3.2", retry={"max_attempts": 1})
+        self.bot = Bot(self.client, bot_id)
         self.answered: set[str] = set()
-        self.statuses: list[int] = []
+        self.failures: list[int | None] = []
         self.stop = threading.Event()
-
-    def send(self, chat_id: str, text: str) -> int:
-        body = json.dumps({"chat_id": chat_id, "event": {"type": "message", "text": text, "recipients": "all"}}).encode()
-        req = urllib.request.Request(
-            f"{self.url}/v3.2/agent/action/send_event", data=body, method="POST",
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}", "X-Author-Id": self.bot_id},
-        )
-        try:
-            with urllib.request.urlopen(req, timeout=5) as r:
-                return r.status
-        except urllib.error.HTTPError as e:
-            return e.code
 
     def run(self) -> None:
         while not self.stop.wait(0.1):
-            try:
-                chats = get_json(f"{self.url}/_emulator/chats")["chats"]
-            except OSError:
-                continue
-            for chat in chats:
-                if chat["bot_id"] != self.bot_id or chat["state"] != "assigned":
+            for chat in self.emu.chats():
+                if chat.bot_id != self.bot_id or chat.state != "assigned":
                     continue
-                for event in chat["transcript"]:
-                    if event["author_type"] == "customer" and event["event_id"] not in self.answered:
-                        self.answered.add(event["event_id"])
-                        self.statuses.append(self.send(chat["chat_id"], f"echo: {event['text']}"))
+                for event in chat.transcript:
+                    if event.author_type == "customer" and event.event_id not in self.answered:
+                        self.answered.add(event.event_id)
+                        try:
+                            self.bot.send_message(chat.chat_id, f"echo: {event.text}")
+                        except ApiError as e:
+                            self.failures.append(e.http_status)
 
-
-def start_emulator(binary: str, config: dict[str, Any], workdir: str) -> tuple[subprocess.Popen[str], str, str]:
-    path = os.path.join(workdir, "emulator.json")
-    with open(path, "w") as f:
-        json.dump(config, f)
-    proc = subprocess.Popen([binary, "emulator", "--config", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert proc.stdout is not None and proc.stderr is not None
-    url = proc.stdout.readline().strip()
-    assert url.startswith("http://127.0.0.1:"), url
-    console = ""
-    for _ in range(5):  # the console's URL is announced on stderr
-        line = proc.stderr.readline()
-        if "console at" in line:
-            console = line.split("console at", 1)[1].split()[0]
-            break
-    assert console == url + "/", f"console URL {console!r} for {url!r}"
-    return proc, url, console
+    def close(self) -> None:
+        self.stop.set()
+        self.join(timeout=10)
+        self.bot.close()
+        self.client.close()
 
 
 def browser(width: int, height: int) -> WebDriver:
@@ -167,8 +146,7 @@ def no_secret_in(driver: WebDriver) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", default="target/release/livechat-bots")
-    parser.add_argument("--screenshots", help="write chats.png, bots.png and requests.png here")
+    parser.add_argument("--screenshots", help="write chats.png, bots.png, requests.png and deliveries.png here")
     args = parser.parse_args()
 
     receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), WebhookReceiver)
@@ -181,23 +159,21 @@ def main() -> int:
             "webhooks": {"url": hook_url, "secret_key": WEBHOOK_SECRET, "actions": [{"name": "incoming_event"}]},
         }],
     }
-    with tempfile.TemporaryDirectory() as workdir:
-        proc, url, console = start_emulator(args.binary, config, workdir)
+    with Emulator(config) as emu:
+        url = emu.url
         driver = None
         bot = None
         try:
             bot_id = get_json(f"{url}/_emulator/bots")["bots"][0]["id"]
-            bot = EchoBot(url, bot_id)
+            bot = EchoBot(emu, bot_id)
             bot.start()
             driver = browser(1280, 900)
-            run(driver, url, console, bot, args.screenshots)
+            run(driver, url, url + "/", bot, args.screenshots)
         finally:
-            if bot:
-                bot.stop.set()
             if driver:
                 driver.quit()
-            proc.terminate()
-            proc.wait(timeout=10)
+            if bot:
+                bot.close()
             receiver.shutdown()
     print("console browser test: OK" + (f"; screenshots in {args.screenshots}" if args.screenshots else ""))
     return 0
@@ -244,15 +220,15 @@ def run(driver: WebDriver, url: str, console: str, bot: EchoBot, shots: str | No
     wait_for("the body folded again", lambda: not driver.find_elements(By.CSS_SELECTOR, "#request-table tr.detail"))
     no_secret_in(driver)
 
-    # Webhook deliveries: the echo's delivery once the emulator delivers, an empty state before.
+    # Webhook deliveries: the customer's message delivered to the bot's webhook, its secret masked.
     tab(driver, "deliveries")
-    doc = get_json(f"{url}/_emulator/deliveries")
-    if doc.get("available") is False:
-        wait_for("the deliveries' empty state", lambda: driver.find_element(By.ID, "deliveries-empty").is_displayed())
-    else:
-        wait_for("an incoming_event delivery", lambda: "incoming_event" in text_of(driver, "#delivery-list .card"))
-        driver.find_element(By.CSS_SELECTOR, "#delivery-list details summary").click()
+    wait_for("the message's delivery", lambda: driver.find_elements(By.CSS_SELECTOR, "#delivery-list .card"))
+    wait_for("a delivered incoming_event", lambda: "delivered" in text_of(driver, "#delivery-list .card") and "incoming_event" in text_of(driver, "#delivery-list .card"))
+    driver.find_element(By.CSS_SELECTOR, "#delivery-list details summary").click()
+    wait_for("the delivery's body", lambda: "[redacted]" in text_of(driver, "#delivery-list details pre"))
     no_secret_in(driver)
+    if shots:
+        driver.save_screenshot(os.path.join(shots, "deliveries.png"))
 
     # Bots: the seeded bot with its chat in progress; one made by hand.
     tab(driver, "bots")
@@ -277,7 +253,7 @@ def run(driver: WebDriver, url: str, console: str, bot: EchoBot, shots: str | No
     wait_for("the pending fault", lambda: "send_event" in text_of(driver, "#fault-list .card"))
     tab(driver, "chats")
     say(driver, "are you there?")
-    wait_for("the bot's failed call", lambda: 503 in bot.statuses)
+    wait_for("the bot's failed call", lambda: 503 in bot.failures)
     tab(driver, "requests")
     Select(driver.find_element(By.ID, "filter-status")).select_by_value("5xx")
     failed = '#request-table tr.entry[data-action="send_event"][data-status="503"]'

@@ -29,7 +29,20 @@ from ._errors import (
 from ._ffi import ABI_VERSION, LIBRARY_VERSION
 from .client import BotId, Client, TokenProviderFunc
 from . import webhooks
-from .emulator import Emulator
+from .bot import Bot
+from .chat_models import (
+    AgentRoutingStatus,
+    BotToken,
+    Chat,
+    ChatPage,
+    ChatSummary,
+    ChatUser,
+    Event,
+    RegisteredWebhook,
+    RoutingStatus,
+    Thread,
+)
+from .emulator import EmulatorChat, Emulator, RoutingStep, StartedChat, TranscriptEntry
 from .models import (
     BotAgent,
     BotAgentDetails,
@@ -48,18 +61,27 @@ __version__ = LIBRARY_VERSION
 __all__ = [
     "ABI_VERSION",
     "LIBRARY_VERSION",
+    "AgentRoutingStatus",
     "ApiError",
     "AuthenticationError",
     "AuthorizationError",
+    "Bot",
     "BotAgent",
     "BodyTooLargeError",
     "BotAgentDetails",
     "BotId",
+    "BotToken",
     "CancelledError",
+    "Chat",
+    "ChatPage",
+    "ChatSummary",
+    "ChatUser",
     "Client",
     "CreatedBot",
     "DecodeError",
     "Emulator",
+    "EmulatorChat",
+    "Event",
     "Group",
     "InvalidJsonError",
     "InvalidUtf8Error",
@@ -69,10 +91,16 @@ __all__ = [
     "NullArgumentError",
     "PanicError",
     "Priority",
+    "RegisteredWebhook",
     "RequestTimeout",
+    "RoutingStatus",
+    "RoutingStep",
     "SecretMismatchError",
+    "StartedChat",
     "Status",
+    "Thread",
     "TokenProviderFunc",
+    "TranscriptEntry",
     "TransportError",
     "ValidationError",
     "WebhookAction",

@@ -122,6 +122,27 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     # hands ctypes a bytes object's own buffer (no copy); NUL bytes inside
     # are fine because the length travels beside it.
     "lcbot_webhook_verify": (c_int32, [c_char_p, c_char_p, c_size_t, _WEBHOOK_OPTIONS, _OUT]),
+    # JSON helpers for C programs; declared so that the header and this
+    # table stay one list (Python has its own json module).
+    "lcbot_json_get": (c_int32, [c_char_p, c_char_p, _OUT]),
+    "lcbot_json_quote": (c_int32, [c_char_p, _OUT]),
+    # A bot: one bot acting through a client (the Agent Chat Web API).
+    "lcbot_bot_new": (c_int32, [c_void_p, c_char_p, _OUT, _OUT]),
+    "lcbot_bot_free": (None, [c_void_p]),
+    "lcbot_bot_set_routing_status": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_send_event": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_list_chats": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_get_chat": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_transfer_chat": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_deactivate_chat": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_list_routing_statuses": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_call": (c_int32, [c_void_p, c_char_p, c_char_p, _OPTIONS, _OUT]),
+    # The Configuration API actions a bot needs (client level).
+    "lcbot_issue_bot_token": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_reset_bot_secret": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_register_webhook": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_list_webhooks": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_unregister_webhook": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
 }
 
 # Present only when the library was built with the "emulator" feature.
@@ -131,7 +152,22 @@ _EMULATOR_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lcbot_emulator_inject": (c_int32, [c_void_p, c_char_p, _OUT]),
     "lcbot_emulator_requests": (c_int32, [c_void_p, _OUT]),
     "lcbot_emulator_stop": (None, [c_void_p]),
+    # Playing the customer (control calls, not LiveChat's API).
+    "lcbot_emulator_start_chat": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_send_message": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_close_chat": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_chats": (c_int32, [c_void_p, _OUT]),
 }
+
+#: The functions without which there is no emulator at all; the others of
+#: ``_EMULATOR_SIGNATURES`` are checked when used (see ``emulator_function``).
+_EMULATOR_CORE = (
+    "lcbot_emulator_start",
+    "lcbot_emulator_url",
+    "lcbot_emulator_inject",
+    "lcbot_emulator_requests",
+    "lcbot_emulator_stop",
+)
 
 
 def library_path() -> Path:
@@ -189,7 +225,16 @@ def load_library(path: Path) -> ctypes.CDLL:
 
 def has_emulator(dll: ctypes.CDLL) -> bool:
     """Whether the library was built with the emulator."""
-    return all(hasattr(dll, name) for name in _EMULATOR_SIGNATURES)
+    return all(hasattr(dll, name) for name in _EMULATOR_CORE)
+
+
+def emulator_function(name: str) -> Any:
+    """An emulator function of the loaded library; RuntimeError naming it
+    when the library is older than this package and lacks it."""
+    fn = getattr(lib, name, None)
+    if fn is None:
+        raise RuntimeError(f"livechat_bots: the library at {library_path()} has no {name}: rebuild it")
+    return fn
 
 
 lib: ctypes.CDLL = load_library(library_path())

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from . import _ffi, _sigint
 from ._errors import DecodeError, LiveChatBotsError, ValidationError, error_from_document, local_error
 from ._handle import Handle, Managed
+from .chat_models import BotToken, RegisteredWebhook
 from .models import (
     BotAgent,
     BotAgentDetails,
@@ -101,6 +102,26 @@ def _text(name: str, value: Any) -> bytes:
 def _bot_id(value: Any) -> Any:
     """The id in a BotId; anything else goes to the core as it is (it validates)."""
     return value.bot_agent_id if isinstance(value, CreatedBot) else value
+
+
+def secret_argument(name: str, value: Any, *, required: bool) -> str | None:
+    """A secret going to the core: a non-empty str (or None when not
+    required). Anything else is refused here, by type only: the core's
+    message would quote the value, and a secret must never show."""
+    if value is None:
+        if required:
+            raise TypeError(f"{name}: required (a str)")
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name}: expected str, got {type(value).__name__}")
+    return value
+
+
+def _string(doc: dict[str, Any], key: str) -> str:
+    value = doc[key]
+    if not isinstance(value, str):
+        raise TypeError(f"{key}: expected a string")
+    return value
 
 
 def _parse(text: str | None, what: str) -> Any:
@@ -228,6 +249,7 @@ class Client(Managed):
         address = _ffi.call_new(_ffi.lib.lcbot_client_new, to_json(config, "client config"))
         self._handle = Handle(self, address, _ffi.lib.lcbot_client_free, "Client")
         self._description = f"api_version={api_version!r}, base_url={base_url!r}"
+        self._api_version = api_version
         self._interruptible = bool(interruptible)
         # Every callback handed to the core stays referenced as long as the
         # handle lives: a replaced one may still be running on another thread.
@@ -252,12 +274,31 @@ class Client(Managed):
         timeout: float | None,
         attempt_timeout: float | None,
     ) -> str | None:
+        return self._run_on(self._handle, fn, args, timeout, attempt_timeout)
+
+    def _run_on(
+        self,
+        handle: Handle,
+        fn: Any,
+        args: tuple[Any, ...],
+        timeout: float | None,
+        attempt_timeout: float | None,
+    ) -> str | None:
+        """Calls ``fn(address of handle, *args, options, &out)`` with this
+        client's settings: its Ctrl-C behaviour, its token provider's failure
+        as the error's ``__cause__``, its notices as warnings. ``handle`` is
+        this client's, or that of a :class:`~livechat_bots.Bot` made from it
+        (whose calls go through this client in the core).
+
+        Called from a public method of the client or of a bot: the
+        warnings point at the line that called that method.
+        """
         timeout_ms = _call_milliseconds("timeout", timeout)
         attempt_ms = _call_milliseconds("attempt_timeout", attempt_timeout)
         if self._has_provider:
             self._provider_failure.error = None
         try:
-            with self._handle.use() as address:
+            with handle.use() as address:
                 text = _invoke(fn, (address, *args), timeout_ms, attempt_ms, self._interruptible)
         except LiveChatBotsError as e:
             if self._has_provider:
@@ -411,6 +452,114 @@ class Client(Managed):
         text = self._run(_ffi.lib.lcbot_call, (action_c, body), timeout, attempt_timeout)
         return _parse(text, action)
 
+    # -- what a bot needs: its token, its secret, its webhooks -----------
+
+    def issue_bot_token(
+        self,
+        bot_agent_id: BotId,
+        bot_secret: str | None = None,
+        *,
+        client_id: str,
+        organization_id: str,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> BotToken:
+        """Issues a token for a bot to act with on the Agent Chat API (API
+        v3.5+): ``bot_secret`` is the bot's secret (taken from a
+        :class:`CreatedBot` when one is passed and it is None), ``client_id``
+        the client id of the application that owns the bot,
+        ``organization_id`` the license's organization.
+
+        A :class:`~livechat_bots.Bot` gets and renews its own tokens; call
+        this only to hand a token to another program. The answer is a
+        :class:`BotToken`, whose ``repr()`` does not show the token.
+        """
+        if bot_secret is None and isinstance(bot_agent_id, CreatedBot):
+            bot_secret = bot_agent_id.bot_secret
+        request = {
+            "bot_id": _bot_id(bot_agent_id),
+            "client_id": client_id,
+            "bot_secret": secret_argument("bot_secret", bot_secret, required=True),
+            "organization_id": organization_id,
+        }
+        text = self._run(_ffi.lib.lcbot_issue_bot_token, (to_json(request, "issue_bot_token"),), timeout, attempt_timeout)
+        return _read(text, "issue_bot_token", BotToken.from_dict)
+
+    def reset_bot_secret(
+        self,
+        bot_agent_id: BotId,
+        *,
+        owner_client_id: str | None = None,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> str:
+        """Gives a bot a new secret and returns it (API v3.5+). Every token
+        issued with the old one stops working: make a new
+        :class:`~livechat_bots.Bot` with the new secret. The answer is a
+        secret: keep it out of logs."""
+        request: dict[str, Any] = {"id": _bot_id(bot_agent_id)}
+        if owner_client_id is not None:
+            request["owner_client_id"] = owner_client_id
+        text = self._run(_ffi.lib.lcbot_reset_bot_secret, (to_json(request, "reset_bot_secret"),), timeout, attempt_timeout)
+        return _read(text, "reset_bot_secret", lambda doc: _string(doc, "secret"))
+
+    def register_webhook(
+        self,
+        action: str,
+        url: str,
+        secret_key: str,
+        *,
+        owner_client_id: str,
+        type: str = "bot",
+        additional_data: Sequence[str] | None = None,
+        description: str | None = None,
+        filters: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> str:
+        """Registers a webhook (API v3.3+) for ``action`` (``"incoming_chat"``,
+        ``"incoming_event"``, ...) to be POSTed to ``url`` with
+        ``secret_key``; ``type`` is ``"bot"`` (default) or ``"license"``.
+        Returns the webhook's id. At most 3 per owner and action."""
+        request: dict[str, Any] = {
+            "action": action,
+            "url": url,
+            "secret_key": secret_argument("secret_key", secret_key, required=True),
+            "owner_client_id": owner_client_id,
+            "type": type,
+        }
+        optional = {"additional_data": additional_data, "description": description, "filters": filters}
+        request.update((k, v) for k, v in optional.items() if v is not None)
+        text = self._run(_ffi.lib.lcbot_register_webhook, (to_json(request, "register_webhook"),), timeout, attempt_timeout)
+        return _read(text, "register_webhook", lambda doc: _string(doc, "id"))
+
+    def list_webhooks(
+        self, owner_client_id: str, *, timeout: float | None = None, attempt_timeout: float | None = None
+    ) -> list[RegisteredWebhook]:
+        """The webhooks registered by ``owner_client_id`` (API v3.3+)."""
+        request = {"owner_client_id": owner_client_id}
+        text = self._run(_ffi.lib.lcbot_list_webhooks, (to_json(request, "list_webhooks"),), timeout, attempt_timeout)
+        doc = _parse(text or "[]", "list_webhooks")
+        if not isinstance(doc, list):
+            raise local_error(DecodeError, "list_webhooks: unexpected result: not a JSON array")
+        try:
+            return [RegisteredWebhook.from_dict(w) for w in doc]
+        except (KeyError, TypeError, ValueError) as e:
+            detail = f"missing field {e}" if isinstance(e, KeyError) else str(e)
+            raise local_error(DecodeError, f"list_webhooks: unexpected result: {detail}") from None
+
+    def unregister_webhook(
+        self,
+        webhook_id: str,
+        *,
+        owner_client_id: str,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> None:
+        """Removes a webhook (API v3.3+); :class:`NotFoundError` when unknown."""
+        request = {"id": webhook_id, "owner_client_id": owner_client_id}
+        self._run(_ffi.lib.lcbot_unregister_webhook, (to_json(request, "unregister_webhook"),), timeout, attempt_timeout)
+
     # -- credentials ----------------------------------------------------
 
     def set_credentials(self, token: str | Mapping[str, str], token_type: str = "Bearer") -> None:
@@ -498,8 +647,8 @@ class Client(Managed):
             except IndexError:
                 return
             try:
-                # stacklevel 4: _warn_notices <- _run <- the method <- the caller.
-                warnings.warn(_notice_text(notice), DeprecationWarning, stacklevel=4)
+                # stacklevel 5: _warn_notices <- _run_on <- _run <- the method <- the caller.
+                warnings.warn(_notice_text(notice), DeprecationWarning, stacklevel=5)
             except Exception:
                 if not keep_error:
                     raise

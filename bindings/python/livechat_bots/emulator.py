@@ -3,15 +3,145 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from . import _ffi
 from ._errors import DecodeError, local_error
 from ._handle import Handle, Managed
 from .models import to_json
 
-__all__ = ["Emulator"]
+__all__ = ["Emulator", "StartedChat", "EmulatorChat", "TranscriptEntry", "RoutingStep"]
+
+T = TypeVar("T")
+
+
+def _opt_str(doc: Mapping[str, Any], key: str) -> str | None:
+    value = doc.get(key)
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class StartedChat:
+    """What :meth:`Emulator.start_chat` answers: the new chat, its thread,
+    the customer, the first message's event id (with ``text``), and where
+    the chat went: ``state`` ``"assigned"`` to ``bot_id``, or ``"queued"``
+    (``bot_id`` None)."""
+
+    chat_id: str
+    thread_id: str
+    customer_id: str
+    state: str
+    bot_id: str | None = None
+    event_id: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> StartedChat:
+        return cls(
+            chat_id=str(doc["chat_id"]),
+            thread_id=str(doc["thread_id"]),
+            customer_id=str(doc["customer_id"]),
+            state=str(doc["state"]),
+            bot_id=_opt_str(doc, "bot_id"),
+            event_id=_opt_str(doc, "event_id"),
+            raw=dict(doc),
+        )
+
+
+@dataclass(frozen=True)
+class TranscriptEntry:
+    """One event of an emulated chat, whoever wrote it: ``author_type`` is
+    ``"customer"``, ``"bot"`` or ``"agent"``."""
+
+    event_id: str
+    thread_id: str
+    author_id: str | None
+    author_type: str
+    type: str
+    text: str | None = None
+    visibility: str | None = None
+    created_at: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> TranscriptEntry:
+        return cls(
+            event_id=str(doc["event_id"]),
+            thread_id=str(doc["thread_id"]),
+            author_id=_opt_str(doc, "author_id"),
+            author_type=str(doc["author_type"]),
+            type=str(doc["type"]),
+            text=_opt_str(doc, "text"),
+            visibility=_opt_str(doc, "visibility"),
+            created_at=_opt_str(doc, "created_at"),
+            raw=dict(doc),
+        )
+
+
+@dataclass(frozen=True)
+class RoutingStep:
+    """One step of an emulated chat's routing history: ``what`` is
+    ``"queued"``, ``"assigned"``, ``"transferred"`` or ``"closed"``."""
+
+    what: str
+    bot_id: str | None = None
+    time_ms: int | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> RoutingStep:
+        time_ms = doc.get("time_ms")
+        return cls(
+            what=str(doc["what"]),
+            bot_id=_opt_str(doc, "bot_id"),
+            time_ms=None if time_ms is None else int(time_ms),
+            raw=dict(doc),
+        )
+
+
+@dataclass(frozen=True)
+class EmulatorChat:
+    """An entry of :meth:`Emulator.chats`: a chat as the emulator sees it,
+    with its routing history and everything the customer and the bots
+    wrote (``transcript``, oldest first). ``state`` is ``"queued"``,
+    ``"assigned"`` or ``"closed"``."""
+
+    chat_id: str
+    group_id: int
+    customer_id: str
+    state: str
+    bot_id: str | None = None
+    routing: tuple[RoutingStep, ...] = ()
+    transcript: tuple[TranscriptEntry, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def texts(self) -> list[tuple[str, str | None]]:
+        """The transcript as ``(author_type, text)`` pairs, handy in tests."""
+        return [(e.author_type, e.text) for e in self.transcript]
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> EmulatorChat:
+        return cls(
+            chat_id=str(doc["chat_id"]),
+            group_id=int(doc.get("group_id") or 0),
+            customer_id=str(doc["customer_id"]),
+            state=str(doc["state"]),
+            bot_id=_opt_str(doc, "bot_id"),
+            routing=tuple(RoutingStep.from_dict(r) for r in doc.get("routing") or ()),
+            transcript=tuple(TranscriptEntry.from_dict(e) for e in doc.get("transcript") or ()),
+            raw=dict(doc),
+        )
+
+
+def _typed(text: str | None, what: str, parse: Callable[[dict[str, Any]], T]) -> T:
+    doc = _object(text, what)
+    try:
+        return parse(doc)
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        detail = f"missing field {e}" if isinstance(e, KeyError) else str(e)
+        raise local_error(DecodeError, f"{what}: unexpected result: {detail}") from None
 
 
 def _object(text: str | None, what: str) -> dict[str, Any]:
@@ -28,8 +158,11 @@ class Emulator(Managed):
     """An in-process HTTP server that answers like the Bot Agents API.
 
     ``config`` (optional) is the emulator's config document, e.g.
-    ``{"tokens": [...], "bots": [...], "port": 0, "faults": [...]}``; by
-    default the token ``"dev-token"`` has every bot scope. Point a
+    ``{"tokens": [...], "bots": [...], "port": 0, "faults": [...],
+    "organization_id": "...", "bot_token_lifetime_ms": 1000}``; by default
+    the token ``"dev-token"`` (client ``"dev-client"``) has every bot scope.
+    Besides the Configuration API it serves the Agent Chat API a bot uses,
+    with chats that :meth:`start_chat` opens as a customer would. Point a
     :class:`~livechat_bots.Client` at :attr:`url`. Use it as a context
     manager, or call :meth:`close` when done.
     """
@@ -43,6 +176,7 @@ class Emulator(Managed):
         with self._handle.use() as handle:
             url = _ffi.lib.lcbot_emulator_url(handle)
         self._url: str = (url or b"").decode("utf-8")
+        self._organization_id: str | None = None
 
     @property
     def url(self) -> str:
@@ -69,6 +203,74 @@ class Emulator(Managed):
         if not isinstance(requests, list):
             raise local_error(DecodeError, "requests: unexpected result: no list of requests")
         return requests
+
+    @property
+    def organization_id(self) -> str:
+        """The emulated license's organization id (for a bot's identity and
+        ``issue_bot_token``): the config's ``organization_id``, or the
+        emulator's default."""
+        if self._organization_id is None:
+            self._organization_id = _typed(
+                self._control("lcbot_emulator_chats", None, "organization_id"),
+                "organization_id",
+                lambda doc: str(doc["organization_id"]),
+            )
+        return self._organization_id
+
+    # -- playing the customer (control calls, not LiveChat's API) ---------
+
+    def _control(self, name: str, request: Mapping[str, Any] | None, what: str) -> str | None:
+        fn = _ffi.emulator_function(name)
+        with self._handle.use() as handle:
+            if request is None:
+                return _ffi.call(fn, handle)
+            return _ffi.call(fn, handle, to_json(request, what))
+
+    def start_chat(
+        self,
+        group_id: int = 0,
+        text: str | None = None,
+        customer: Mapping[str, Any] | None = None,
+    ) -> StartedChat:
+        """A customer starts a chat in ``group_id``, with a first message
+        ``text`` when given (``customer``: ``{"name"?, "email"?}``). The chat
+        is routed at once to the best accepting bot of the group with a free
+        slot, or queued until one comes online or frees up."""
+        request: dict[str, Any] = {"group_id": group_id}
+        if text is not None:
+            request["text"] = text
+        if customer is not None:
+            request["customer"] = customer
+        return _typed(self._control("lcbot_emulator_start_chat", request, "start_chat"), "start_chat", StartedChat.from_dict)
+
+    def send_message(self, chat_id: str, text: str) -> str:
+        """The customer writes in a chat; returns the event's id. An inactive
+        chat is a :class:`ValidationError` naming ``chat_inactive``."""
+        request = {"chat_id": chat_id, "text": text}
+        return _typed(
+            self._control("lcbot_emulator_send_message", request, "send_message"),
+            "send_message",
+            lambda doc: str(doc["event_id"]),
+        )
+
+    def close_chat(self, chat_id: str) -> None:
+        """The customer leaves: the chat is closed and its bot's slot freed."""
+        self._control("lcbot_emulator_close_chat", {"chat_id": chat_id}, "close_chat")
+
+    def chats(self) -> list[EmulatorChat]:
+        """Every chat, in the order they were started, with routing history and transcript."""
+        return _typed(
+            self._control("lcbot_emulator_chats", None, "chats"),
+            "chats",
+            lambda doc: [EmulatorChat.from_dict(c) for c in doc["chats"]],
+        )
+
+    def chat(self, chat_id: str) -> EmulatorChat:
+        """One chat of :meth:`chats`; ``KeyError`` when there is none by that id."""
+        for chat in self.chats():
+            if chat.chat_id == chat_id:
+                return chat
+        raise KeyError(chat_id)
 
     def __repr__(self) -> str:
         return f"<livechat_bots.Emulator {self._url} {'closed' if self.closed else 'running'}>"

@@ -10,6 +10,7 @@ with what happened. Scenarios:
   interpreter prints its traceback and dies of SIGINT).
 - ``caught-write`` / ``caught-read``: create_bot_agent / get_bot_agents; the
   KeyboardInterrupt is caught and described; the client is used again.
+- ``bot-read``: as caught-read, with a Bot's list_chats.
 - ``wakeup-fd``: as caught-read, with a wakeup fd of the program's own set
   before the call: it must get the signal's byte and be set again after.
 - ``custom-handler``: SIGINT's handler only counts; the call raises
@@ -39,7 +40,7 @@ import time
 from types import FrameType
 from typing import Any
 
-from livechat_bots import CancelledError, Client, LiveChatBotsError
+from livechat_bots import Bot, CancelledError, Client, LiveChatBotsError
 
 
 def describe(error: BaseException | None) -> dict[str, Any]:
@@ -79,7 +80,11 @@ def main() -> None:
     retry = {"max_attempts": 3, "base_delay_ms": 8000, "max_delay_ms": 8000} if scenario == "retry-wait" else {"max_attempts": 1}
     with Client("dev-token", base_url=url, retry=retry, interruptible=interruptible) as client:
         write = scenario in ("uncaught", "caught-write")
-        call = (lambda: client.create_bot_agent("Interrupted", "offline")) if write else client.get_bot_agents
+        call: Any = (lambda: client.create_bot_agent("Interrupted", "offline")) if write else client.get_bot_agents
+        if scenario == "bot-read":
+            # A bot's call (list_chats, X-Author-Id on v3.4) goes through its client's machinery.
+            v34 = Client("dev-token", base_url=url, api_version="3.4", retry=retry)
+            call = Bot(v34, v34.create_bot_agent("Interrupted bot")).list_chats
 
         if scenario == "uncaught":
             say(ready=True)

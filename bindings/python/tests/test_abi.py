@@ -70,6 +70,14 @@ def test_each_code_string_is_the_constant_name_in_lower_case() -> None:
     assert len(set(classes)) == len(classes), "two statuses share an exception class"
 
 
+def test_every_macro_of_the_header_has_the_prefix(header: str) -> None:
+    # The header's convention: every constant starts with LCBOT_ (a core
+    # constant exported by cbindgen by mistake would not).
+    names = re.findall(r"^\s*#define\s+(\w+)", header, re.M)
+    assert names
+    assert [n for n in names if not n.startswith("LCBOT_") and n != "LIVECHAT_BOTS_H"] == []
+
+
 def test_constants_match(header: str) -> None:
     assert define(header, "LCBOT_ABI_VERSION") == _ffi.ABI_VERSION
     assert define(header, "LCBOT_CALL_OPTIONS_VERSION") == _ffi.CALL_OPTIONS_VERSION
@@ -80,7 +88,7 @@ def test_constants_match(header: str) -> None:
 
 # -- function declarations ---------------------------------------------------
 
-_OPAQUE = r"lcbot_(?:client|emulator|cancel_token)"
+_OPAQUE = r"lcbot_(?:client|bot|emulator|cancel_token)"
 
 
 def ctype_of(c_type: str) -> Any:
@@ -183,6 +191,9 @@ def test_webhook_options_struct_has_the_headers_layout(header: str) -> None:
 def test_every_call_takes_options_before_its_out_parameter() -> None:
     options = ctypes.POINTER(_ffi.CallOptions)
     calls = [n for n in _ffi._SIGNATURES if n.startswith(("lcbot_create", "lcbot_remove", "lcbot_update", "lcbot_get"))]
-    for name in [*calls, "lcbot_call"]:
+    bot_calls = [n for n in _ffi._SIGNATURES if n.startswith("lcbot_bot_") and n not in ("lcbot_bot_new", "lcbot_bot_free")]
+    admin = [f"lcbot_{a}" for a in ("issue_bot_token", "reset_bot_secret", "register_webhook", "list_webhooks", "unregister_webhook")]
+    assert len(bot_calls) == 8
+    for name in [*calls, "lcbot_call", *bot_calls, *admin]:
         argtypes = _ffi._SIGNATURES[name][1]
         assert argtypes[-2:] == [options, ctypes.POINTER(ctypes.c_void_p)], name

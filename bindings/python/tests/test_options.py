@@ -88,7 +88,13 @@ def test_out_of_range_values_are_validation_errors_and_nothing_is_sent(
 
 
 def test_the_bounds_themselves_are_accepted(client: Client) -> None:
-    assert client.get_bot_agents(timeout=3600, attempt_timeout=0.001) == []
+    # Accepted, not refused: the call is made. A 1 ms attempt usually
+    # completes against the in-process emulator, but may not on a busy
+    # machine; a timeout then shows the bound reached the core as well.
+    try:
+        assert client.get_bot_agents(timeout=3600, attempt_timeout=0.001) == []
+    except RequestTimeout as e:
+        assert e.attempts == 1
     assert client_module._call_milliseconds("timeout", 0.0001) == 1  # rounded up, never 0
     assert client_module._call_milliseconds("timeout", 3600) == 3_600_000
     assert client_module._call_milliseconds("timeout", None) == 0

@@ -107,7 +107,10 @@ def test_an_uncaught_ctrl_c_ends_a_stalled_write_at_once(child_of: Any, capsys: 
     assert elapsed < BOUND_S, f"the process ended {elapsed:.2f} s after SIGINT"
 
 
-@pytest.mark.parametrize(("scenario", "action"), [("caught-write", "create_bot_agent"), ("caught-read", "get_bot_agents")])
+@pytest.mark.parametrize(
+    ("scenario", "action"),
+    [("caught-write", "create_bot_agent"), ("caught-read", "get_bot_agents"), ("bot-read", "list_chats")],
+)
 def test_ctrl_c_raises_keyboard_interrupt_with_the_cancelled_call_as_context(
     child_of: Any, capsys: pytest.CaptureFixture[str], scenario: str, action: str
 ) -> None:

@@ -331,9 +331,6 @@ function renderDeliveries() {
   const list = doc.deliveries || [];
   const empty = $("deliveries-empty");
   empty.hidden = list.length > 0;
-  empty.textContent = doc.available === false
-    ? "No webhook deliveries: this emulator does not deliver webhooks yet."
-    : "No webhook deliveries yet. Give a bot a webhook (create_bot_agent's webhooks, or register_webhook) and start a chat.";
   const count = (key, test) => (typeof doc[key] === "number" ? doc[key] : list.filter(test).length);
   const failed = (d) => d.state === "dropped" || d.state === "failed" || d.state === "refused";
   $("delivery-summary").textContent = list.length
