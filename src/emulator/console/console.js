@@ -9,6 +9,8 @@ const state = {
   bots: [], webhooks: [], clients: [], inProgress: {},
   chats: [], requests: [], lastSeq: 0, openRequests: new Set(),
   deliveries: null, faults: [],
+  // What the user unfolded, kept across the re-renders polling causes.
+  openChats: new Set(), openDeliveries: new Set(),
   myChat: sessionStorage.getItem("lcbot-console-chat") || "",
   seen: {},
 };
@@ -123,7 +125,8 @@ function renderChats() {
         el("span", { class: "muted" }, `group ${chat.group_id} · ${bot}`),
         mine ? el("span", { class: "muted" }, "(in the chat box)")
           : chat.state !== "closed" && el("button", { class: "small secondary", type: "button", onclick: () => pickChat(chat.chat_id) }, "Write as customer")),
-      el("details", { open: mine || chats.length <= 3 },
+      el("details", { open: mine || chats.length <= 3 || state.openChats.has(chat.chat_id),
+        ontoggle: (e) => { if (e.target.open) state.openChats.add(chat.chat_id); else state.openChats.delete(chat.chat_id); } },
         el("summary", {}, `${chat.transcript.length} events`),
         el("ol", { class: "transcript" }, transcriptItems(chat))));
   }));
@@ -338,14 +341,16 @@ function renderDeliveries() {
       + `${count("dropped", failed)} failed · ${count("pending", (d) => d.state === "pending")} pending` : "";
   $("delivery-list").replaceChildren(...list.slice().reverse().map((d) => el("li", { class: "card", "data-delivery": d.id },
     el("div", { class: "card-head" }, el("span", { class: "title mono" }, d.action), badge(d.state), d.duplicate ? badge("duplicate", "warn") : null,
-      el("span", { class: "muted" }, `to ${botName(d.bot_id)} · v${d.version} · ${(d.tries || []).length} tries`)),
+      el("span", { class: "muted" }, `to ${botName(d.bot_id)} · v${d.version} · ${(d.tries || []).length} ${(d.tries || []).length === 1 ? "try" : "tries"}`)),
     el("div", { class: "mono muted" }, d.url), d.error ? el("div", { class: "error" }, d.error) : null,
     el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "Try"), el("th", {}, "Time"), el("th", {}, "Status"), el("th", {}, "Took"), el("th", {}, "Error"))),
       el("tbody", {}, (d.tries || []).map((t, i) => el("tr", {},
         el("td", {}, i + 1), el("td", {}, time(t.time_ms)),
         el("td", {}, badge(t.status === null || t.status === undefined ? "no answer" : String(t.status), statusKind(t.status))),
         el("td", {}, t.duration_ms !== undefined ? Math.round(t.duration_ms) + " ms" : ""), el("td", {}, t.error || ""))))),
-    el("details", {}, el("summary", {}, "Body"), el("pre", {}, JSON.stringify(d.body, null, 2))))));
+    el("details", { open: state.openDeliveries.has(d.seq ?? d.id),
+      ontoggle: (e) => { if (e.target.open) state.openDeliveries.add(d.seq ?? d.id); else state.openDeliveries.delete(d.seq ?? d.id); } },
+    el("summary", {}, "Body"), el("pre", {}, JSON.stringify(d.body, null, 2))))));
 }
 
 // ---- faults ----
