@@ -1,7 +1,9 @@
 # livechat-bots: build, demo, test, install.
 #   make demo   build the library and run examples/quickstart.c on the embedded emulator
-#   make test   every test suite: Rust, header check, C under valgrind, Python, Go, the console in Chromium
-#   make console-screenshots   the emulator console's three main views into docs/console/
+#   make test   every test suite: Rust, header check, C under valgrind, Python, Go, the emulator
+#               console in Chromium, the installed library (pkg-config, CMake) and the wheel
+#   make wheel  a Python wheel that installs without Rust (bindings/python/wheel.mk)
+#   make console-screenshots   the emulator console's main views into docs/console/
 
 PREFIX    ?= /usr/local
 CARGO     ?= cargo
@@ -38,8 +40,9 @@ demo: $(BUILD_DIR)/quickstart
 	./$(BUILD_DIR)/quickstart
 
 # Every test target (and the build it depends on) has the test-only hook.
-test test-rust test-c test-python test-go test-console console-screenshots: export CARGO_FEATURES = test-hooks
-test: test-rust check-header check-symbols test-c test-python test-go test-console
+test test-rust test-c test-python test-go test-console console-screenshots test-install: export CARGO_FEATURES = test-hooks
+# test-wheel last: its release build (no test hook) replaces the library the others link.
+test: test-rust check-header check-symbols test-c test-python test-go test-console test-install test-wheel
 
 test-rust:
 	$(CARGO) test --release --features test-hooks
@@ -63,24 +66,36 @@ check-symbols: build
 deps-valgrind:
 	@command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind; }
 
+# The CMake package config (find_package(livechat_bots)) beside the pkg-config file.
+CMAKE_DIR := lib/cmake/livechat_bots
+CMAKE_SUBST := -e 's|@SONAME@|$(SONAME)|g' -e 's|@VERSION@|$(VERSION)|g' -e 's|@LONG_BIT@|$(shell getconf LONG_BIT)|g' \
+               -e 's|@VERSION_MAJOR@|$(word 1,$(subst ., ,$(VERSION)))|g' -e 's|@VERSION_MINOR@|$(word 2,$(subst ., ,$(VERSION)))|g'
+
 install: build
-	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/$(CMAKE_DIR)
+	install -m 755 $(RELEASE)/livechat-bots $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/$(SONAME).$(VERSION)
 	ln -sf $(SONAME).$(VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/liblivechat_bots.so
-	install -m 644 $(HEADER) $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(HEADER) include/livechat_bots.hpp $(DESTDIR)$(PREFIX)/include/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' livechat-bots.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/livechat-bots.pc
+	sed $(CMAKE_SUBST) cmake/livechat_botsConfig.cmake.in > $(DESTDIR)$(PREFIX)/$(CMAKE_DIR)/livechat_botsConfig.cmake
+	sed $(CMAKE_SUBST) cmake/livechat_botsConfigVersion.cmake.in > $(DESTDIR)$(PREFIX)/$(CMAKE_DIR)/livechat_botsConfigVersion.cmake
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/lib/liblivechat_bots.* $(DESTDIR)$(PREFIX)/include/livechat_bots.h $(DESTDIR)$(PREFIX)/lib/pkgconfig/livechat-bots.pc
+	rm -f $(DESTDIR)$(PREFIX)/lib/liblivechat_bots.* $(DESTDIR)$(PREFIX)/include/livechat_bots.h $(DESTDIR)$(PREFIX)/include/livechat_bots.hpp $(DESTDIR)$(PREFIX)/lib/pkgconfig/livechat-bots.pc
+	rm -rf $(DESTDIR)$(PREFIX)/$(CMAKE_DIR)
+	rm -f $(DESTDIR)$(PREFIX)/bin/livechat-bots
 
 clean:
 	$(CARGO) clean
 	rm -rf $(BUILD_DIR)
 
 -include tests/c/c.mk
+-include tests/cmake/cmake.mk
 -include bindings/python/python.mk
+-include bindings/python/wheel.mk
 -include bindings/go/go.mk
 -include benches/bench.mk
 -include tests/console/console.mk

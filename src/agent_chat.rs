@@ -91,10 +91,19 @@ impl ChatAction {
                 non_empty_opt(&o, "agent_id")
             }
             ChatAction::SendEvent => {
-                o.only(&["chat_id", "event", "attach_to_last_thread"])?;
+                if version <= ApiVersion::V3_3 {
+                    o.only(&["chat_id", "event", "attach_to_last_thread"])?;
+                } else if o.get("attach_to_last_thread").is_some() {
+                    return Err(Error::validation(format!(
+                        "attach_to_last_thread: not in API v{}; it exists up to v3.3",
+                        version.as_str()
+                    )));
+                } else {
+                    o.only(&["chat_id", "event"])?;
+                }
                 non_empty(&o, "chat_id")?;
                 o.opt_bool("attach_to_last_thread")?;
-                validate_event(&o.req_object("event")?)
+                validate_event(version, &o.req_object("event")?)
             }
             ChatAction::ListChats => {
                 o.only(&["filters", "sort_order", "limit", "page_id"])?;
@@ -274,7 +283,7 @@ pub fn status_with_spaces(status: &str) -> String {
     status.replace('_', " ")
 }
 
-fn validate_event(e: &Obj<'_>) -> Result<()> {
+fn validate_event(version: ApiVersion, e: &Obj<'_>) -> Result<()> {
     let kind = e.req_enum("type", &EVENT_TYPES)?;
     e.opt_enum("visibility", &VISIBILITIES)?;
     non_empty_opt(e, "custom_id")?;
@@ -295,7 +304,10 @@ fn validate_event(e: &Obj<'_>) -> Result<()> {
             }
         }
         "system_message" => {
-            allowed.extend(["text", "system_message_type", "text_vars"]);
+            allowed.extend(["text", "system_message_type"]);
+            if version >= ApiVersion::V3_2 {
+                allowed.push("text_vars");
+            }
             e.req_str("text")?;
             e.opt_str("system_message_type")?;
             e.opt_object("text_vars")?;

@@ -382,8 +382,8 @@ impl Authorizer for TokenAuth<'_> {
         }
     }
 
-    fn renew(&self, refused: u64, options: &CallOptions) -> bool {
-        self.token.renew(self.client, Some(refused), options).is_ok()
+    fn renew(&self, refused: u64, options: &CallOptions) -> Result<bool> {
+        self.token.renew(self.client, Some(refused), options).map(|_| true)
     }
 }
 

@@ -62,9 +62,10 @@ pub(crate) struct Outgoing<'a> {
 pub(crate) trait Authorizer {
     /// The header to send now and its generation.
     fn current(&self, options: &CallOptions) -> Result<(HeaderValue, u64)>;
-    /// After the header of `failed` was refused: true when a newer one is in
-    /// place (renewed by this call or by another meanwhile).
-    fn renew(&self, failed: u64, options: &CallOptions) -> bool;
+    /// After the header of `failed` was refused: `Ok(true)` when a newer one
+    /// is in place (renewed by this call or by another meanwhile), `Ok(false)`
+    /// when there is nothing to renew with, `Err` when renewing failed.
+    fn renew(&self, failed: u64, options: &CallOptions) -> Result<bool>;
 }
 
 impl Authorizer for Credentials {
@@ -72,8 +73,8 @@ impl Authorizer for Credentials {
         Ok(Credentials::current(self))
     }
 
-    fn renew(&self, failed: u64, _: &CallOptions) -> bool {
-        self.refresh(failed)
+    fn renew(&self, failed: u64, _: &CallOptions) -> Result<bool> {
+        Ok(self.refresh(failed))
     }
 }
 
@@ -356,10 +357,18 @@ impl Client {
                 Attempt::Unauthenticated(error) => {
                     // LiveChat checks the token before anything else, so a
                     // write refused here was not applied: safe to repeat.
-                    if renewed || !out.auth.renew(generation, options) {
+                    if renewed {
                         return Err(with_attempts(error));
                     }
-                    renewed = true;
+                    match out.auth.renew(generation, options) {
+                        Ok(true) => renewed = true,
+                        Ok(false) => return Err(with_attempts(error)),
+                        // Say why no new credentials came: that is what to fix.
+                        Err(why) => {
+                            let message = format!("{}; renewing the credentials failed: {}", error.message, why.message);
+                            return Err(with_attempts(Error { message, ..why }));
+                        }
+                    }
                 }
                 Attempt::Retry(error, retry_after) => {
                     let wait = policy.delay(attempt, retry_after);

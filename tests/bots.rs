@@ -189,6 +189,9 @@ fn a_refused_token_is_renewed_once() {
     client.reset_bot_secret(bot.id(), None).expect("reset_bot_secret");
     let e = bot.list_chats(json!({})).unwrap_err();
     assert_eq!(e.code, ErrorCode::Api, "{e}");
+    // The error says why no new token came, not only that the old one failed.
+    assert!(e.message.contains("renewing the credentials failed"), "{e}");
+    assert_eq!(e.api_type(), Some("authorization"), "{e}");
     assert_eq!(requests_of(&emu, "issue_bot_token").len(), 3);
     assert!(!format!("{bot:?}").contains("Bearer"));
 }

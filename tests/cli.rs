@@ -95,3 +95,17 @@ fn call_prints_the_answer_and_a_retiring_version_on_stderr() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains(r#""code":"api""#));
 }
+
+#[test]
+fn help_on_every_command_exits_0() {
+    for (args, expected) in [
+        (vec!["--help"], "bots"),
+        (vec!["emulator", "--help"], "--state"),
+        (vec!["call", "--help"], "--config"),
+        (vec!["bots", "--help"], "remove"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_livechat-bots")).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains(expected), "{args:?}");
+    }
+}

@@ -500,12 +500,15 @@ fn get_chat_and_get_chat_threads_pick_threads() {
     assert!(got["chat"].get("thread").is_none());
     let (s, _) = supervisor(&emu, "3.1", "get_chat_threads", json!({ "chat_id": id, "thread_id": thread }));
     assert_eq!(s, 400, "thread_id is get_chat's");
-    // attach_to_last_thread writes into an inactive chat's last thread.
-    let as_bot = AsBot::new(&emu, "3.6", &bot);
+    // attach_to_last_thread (up to v3.3) writes into an inactive chat's last thread.
+    let as_bot = AsBot::new(&emu, "3.3", &bot);
     let (s, _) = as_bot.call("deactivate_chat", json!({ "id": id }));
     assert_eq!(s, 200);
-    let (s, body) = as_bot.call("send_event", json!({ "chat_id": id, "event": { "type": "system_message", "text": "closed", "visibility": "agents" }, "attach_to_last_thread": true }));
+    let (s, body) = as_bot.call("send_event", json!({ "chat_id": id, "event": { "type": "system_message", "text": "closed", "recipients": "agents" }, "attach_to_last_thread": true }));
     assert_eq!(s, 200, "{body}");
+    let v36 = AsBot::new(&emu, "3.6", &bot);
+    let (s, body) = v36.call("send_event", json!({ "chat_id": id, "event": { "type": "message", "text": "x" }, "attach_to_last_thread": true }));
+    assert_eq!(s, 400, "attach_to_last_thread is gone from v3.4: {body}");
     let t = chat_state(&emu, &id)["transcript"].as_array().unwrap().last().cloned().unwrap();
     assert_eq!((t["type"].as_str(), t["visibility"].as_str()), (Some("system_message"), Some("agents")));
 }

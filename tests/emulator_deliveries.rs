@@ -273,3 +273,24 @@ fn transfers_tell_both_sides() {
     let incoming = bodies.iter().find(|b| b["action"] == "incoming_chat").unwrap();
     assert_eq!(incoming["payload"]["chat"]["access"], json!({ "group_ids": [2] }));
 }
+
+#[test]
+fn v3_1_and_v3_2_config_webhooks_speak_their_version() {
+    let emu = fast(json!({}));
+    let rx = Receiver::start(vec![]);
+    let config = |name: &str| json!({ "url": rx.url, "secret_key": "k", "actions": [{ "name": name }] });
+    let (s, v31) = raw(&emu, "/v3.1/configuration/action/create_bot_agent", &[], &json!({ "name": "V31", "status": "offline", "webhooks": config("agent_status_changed") }));
+    assert_eq!(s, 200, "{v31}");
+    let (s, v32) = raw(&emu, "/v3.2/configuration/action/create_bot", &[], &json!({ "name": "V32", "webhooks": config("routing_status_set") }));
+    assert_eq!(s, 200, "{v32}");
+    for created in [&v31, &v32] {
+        let (s, _) = raw(&emu, "/v3.1/configuration/action/update_bot_agent", &[], &json!({ "id": created["bot_agent_id"], "status": "accepting chats" }));
+        assert_eq!(s, 200);
+    }
+    wait_until(10, "two status deliveries", || rx.bodies().len() == 2);
+    let bodies = rx.bodies();
+    let old = bodies.iter().find(|b| b["action"] == "agent_status_changed").expect("the v3.1 name");
+    assert!(old.get("license_id").is_none() && old["payload"]["agent_id"] == v31["bot_agent_id"], "{old}");
+    let new = bodies.iter().find(|b| b["action"] == "routing_status_set").expect("the v3.2 name");
+    assert_eq!((new["license_id"].is_u64(), &new["payload"]["status"]), (true, &json!("accepting chats")), "{new}");
+}

@@ -178,13 +178,24 @@ fn check_list_chats(version: ApiVersion, o: &Obj) -> Result<Value, ApiFailure> {
     Ok(request)
 }
 
+/// send_event: `attach_to_last_thread` exists up to v3.3, a system
+/// message's `text_vars` from v3.2 (the docs' tables).
 fn check_send_event(version: ApiVersion, o: &Obj) -> Result<Value, ApiFailure> {
-    o.only(&["chat_id", "event", "attach_to_last_thread"]).map_err(invalid)?;
+    if version <= ApiVersion::V3_3 {
+        o.only(&["chat_id", "event", "attach_to_last_thread"]).map_err(invalid)?;
+    } else {
+        o.only(&["chat_id", "event"]).map_err(invalid)?;
+    }
     o.req_str("chat_id").map_err(invalid)?;
     o.opt_bool("attach_to_last_thread").map_err(invalid)?;
     let e = o.req_object("event").map_err(invalid)?;
     let vis = visibility_key(version);
-    e.only(&["type", vis, "text", "custom_id", "properties", "template_id", "elements", "system_message_type"]).map_err(invalid)?;
+    let mut fields = vec!["type", vis, "text", "custom_id", "properties", "template_id", "elements", "system_message_type"];
+    if version >= ApiVersion::V3_2 {
+        fields.push("text_vars");
+    }
+    e.only(&fields).map_err(invalid)?;
+    e.opt_object("text_vars").map_err(invalid)?;
     let kind = e.req_enum("type", &["message", "rich_message", "system_message"]).map_err(invalid)?;
     e.opt_enum(vis, &["all", "agents"]).map_err(invalid)?;
     let text = if kind == "message" { Some(e.req_str("text").map_err(invalid)?) } else { e.opt_str("text").map_err(invalid)? };

@@ -30,6 +30,8 @@ C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hos
 C_TEST_BINS     := $(addprefix $(C_TEST_OUT)/,$(C_TEST_PROGRAMS))
 C_TEST_LINK     := -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
 C_TEST_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -Iinclude
+# The C++ wrapper promises pedantic C++17.
+C_TEST_HPPFLAGS := $(C_TEST_CXXFLAGS) -pedantic
 C_TEST_VALGRIND := $(VALGRIND) --suppressions=$(C_TEST_SRC)/valgrind.supp
 C_TEST_THREAD_CALLS          ?= 1000
 C_TEST_THREAD_CALLS_VALGRIND ?= 200
@@ -52,7 +54,10 @@ $(C_TEST_OUT)/%: $(C_TEST_SRC)/%.c $(C_TEST_SRC)/check.h $(HEADER) build | $(C_T
 $(C_TEST_OUT)/test_cxx: $(C_TEST_SRC)/test_cxx.cpp $(C_TEST_SRC)/check.h $(HEADER) build | $(C_TEST_OUT)
 	$(CXX) $(C_TEST_CXXFLAGS) -I$(C_TEST_SRC) $< -o $@ $(C_TEST_LINK)
 
-test-c: build deps-valgrind $(C_TEST_BINS)
+$(C_TEST_OUT)/test_cxx_wrapper: $(C_TEST_SRC)/test_cxx_wrapper.cpp $(C_TEST_SRC)/check.h include/livechat_bots.hpp $(HEADER) build | $(C_TEST_OUT)
+	$(CXX) $(C_TEST_HPPFLAGS) -I$(C_TEST_SRC) $< -o $@ $(C_TEST_LINK)
+
+test-c: build deps-valgrind $(C_TEST_BINS) $(C_TEST_OUT)/test_cxx_wrapper
 	@echo "== C tests: native"
 	./$(C_TEST_OUT)/test_abi
 	./$(C_TEST_OUT)/test_validation
@@ -60,6 +65,7 @@ test-c: build deps-valgrind $(C_TEST_BINS)
 	./$(C_TEST_OUT)/test_threads $(C_TEST_THREAD_CALLS)
 	./$(C_TEST_OUT)/test_hostile
 	./$(C_TEST_OUT)/test_cxx
+	./$(C_TEST_OUT)/test_cxx_wrapper
 	./$(C_TEST_OUT)/test_lifecycle $(C_TEST_LIFECYCLE_ARGS)
 	./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS)
 	./$(C_TEST_OUT)/test_webhooks
@@ -71,6 +77,7 @@ test-c: build deps-valgrind $(C_TEST_BINS)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_threads $(C_TEST_THREAD_CALLS_VALGRIND)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_hostile
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_cxx
+	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_cxx_wrapper
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_lifecycle $(C_TEST_LIFECYCLE_ARGS_VALGRIND)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS_VALGRIND)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_webhooks

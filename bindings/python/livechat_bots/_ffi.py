@@ -157,6 +157,8 @@ _EMULATOR_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lcbot_emulator_send_message": (c_int32, [c_void_p, c_char_p, _OUT]),
     "lcbot_emulator_close_chat": (c_int32, [c_void_p, c_char_p, _OUT]),
     "lcbot_emulator_chats": (c_int32, [c_void_p, _OUT]),
+    # The webhook delivery log (issue 14's emulator half; no Python method yet).
+    "lcbot_emulator_deliveries": (c_int32, [c_void_p, _OUT]),
 }
 
 #: The functions without which there is no emulator at all; the others of
