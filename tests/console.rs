@@ -301,6 +301,27 @@ fn bots_are_made_and_changed_by_hand() {
 }
 
 #[test]
+fn a_bot_made_by_hand_gets_its_webhooks() {
+    let (url, hits) = receiver();
+    let emu = emulator();
+    let queued = emu.start_chat(&json!({ "group_id": 3, "text": "waiting" })).unwrap();
+    assert_eq!(queued["state"], "queued");
+    let bot = json!({ "name": "Hooked", "status": "accepting chats", "groups": [{ "id": 3, "priority": "normal" }],
+                      "webhooks": { "url": url, "secret_key": "hand-made-secret", "actions": [{ "name": "incoming_chat" }] } });
+    let (status, created) = write(&emu, "/_emulator/bots", bot);
+    assert_eq!(status, 200, "{created}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while hits.load(std::sync::atomic::Ordering::SeqCst) < 1 {
+        assert!(std::time::Instant::now() < deadline, "no delivery: {:?}", emu.deliveries());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let doc = get(&emu, "/_emulator/deliveries");
+    assert_eq!(doc["deliveries"][0]["action"], "incoming_chat", "{doc}");
+    assert_eq!(doc["deliveries"][0]["bot_id"], created["bot_agent_id"], "{doc}");
+    assert!(!doc.to_string().contains("hand-made-secret"), "{doc}");
+}
+
+#[test]
 fn other_hosts_sites_and_methods_are_refused() {
     let emu = emulator();
     let url = |p: &str| format!("{}{p}", emu.url());

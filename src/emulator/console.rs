@@ -109,7 +109,10 @@ pub async fn serve(req: Request<Incoming>, shared: Arc<Shared>) -> Response<Full
         Ok(doc) => doc,
         Err(e) => return error(400, "validation", &e.message),
     };
-    match write(&Emulator::view(shared.clone()), &shared, &path, &request) {
+    let written = write(&Emulator::view(shared.clone()), &shared, &path, &request);
+    // A bot made or changed by hand may have been routed a chat: its webhooks go out now.
+    shared.flush_deliveries();
+    match written {
         Ok(doc) => ok(doc),
         Err(e) => {
             let kind = e.api_error.as_ref().map(|a| a.error_type.clone()).unwrap_or_else(|| "validation".into());
