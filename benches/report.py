@@ -101,6 +101,162 @@ def render(r: dict[str, Any]) -> str:
           f"| {ratio} |")
     w("")
 
+    gos = r.get("go") or {}
+    go_t = p.get("go_threads", [1, 4, 16])
+    w(f"## Go against lc-sdk-go, API {p.get('go_api_version', '3.3')}\n")
+    w(f"LiveChat's own Go SDK, `github.com/livechat/lc-sdk-go/v3` v3.0.1, speaks Configuration API "
+      f"v{p.get('go_api_version', '3.3')} only, so here both sides run on it: `get_bot_agent_details` (its `GetBot`) from "
+      f"{', '.join(map(str, go_t))} goroutines sharing one client, {num(p['n'])} calls per phase split evenly, in the same "
+      "rounds as the tables above. lc-sdk-go is used as its README shows (`configuration.NewAPI(tokenGetter, nil, "
+      "clientID)`: its default `http.Client`, i.e. net/http's default transport, which keeps at most 2 idle connections "
+      "per host) and aimed at the emulator with `SetCustomHost`. Ours: the same `go-ours` program with `--api "
+      f"{p.get('go_api_version', '3.3')}`, and again with a `context.WithTimeout(10s)` per call.\n")
+    skipped = r.get("go_skipped") or []
+    for sk in skipped:
+        w(f"**{sk['label']} was skipped**: `{sk['missing']}` was not built, because `../shared/peers/lc-sdk-go-v3` "
+          "(its source; the module proxy here does not serve the module) is absent.\n")
+    if gos:
+        head = " / ".join(map(str, go_t))
+        w(f"| contender | calls/s {head} | calls/s range at 1 | client CPU µs/call {head} | p50 µs {head} | p99 µs {head} "
+          f"| RSS after setup MB | mixed calls/s | mixed CPU µs/call |")
+        w("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
+        for name, rep in gos.items():
+            ps = [phase(rep, "threads", k) for k in go_t]
+            def gcol(key: str, digits: int) -> str:
+                return " / ".join(num(x[key], digits) for x in ps)
+            mx = phase(rep, "mixed")
+            w(f"| {rep['label']} | {gcol('calls_per_s', 0)} | {num(ps[0]['calls_per_s_min'])}–{num(ps[0]['calls_per_s_max'])} | "
+              f"{gcol('cpu_us_per_call', 1)} | {gcol('p50_us', 0)} | {gcol('p99_us', 0)} | {mb(rep['rss_setup_kb'])} | "
+              f"{num(mx['calls_per_s'])} | {mx['cpu_us_per_call']:.1f} |")
+        w("")
+        dg = d.get("go") or {}
+        if dg.get("vs_lc_sdk"):
+            w("Ours ÷ lc-sdk-go (calls/s): " + ", ".join(f"{v:.2f}x at {k}" for k, v in dg["vs_lc_sdk"].items()) + ". ")
+        if dg.get("ctx_vs_plain"):
+            w("With a per-call context deadline ÷ without (ours): " + ", ".join(f"{v:.2f}x at {k}" for k, v in dg["ctx_vs_plain"].items()) + ".")
+        w("")
+
+    pl = r.get("python_layer")
+    if pl:
+        net, alone = pl["network"], pl["python_layer_alone"]
+        w("## Python: what the package adds over the C ABI\n")
+        w(f"One process (`benches/python/bench_layer.py`), against the emulator in another process, {pl['rounds']} alternating "
+          f"rounds of {num(pl['n'])} `get_bot_agent_details` calls per loop, medians: the C ABI called through ctypes as cheaply "
+          "as Python can (prepared request, NULL options, result freed unread), the package's `Client.get_bot_agent_details` "
+          "off the main thread (`interruptible=False`, the same path), and on the main thread with Ctrl-C support (the "
+          "default there). Then the same package calls against a stand-in C function that only copies the canned answer: "
+          "the Python layer's own work in a tight loop (request built, handle counted, answer copied and freed, parsed, made "
+          f"a `BotAgentDetails`), {num(pl['stub_n'])} calls per round.\n")
+        w("| loop | client CPU µs/call | wall µs/call | CPU over the C ABI µs | Python layer alone, tight loop µs |")
+        w("|---|--:|--:|--:|--:|")
+        labels = {"c-abi": "C ABI through ctypes", "package": "package, interruptible=False",
+                  "package-ctrl-c": "package, main thread, Ctrl-C support"}
+        for key, label in labels.items():
+            x = net[key]
+            over = f"{x['cpu_us_over_c_abi']:+.1f}" if "cpu_us_over_c_abi" in x else ""
+            lay = f"{alone[key]['cpu_us_per_call']:.1f}" if key in alone else ""
+            w(f"| {label} | {x['cpu_us_per_call']:.1f} | {x['wall_us_per_call']:.1f} | {over} | {lay} |")
+        w("")
+        w("The layer's work costs several times more inside the real loop than in the tight one: between two of its "
+          f"passes, the C call runs about {net['c-abi']['cpu_us_per_call']:.0f} µs of Rust and kernel code, which leaves the "
+          "interpreter's code and data cold "
+          "in the caches (a perf profile of the real loop spreads the extra time over `_PyEval_EvalFrameDefault`, object "
+          "allocation and dict lookups, not over any one function). Fewer Python operations per call is the lever: each "
+          "one saved counts several times.\n")
+
+    feel = r.get("feel")
+    if feel:
+        w("## Figures users feel\n")
+        w(f"A script's whole run, from exec to exit, {feel['runs']} runs each (the scripts alternating run by run) against one emulator process, medians "
+          "(`benches/feel.py`): Python with `python -c` importing the package, making a client and listing the bots once "
+          "(API 3.6); Go with a binary doing the same (API 3.3, as lc-sdk-go speaks; `benches/go/cmd/script-ours`, "
+          "`script-lcsdk`). Peak RSS is the child's `ru_maxrss`.\n")
+        w("| script | wall ms (median) | wall ms min–max | peak RSS MB (median) |")
+        w("|---|--:|--:|--:|")
+        for x in feel["scripts"]:
+            w(f"| {x['label']} | {x['wall_ms_median']:.1f} | {x['wall_ms_min']:.1f}–{x['wall_ms_max']:.1f} | {mb(x['peak_rss_kb_median'])} |")
+        for sk in feel.get("skipped") or []:
+            w(f"| {sk} | skipped | | |")
+        w("")
+        z = feel["sizes"]
+        def size(b: int | None) -> str:
+            return "—" if b is None else f"{b / 1024 / 1024:.2f} MiB ({num(b)} B)"
+        w("| artefact | size |")
+        w("|---|--:|")
+        w(f"| `liblivechat_bots.so` as built | {size(z['so_bytes'])} |")
+        w(f"| `liblivechat_bots.so` stripped (`strip`) | {size(z['so_stripped_bytes'])} |")
+        w(f"| `liblivechat_bots.a` | {size(z['a_bytes'])} |")
+        w(f"| Python wheel | {size(z['wheel_bytes'])} ({z['wheel_note']}) |")
+        w(f"| Go hello-world linked with our package (`benches/go/cmd/hello`) | {size(z['go_hello_bytes'])} |")
+        w(f"| the same with `-ldflags=\"-s -w\"` | {size(z['go_hello_sw_bytes'])} |")
+        w("")
+        b = feel.get("build")
+        if b:
+            w(f"Build: `make demo` in a fresh clone of {b['commit']} (its own target folder, every crate already in cargo's "
+              f"cache, nothing downloaded) took **{b['make_demo_s']:.0f} s** on this machine"
+              + (" (measured by an earlier `make bench`: this one ran with `BENCH_BUILD_TIME=0`)" if b.get("kept_from_an_earlier_run") else "")
+              + ". With an empty cargo cache it "
+              "also downloads every crate from the registry first: not measured here (the runs would depend on the "
+              "network, and fetch the whole dependency tree again each time).\n")
+        else:
+            w("Build: the `make demo` time of a fresh clone was not measured in this run (`BENCH_BUILD_TIME=0`).\n")
+
+    rp = r.get("release_profile")
+    if rp:
+        w("## Release profile: lto, codegen-units, strip\n")
+        w(f"`{rp['command']}` ({rp['generated_utc']}): each variant built from scratch in its own target folder through "
+          "cargo's `CARGO_PROFILE_RELEASE_*` variables, then the C ABI's details loop built against it, every variant in "
+          f"each of {rp['rounds']} rounds against one emulator, {num(rp['n'])} calls, medians. The build time is the whole "
+          "`cargo build --release --lib` of the dependency tree (a profile applies to every crate) on this loaded 2-core "
+          "machine.\n")
+        w("| variant | settings | build s | load avg after the build | .so MB | .so stripped MB | .a MB | C ABI CPU µs/call | CPU per round |")
+        w("|---|---|--:|--:|--:|--:|--:|--:|---|")
+        for var in rp["variants"]:
+            st = ", ".join(f"{k.replace('CARGO_PROFILE_RELEASE_', '').lower()}={val}" for k, val in var["settings"].items()) or "as committed"
+            load = var.get("load_average_after")
+            w(f"| {var['variant']} | {st} | {var['build_s']:.0f} | {'—' if load is None else f'{load:.1f}'} | {var['so_bytes'] / 2**20:.2f} | {var['so_stripped_bytes'] / 2**20:.2f} | "
+              f"{var['a_bytes'] / 2**20:.2f} | {var['cpu_us_per_call']:.1f} | {' / '.join(f'{x:.0f}' for x in var['cpu_rounds'])} |")
+        w("")
+        base = next((x for x in rp["variants"] if x["variant"] == "base"), None)
+        if base:
+            for var in rp["variants"]:
+                if var is base:
+                    continue
+                w(f"- {var['variant']} against base: C ABI CPU per call {100 * (var['cpu_us_per_call'] / base['cpu_us_per_call'] - 1):+.1f} %, "
+                  f"stripped .so {100 * (var['so_stripped_bytes'] / base['so_stripped_bytes'] - 1):+.1f} %, "
+                  f".a {100 * (var['a_bytes'] / base['a_bytes'] - 1):+.1f} %, build time ×{var['build_s'] / base['build_s']:.1f}.")
+            w("")
+        try:
+            from pathlib import Path
+            toml = (Path(__file__).resolve().parent.parent / "Cargo.toml").read_text()
+            section = toml.split("[profile.release]", 1)[1].split("\n[", 1)[0].strip()
+            w(f"The release profile kept in `Cargo.toml`: `{'`, `'.join(line.strip() for line in section.splitlines() if line.strip() and not line.strip().startswith('#'))}`"
+              + (f" ({rp['note']})" if rp.get("note") else "") + ".\n")
+        except (OSError, IndexError):
+            pass
+
+    prof = r.get("perf_profile")
+    if prof:
+        w("## Profile of the C ABI loop\n")
+        w(f"`{prof['command']}`: {num(prof['calls'])} `get_bot_agent_details` calls through `liblivechat_bots.so`, "
+          f"{num(prof['samples'])} samples of the whole process (user and kernel), at the commit named under *Machine and "
+          "versions*: the profile to compare the Rust core's rework against. By area (a symbol's crate or library; "
+          "kernel time is the client's own syscalls and TCP work on the loopback):\n")
+        w("| area | share of samples |")
+        w("|---|--:|")
+        for x in prof["areas"]:
+            w(f"| {x['area']} | {x['percent']:.1f} % |")
+        w("")
+        w("The top entries (self time):\n")
+        w("| % | where | symbol |")
+        w("|--:|---|---|")
+        for e in prof["top"][:25]:
+            sym = e["symbol"].replace("|", "\\|")
+            if len(sym) > 110:
+                sym = sym[:107] + "…"
+            w(f"| {e['percent']:.2f} | {e['dso']} | `{sym}` |")
+        w("")
+
     f = d["ffi"]
     cg = r["ffi_callgrind"]
     ipc = cg["instructions_per_call"]
@@ -133,7 +289,7 @@ def render(r: dict[str, Any]) -> str:
       "pools, Go's heap growing to its GC target). Our contenders only.\n")
     w("| contender | RSS after setup KiB | after warm-up KiB | after the calls KiB | growth over the calls KiB |")
     w("|---|--:|--:|--:|--:|")
-    for name, rep in cs.items():
+    for name, rep in [*cs.items(), *(r.get("go") or {}).items()]:
         s = rep.get("soak")
         if s:
             w(f"| {rep['label']} | {num(s.get('rss_setup_kb', 0))} | {num(s['rss_before_kb'])} | {num(s['rss_after_kb'])} | "
@@ -182,6 +338,10 @@ def render(r: dict[str, Any]) -> str:
     w("## Machine and versions\n")
     w(f"- machine: {m['nproc']} cores ({m['cpu_model']}, family/model {m['cpu_family_model']}), {m['memory_gib']} GiB, "
       f"{m['os']}, Linux {m['kernel']}")
+    if m.get("load_average_at_start"):
+        w(f"- load average (1, 5, 15 min) when the measurements started: {' / '.join(map(str, m['load_average_at_start']))}, "
+          f"when they ended: {' / '.join(map(str, m['load_average_at_end']))} (the machine is shared: other work ran beside "
+          "these measurements, which is why every figure is a median of rounds and contenders alternate within each round)")
     w(f"- livechat-bots {v['livechat-bots']} at {v['git_commit']}, reqwest {v['reqwest']}; {v['rustc']}; {v['go']}; "
       f"{v['python']}; {v['cc']}; {v['wrk']}; {v['valgrind']}")
     w(f"- Python packages: livechat-bots {v.get('py:livechat-bots', '?')}, lc-sdk-python {v.get('py:lc-sdk-python', '?')} "
@@ -210,16 +370,11 @@ def render(r: dict[str, Any]) -> str:
       "and its JSON decoded.")
     w("- **Go (ours)**: `benches/go/cmd/ours`, the `bindings/go` package through a `replace` directive, linked "
       "statically against `target/release/liblivechat_bots.a`.")
-    lsg = r.get("lc_sdk_go") or "not attempted"
-    if "403" in lsg or "not available" in lsg or "Forbidden" in lsg:
-        why = f"the Go module proxy this machine reaches refuses it (`{lsg}`), so no version of it can be built here"
-    else:
-        why = f"the harness has no program for it (the module proxy answered: `{lsg}`)"
-    w(f"- **lc-sdk-go is not in these tables**: {why}. In its place, **Go: net/http client** "
-      "(`benches/go/cmd/nethttp`) does what lc-sdk-go does per call (typed structs through encoding/json, one POST "
-      "through a shared keep-alive `http.Client` with Authorization, Content-Type, User-Agent and X-Region headers, "
-      "the answer read whole, a non-200 decoded as an error, a 200 unmarshalled into a typed struct), standard library "
-      "only. The Go target is judged against it.")
+    w("- **Go (lc-sdk-go)**: `benches/go/cmd/lcsdk`, LiveChat's Go SDK v3.0.1, required in `benches/go/go.mod` as a user "
+      "requires it; `make bench` builds it through a temporary modfile (`go build -modfile`) that adds a `replace` to "
+      "`../shared/peers/lc-sdk-go-v3` (its unchanged source at tag v3.0.1) when that folder exists, and skips it, saying "
+      "so, when it does not. "
+      + ("It was built from that folder for this run." if r.get("lc_sdk_go_peer") else "**The folder was absent in this run.**"))
     w("- Percentiles are nearest-rank over every call of the phase; latency is taken around each call with a "
       "monotonic clock. Wall-time figures on this 2-core virtual machine vary by 10–20 % between runs.")
     w("")

@@ -19,6 +19,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -40,11 +41,23 @@ CONTENDERS: list[dict[str, Any]] = [
     {"name": "python-ours", "label": "Python: livechat_bots (ours)", "kind": "ours", "cmd": ["{venv}/bin/python", "benches/python/bench_py.py", "--impl", "ours"]},
     {"name": "lc-sdk-python", "label": "Python: lc-sdk-python", "kind": "slow", "cmd": ["{venv}/bin/python", "benches/python/bench_py.py", "--impl", "lc-sdk-python"]},
     {"name": "go-ours", "label": "Go: livechatbots (ours)", "kind": "ours", "cmd": ["target/bench/go-ours"]},
-    {"name": "go-ours-ctx", "label": "Go: livechatbots, per-call context.WithTimeout", "kind": "ours", "cmd": ["target/bench/go-ours", "--ctx-timeout", "10s"]},
-    {"name": "go-nethttp", "label": "Go: net/http client (lc-sdk-go stand-in)", "kind": "peer", "cmd": ["target/bench/go-nethttp"]},
 ]
 
-OURS_VS_THEIRS = {"python-ours": "lc-sdk-python", "go-ours": "go-nethttp"}
+OURS_VS_THEIRS = {"python-ours": "lc-sdk-python"}
+
+# Go against LiveChat's own Go SDK, on the API version it speaks (3.3), at 1,
+# 4 and 16 goroutines sharing one client. Run in the same rounds, after the
+# contenders above. go-lc-sdk is built only when ../shared/peers/lc-sdk-go-v3
+# exists (benches/bench.mk); without it the section says it was skipped.
+GO_API = "3.3"
+GO_THREADS = [4, 16]
+GO_CONTENDERS: list[dict[str, Any]] = [
+    {"name": "go-ours-33", "label": "Go: livechatbots (ours), API 3.3", "kind": "peer", "cmd": ["target/bench/go-ours", "--api", GO_API]},
+    {"name": "go-ours-33-ctx", "label": "Go: livechatbots (ours), API 3.3, per-call context.WithTimeout", "kind": "ours",
+     "cmd": ["target/bench/go-ours", "--api", GO_API, "--ctx-timeout", "10s"]},
+    {"name": "go-lc-sdk", "label": "Go: lc-sdk-go v3.0.1 (LiveChat's SDK), API 3.3", "kind": "peer", "cmd": ["target/bench/go-lc-sdk", "--api", GO_API],
+     "optional": True},
+]
 
 
 def log(msg: str) -> None:
@@ -106,7 +119,8 @@ def run_contender(c: dict[str, Any], emu: Emulator, a: argparse.Namespace, soak_
         cmd += ["--n", "0", "--mixed", "0", "--threads", "", "--thread-n", "0"]
     else:
         soak, warmup = 0, (200 if slow else 500)
-        cmd += ["--n", str(n), "--mixed", str(n), "--threads", "2,4", "--thread-n", str(n)]
+        threads = c.get("threads", "2,4")
+        cmd += ["--n", str(n), "--mixed", str(n), "--threads", threads, "--thread-n", str(n)]
     cmd += ["--soak", str(soak), "--warmup", str(warmup)]
     cpu0, t0 = emu.cpu_s(), time.monotonic()
     rep = run_json(cmd, timeout=600)
@@ -246,21 +260,6 @@ def post_json(url: str, body: dict[str, Any]) -> Any:
         return json.loads(resp.read() or b"{}")
 
 
-def probe_lc_sdk_go() -> str:
-    """Asks the Go module proxy for lc-sdk-go's v3 line (the first to speak
-    the v3.3+ bot actions); returns the versions, or the proxy's answer."""
-    r = subprocess.run(
-        ["go", "list", "-m", "-versions", "github.com/livechat/lc-sdk-go/v3"],
-        cwd=tempfile.gettempdir(), capture_output=True, text=True, timeout=120,
-        env=dict(os.environ, GO111MODULE="on", GOFLAGS="-mod=mod"),
-    )
-    text = (r.stdout + r.stderr).strip().replace("\n", " ").replace("\t", " ")
-    # The report names no registry host: keep the answer, not the address.
-    text = re.sub(r"reading https?://\S+: ", "", text)
-    text = re.sub(r"https?://\S+", "<module proxy>", text)
-    return re.sub(r"\s+", " ", text)[:300]
-
-
 def machine_and_versions(a: argparse.Namespace) -> tuple[dict[str, Any], dict[str, Any]]:
     cpu = ""
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -275,6 +274,7 @@ def machine_and_versions(a: argparse.Namespace) -> tuple[dict[str, Any], dict[st
         "memory_gib": round(mem_kb / 1024 / 1024, 1),
         "kernel": platform.release(),
         "os": sh(". /etc/os-release && echo \"$PRETTY_NAME\""),
+        "load_average_at_end": [round(x, 1) for x in os.getloadavg()],
     }
     venv_py = f"{a.venv}/bin/python"
     pkg = (
@@ -319,6 +319,8 @@ def main() -> None:
     a = ap.parse_args()
     if a.render_only:
         results = json.loads(Path(a.json_out).read_text())
+        results["release_profile"] = read_optional("release-profile.json") or results.get("release_profile")
+        results["feel"] = read_optional("feel.json") or results.get("feel")
         results["derived"] = derive(results)
         Path(a.json_out).write_text(json.dumps(results, indent=2) + "\n")
         import report
@@ -328,26 +330,43 @@ def main() -> None:
     if not a.venv:
         ap.error("--venv is required")
     t_start = time.time()
+    load_at_start = [round(x, 1) for x in os.getloadavg()]
 
     emu = Emulator(ROOT / "target/release/livechat-bots")
     log(f"emulator at {emu.url} (pid {emu.proc.pid})")
     results: dict[str, Any] = {"contenders": {}}
     try:
-        runs: dict[str, list[dict[str, Any]]] = {c["name"]: [] for c in CONTENDERS}
+        go_threads = ",".join(str(t) for t in GO_THREADS)
+        go_contenders = []
+        results["go_skipped"] = []
+        for c in GO_CONTENDERS:
+            if (ROOT / c["cmd"][0]).exists():
+                go_contenders.append(c | {"threads": go_threads})
+            else:
+                log(f"SKIPPED {c['name']}: {c['cmd'][0]} was not built (no ../shared/peers/lc-sdk-go-v3)")
+                results["go_skipped"].append({"name": c["name"], "label": c["label"], "missing": c["cmd"][0]})
+        everyone = CONTENDERS + go_contenders
+        runs: dict[str, list[dict[str, Any]]] = {c["name"]: [] for c in everyone}
         for k in range(a.rounds):
             log(f"round {k + 1} of {a.rounds}")
-            for c in CONTENDERS:
+            for c in everyone:
                 runs[c["name"]].append(run_contender(c, emu, a))
         for c in CONTENDERS:
             results["contenders"][c["name"]] = merge_rounds(c, runs[c["name"]])
+        results["go"] = {c["name"]: merge_rounds(c, runs[c["name"]]) for c in go_contenders}
         log(f"RSS runs of {a.soak:,} calls")
-        for c in CONTENDERS:
+        for c in everyone:
             if c["kind"] == "ours":
                 soak = run_contender(c, emu, a, soak_only=True)
-                results["contenders"][c["name"]]["soak"] = soak["soak"] | {"command": soak["command"], "rss_setup_kb": soak["rss_setup_kb"]}
+                group = results["contenders"] if c in CONTENDERS else results["go"]
+                group[c["name"]]["soak"] = soak["soak"] | {"command": soak["command"], "rss_setup_kb": soak["rss_setup_kb"]}
         with tempfile.TemporaryDirectory(prefix="lcbot-callgrind-") as tmp:
             results["ffi_callgrind"] = measure_ffi(emu, a, Path(tmp))
         results["webhooks"] = measure_webhooks(a)
+        results["python_layer"] = measure_python_layer(emu, a)
+        results["perf_profile"] = perf_profile(emu, a)
+        present = [c["name"] for c in go_contenders if c["name"] in ("go-ours-33", "go-lc-sdk")]
+        results["go_sched"] = perf_sched_share(emu, a, present, GO_THREADS[-1]) if present else None
         # The emulator's own throughput, with a bot to read.
         seed = post_json(emu.url + "/v3.6/configuration/action/create_bot", {"name": "wrk-bot"})["id"]
         results["emulator"] = [
@@ -358,14 +377,19 @@ def main() -> None:
     finally:
         emu.stop()
 
+    # Written by `make bench` before this runner (benches/feel.py) and by
+    # `make bench-release-profile` (benches/release_profile.py), when run.
+    results["feel"] = read_optional("feel.json")
+    results["release_profile"] = read_optional("release-profile.json")
     machine, versions = machine_and_versions(a)
+    machine["load_average_at_start"] = load_at_start
     now = time.time()
     results.update(
         generated_utc=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
         command=a.command,
         machine=machine,
         versions=versions,
-        lc_sdk_go=probe_lc_sdk_go(),
+        lc_sdk_go_peer=str(ROOT.parent / "shared/peers/lc-sdk-go-v3") if (ROOT.parent / "shared/peers/lc-sdk-go-v3").is_dir() else None,
         params={
             "api_version": "3.6",
             "n": a.n,
@@ -374,6 +398,8 @@ def main() -> None:
             "soak_calls": a.soak,
             "soak_warmup": a.soak_warmup,
             "threads": [1, 2, 4],
+            "go_api_version": GO_API,
+            "go_threads": [1, *GO_THREADS],
             "callgrind_calls": [a.callgrind_n, 3 * a.callgrind_n],
             "wrk": {"threads": a.wrk_threads, "connections": a.wrk_connections, "seconds": a.wrk_seconds},
         },
@@ -406,6 +432,120 @@ def measure_webhooks(a: argparse.Namespace) -> list[dict[str, Any]]:
         rows.append({"label": label, "command": " ".join(cmd), "body_bytes": doc["body_bytes"],
                      "verified_per_s": doc["verified_per_s"], "us_per_body": doc["us_per_body"]})
     return rows
+
+
+def measure_python_layer(emu: Emulator, a: argparse.Namespace) -> dict[str, Any]:
+    """What the Python package adds over the C ABI, in one process (benches/python/bench_layer.py)."""
+    log("python: the package's cost over the C ABI")
+    cmd = [str(Path(a.venv) / "bin/python"), "benches/python/bench_layer.py", "--url", emu.url, "--n", str(min(a.n, 3000)),
+           "--rounds", str(max(a.rounds, 5))]
+    doc = run_json(cmd, timeout=900)
+    doc["command"] = shlex.join(cmd[:3] + ["--url", "$URL"] + cmd[5:])
+    return doc
+
+
+# Where a symbol belongs, for the profile's summary by area (first match wins).
+PROFILE_AREAS = [
+    ("kernel (syscalls, TCP loopback, scheduling)", ("[kernel", "[k]")),
+    ("allocator (malloc/free, memcpy)", ("malloc", "free", "memmove", "memcpy", "memset", "__rdl_", "realloc", "calloc")),
+    ("reqwest", ("reqwest::",)),
+    ("hyper / hyper-util / http", ("hyper::", "hyper_util::", "http::", "httparse::", "h2::")),
+    ("tokio", ("tokio::",)),
+    ("url / idna parsing", ("url::", "idna::", "icu_")),
+    ("serde_json", ("serde_json::", "serde::", "indexmap::")),
+    ("livechat_bots (our crate)", ("livechat_bots::",)),
+    ("bytes", ("bytes::",)),
+]
+
+
+def perf_profile(emu: Emulator, a: argparse.Namespace) -> dict[str, Any] | None:
+    """A perf profile of the C ABI's details loop: its top entries, and the samples by area."""
+    if shutil.which("perf") is None:
+        log("perf: not on this machine, no profile")
+        return None
+    log("perf: profile of the C ABI loop")
+    n = max(a.n, 10000)
+    with tempfile.TemporaryDirectory(prefix="lcbot-perf-") as tmp:
+        data = Path(tmp) / "perf.data"
+        cmd = ["perf", "record", "-q", "-F", "4999", "-o", str(data), "target/bench/bench_c", "--url", emu.url, "--n", str(n),
+               "--mixed", "0", "--threads", "", "--thread-n", "0", "--soak", "0", "--warmup", "500"]
+        r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        if r.returncode != 0:
+            log(f"perf record failed: {r.stderr[-500:]}")
+            return None
+        rep = subprocess.run(["perf", "report", "-i", str(data), "--no-children", "--sort", "dso,sym", "-n", "-q", "-g", "none"],
+                             capture_output=True, text=True, timeout=600).stdout
+    entries = []
+    for line in rep.splitlines():
+        parts = line.split(None, 3)
+        if len(parts) < 4 or not parts[0].endswith("%"):
+            continue
+        pct, samples, dso, sym = float(parts[0].rstrip("%")), int(parts[1]), parts[2], parts[3].strip()
+        entries.append({"percent": pct, "samples": samples, "dso": dso, "symbol": sym})
+    total = sum(e["samples"] for e in entries) or 1
+    areas: dict[str, int] = {}
+    for e in entries:
+        text = f"{e['dso']} {e['symbol']}"
+        area = next((name for name, keys in PROFILE_AREAS if any(k in text for k in keys)), "other (libc, ld.so, C program, vdso, ...)")
+        areas[area] = areas.get(area, 0) + e["samples"]
+    return {
+        "command": shlex.join(cmd[:6] + ["perf.data"] + cmd[7:9] + ["$URL"] + cmd[10:]),
+        "calls": n,
+        "samples": total,
+        "top": entries[:30],
+        "areas": sorted(({"area": k, "percent": round(v * 100 / total, 1)} for k, v in areas.items()), key=lambda x: -x["percent"]),
+    }
+
+
+# Kernel symbols of putting threads to sleep and waking them (futex waits,
+# context switches): what a blocking cgo call per goroutine costs.
+SCHED_SYMBOLS = ("finish_task_switch", "__schedule", "schedule", "_raw_spin_unlock_irqrestore", "try_to_wake_up",
+                 "futex", "pick_next_task", "dequeue_task", "enqueue_task", "switch_mm", "__switch_to")
+
+
+def perf_sched_share(emu: Emulator, a: argparse.Namespace, names: list[str], threads: int) -> dict[str, Any] | None:
+    """Per Go contender at `threads` goroutines: the share of perf samples in
+    the kernel's thread sleep/wake-up paths, and the client CPU per call."""
+    if shutil.which("perf") is None:
+        return None
+    log(f"perf: thread switching of the Go contenders at {threads} goroutines")
+    out: dict[str, Any] = {"threads": threads, "contenders": {}}
+    by_name = {c["name"]: c for c in GO_CONTENDERS}
+    for name in names:
+        c = by_name[name]
+        with tempfile.TemporaryDirectory(prefix="lcbot-perf-") as tmp:
+            data = Path(tmp) / "perf.data"
+            cmd = ["perf", "record", "-q", "-F", "2999", "-o", str(data), *c["cmd"], "--url", emu.url, "--n", "0", "--mixed", "0",
+                   "--threads", str(threads), "--thread-n", str(a.n), "--soak", "0", "--warmup", "500"]
+            r = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+            if r.returncode != 0:
+                log(f"perf record of {name} failed: {r.stderr[-300:]}")
+                continue
+            doc = json.loads([line for line in r.stdout.splitlines() if line.startswith("{")][-1])
+            rep = subprocess.run(["perf", "report", "-i", str(data), "--no-children", "--sort", "sym", "-n", "-q", "-g", "none"],
+                                 capture_output=True, text=True, timeout=600).stdout
+        total = sched = kernel = 0
+        for line in rep.splitlines():
+            parts = line.split(None, 2)
+            if len(parts) < 3 or not parts[0].endswith("%"):
+                continue
+            n, sym = int(parts[1]), parts[2]
+            total += n
+            if sym.startswith("[k]"):
+                kernel += n
+                if any(k in sym for k in SCHED_SYMBOLS):
+                    sched += n
+        ph = next(p for p in doc["phases"] if p["name"] == "threads")
+        out["contenders"][name] = {"sched_percent": round(sched * 100 / max(total, 1), 1),
+                                   "kernel_percent": round(kernel * 100 / max(total, 1), 1),
+                                   "cpu_us_per_call": round(ph["cpu_us_per_call"], 1), "calls_per_s": round(ph["calls_per_s"])}
+        log(f"{name} x{threads}: {out['contenders'][name]}")
+    return out
+
+
+def read_optional(name: str) -> dict[str, Any] | None:
+    path = ROOT / "benches/results" / name
+    return json.loads(path.read_text()) if path.exists() else None
 
 
 def derive(r: dict[str, Any]) -> dict[str, Any]:
@@ -457,22 +597,73 @@ def derive(r: dict[str, Any]) -> dict[str, Any]:
     t.append({"target": "our Python >= 5x lc-sdk-python's calls/s, single-threaded (details)", "met": ratio >= 5,
               "figure": f"{ratio:.2f}x ({py['calls_per_s']:.0f} vs {lc['calls_per_s']:.0f} calls/s); the floor itself is "
                         f"{ceiling:.1f}x lc-sdk-python here, so 5x needs {5 / ceiling:.0%} of the floor's rate"})
-    go, gp = phase(cs["go-ours"], "details"), phase(cs["go-nethttp"], "details")
-    ratio = go["calls_per_s"] / gp["calls_per_s"]
-    t.append({"target": "our Go >= lc-sdk-go's calls/s (details; net/http stand-in, see notes)", "met": ratio >= 1,
-              "figure": f"{ratio:.2f}x ({go['calls_per_s']:.0f} vs {gp['calls_per_s']:.0f} calls/s)"})
+    cpu_x = lc["cpu_us_per_call"] / py["cpu_us_per_call"]
+    t.append({"target": "our Python spends >= 8x less client CPU per call than lc-sdk-python (details)", "met": cpu_x >= 8,
+              "figure": f"{cpu_x:.1f}x less ({py['cpu_us_per_call']:.1f} vs {lc['cpu_us_per_call']:.1f} us)"})
+    pl = r.get("python_layer")
+    if pl:
+        net, alone = pl["network"], pl["python_layer_alone"]
+        for key, what in (("package-ctrl-c", "on the main thread (Ctrl-C support on, the default)"),
+                          ("package", "off the main thread (or interruptible=False)")):
+            over = net[key]["cpu_us_over_c_abi"]
+            t.append({"target": f"our Python adds at most 15 us of client CPU per call over the C ABI, {what}", "met": over <= 15,
+                      "figure": f"{over:+.1f} us in one process ({net[key]['cpu_us_per_call']:.1f} vs {net['c-abi']['cpu_us_per_call']:.1f} us "
+                                f"per call); the same Python work in a tight loop against a stand-in C function costs "
+                                f"{alone[key]['cpu_us_per_call']:.1f} us (see the Python section)"})
+    else:
+        over = py["cpu_us_per_call"] - c["cpu_us_per_call"]
+        t.append({"target": "our Python adds at most 15 us of client CPU per call over the C ABI (details)", "met": over <= 15,
+                  "figure": f"{over:+.1f} us ({py['cpu_us_per_call']:.1f} vs {c['cpu_us_per_call']:.1f} us, separate processes)"})
+    gos = r.get("go") or {}
+    go_t = (r.get("params") or {}).get("go_threads") or [1, *GO_THREADS]
+    d["go"] = {}
+    if "go-ours-33" in gos and "go-lc-sdk" in gos:
+        ratios = [phase(gos["go-ours-33"], "threads", k)["calls_per_s"] / phase(gos["go-lc-sdk"], "threads", k)["calls_per_s"] for k in go_t]
+        d["go"]["vs_lc_sdk"] = {str(k): round(x, 3) for k, x in zip(go_t, ratios)}
+        for k, x in zip(go_t, ratios):
+            o, p_ = phase(gos["go-ours-33"], "threads", k), phase(gos["go-lc-sdk"], "threads", k)
+            fig = (f"{x:.2f}x ({o['calls_per_s']:.0f} vs {p_['calls_per_s']:.0f} calls/s; client CPU "
+                   f"{o['cpu_us_per_call']:.0f} vs {p_['cpu_us_per_call']:.0f} us/call)")
+            gs = (r.get("go_sched") or {}).get("contenders") or {}
+            if x < 1 and k > 1 and "go-ours-33" in gs and "go-lc-sdk" in gs:
+                fig += (f". Why, by perf at {r['go_sched']['threads']} goroutines: {gs['go-ours-33']['sched_percent']:.0f}% of our "
+                        f"samples are the kernel putting threads to sleep and waking them (futex, context switches), "
+                        f"{gs['go-lc-sdk']['sched_percent']:.0f}% of lc-sdk-go's: each of our calls blocks its OS thread in C "
+                        "for the whole round trip, so the Go runtime hands the goroutine's P to another thread and takes "
+                        "one back after, where lc-sdk-go's goroutines park on the netpoller")
+            t.append({"target": f"our Go >= lc-sdk-go's calls/s, API {GO_API}, {k} goroutine{'s' if k > 1 else ''} sharing one client",
+                      "met": x >= 1, "figure": fig})
+    else:
+        t.append({"target": f"our Go >= lc-sdk-go's calls/s, API {GO_API}, at {', '.join(map(str, go_t))} goroutines", "met": False,
+                  "figure": "not measured: lc-sdk-go was not built (../shared/peers/lc-sdk-go-v3 absent)"})
+    if "go-ours-33" in gos and "go-ours-33-ctx" in gos:
+        ratios = [phase(gos["go-ours-33-ctx"], "threads", k)["calls_per_s"] / phase(gos["go-ours-33"], "threads", k)["calls_per_s"] for k in go_t]
+        d["go"]["ctx_vs_plain"] = {str(k): round(x, 3) for k, x in zip(go_t, ratios)}
+        for k, x in zip(go_t, ratios):
+            o, p_ = phase(gos["go-ours-33-ctx"], "threads", k), phase(gos["go-ours-33"], "threads", k)
+            t.append({"target": f"our Go with a per-call context deadline >= 0.9x the rate without, {k} goroutine{'s' if k > 1 else ''}",
+                      "met": x >= 0.9, "figure": f"{x:.2f}x ({o['calls_per_s']:.0f} vs {p_['calls_per_s']:.0f} calls/s)"})
+    c_x = c["cpu_us_per_call"] / floor["cpu_us_per_call"]
+    prof = r.get("perf_profile")
     for name in ("rust-core", "c-abi", "python-ours", "go-ours"):
         x = phase(cs[name], "details")["cpu_us_per_call"] / floor["cpu_us_per_call"]
-        t.append({"target": f"client CPU per call within 2x the floor: {cs[name]['label']}", "met": x <= 2,
-                  "figure": f"{x:.1f}x ({phase(cs[name], 'details')['cpu_us_per_call']:.1f} vs {floor['cpu_us_per_call']:.1f} us)"})
+        fig = f"{x:.1f}x ({phase(cs[name], 'details')['cpu_us_per_call']:.1f} vs {floor['cpu_us_per_call']:.1f} us)"
+        if x > 2 and name in ("rust-core", "c-abi") and prof:
+            fig += ("; where the C ABI loop's time goes, by perf: "
+                    + ", ".join(f"{e['area']} {e['percent']:.0f}%" for e in prof["areas"][:5]) + " (see the profile below)")
+        elif x > 2 and name in ("python-ours", "go-ours"):
+            fig += f"; the C ABI under it is {c_x:.1f}x the floor on its own"
+        t.append({"target": f"client CPU per call within 2x the floor: {cs[name]['label']}", "met": x <= 2, "figure": fig})
     ffi = d["ffi"]
     cg = ffi["callgrind_us_c_minus_rust_json"]
     t.append({"target": "the C ABI adds < 2 us per call over the Rust core", "met": cg is not None and cg < 2,
               "figure": f"{ffi['instructions_c_minus_rust_json']:+,} instructions = {cg:+.2f} us by callgrind; "
                         f"wall {ffi['wall_us_per_call_c_minus_rust_json']:+.1f} us, CPU {ffi['cpu_us_per_call_c_minus_rust_json']:+.1f} us (noisy)"})
-    for name in ("rust-core", "c-abi", "python-ours", "go-ours"):
-        s = cs[name]["soak"]
-        t.append({"target": f"RSS growth < 1 MB over {s['calls']:,} calls: {cs[name]['label']}", "met": s["growth_kb"] < 1024,
+    for name, rep in [*cs.items(), *gos.items()]:
+        s = rep.get("soak")
+        if not s:
+            continue
+        t.append({"target": f"RSS growth < 1 MB over {s['calls']:,} calls: {rep['label']}", "met": s["growth_kb"] < 1024,
                   "figure": f"{s['growth_kb']:+d} KiB ({s['rss_before_kb']} -> {s['rss_after_kb']} KiB)"})
     d["targets"] = t
 

@@ -363,10 +363,11 @@ impl Client {
                     match out.auth.renew(generation, options) {
                         Ok(true) => renewed = true,
                         Ok(false) => return Err(with_attempts(error)),
-                        // Say why no new credentials came: that is what to fix.
+                        // Still the refusal (its code and type), saying why no
+                        // new credentials came: that is what to fix.
                         Err(why) => {
                             let message = format!("{}; renewing the credentials failed: {}", error.message, why.message);
-                            return Err(with_attempts(Error { message, ..why }));
+                            return Err(with_attempts(Error { message, ..error }));
                         }
                     }
                 }

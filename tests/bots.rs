@@ -191,7 +191,8 @@ fn a_refused_token_is_renewed_once() {
     assert_eq!(e.code, ErrorCode::Api, "{e}");
     // The error says why no new token came, not only that the old one failed.
     assert!(e.message.contains("renewing the credentials failed"), "{e}");
-    assert_eq!(e.api_type(), Some("authorization"), "{e}");
+    assert!(e.message.contains("Invalid bot secret"), "{e}");
+    assert_eq!(e.api_type(), Some("authentication"), "{e}");
     assert_eq!(requests_of(&emu, "issue_bot_token").len(), 3);
     assert!(!format!("{bot:?}").contains("Bearer"));
 }

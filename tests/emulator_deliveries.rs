@@ -294,3 +294,44 @@ fn v3_1_and_v3_2_config_webhooks_speak_their_version() {
     let new = bodies.iter().find(|b| b["action"] == "routing_status_set").expect("the v3.2 name");
     assert_eq!((new["license_id"].is_u64(), &new["payload"]["status"]), (true, &json!("accepting chats")), "{new}");
 }
+
+#[test]
+fn a_lost_answer_is_retried_and_one_receiver_hears_in_order() {
+    let emu = fast(json!({ "log_limit": 4 }));
+    let rx = Receiver::start(vec![]);
+    register(&emu, &rx.url, "incoming_event", json!({ "author_type": "customer" }));
+    let _bot = online_bot(&emu);
+    let chat = emu.start_chat(&json!({ "group_id": 1 })).unwrap();
+    emu.inject(Fault::from_json(r#"{"action": "incoming_event", "lost_answer": true}"#).unwrap());
+    assert!(Fault::from_json(r#"{"lost_answer": true, "delay_ms": 5}"#).is_err());
+    let texts = ["one", "two", "three", "four", "five", "six"];
+    for text in texts {
+        emu.send_message(&json!({ "chat_id": chat["chat_id"], "text": text })).unwrap();
+    }
+    let heard = || rx.bodies().iter().map(|b| b["payload"]["event"]["text"].as_str().unwrap_or("").to_owned()).collect::<Vec<_>>();
+    // The first delivery's answer was lost: the receiver hears it again.
+    wait_until(10, "every message delivered", || heard().len() == texts.len() + 1);
+    assert_eq!(heard(), ["one", "one", "two", "three", "four", "five", "six"], "in the order written");
+    let doc: Value = serde_json::from_str(&emu.deliveries_json()).unwrap();
+    // The log keeps the newest log_limit deliveries; the counts are of those.
+    assert_eq!(doc["deliveries"].as_array().unwrap().len(), 4);
+    assert_eq!(doc["deliveries"][0]["seq"], 3);
+    assert_eq!((doc["delivered"].as_u64(), doc["retried"].as_u64(), doc["failed"].as_u64()), (Some(4), Some(0), Some(0)));
+}
+
+#[test]
+fn the_counts_show_a_retry() {
+    let emu = fast(json!({}));
+    let rx = Receiver::start(vec![]);
+    register(&emu, &rx.url, "incoming_event", Value::Null);
+    let _bot = online_bot(&emu);
+    let chat = emu.start_chat(&json!({ "group_id": 1 })).unwrap();
+    emu.inject(Fault::from_json(r#"{"action": "incoming_event", "lost_answer": true}"#).unwrap());
+    emu.send_message(&json!({ "chat_id": chat["chat_id"], "text": "hi" })).unwrap();
+    wait_until(10, "the retried delivery", || emu.deliveries().iter().any(|d| d["state"] == "delivered"));
+    let doc: Value = serde_json::from_str(&emu.deliveries_json()).unwrap();
+    assert_eq!((doc["delivered"].as_u64(), doc["retried"].as_u64()), (Some(1), Some(1)), "{doc}");
+    let tries = doc["deliveries"][0]["tries"].as_array().unwrap();
+    assert!(tries[0]["error"].as_str().unwrap().contains("lost"), "{doc}");
+    assert_eq!(tries[0]["status"], 200, "the receiver did answer");
+}

@@ -9,7 +9,7 @@
 
 use crate::emulator::chats::Chat;
 use crate::emulator::log::now_ms;
-use crate::emulator::server::{lock, Shared};
+use crate::emulator::server::{lock, DeliveryFaults, Shared};
 use crate::emulator::store::Store;
 use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
@@ -321,24 +321,48 @@ pub fn allowed_target(url: &str, allow_remote: bool) -> Result<(), String> {
     }
 }
 
-/// The delivery log: one entry per delivery, updated as its tries go.
-#[derive(Default)]
+/// The delivery log: one entry per delivery, updated as its tries go; the
+/// newest `limit` are kept (like the request log).
 pub struct DeliveryLog {
-    entries: Vec<Value>,
+    entries: std::collections::VecDeque<Value>,
+    /// The `seq` of `entries[0]`.
+    first_seq: usize,
+    limit: usize,
 }
 
 impl DeliveryLog {
-    pub fn all(&self) -> Vec<Value> {
-        self.entries.clone()
+    pub fn new(limit: usize) -> Self {
+        DeliveryLog { entries: Default::default(), first_seq: 1, limit }
     }
 
+    pub fn all(&self) -> Vec<Value> {
+        self.entries.iter().cloned().collect()
+    }
+
+    /// `{"deliveries": [...], "delivered", "failed", "pending", "refused",
+    /// "retried"}`: the counts are of the entries kept.
+    pub fn document(&self) -> Value {
+        let state = |name: &str| self.entries.iter().filter(|e| e["state"] == name).count();
+        let retried = self.entries.iter().filter(|e| e["tries"].as_array().is_some_and(|t| t.len() > 1)).count();
+        json!({
+            "deliveries": self.all(),
+            "delivered": state("delivered"),
+            "failed": state("failed"),
+            "pending": state("pending"),
+            "refused": state("refused"),
+            "retried": retried,
+        })
+    }
+
+    /// Logs a delivery about to be sent; returns its `seq`.
     fn start(&mut self, out: &Outgoing, duplicate: bool) -> usize {
         let mut body = out.body.clone();
         if let Some(map) = body.as_object_mut() {
             map.insert("secret_key".into(), json!("[redacted]"));
         }
-        self.entries.push(json!({
-            "seq": self.entries.len() + 1,
+        let seq = self.first_seq + self.entries.len();
+        self.entries.push_back(json!({
+            "seq": seq,
             "time_ms": now_ms(),
             "webhook_id": out.webhook_id,
             "bot_id": out.bot_id,
@@ -350,32 +374,65 @@ impl DeliveryLog {
             "tries": [],
             "body": body,
         }));
-        self.entries.len() - 1
+        while self.entries.len() > self.limit {
+            self.entries.pop_front();
+            self.first_seq += 1;
+        }
+        seq
     }
 
-    fn update(&mut self, at: usize, f: impl FnOnce(&mut Map<String, Value>)) {
-        if let Some(Value::Object(map)) = self.entries.get_mut(at) {
+    /// Changes the entry `seq`, if it is still kept.
+    fn update(&mut self, seq: usize, f: impl FnOnce(&mut Map<String, Value>)) {
+        let Some(index) = seq.checked_sub(self.first_seq) else { return };
+        if let Some(Value::Object(map)) = self.entries.get_mut(index) {
             f(map);
         }
     }
 }
 
-/// Sends planned deliveries from the emulator's runtime (never blocking the caller).
+/// One delivery waiting in its receiver's queue, with the faults taken for it.
+pub type Job = (Outgoing, DeliveryFaults);
+
+/// Sends planned deliveries from the emulator's runtime (never blocking the
+/// caller). Deliveries to one URL go one at a time, in the order they
+/// happened, so a bot reads a chat's messages in the order they were written.
 pub fn dispatch(shared: &Arc<Shared>, outgoing: Vec<Outgoing>) {
     let Some(handle) = shared.runtime.get() else { return };
+    let mut queues = lock(&shared.delivery_queues);
     for out in outgoing {
-        let twice = shared.take_delivery_fault(&out.action);
-        let shared = shared.clone();
-        handle.spawn(async move {
-            deliver(&shared, &out, false).await;
-            if twice {
-                deliver(&shared, &out, true).await;
+        let faults = shared.take_delivery_faults(&out.action);
+        let mut job = Some((out, faults));
+        // A queue whose worker ended (the runtime stopping) is replaced.
+        for _ in 0..2 {
+            let url = job.as_ref().map(|(o, _)| o.url.clone()).unwrap_or_default();
+            let sender = queues.entry(url).or_insert_with(|| {
+                let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+                handle.spawn(deliver_in_order(shared.clone(), receiver));
+                sender
+            });
+            match sender.send(job.take().expect("a job to send")) {
+                Ok(()) => break,
+                Err(returned) => {
+                    job = Some(returned.0);
+                    queues.retain(|_, s| !s.is_closed());
+                }
             }
-        });
+        }
     }
 }
 
-async fn deliver(shared: &Shared, out: &Outgoing, duplicate: bool) {
+async fn deliver_in_order(shared: Arc<Shared>, mut jobs: tokio::sync::mpsc::UnboundedReceiver<Job>) {
+    while let Some((out, faults)) = jobs.recv().await {
+        deliver(&shared, &out, false, faults.lost_answer).await;
+        if faults.duplicate {
+            deliver(&shared, &out, true, false).await;
+        }
+    }
+}
+
+/// Sends one delivery with its retries; `lost_answer` makes the first try
+/// count as failed whatever the receiver answered.
+async fn deliver(shared: &Shared, out: &Outgoing, duplicate: bool, lost_answer: bool) {
     let config = shared.delivery.clone();
     let at = lock(&shared.deliveries).start(out, duplicate);
     if let Err(why) = allowed_target(&out.url, config.allow_remote) {
@@ -396,12 +453,16 @@ async fn deliver(shared: &Shared, out: &Outgoing, duplicate: bool) {
             .body(out.body.to_string())
             .send()
             .await;
-        let (status, error) = match sent {
+        let (status, mut error) = match sent {
             Ok(resp) => (Some(resp.status().as_u16()), None),
             Err(e) if e.is_timeout() => (None, Some("timeout".to_owned())),
             Err(_) => (None, Some("connection failed".to_owned())),
         };
-        let ok = status.is_some_and(|s| (200..300).contains(&s));
+        let lost = lost_answer && attempt == 1;
+        if lost {
+            error = Some("answer lost (injected fault)".to_owned());
+        }
+        let ok = !lost && status.is_some_and(|s| (200..300).contains(&s));
         let try_doc = json!({
             "attempt": attempt,
             "time_ms": now_ms(),

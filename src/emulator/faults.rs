@@ -22,6 +22,9 @@ pub struct Fault {
     pub drop_connection: bool,
     /// Not for requests: send the next delivery of webhook `action` twice.
     pub duplicate_delivery: bool,
+    /// Webhook deliveries: the next delivery's first try counts as failed
+    /// whatever the receiver answered (its answer "lost"), so it is retried.
+    pub lost_answer: bool,
 }
 
 impl Fault {
@@ -32,7 +35,7 @@ impl Fault {
 
     pub fn from_value(v: &Value, path: &str) -> Result<Fault> {
         let o = object(v, path)?;
-        o.only(&["action", "times", "status", "error_type", "message", "retry_after_s", "delay_ms", "drop_connection", "duplicate_delivery"])?;
+        o.only(&["action", "times", "status", "error_type", "message", "retry_after_s", "delay_ms", "drop_connection", "duplicate_delivery", "lost_answer"])?;
         let fault = Fault {
             action: o.opt_str("action")?.map(str::to_owned),
             times: o.opt_int("times", 1, 1_000_000)?.unwrap_or(1) as u32,
@@ -43,18 +46,27 @@ impl Fault {
             delay: o.opt_int("delay_ms", 0, 600_000)?.map(|ms| Duration::from_millis(ms as u64)),
             drop_connection: o.opt_bool("drop_connection")?.unwrap_or(false),
             duplicate_delivery: o.opt_bool("duplicate_delivery")?.unwrap_or(false),
+            lost_answer: o.opt_bool("lost_answer")?.unwrap_or(false),
         };
-        if fault.duplicate_delivery && (fault.status.is_some() || fault.delay.is_some() || fault.drop_connection) {
+        if fault.duplicate_delivery && fault.lost_answer {
+            return Err(crate::Error::validation(format!("{path}: duplicate_delivery and lost_answer are two faults; inject them apart")));
+        }
+        if fault.for_deliveries() && (fault.status.is_some() || fault.delay.is_some() || fault.drop_connection) {
             return Err(crate::Error::validation(format!(
-                "{path}: duplicate_delivery is a fault of webhook deliveries; it takes no status, delay_ms or drop_connection"
+                "{path}: duplicate_delivery and lost_answer are faults of webhook deliveries; they take no status, delay_ms or drop_connection"
             )));
         }
-        if fault.status.is_none() && fault.delay.is_none() && !fault.drop_connection && !fault.duplicate_delivery {
+        if fault.status.is_none() && fault.delay.is_none() && !fault.drop_connection && !fault.for_deliveries() {
             return Err(crate::Error::validation(format!(
-                "{path}: a fault needs at least one of status, delay_ms, drop_connection, duplicate_delivery"
+                "{path}: a fault needs at least one of status, delay_ms, drop_connection, duplicate_delivery, lost_answer"
             )));
         }
         Ok(fault)
+    }
+
+    /// Whether it applies to webhook deliveries rather than API requests.
+    pub fn for_deliveries(&self) -> bool {
+        self.duplicate_delivery || self.lost_answer
     }
 
     pub fn matches(&self, action: &str) -> bool {

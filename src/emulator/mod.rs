@@ -22,6 +22,7 @@ pub use faults::Fault;
 
 use crate::error::{Error, ErrorCode, Result};
 use hyper_util::rt::TokioIo;
+use delivery::DeliveryLog;
 use log::RequestLog;
 use serde_json::{json, Value};
 use server::{lock, Shared};
@@ -71,7 +72,8 @@ impl Emulator {
             idle_closes: Default::default(),
             runtime: Default::default(),
             delivery: config.delivery,
-            deliveries: Default::default(),
+            deliveries: Mutex::new(DeliveryLog::new(config.log_limit)),
+            delivery_queues: Default::default(),
             http: Default::default(),
         });
         let idle_timeout = config.idle_timeout;
@@ -185,9 +187,9 @@ impl Emulator {
         lock(&self.shared.deliveries).all()
     }
 
-    /// `{"deliveries": [...]}`.
+    /// `{"deliveries": [...], "delivered", "failed", "pending", "refused", "retried"}`.
     pub fn deliveries_json(&self) -> String {
-        json!({ "deliveries": self.deliveries() }).to_string()
+        lock(&self.shared.deliveries).document().to_string()
     }
 
     /// The organization id `issue_bot_token` expects.

@@ -37,21 +37,27 @@ pub struct Shared {
     pub runtime: std::sync::OnceLock<tokio::runtime::Handle>,
     pub delivery: DeliveryConfig,
     pub deliveries: Mutex<DeliveryLog>,
+    /// One queue per receiver URL, so that its deliveries go in order.
+    pub delivery_queues: Mutex<std::collections::HashMap<String, tokio::sync::mpsc::UnboundedSender<crate::emulator::delivery::Job>>>,
     /// The client deliveries are POSTed with.
     pub http: std::sync::OnceLock<reqwest::Client>,
 }
 
 impl Shared {
-    /// Takes a `duplicate_delivery` fault for a webhook `action`, if one waits.
-    pub fn take_delivery_fault(&self, action: &str) -> bool {
+    /// Takes the delivery faults waiting for a webhook `action`: whether to
+    /// send it twice, and whether its first try's answer is lost.
+    pub fn take_delivery_faults(&self, action: &str) -> DeliveryFaults {
         let mut faults = lock(&self.faults);
-        let Some(i) = faults.iter().position(|f| f.duplicate_delivery && f.matches(action)) else { return false };
-        if faults[i].times <= 1 {
-            faults.remove(i);
-        } else {
-            faults[i].times -= 1;
-        }
-        true
+        let mut take = |wanted: fn(&Fault) -> bool| {
+            let Some(i) = faults.iter().position(|f| wanted(f) && f.matches(action)) else { return false };
+            if faults[i].times <= 1 {
+                faults.remove(i);
+            } else {
+                faults[i].times -= 1;
+            }
+            true
+        };
+        DeliveryFaults { duplicate: take(|f| f.duplicate_delivery), lost_answer: take(|f| f.lost_answer) }
     }
 
     /// Sends the deliveries the store planned (call with the store unlocked).
@@ -61,6 +67,13 @@ impl Shared {
             dispatch(self, outgoing);
         }
     }
+}
+
+/// The delivery faults taken for one delivery.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeliveryFaults {
+    pub duplicate: bool,
+    pub lost_answer: bool,
 }
 
 /// Locks, going on after a panic elsewhere: every update here is a single
@@ -200,7 +213,7 @@ fn parse_path(path: &str) -> Option<(&str, Api, &str)> {
 
 fn take_fault(shared: &Shared, action: &str) -> Option<Fault> {
     let mut faults = lock(&shared.faults);
-    let i = faults.iter().position(|f| !f.duplicate_delivery && f.matches(action))?;
+    let i = faults.iter().position(|f| !f.for_deliveries() && f.matches(action))?;
     let fault = faults[i].clone();
     if faults[i].times <= 1 {
         faults.remove(i);

@@ -147,11 +147,15 @@ pub unsafe extern "C" fn lcbot_emulator_chats(emulator: *const lcbot_emulator, o
 /// "time_ms", "webhook_id", "bot_id", "action" (as the webhook's version
 /// names it), "version", "url", "duplicate", "state":
 /// "pending"|"delivered"|"failed"|"refused", "error"?, "tries": [{"attempt",
-/// "time_ms", "status", "error", "duration_ms"}], "body"}]}`. The body's
-/// `secret_key` is shown as `"[redacted]"`. A delivery is sent from the
-/// emulator's own threads and tried up to `webhook_tries` times; the fault
-/// `{"action": "incoming_event", "duplicate_delivery": true}` sends the next
-/// delivery of that action twice.
+/// "time_ms", "status", "error", "duration_ms"}], "body"}], "delivered": N,
+/// "failed": N, "pending": N, "refused": N, "retried": N}` (the newest
+/// `log_limit` deliveries, and the counts of those). The body's `secret_key`
+/// is shown as `"[redacted]"`. A delivery is sent from the emulator's own
+/// threads, one at a time per receiver URL in the order things happened, and
+/// tried up to `webhook_tries` times. Faults: `{"action": "incoming_event",
+/// "duplicate_delivery": true}` sends the next delivery of that action twice;
+/// `{"action": "incoming_event", "lost_answer": true}` counts its first try
+/// as failed whatever the receiver answered, so it is sent again.
 ///
 /// # Safety
 /// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.

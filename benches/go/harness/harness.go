@@ -28,7 +28,9 @@ type Ops interface {
 
 // Args are the command line every contender takes.
 type Args struct {
-	URL                           string
+	URL string
+	// API is the API version the contender speaks (--api, default 3.6).
+	API                           string
 	N, Mixed, ThreadN, Soak, Warm int
 	Threads                       []int
 	// CPUProfile, when set, gets a pprof CPU profile of the details phase.
@@ -40,6 +42,7 @@ func ParseArgs() Args {
 	var a Args
 	var threads string
 	flag.StringVar(&a.URL, "url", "", "emulator URL")
+	flag.StringVar(&a.API, "api", "3.6", "API version")
 	flag.IntVar(&a.N, "n", 20000, "details calls")
 	flag.IntVar(&a.Mixed, "mixed", 20000, "mixed calls")
 	flag.IntVar(&a.ThreadN, "thread-n", 20000, "details calls of each threads phase")
@@ -234,7 +237,7 @@ func Run(contender, libraryVersion string, ops Ops, a Args) {
 		fmt.Fprintf(os.Stderr, "%s: setup: %v\n", contender, err)
 		os.Exit(2)
 	}
-	rep := report{Contender: contender, APIVersion: "3.6", LibraryVersion: libraryVersion, RSSSetupKB: RSSKB(), Phases: []phase{}}
+	rep := report{Contender: contender, APIVersion: a.API, LibraryVersion: libraryVersion, RSSSetupKB: RSSKB(), Phases: []phase{}}
 	runDetails(ops, seed, a.Warm, &recorder{})
 	if a.N > 0 {
 		r := &recorder{lat: make([]time.Duration, 0, a.N)}

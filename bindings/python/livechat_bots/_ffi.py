@@ -257,7 +257,9 @@ def _take(out: c_void_p) -> str | None:
     if ptr is None:
         return None
     try:
-        return ctypes.string_at(ptr).decode("utf-8")
+        # A char* view of the same pointer: its value is the string's bytes
+        # (one C-level copy; ctypes.string_at makes a Python call of it).
+        return c_char_p.from_buffer(out).value.decode("utf-8")  # type: ignore[union-attr]
     finally:
         out.value = None
         lib.lcbot_string_free(ptr)

@@ -28,7 +28,10 @@ class Handle:
         self._address: int | None = address
         self._what = what
         self._in_flight = 0
-        self._idle = threading.Condition(threading.Lock())
+        # Held briefly by every call (acquire/release) and by close(); close()
+        # waits on _idle, so a call that ends last wakes it only then.
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
         # Runs free(address) once: at close(), or when `owner` is collected.
         self._finalizer = weakref.finalize(owner, free, address)
         _handles.add(self)
@@ -37,31 +40,46 @@ class Handle:
         # The calls in flight belong to threads the child does not have, and
         # their lock may have been copied while held.
         self._in_flight = 0
-        self._idle = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
 
     @property
     def closed(self) -> bool:
         return self._address is None
 
-    @contextmanager
-    def use(self) -> Iterator[int]:
-        """Yields the address for one call; raises ValueError once closed."""
-        with self._idle:
+    def acquire(self) -> int:
+        """The address for one call, counted in flight until :meth:`release`
+        (call it in a ``finally``); raises ValueError once closed. The plain
+        pair costs a fraction of the :meth:`use` context manager, which the
+        hot path of every API call avoids."""
+        with self._lock:
             address = self._address
             if address is None:
                 raise ValueError(f"{self._what} is closed: it cannot be used after close()")
             self._in_flight += 1
+        return address
+
+    def release(self) -> None:
+        """Ends a call begun by :meth:`acquire`."""
+        with self._lock:
+            self._in_flight -= 1
+            # close() cleared the address before it waits: only then is
+            # there anyone to wake.
+            if self._in_flight == 0 and self._address is None:
+                self._idle.notify_all()
+
+    @contextmanager
+    def use(self) -> Iterator[int]:
+        """Yields the address for one call; raises ValueError once closed."""
+        address = self.acquire()
         try:
             yield address
         finally:
-            with self._idle:
-                self._in_flight -= 1
-                if self._in_flight == 0:
-                    self._idle.notify_all()
+            self.release()
 
     def close(self) -> None:
         """Frees the handle once no call is in flight. Idempotent."""
-        with self._idle:
+        with self._lock:
             if self._address is None:
                 return
             self._address = None

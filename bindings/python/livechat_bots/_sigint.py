@@ -74,6 +74,10 @@ class _State:
         self.forward_fd = -1  # the wakeup fd set before ours (at the last call), -1 for none
         self.original: Any = None  # SIGINT's handler before ours
         self.pending = False  # a SIGINT reached the stand-in handler
+        # The options of a call with no per-call setting, made once per token
+        # (every call on the main thread passes the same; they are only read).
+        self.options_token: int | None = None
+        self.options_ref: Any = None
 
     def ensure_started(self) -> int:
         """Creates the socketpair, the watcher and the token if needed; returns the token."""
@@ -163,6 +167,16 @@ class Guard:
     def __init__(self, token: int, outermost: bool) -> None:
         self.token = token
         self.outermost = outermost
+
+    def options(self, timeout_ms: int, attempt_ms: int) -> Any:
+        """The call's ``lcbot_call_options`` (by reference) with this guard's token."""
+        if timeout_ms or attempt_ms:
+            return ctypes.byref(_ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, self.token))
+        state = _state
+        if state.options_token != self.token or state.options_ref is None:
+            state.options_ref = ctypes.byref(_ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, 0, 0, self.token))
+            state.options_token = self.token
+        return state.options_ref
 
     def exit(self) -> Any:
         """Puts the previous wakeup fd and handler back. Returns the program's

@@ -9,10 +9,13 @@ import threading
 import warnings
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from ctypes import byref, c_void_p
+from json.encoder import encode_basestring_ascii as _quote
 from typing import Any, TypeVar
 
 from . import _ffi, _sigint
 from ._errors import DecodeError, LiveChatBotsError, ValidationError, error_from_document, local_error
+from ._ffi import _take
 from ._handle import Handle, Managed
 from .chat_models import BotToken, RegisteredWebhook
 from .models import (
@@ -131,10 +134,27 @@ def _parse(text: str | None, what: str) -> Any:
         raise local_error(DecodeError, f"{what}: unexpected result: {e}") from None
 
 
+# json.loads(text) is JSONDecoder.decode: two regex matches for the
+# whitespace around the value, then this C scanner. The core's result
+# documents have no such whitespace, so _load calls the scanner itself and
+# leaves anything else (whitespace, trailing text, errors) to json.loads.
+_scan_once: Callable[[str, int], tuple[Any, int]] = getattr(json.JSONDecoder(), "scan_once")
+
+
+def _load(text: str) -> Any:
+    try:
+        value, end = _scan_once(text, 0)
+    except StopIteration:
+        return json.loads(text)  # raises the JSONDecodeError
+    if end != len(text):
+        return json.loads(text)
+    return value
+
+
 def _read(text: str | None, what: str, parse: Callable[[dict[str, Any]], T]) -> T:
     """Parses a result document; an unexpected shape becomes DecodeError."""
     try:
-        doc = json.loads(text or "{}")
+        doc = _load(text or "{}")
         if not isinstance(doc, dict):
             raise TypeError(f"expected a JSON object, got {type(doc).__name__}")
         return parse(doc)
@@ -153,25 +173,24 @@ def _invoke(fn: Any, args: tuple[Any, ...], timeout_ms: int, attempt_ms: int, in
     if guard is None:
         options = None
         if timeout_ms or attempt_ms:
-            options = ctypes.byref(_ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, None))
+            options = byref(_ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, None))
         return _ffi.call(fn, *args, options)
-    out = ctypes.c_void_p()
+    out = c_void_p()
     try:
-        opts = _ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, guard.token)
-        status = int(fn(*args, ctypes.byref(opts), ctypes.byref(out)))
+        status = int(fn(*args, guard.options(timeout_ms, attempt_ms), byref(out)))
     except BaseException:
         # Not the call's own failure (that comes back as a status): ctypes
         # refused an argument, say. Undo the set-up all the same, and let a
         # SIGINT that came meanwhile have its say.
         try:
-            _ffi._take(out)
+            _take(out)
         finally:
             handler = guard.exit()
         if handler is not None:
             _sigint.deliver(handler, None)
         raise
     try:
-        text = _ffi._take(out)
+        text = _take(out)
     finally:
         handler = guard.exit()
     error = error_from_document(status, text) if status != 0 else None
@@ -182,6 +201,24 @@ def _invoke(fn: Any, args: tuple[Any, ...], timeout_ms: int, attempt_ms: int, in
     if error is not None:
         raise error
     return text
+
+
+def _id_request(key: str, value: Any, what: str) -> bytes:
+    """``{key: value}`` as JSON: the request of the calls that take only a bot
+    id. A ``str`` id is quoted directly (the bytes to_json would give);
+    anything else goes through to_json, which names what it cannot send."""
+    if type(value) is str:
+        return b'{"' + key.encode("ascii") + b'":' + _quote(value).encode("ascii") + b"}"
+    return to_json({key: value}, what)
+
+
+def _details(doc: dict[str, Any]) -> BotAgentDetails:
+    return BotAgentDetails.from_dict(doc["bot_agent"])
+
+
+def _bot_list(doc: dict[str, Any]) -> list[BotAgent]:
+    from_dict = BotAgent.from_dict
+    return [from_dict(b) for b in doc["bot_agents"]]
 
 
 def _notice_text(notice: Notice) -> str:
@@ -293,13 +330,13 @@ class Client(Managed):
         Called from a public method of the client or of a bot: the
         warnings point at the line that called that method.
         """
-        timeout_ms = _call_milliseconds("timeout", timeout)
-        attempt_ms = _call_milliseconds("attempt_timeout", attempt_timeout)
+        timeout_ms = 0 if timeout is None else _call_milliseconds("timeout", timeout)
+        attempt_ms = 0 if attempt_timeout is None else _call_milliseconds("attempt_timeout", attempt_timeout)
         if self._has_provider:
             self._provider_failure.error = None
+        address = handle.acquire()
         try:
-            with handle.use() as address:
-                text = _invoke(fn, (address, *args), timeout_ms, attempt_ms, self._interruptible)
+            text = _invoke(fn, (address, *args), timeout_ms, attempt_ms, self._interruptible)
         except LiveChatBotsError as e:
             if self._has_provider:
                 failure = getattr(self._provider_failure, "error", None)
@@ -309,6 +346,8 @@ class Client(Managed):
             if self._notices:
                 self._warn_notices(keep_error=True)
             raise
+        finally:
+            handle.release()
         if self._notices:
             self._warn_notices()
         return text
@@ -361,8 +400,8 @@ class Client(Managed):
         self, bot_agent_id: BotId, *, timeout: float | None = None, attempt_timeout: float | None = None
     ) -> None:
         """Removes a bot agent."""
-        request = {"bot_agent_id": _bot_id(bot_agent_id)}
-        self._run(_ffi.lib.lcbot_remove_bot_agent, (to_json(request, "remove_bot_agent"),), timeout, attempt_timeout)
+        request = _id_request("bot_agent_id", _bot_id(bot_agent_id), "remove_bot_agent")
+        self._run(_ffi.lib.lcbot_remove_bot_agent, (request,), timeout, attempt_timeout)
 
     def update_bot_agent(
         self,
@@ -419,7 +458,7 @@ class Client(Managed):
         if fields is not None:
             request["fields"] = fields
         text = self._run(_ffi.lib.lcbot_get_bot_agents, (to_json(request, "get_bot_agents"),), timeout, attempt_timeout)
-        return _read(text, "get_bot_agents", lambda doc: [BotAgent.from_dict(b) for b in doc["bot_agents"]])
+        return _read(text, "get_bot_agents", _bot_list)
 
     def get_bot_agent_details(
         self,
@@ -430,11 +469,12 @@ class Client(Managed):
         attempt_timeout: float | None = None,
     ) -> BotAgentDetails:
         """Returns one bot agent with its groups, webhooks and settings (``fields``: v3.3+)."""
-        request: dict[str, Any] = {"bot_agent_id": _bot_id(bot_agent_id)}
-        if fields is not None:
-            request["fields"] = fields
-        text = self._run(_ffi.lib.lcbot_get_bot_agent_details, (to_json(request, "get_bot_agent_details"),), timeout, attempt_timeout)
-        return _read(text, "get_bot_agent_details", lambda doc: BotAgentDetails.from_dict(doc["bot_agent"]))
+        if fields is None:
+            body = _id_request("bot_agent_id", _bot_id(bot_agent_id), "get_bot_agent_details")
+        else:
+            body = to_json({"bot_agent_id": _bot_id(bot_agent_id), "fields": fields}, "get_bot_agent_details")
+        text = self._run(_ffi.lib.lcbot_get_bot_agent_details, (body,), timeout, attempt_timeout)
+        return _read(text, "get_bot_agent_details", _details)
 
     def call(
         self,

@@ -89,7 +89,7 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	c, err := lcbot.NewClient(lcbot.Config{Token: "dev-token", APIVersion: "3.6", BaseURL: a.URL})
+	c, err := lcbot.NewClient(lcbot.Config{Token: "dev-token", APIVersion: a.API, BaseURL: a.URL})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, name+":", err)
 		os.Exit(2)
