@@ -1,10 +1,9 @@
 #!/usr/bin/env python3
 """The emulator's web console in a real browser (headless Chromium via Selenium).
 
-Starts an emulator (the Python package's ``Emulator``) with one bot whose
-webhook points at a small receiver, answers as that bot with a tiny echo
-loop (``Emulator.chats()`` polled, ``Bot.send_message`` on v3.2), then in
-the page: starts a chat in the customer's chat box, writes, sees the echo;
+Starts an emulator (the Python package's ``Emulator``) with an echo bot:
+its webhook receiver gets the customer's messages from the emulator and
+answers each through ``Bot.send_message`` (v3.2). Then, in the page: starts a chat in the customer's chat box, writes, sees the echo;
 sees the request log (credentials by scheme only, filters); sees the webhook
 delivery of the message; creates a bot by hand; injects a fault and sees the
 bot's next call fail; clears faults. No secret may appear in the page.
@@ -28,7 +27,7 @@ import time
 import urllib.request
 from typing import Any, Callable
 
-from livechat_bots import ApiError, Bot, Client, Emulator
+from livechat_bots import ApiError, Bot, Client, Emulator, SecretMismatchError, webhooks
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -60,51 +59,60 @@ def get_json(url: str) -> Any:
         return json.loads(r.read())
 
 
-class WebhookReceiver(http.server.BaseHTTPRequestHandler):
-    """Answers 200 to every webhook delivery."""
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-class EchoBot(threading.Thread):
-    """Answers each customer message in the bot's chats with "echo: <text>"."""
+class EchoBot:
+    """An echo bot as a bot is built: LiveChat's webhooks in (verified with the
+    bot's secret key), ``Bot.send_message`` out (v3.2: the app's token and
+    X-Author-Id). Answers each customer message with "echo: <text>"."""
 
     def __init__(self, emu: Emulator, bot_id: str) -> None:
-        super().__init__(daemon=True)
-        self.emu, self.bot_id = emu, bot_id
-        # v3.2: the bot acts with the app's token and X-Author-Id; no retries,
-        # so that an injected failure is the bot's failure.
+        self.bot_id = bot_id
+        # No retries, so that an injected failure is the bot's failure.
         self.client = Client(TOKEN, base_url=emu.url, api_version="3.2", retry={"max_attempts": 1})
         self.bot = Bot(self.client, bot_id)
-        self.answered: set[str] = set()
+        self.seen: set[str] = set()
         self.failures: list[int | None] = []
-        self.stop = threading.Event()
+        self.lock = threading.Lock()
 
-    def run(self) -> None:
-        while not self.stop.wait(0.1):
-            for chat in self.emu.chats():
-                if chat.bot_id != self.bot_id or chat.state != "assigned":
-                    continue
-                for event in chat.transcript:
-                    if event.author_type == "customer" and event.event_id not in self.answered:
-                        self.answered.add(event.event_id)
-                        try:
-                            self.bot.send_message(chat.chat_id, f"echo: {event.text}")
-                        except ApiError as e:
-                            self.failures.append(e.http_status)
+    def handle(self, body: bytes) -> int:
+        """The HTTP status to answer a webhook delivery with."""
+        try:
+            event = webhooks.verify(body, [WEBHOOK_SECRET])
+        except SecretMismatchError:
+            return 401
+        if event.action != "incoming_event" or not isinstance(event.payload, webhooks.IncomingEvent):
+            return 200
+        message = event.payload
+        with self.lock:
+            fresh = event.dedupe_key not in self.seen
+            self.seen.add(event.dedupe_key)
+        if fresh and message.author_id != self.bot_id and message.event_type == "message":
+            try:
+                self.bot.send_message(message.chat_id, f"echo: {message.text}")
+            except ApiError as e:
+                self.failures.append(e.http_status)
+        return 200
 
     def close(self) -> None:
-        self.stop.set()
-        self.join(timeout=10)
         self.bot.close()
         self.client.close()
+
+
+def receiver_for(bot: EchoBot) -> http.server.ThreadingHTTPServer:
+    """The bot's webhook receiver on 127.0.0.1."""
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(bot.handle(body))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def browser(width: int, height: int) -> WebDriver:
@@ -149,32 +157,26 @@ def main() -> int:
     parser.add_argument("--screenshots", help="write chats.png, bots.png, requests.png and deliveries.png here")
     args = parser.parse_args()
 
-    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), WebhookReceiver)
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
-    hook_url = f"http://127.0.0.1:{receiver.server_address[1]}/livechat"
-    config = {
-        "bots": [{
-            "name": "Echo", "status": "accepting chats", "max_chats_count": 3,
-            "groups": [{"id": 0, "priority": "first"}, {"id": 2, "priority": "normal"}],
-            "webhooks": {"url": hook_url, "secret_key": WEBHOOK_SECRET, "actions": [{"name": "incoming_event"}]},
-        }],
+    bot_doc = {
+        "id": "echo-bot-0000000000000000000000e1", "name": "Echo", "status": "accepting chats", "max_chats_count": 3,
+        "groups": [{"id": 0, "priority": "first"}, {"id": 2, "priority": "normal"}],
     }
-    with Emulator(config) as emu:
-        url = emu.url
+    with Emulator({"bots": [bot_doc]}) as emu:
+        bot = EchoBot(emu, bot_doc["id"])
+        receiver = receiver_for(bot)
         driver = None
-        bot = None
         try:
-            bot_id = get_json(f"{url}/_emulator/bots")["bots"][0]["id"]
-            bot = EchoBot(emu, bot_id)
-            bot.start()
+            # The bot's webhook (v3.2 keeps it in the bot's config), as the bot's owner sets it.
+            hook = {"url": f"http://127.0.0.1:{receiver.server_address[1]}/livechat", "secret_key": WEBHOOK_SECRET,
+                    "actions": [{"name": "incoming_event"}]}
+            bot.client.update_bot_agent(bot.bot_id, webhooks=hook)
             driver = browser(1280, 900)
-            run(driver, url, url + "/", bot, args.screenshots)
+            run(driver, emu.url, emu.url + "/", bot, args.screenshots)
         finally:
             if driver:
                 driver.quit()
-            if bot:
-                bot.close()
             receiver.shutdown()
+            bot.close()
     print("console browser test: OK" + (f"; screenshots in {args.screenshots}" if args.screenshots else ""))
     return 0
 
