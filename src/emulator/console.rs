@@ -124,15 +124,15 @@ pub async fn serve(req: Request<Incoming>, shared: Arc<Shared>) -> Response<Full
 
 /// The GET endpoints' documents.
 fn read(emu: &Emulator, shared: &Shared, path: &str, query: &str) -> Option<Value> {
-    Some(match path {
+    let doc = match path {
         "/_emulator/bots" => bots_doc(emu, shared),
         "/_emulator/chats" => emu.chats(),
         "/_emulator/requests" => requests_doc(emu, query),
         "/_emulator/deliveries" => deliveries_doc(emu),
         "/_emulator/faults" => parse(&emu.faults_json()),
         _ => return None,
-    })
-    .map(masked)
+    };
+    Some(masked(doc))
 }
 
 fn is_post_route(path: &str) -> bool {
