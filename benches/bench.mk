@@ -105,6 +105,7 @@ bench-go: build bench-gomod | $(BENCH_BIN)
 	$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/go-ours ./cmd/ours
 	$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/script-ours ./cmd/script-ours
 	$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/hello ./cmd/hello
+	$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/echo ./cmd/echo
 	rm -f $(BENCH_BIN)/go-lc-sdk $(BENCH_BIN)/script-lcsdk
 	if [ -d "$(BENCH_LCSDK_GO)" ]; then ($(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/go-lc-sdk ./cmd/lcsdk); fi
 	if [ -d "$(BENCH_LCSDK_GO)" ]; then ($(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/script-lcsdk ./cmd/script-lcsdk); fi

@@ -307,6 +307,19 @@ def render(r: dict[str, Any]) -> str:
             w(f"| {row['label']} | {num(row['verified_per_s'])} | {row['us_per_body']:.2f} |")
         w("")
 
+    if r.get("echo"):
+        w("## A whole bot: the echo bots end to end\n")
+        w("Customers (4 chats in parallel, each writing its next message once the echo of the last has come) talk to "
+          "the echo bot of each language on an emulator of its own: the emulator routes the chat, delivers each message "
+          "to the bot's webhook receiver, the bot verifies it and answers with `send_event`. The time is from the "
+          "customer's message to the bot's echo in the transcript. Medians of rounds.\n")
+        w("| echo bot | messages per round | customer messages answered/s | p50 ms | p99 ms |")
+        w("|---|--:|--:|--:|--:|")
+        for row in r["echo"]:
+            w(f"| {row['label']} | {num(row['messages'])} | {num(row['messages_per_s'])} | {row['p50_ms']:.2f} | "
+              f"{row['p99_ms']:.2f} |")
+        w("")
+
     w("## The emulator\n")
     wk = p["wrk"]
     w(f"Its own throughput, measured with wrk ({wk['threads']} threads, {wk['connections']} keep-alive connections, "

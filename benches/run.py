@@ -363,6 +363,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="lcbot-callgrind-") as tmp:
             results["ffi_callgrind"] = measure_ffi(emu, a, Path(tmp))
         results["webhooks"] = measure_webhooks(a)
+        results["echo"] = measure_echo(a)
         results["python_layer"] = measure_python_layer(emu, a)
         results["perf_profile"] = perf_profile(emu, a)
         present = [c["name"] for c in go_contenders if c["name"] in ("go-ours-33", "go-lc-sdk")]
@@ -431,6 +432,33 @@ def measure_webhooks(a: argparse.Namespace) -> list[dict[str, Any]]:
         doc = json.loads(out.strip().splitlines()[-1])
         rows.append({"label": label, "command": " ".join(cmd), "body_bytes": doc["body_bytes"],
                      "verified_per_s": doc["verified_per_s"], "us_per_body": doc["us_per_body"]})
+    return rows
+
+
+def measure_echo(a: argparse.Namespace) -> list[dict[str, Any]]:
+    """A whole bot, end to end: customers' messages answered per second by the
+    Go and the Python echo bot (each on an emulator of its own, in its own
+    process), and the time from a customer's message to the bot's echo in the
+    transcript. Each program prints one JSON document as its last line."""
+    log("echo bots: customer messages answered per second")
+    programs = [
+        ("Go (`bindings/go/examples/echo_bot`)", ["target/bench/echo", "--chats", "4", "--messages", "500"]),
+        ("Python (`examples/echo_bot.py`)",
+         [str(Path(a.venv) / "bin/python"), "benches/python/bench_echo.py", "--chats", "4", "--messages", "200"]),
+    ]
+    rows = []
+    for label, cmd in programs:
+        missing = [c for c in cmd if ("/" in c) and not (ROOT / c).exists()]
+        if missing:
+            log(f"echo bots: {missing[0]} is missing; {label} skipped")
+            continue
+        runs = []
+        for _ in range(max(a.rounds, 3)):
+            out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+            runs.append(json.loads(out.strip().splitlines()[-1]))
+        pick = lambda k: median([float(r[k]) for r in runs])  # noqa: E731
+        rows.append({"label": label, "command": " ".join(cmd), "rounds": len(runs), "messages": runs[0]["messages"],
+                     "messages_per_s": pick("messages_per_s"), "p50_ms": pick("p50_ms"), "p99_ms": pick("p99_ms")})
     return rows
 
 

@@ -613,7 +613,7 @@ lcbot_status lcbot_emulator_chats(const struct lcbot_emulator *emulator, char **
 // "failed": N, "pending": N, "refused": N, "retried": N}` (the newest
 // `log_limit` deliveries, and the counts of those). The body's `secret_key`
 // is shown as `"[redacted]"`. A delivery is sent from the emulator's own
-// threads, one at a time per receiver URL in the order things happened, and
+// threads, one at a time per receiver URL and chat in the order things happened, and
 // tried up to `webhook_tries` times. Faults: `{"action": "incoming_event",
 // "duplicate_delivery": true}` sends the next delivery of that action twice;
 // `{"action": "incoming_event", "lost_answer": true}` counts its first try

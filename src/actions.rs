@@ -320,3 +320,14 @@ pub fn check_action_name(name: &str) -> Result<()> {
         )))
     }
 }
+
+/// An untyped call (`lcbot_call`, `lcbot_bot_call`): a safe action name and
+/// an object to send.
+pub fn check_untyped_call(action: &str, payload: &Value) -> Result<()> {
+    check_action_name(action)?;
+    if payload.is_object() {
+        Ok(())
+    } else {
+        Err(Error::validation(format!("payload_json: expected an object; got {}", crate::validate::describe(payload))))
+    }
+}

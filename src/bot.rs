@@ -12,7 +12,7 @@
 //! Nothing about the bot is mutable state shared with the client: many
 //! bots may use one client, and many threads one bot.
 
-use crate::actions::{check_action_name, Action};
+use crate::actions::{check_untyped_call, Action};
 use crate::agent_chat::{status_with_spaces, ChatAction};
 use crate::bot_admin::AdminAction;
 use crate::cancel::CallOptions;
@@ -198,13 +198,7 @@ impl Bot {
     /// version (no renaming) and answered as received (`{}` for an empty
     /// body). Treated as a write: repeated only when surely not applied.
     pub fn call_with(&self, action: &str, payload: &Value, options: &CallOptions) -> Result<Value> {
-        check_action_name(action)?;
-        if !payload.is_object() {
-            return Err(Error::validation(format!(
-                "payload_json: expected an object; got {}",
-                crate::validate::describe(payload)
-            )));
-        }
+        check_untyped_call(action, payload)?;
         let url = self.client.url(Api::AgentChat, action)?;
         Ok(self.send(&url, payload, false, options)?.unwrap_or_else(|| json!({})))
     }

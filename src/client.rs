@@ -2,7 +2,7 @@
 //! configured version, sends with retries that never duplicate a write, and
 //! turns every answer into a document or an [`Error`].
 
-use crate::actions::{check_action_name, Action};
+use crate::actions::{check_untyped_call, Action};
 use crate::bot_admin::AdminAction;
 use crate::secret::Secret;
 use crate::cancel::CallOptions;
@@ -190,13 +190,7 @@ impl Client {
     }
 
     pub fn call_with(&self, action: &str, payload: &Value, options: &CallOptions) -> Result<Value> {
-        check_action_name(action)?;
-        if !payload.is_object() {
-            return Err(Error::validation(format!(
-                "payload_json: expected an object; got {}",
-                crate::validate::describe(payload)
-            )));
-        }
+        check_untyped_call(action, payload)?;
         Ok(self.send(action, payload, false, options)?.unwrap_or_else(|| json!({})))
     }
 

@@ -134,8 +134,10 @@ func TestBotTokenRefusedAndSecretReset(t *testing.T) {
 	if secret.IsZero() || secret.Reveal() == w.secrets[bot.ID()].Reveal() {
 		t.Fatal("ResetBotSecret gave no new secret")
 	}
+	// The refused token's 401, whose message says why renewing failed
+	// (the old secret: 403).
 	_, err = bot.ListChats(ctx, lcbot.ListChatsRequest{})
-	if !lcbot.IsAuthentication(err) {
+	if !lcbot.IsAuthentication(err) || !strings.Contains(err.Error(), "renewing the credentials failed") {
 		t.Fatalf("a bot whose secret was reset: %v", err)
 	}
 	for _, s := range []string{secret.Reveal(), w.secrets[bot.ID()].Reveal()} {

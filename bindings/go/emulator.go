@@ -1,6 +1,7 @@
 package livechatbots
 
 import (
+	"bytes"
 	"encoding/json"
 	"runtime"
 	"sync"
@@ -48,6 +49,51 @@ type EmulatorConfig struct {
 	// valid (default 24 hours, as LiveChat's; 1 ms to 24 h, millisecond
 	// precision).
 	BotTokenLifetime time.Duration `json:"-"`
+	// WebhookTries is how many times a webhook delivery is tried, the
+	// first included (1 to 10; default 3).
+	WebhookTries int `json:"webhook_tries,omitempty"`
+	// WebhookBackoff is the wait before a delivery's second try, doubled
+	// before each next one (0 to 10 minutes; nil means 1 s; millisecond
+	// precision). Tests set a few milliseconds.
+	WebhookBackoff *time.Duration `json:"-"`
+	// WebhookTimeout is how long one try waits for the receiver's answer
+	// (1 ms to 10 minutes; default 5 s; millisecond precision).
+	WebhookTimeout time.Duration `json:"-"`
+	// WebhookAllowRemote lets webhooks be delivered to hosts other than
+	// loopback ones (127.0.0.0/8, ::1, localhost); by default such a
+	// delivery is refused (Delivery.State DeliveryRefused).
+	WebhookAllowRemote bool `json:"webhook_allow_remote,omitempty"`
+}
+
+// UnmarshalJSON reads a config document of lcbot_emulator_start (as a file
+// or an environment variable may hold it): the *_ms keys become durations,
+// and a key it does not know is an error.
+func (c *EmulatorConfig) UnmarshalJSON(b []byte) error {
+	type plain EmulatorConfig
+	var w struct {
+		plain
+		IdleTimeoutMS      *int64 `json:"idle_timeout_ms"`
+		BotTokenLifetimeMS *int64 `json:"bot_token_lifetime_ms"`
+		WebhookBackoffMS   *int64 `json:"webhook_backoff_ms"`
+		WebhookTimeoutMS   *int64 `json:"webhook_timeout_ms"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return err
+	}
+	*c = EmulatorConfig(w.plain)
+	ms := func(v *int64) time.Duration {
+		if v == nil {
+			return 0
+		}
+		return time.Duration(*v) * time.Millisecond
+	}
+	c.IdleTimeout, c.BotTokenLifetime, c.WebhookTimeout = ms(w.IdleTimeoutMS), ms(w.BotTokenLifetimeMS), ms(w.WebhookTimeoutMS)
+	if w.WebhookBackoffMS != nil {
+		c.WebhookBackoff = Ptr(ms(w.WebhookBackoffMS))
+	}
+	return nil
 }
 
 // VersionStage is the stage of a retiring API version in the emulator.
@@ -63,10 +109,34 @@ func (c EmulatorConfig) MarshalJSON() ([]byte, error) {
 	type plain EmulatorConfig
 	w := struct {
 		plain
-		IdleTimeoutMS      int64 `json:"idle_timeout_ms,omitempty"`
-		BotTokenLifetimeMS int64 `json:"bot_token_lifetime_ms,omitempty"`
-	}{plain: plain(c), IdleTimeoutMS: millis(c.IdleTimeout), BotTokenLifetimeMS: millis(c.BotTokenLifetime)}
+		IdleTimeoutMS      int64  `json:"idle_timeout_ms,omitempty"`
+		BotTokenLifetimeMS int64  `json:"bot_token_lifetime_ms,omitempty"`
+		WebhookBackoffMS   *int64 `json:"webhook_backoff_ms,omitempty"`
+		WebhookTimeoutMS   int64  `json:"webhook_timeout_ms,omitempty"`
+	}{plain: plain(c), IdleTimeoutMS: millis(c.IdleTimeout), BotTokenLifetimeMS: millis(c.BotTokenLifetime),
+		WebhookTimeoutMS: millis(c.WebhookTimeout)}
+	if c.WebhookBackoff != nil {
+		ms := millis(*c.WebhookBackoff)
+		w.WebhookBackoffMS = &ms
+	}
 	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads a token of a config document (expires_in_ms too).
+func (t *EmulatorToken) UnmarshalJSON(b []byte) error {
+	type plain EmulatorToken
+	var w struct {
+		plain
+		ExpiresInMS int64 `json:"expires_in_ms"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return err
+	}
+	*t = EmulatorToken(w.plain)
+	t.ExpiresIn = time.Duration(w.ExpiresInMS) * time.Millisecond
+	return nil
 }
 
 // EmulatorToken is a token the emulator accepts and what it grants.
@@ -100,7 +170,9 @@ func (t EmulatorToken) MarshalJSON() ([]byte, error) {
 
 // Fault is an injected failure, applied to the next Times requests (of
 // Action, or of any action when empty). It needs at least one of Status,
-// Delay and DropConnection.
+// Delay and DropConnection; or it is a fault of webhook deliveries, with
+// DuplicateDelivery or LostAnswer (and Action the webhook's action, e.g.
+// ActionIncomingEvent), which takes none of them.
 type Fault struct {
 	// Action restricts the fault to one action, e.g. "get_bot_agents".
 	Action string
@@ -118,6 +190,15 @@ type Fault struct {
 	Delay time.Duration
 	// DropConnection closes the connection without answering.
 	DropConnection bool
+	// DuplicateDelivery sends the next delivery of webhook Action twice
+	// (two deliveries, the same body), as LiveChat's retries may: a test
+	// of the receiver's deduplication.
+	DuplicateDelivery bool
+	// LostAnswer makes the first try of the next delivery of webhook
+	// Action count as failed whatever the receiver answered, as if the
+	// answer was lost: it is retried, so the receiver sees the event
+	// twice.
+	LostAnswer bool
 }
 
 // wireFault is a fault as the library writes and reads it.
@@ -130,6 +211,9 @@ type wireFault struct {
 	RetryAfterS    *int64 `json:"retry_after_s,omitempty"`
 	DelayMS        *int64 `json:"delay_ms,omitempty"`
 	DropConnection bool   `json:"drop_connection,omitempty"`
+	// Delivery faults (not in the request log's description).
+	DuplicateDelivery bool `json:"duplicate_delivery,omitempty"`
+	LostAnswer        bool `json:"lost_answer,omitempty"`
 }
 
 // MarshalJSON writes the fault document of lcbot_emulator_inject.
@@ -140,6 +224,9 @@ func (f Fault) MarshalJSON() ([]byte, error) {
 		ErrorType:      f.ErrorType,
 		Message:        f.Message,
 		DropConnection: f.DropConnection,
+
+		DuplicateDelivery: f.DuplicateDelivery,
+		LostAnswer:        f.LostAnswer,
 	}
 	if f.Status != 0 {
 		w.Status = &f.Status
@@ -165,7 +252,8 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	*f = Fault{Action: w.Action, Times: w.Times, ErrorType: w.ErrorType, Message: w.Message, DropConnection: w.DropConnection}
+	*f = Fault{Action: w.Action, Times: w.Times, ErrorType: w.ErrorType, Message: w.Message, DropConnection: w.DropConnection,
+		DuplicateDelivery: w.DuplicateDelivery, LostAnswer: w.LostAnswer}
 	if w.Status != nil {
 		f.Status = *w.Status
 	}

@@ -394,8 +394,9 @@ impl DeliveryLog {
 pub type Job = (Outgoing, DeliveryFaults);
 
 /// Sends planned deliveries from the emulator's runtime (never blocking the
-/// caller). Deliveries to one URL go one at a time, in the order they
-/// happened, so a bot reads a chat's messages in the order they were written.
+/// caller). Deliveries to one URL about one chat go one at a time, in the
+/// order they happened, so a bot reads a chat's messages in the order they
+/// were written; other chats' deliveries go meanwhile.
 pub fn dispatch(shared: &Arc<Shared>, outgoing: Vec<Outgoing>) {
     let Some(handle) = shared.runtime.get() else { return };
     let mut queues = lock(&shared.delivery_queues);
@@ -404,8 +405,8 @@ pub fn dispatch(shared: &Arc<Shared>, outgoing: Vec<Outgoing>) {
         let mut job = Some((out, faults));
         // A queue whose worker ended (the runtime stopping) is replaced.
         for _ in 0..2 {
-            let url = job.as_ref().map(|(o, _)| o.url.clone()).unwrap_or_default();
-            let sender = queues.entry(url).or_insert_with(|| {
+            let key = job.as_ref().map(|(o, _)| queue_key(o)).unwrap_or_default();
+            let sender = queues.entry(key).or_insert_with(|| {
                 let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
                 handle.spawn(deliver_in_order(shared.clone(), receiver));
                 sender
@@ -419,6 +420,13 @@ pub fn dispatch(shared: &Arc<Shared>, outgoing: Vec<Outgoing>) {
             }
         }
     }
+}
+
+/// The queue a delivery waits in: its URL and the chat it is about.
+fn queue_key(out: &Outgoing) -> String {
+    let payload = out.body.get("payload").or_else(|| out.body.get("data"));
+    let chat = payload.and_then(|p| p.get("chat_id").or_else(|| p.get("chat").and_then(|c| c.get("id"))));
+    format!("{} {}", out.url, chat.and_then(Value::as_str).unwrap_or(""))
 }
 
 async fn deliver_in_order(shared: Arc<Shared>, mut jobs: tokio::sync::mpsc::UnboundedReceiver<Job>) {

@@ -2,6 +2,7 @@
 //! faults and the request log, over hyper on a tokio runtime.
 
 use crate::actions::Action;
+use crate::bot_admin::AdminAction;
 use crate::config::Region;
 use crate::emulator::config::{Stage, TokenGrant};
 use crate::emulator::faults::Fault;
@@ -254,18 +255,18 @@ fn answer(
         return (Err(failure), client_id);
     }
     let Some(action) = Action::from_wire_name(version, action_name) else {
-        if let Some(extra) = ExtraAction::from_wire(version, action_name) {
+        if let Some(extra) = AdminAction::ALL.into_iter().find(|a| a.name() == action_name && version >= a.since()) {
             let result = read_request(version, body).and_then(|request| {
                 let mut store = lock(&shared.store);
                 match extra {
-                    ExtraAction::IssueBotToken => bot_tokens::issue_bot_token(&mut store, grant, &request),
-                    ExtraAction::ResetBotSecret => bot_tokens::reset_bot_secret(&mut store, grant, is_pat, &request),
-                    ExtraAction::RegisterWebhook | ExtraAction::ListWebhooks | ExtraAction::UnregisterWebhook => {
+                    AdminAction::IssueBotToken => bot_tokens::issue_bot_token(&mut store, grant, &request),
+                    AdminAction::ResetBotSecret => bot_tokens::reset_bot_secret(&mut store, grant, is_pat, &request),
+                    AdminAction::RegisterWebhook | AdminAction::ListWebhooks | AdminAction::UnregisterWebhook => {
                         require(grant, SCOPE_WEBHOOKS_RW)?;
                         match extra {
-                            ExtraAction::RegisterWebhook => store.webhooks.register(&grant.client_id, version, &request),
-                            ExtraAction::ListWebhooks => store.webhooks.list(&grant.client_id, &request),
-                            _ => store.webhooks.unregister(&grant.client_id, &request),
+                            AdminAction::RegisterWebhook => store.webhooks.register(&grant.client_id, version, &request),
+                            AdminAction::ListWebhooks => store.webhooks.list(&grant.client_id, version, &request),
+                            _ => store.webhooks.unregister(&grant.client_id, version, &request),
                         }
                     }
                 }
@@ -298,31 +299,6 @@ fn answer(
         Ok(response_to_wire(action, version, doc, &fields))
     });
     (result, client_id)
-}
-
-/// The Configuration API actions beside the five bot actions: bot tokens
-/// (v3.5+) and the webhook registry (v3.3+).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ExtraAction {
-    IssueBotToken,
-    ResetBotSecret,
-    RegisterWebhook,
-    ListWebhooks,
-    UnregisterWebhook,
-}
-
-impl ExtraAction {
-    fn from_wire(version: ApiVersion, name: &str) -> Option<ExtraAction> {
-        let (action, since) = match name {
-            "issue_bot_token" => (ExtraAction::IssueBotToken, ApiVersion::V3_5),
-            "reset_bot_secret" => (ExtraAction::ResetBotSecret, ApiVersion::V3_5),
-            "register_webhook" => (ExtraAction::RegisterWebhook, ApiVersion::V3_3),
-            "list_webhooks" => (ExtraAction::ListWebhooks, ApiVersion::V3_3),
-            "unregister_webhook" => (ExtraAction::UnregisterWebhook, ApiVersion::V3_3),
-            _ => return None,
-        };
-        (version >= since).then_some(action)
-    }
 }
 
 /// An Agent Chat API request: the token (an app's, or from v3.5 a bot's),
