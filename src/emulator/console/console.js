@@ -127,7 +127,7 @@ function renderChats() {
           : chat.state !== "closed" && el("button", { class: "small secondary", type: "button", onclick: () => pickChat(chat.chat_id) }, "Write as customer")),
       el("details", { open: mine || chats.length <= 3 || state.openChats.has(chat.chat_id),
         ontoggle: (e) => { if (e.target.open) state.openChats.add(chat.chat_id); else state.openChats.delete(chat.chat_id); } },
-        el("summary", {}, `${chat.transcript.length} events`),
+        el("summary", {}, `${chat.transcript.length} ${chat.transcript.length === 1 ? "event" : "events"}`),
         el("ol", { class: "transcript" }, transcriptItems(chat))));
   }));
   renderChatbox();
@@ -140,7 +140,7 @@ function renderChatbox() {
   $("send-button").disabled = !active;
   $("close-button").disabled = !active;
   if (!chat) {
-    $("chatbox-head").textContent = "No chat yet: pick a group and start one, or pick a chat on the right.";
+    $("chatbox-head").textContent = "No chat yet: pick a group and start one, or pick a chat in the list.";
     $("chatbox-transcript").replaceChildren();
     return;
   }
