@@ -628,7 +628,7 @@ lcbot_status lcbot_emulator_deliveries(const struct lcbot_emulator *emulator, ch
 // The faults still waiting for a request, in the order they are tried:
 // `{"pending_faults": N, "faults": [{"action"?, "times", "status"?,
 // "error_type"?, "message"?, "retry_after_s"?, "delay_ms"?,
-// "drop_connection"?, "duplicate_delivery"?}]}`, each as
+// "drop_connection"?, "duplicate_delivery"?, "lost_answer"?}]}`, each as
 // `lcbot_emulator_inject` takes it, with `times` counting down as requests
 // take it.
 //

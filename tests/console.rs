@@ -197,6 +197,20 @@ fn faults_are_added_listed_taken_and_cleared() {
 }
 
 #[test]
+fn a_listed_fault_reads_back_as_the_same_fault() {
+    use livechat_bots::emulator::Fault;
+    for doc in [
+        json!({ "action": "list_bots", "times": 3, "status": 503, "error_type": "internal", "message": "m", "retry_after_s": 2, "delay_ms": 7, "drop_connection": true }),
+        json!({ "action": "incoming_event", "times": 1, "duplicate_delivery": true }),
+        json!({ "action": "incoming_event", "times": 2, "lost_answer": true }),
+    ] {
+        let fault = Fault::from_value(&doc, "fault").unwrap();
+        assert_eq!(fault.to_value(), doc);
+        assert_eq!(Fault::from_value(&fault.to_value(), "fault").unwrap(), fault);
+    }
+}
+
+#[test]
 fn the_c_calls_list_and_clear_faults() {
     use livechat_bots::ffi::emulator::*;
     use std::ffi::{CStr, CString};

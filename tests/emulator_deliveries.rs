@@ -216,6 +216,27 @@ fn failures_are_retried_then_dropped_and_faults_deliver_twice() {
 }
 
 #[test]
+fn a_delivery_is_pending_in_the_log_from_the_moment_it_is_planned() {
+    // The first delivery stalls its receiver's queue; the ones behind it wait,
+    // and a test polling "until nothing is pending" must still see them.
+    let emu = fast(json!({ "webhook_tries": 1, "webhook_timeout_ms": 300 }));
+    let rx = Receiver::start(vec![0]);
+    register(&emu, &rx.url, "incoming_event", Value::Null);
+    let _bot = online_bot(&emu);
+    let chat = emu.start_chat(&json!({ "group_id": 1 })).unwrap();
+    emu.send_message(&json!({ "chat_id": chat["chat_id"], "text": "stalls" })).unwrap();
+    emu.send_message(&json!({ "chat_id": chat["chat_id"], "text": "waits" })).unwrap();
+    emu.inject(Fault::from_json(r#"{"action": "incoming_event", "duplicate_delivery": true}"#).unwrap());
+    emu.send_message(&json!({ "chat_id": chat["chat_id"], "text": "twice" })).unwrap();
+    let log = emu.deliveries();
+    let states: Vec<(&str, bool)> = log.iter().map(|d| (d["state"].as_str().unwrap(), d["duplicate"] == true)).collect();
+    assert_eq!(states, [("pending", false), ("pending", false), ("pending", false), ("pending", true)]);
+    wait_until(10, "all settled", || emu.deliveries().iter().all(|d| d["state"] != "pending"));
+    let states: Vec<Value> = emu.deliveries().iter().map(|d| d["state"].clone()).collect();
+    assert_eq!(states, ["failed", "delivered", "delivered", "delivered"]);
+}
+
+#[test]
 fn slow_receivers_time_out_and_only_loopback_is_allowed() {
     let emu = fast(json!({ "webhook_tries": 2, "webhook_timeout_ms": 100 }));
     let slow = Receiver::start(vec![0, 0]);

@@ -390,8 +390,10 @@ impl DeliveryLog {
     }
 }
 
-/// One delivery waiting in its receiver's queue, with the faults taken for it.
-pub type Job = (Outgoing, DeliveryFaults);
+/// One delivery waiting in its receiver's queue, with the faults taken for
+/// it, its `seq` in the delivery log and its duplicate's (when a fault sends
+/// it twice).
+pub type Job = (Outgoing, DeliveryFaults, usize, Option<usize>);
 
 /// Sends planned deliveries from the emulator's runtime (never blocking the
 /// caller). Deliveries to one URL about one chat go one at a time, in the
@@ -402,10 +404,17 @@ pub fn dispatch(shared: &Arc<Shared>, outgoing: Vec<Outgoing>) {
     let mut queues = lock(&shared.delivery_queues);
     for out in outgoing {
         let faults = shared.take_delivery_faults(&out.action);
-        let mut job = Some((out, faults));
+        // Logged now, "pending", so that the log shows a delivery from the
+        // moment it is planned, also while it waits behind others in its queue.
+        let (seq, duplicate) = {
+            let mut log = lock(&shared.deliveries);
+            let seq = log.start(&out, false);
+            (seq, faults.duplicate.then(|| log.start(&out, true)))
+        };
+        let mut job = Some((out, faults, seq, duplicate));
         // A queue whose worker ended (the runtime stopping) is replaced.
         for _ in 0..2 {
-            let key = job.as_ref().map(|(o, _)| queue_key(o)).unwrap_or_default();
+            let key = job.as_ref().map(|(o, ..)| queue_key(o)).unwrap_or_default();
             let sender = queues.entry(key).or_insert_with(|| {
                 let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
                 handle.spawn(deliver_in_order(shared.clone(), receiver));
@@ -430,19 +439,18 @@ fn queue_key(out: &Outgoing) -> String {
 }
 
 async fn deliver_in_order(shared: Arc<Shared>, mut jobs: tokio::sync::mpsc::UnboundedReceiver<Job>) {
-    while let Some((out, faults)) = jobs.recv().await {
-        deliver(&shared, &out, false, faults.lost_answer).await;
-        if faults.duplicate {
-            deliver(&shared, &out, true, false).await;
+    while let Some((out, faults, seq, duplicate)) = jobs.recv().await {
+        deliver(&shared, &out, seq, faults.lost_answer).await;
+        if let Some(seq) = duplicate {
+            deliver(&shared, &out, seq, false).await;
         }
     }
 }
 
-/// Sends one delivery with its retries; `lost_answer` makes the first try
-/// count as failed whatever the receiver answered.
-async fn deliver(shared: &Shared, out: &Outgoing, duplicate: bool, lost_answer: bool) {
+/// Sends one delivery (logged as `at`) with its retries; `lost_answer`
+/// makes the first try count as failed whatever the receiver answered.
+async fn deliver(shared: &Shared, out: &Outgoing, at: usize, lost_answer: bool) {
     let config = shared.delivery.clone();
-    let at = lock(&shared.deliveries).start(out, duplicate);
     if let Err(why) = allowed_target(&out.url, config.allow_remote) {
         lock(&shared.deliveries).update(at, |e| {
             e.insert("state".into(), json!("refused"));

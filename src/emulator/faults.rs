@@ -107,6 +107,9 @@ impl Fault {
         if self.duplicate_delivery {
             doc.insert("duplicate_delivery".into(), json!(true));
         }
+        if self.lost_answer {
+            doc.insert("lost_answer".into(), json!(true));
+        }
         Value::Object(doc)
     }
 

@@ -167,7 +167,7 @@ pub unsafe extern "C" fn lcbot_emulator_deliveries(emulator: *const lcbot_emulat
 /// The faults still waiting for a request, in the order they are tried:
 /// `{"pending_faults": N, "faults": [{"action"?, "times", "status"?,
 /// "error_type"?, "message"?, "retry_after_s"?, "delay_ms"?,
-/// "drop_connection"?, "duplicate_delivery"?}]}`, each as
+/// "drop_connection"?, "duplicate_delivery"?, "lost_answer"?}]}`, each as
 /// `lcbot_emulator_inject` takes it, with `times` counting down as requests
 /// take it.
 ///

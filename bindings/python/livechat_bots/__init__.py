@@ -42,7 +42,7 @@ from .chat_models import (
     RoutingStatus,
     Thread,
 )
-from .emulator import EmulatorChat, Emulator, RoutingStep, StartedChat, TranscriptEntry
+from .emulator import Delivery, DeliveryLog, DeliveryTry, EmulatorChat, Emulator, RoutingStep, StartedChat, TranscriptEntry
 from .models import (
     BotAgent,
     BotAgentDetails,
@@ -79,6 +79,9 @@ __all__ = [
     "Client",
     "CreatedBot",
     "DecodeError",
+    "Delivery",
+    "DeliveryLog",
+    "DeliveryTry",
     "Emulator",
     "EmulatorChat",
     "Event",

@@ -298,6 +298,11 @@ class Client(Managed):
         if token_provider is not None:
             self.set_token_provider(token_provider)
 
+    @property
+    def api_version(self) -> str:
+        """The API version this client speaks, e.g. ``"3.6"``."""
+        return self._api_version
+
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
         return f"<livechat_bots.Client {self._description} {state}>"

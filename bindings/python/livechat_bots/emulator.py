@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -12,7 +12,16 @@ from ._errors import DecodeError, local_error
 from ._handle import Handle, Managed
 from .models import to_json
 
-__all__ = ["Emulator", "StartedChat", "EmulatorChat", "TranscriptEntry", "RoutingStep"]
+__all__ = [
+    "Emulator",
+    "StartedChat",
+    "EmulatorChat",
+    "TranscriptEntry",
+    "RoutingStep",
+    "Delivery",
+    "DeliveryTry",
+    "DeliveryLog",
+]
 
 T = TypeVar("T")
 
@@ -135,6 +144,159 @@ class EmulatorChat:
         )
 
 
+def _opt_int(doc: Mapping[str, Any], key: str) -> int | None:
+    value = doc.get(key)
+    return None if value is None else int(value)
+
+
+def _opt_float(doc: Mapping[str, Any], key: str) -> float | None:
+    value = doc.get(key)
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class DeliveryTry:
+    """One POST of a webhook delivery: ``status`` is the receiver's HTTP
+    status (None when there was no answer: ``error`` says why, e.g.
+    ``"timeout"`` or ``"connection failed"``, or that the emulator counted
+    the try as failed by fault injection)."""
+
+    attempt: int
+    time_ms: int | None = None
+    status: int | None = None
+    error: str | None = None
+    duration_ms: float | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        """Whether this try was answered with a 2xx and counted as delivered."""
+        return self.status is not None and 200 <= self.status < 300 and self.error is None
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> DeliveryTry:
+        return cls(
+            attempt=int(doc["attempt"]),
+            time_ms=_opt_int(doc, "time_ms"),
+            status=_opt_int(doc, "status"),
+            error=_opt_str(doc, "error"),
+            duration_ms=_opt_float(doc, "duration_ms"),
+            raw=dict(doc),
+        )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One webhook the emulator sent (or is sending) to a bot's receiver.
+
+    ``state`` is ``"pending"`` (tries in progress), ``"delivered"`` (a try
+    got a 2xx), ``"failed"`` (every try failed) or ``"refused"`` (the URL is
+    not one the emulator may post to: ``error`` says why). ``action`` is the
+    name as sent in ``version``'s body (``incoming_chat_thread`` on v3.0);
+    ``duplicate`` marks the second copy a ``duplicate_delivery`` fault sent.
+    ``body`` is what was POSTed, its ``secret_key`` redacted.
+    """
+
+    seq: int
+    webhook_id: str
+    action: str
+    state: str
+    bot_id: str | None = None
+    version: str | None = None
+    url: str | None = None
+    time_ms: int | None = None
+    duplicate: bool = False
+    error: str | None = None
+    tries: tuple[DeliveryTry, ...] = ()
+    body: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def retried(self) -> bool:
+        """Whether it took more than one try."""
+        return len(self.tries) > 1
+
+    @property
+    def payload(self) -> Mapping[str, Any]:
+        """The body's payload (``data`` in v3.0 bodies)."""
+        payload = self.body.get("payload", self.body.get("data"))
+        return payload if isinstance(payload, Mapping) else {}
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Delivery:
+        body = doc.get("body")
+        return cls(
+            seq=int(doc["seq"]),
+            webhook_id=str(doc["webhook_id"]),
+            action=str(doc["action"]),
+            state=str(doc["state"]),
+            bot_id=_opt_str(doc, "bot_id"),
+            version=_opt_str(doc, "version"),
+            url=_opt_str(doc, "url"),
+            time_ms=_opt_int(doc, "time_ms"),
+            duplicate=bool(doc.get("duplicate", False)),
+            error=_opt_str(doc, "error"),
+            tries=tuple(DeliveryTry.from_dict(t) for t in doc.get("tries") or ()),
+            body=dict(body) if isinstance(body, Mapping) else {},
+            raw=dict(doc),
+        )
+
+
+def _count(doc: Mapping[str, Any], key: str, fallback: int) -> int:
+    value = doc.get(key)
+    return fallback if value is None else int(value)
+
+
+@dataclass(frozen=True)
+class DeliveryLog:
+    """What :meth:`Emulator.deliveries` answers: every webhook delivery,
+    oldest first, and how many are ``delivered``, ``failed``, ``pending``
+    and ``refused``, and how many were ``retried`` (more than one try).
+    Iterating over it, ``len()`` and indexing go over ``deliveries``."""
+
+    deliveries: tuple[Delivery, ...] = ()
+    delivered: int = 0
+    failed: int = 0
+    pending: int = 0
+    refused: int = 0
+    retried: int = 0
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __iter__(self) -> Iterator[Delivery]:
+        return iter(self.deliveries)
+
+    def __len__(self) -> int:
+        return len(self.deliveries)
+
+    def __getitem__(self, index: int) -> Delivery:
+        return self.deliveries[index]
+
+    def of(self, action: str) -> list[Delivery]:
+        """The deliveries of one action (as sent, e.g. ``"incoming_event"``)."""
+        return [d for d in self.deliveries if d.action == action]
+
+    def summary(self) -> str:
+        """One line, e.g. ``"deliveries: 4 (4 delivered, 0 failed, 0 pending, 0 refused; 1 retried)"``."""
+        return (
+            f"deliveries: {len(self.deliveries)} ({self.delivered} delivered, {self.failed} failed, "
+            f"{self.pending} pending, {self.refused} refused; {self.retried} retried)"
+        )
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> DeliveryLog:
+        entries = tuple(Delivery.from_dict(d) for d in doc["deliveries"])
+        states = [d.state for d in entries]
+        return cls(
+            deliveries=entries,
+            delivered=_count(doc, "delivered", states.count("delivered")),
+            failed=_count(doc, "failed", states.count("failed")),
+            pending=_count(doc, "pending", states.count("pending")),
+            refused=_count(doc, "refused", states.count("refused")),
+            retried=_count(doc, "retried", sum(1 for d in entries if d.retried)),
+            raw=dict(doc),
+        )
+
+
 def _typed(text: str | None, what: str, parse: Callable[[dict[str, Any]], T]) -> T:
     doc = _object(text, what)
     try:
@@ -165,6 +327,29 @@ class Emulator(Managed):
     with chats that :meth:`start_chat` opens as a customer would. Point a
     :class:`~livechat_bots.Client` at :attr:`url`. Use it as a context
     manager, or call :meth:`close` when done.
+
+    It also delivers webhooks to online bots, as LiveChat does: the bot's
+    ``webhooks`` config (v3.0-v3.2) and ``register_webhook`` with ``type:
+    "bot"`` (v3.3+), in the body of the webhook's version, from the
+    emulator's own threads (:meth:`deliveries` is the log). The config
+    keys for it:
+
+    - ``"webhook_tries"`` (1 to 10, default 3): tries per delivery; a try
+      that does not get a 2xx within the timeout is retried.
+    - ``"webhook_backoff_ms"`` (default 1000): the wait before the second
+      try, doubled before each next one; a few ms in tests.
+    - ``"webhook_timeout_ms"`` (default 5000): how long a try waits for an
+      answer.
+    - ``"webhook_allow_remote"`` (default false): post to hosts that are not
+      loopback; without it such a delivery is ``"refused"``.
+
+    Faults for receivers' tests (``faults`` in the config, or
+    :meth:`inject`): ``{"action": "incoming_event", "duplicate_delivery":
+    True}`` sends the next delivery twice; ``{"action": "incoming_event",
+    "lost_answer": True}`` counts its first try as failed whatever the
+    receiver answered, so it is retried and the receiver sees the event
+    twice. Either is what a receiver's deduplication (the event's
+    ``dedupe_key``) is for.
     """
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
@@ -184,7 +369,9 @@ class Emulator(Managed):
         return self._url
 
     def inject(self, fault: Mapping[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
-        """Queues a fault, e.g. ``inject(action="get_bot_agents", status=503, times=2)``.
+        """Queues a fault, e.g. ``inject(action="get_bot_agents", status=503, times=2)``,
+        or one for webhook deliveries: ``inject(action="incoming_event",
+        lost_answer=True)`` (see the class's documentation).
 
         ``fault`` (a dict) and keyword fields are merged. Returns
         ``{"pending_faults": N}``.
@@ -287,6 +474,14 @@ class Emulator(Managed):
             if chat.chat_id == chat_id:
                 return chat
         raise KeyError(chat_id)
+
+    def deliveries(self) -> DeliveryLog:
+        """The webhook delivery log: every delivery the emulator made to the
+        bots' webhooks (oldest first), with its tries, their statuses and
+        timings, and the counts by state. Deliveries run on the emulator's
+        threads: one may still be ``"pending"`` when this is read, so a test
+        polls until the state it waits for shows."""
+        return _typed(self._control("lcbot_emulator_deliveries", None, "deliveries"), "deliveries", DeliveryLog.from_dict)
 
     def __repr__(self) -> str:
         return f"<livechat_bots.Emulator {self._url} {'closed' if self.closed else 'running'}>"
