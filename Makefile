@@ -1,8 +1,9 @@
 # livechat-bots: build, demo, test, install.
 #   make demo   build the library, run examples/quickstart.c and the echo bot (examples/echo_bot.c) on the embedded emulator
-#   make test   every test suite: Rust, header check, C under valgrind, Python, Go, the installed
-#               library (pkg-config, CMake) and the wheel
+#   make test   every test suite: Rust, header check, C under valgrind, Python, Go, the emulator
+#               console in Chromium, the installed library (pkg-config, CMake) and the wheel
 #   make wheel  a Python wheel that installs without Rust (bindings/python/wheel.mk)
+#   make console-screenshots   the emulator console's main views into docs/console/
 
 PREFIX    ?= /usr/local
 CARGO     ?= cargo
@@ -44,9 +45,9 @@ demo: $(BUILD_DIR)/quickstart $(BUILD_DIR)/echo_bot
 	env -u LIVECHAT_TOKEN ./$(BUILD_DIR)/echo_bot
 
 # Every test target (and the build it depends on) has the test-only hook.
-test test-rust test-c test-python test-go test-install: export CARGO_FEATURES = test-hooks
+test test-rust test-c test-python test-go test-console console-screenshots test-install: export CARGO_FEATURES = test-hooks
 # test-wheel last: its release build (no test hook) replaces the library the others link.
-test: test-rust check-header check-symbols test-c test-python test-go test-install test-wheel
+test: test-rust check-header check-symbols test-c test-python test-go test-console test-install test-wheel
 
 test-rust:
 	$(CARGO) test --release --features test-hooks
@@ -102,3 +103,4 @@ clean:
 -include bindings/python/wheel.mk
 -include bindings/go/go.mk
 -include benches/bench.mk
+-include tests/console/console.mk

@@ -625,6 +625,27 @@ lcbot_status lcbot_emulator_deliveries(const struct lcbot_emulator *emulator, ch
 #endif
 
 #if defined(LCBOT_HAS_EMULATOR)
+// The faults still waiting for a request, in the order they are tried:
+// `{"pending_faults": N, "faults": [{"action"?, "times", "status"?,
+// "error_type"?, "message"?, "retry_after_s"?, "delay_ms"?,
+// "drop_connection"?, "duplicate_delivery"?, "lost_answer"?}]}`, each as
+// `lcbot_emulator_inject` takes it, with `times` counting down as requests
+// take it.
+//
+// # Safety
+// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+lcbot_status lcbot_emulator_faults(const struct lcbot_emulator *emulator, char **out);
+#endif
+
+#if defined(LCBOT_HAS_EMULATOR)
+// Drops every pending fault. `*out` is `{"cleared": N, "pending_faults": 0}`.
+//
+// # Safety
+// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+lcbot_status lcbot_emulator_clear_faults(const struct lcbot_emulator *emulator, char **out);
+#endif
+
+#if defined(LCBOT_HAS_EMULATOR)
 // Stops the emulator and frees it. NULL is allowed. No call may be in
 // flight on it.
 //

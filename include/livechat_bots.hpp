@@ -608,6 +608,10 @@ class Emulator {
     std::string chats() const { return detail::answer(lcbot_emulator_chats, emulator_.get()); }
     // The webhook delivery log document.
     std::string deliveries() const { return detail::answer(lcbot_emulator_deliveries, emulator_.get()); }
+    // {"pending_faults": N, "faults": [...]}: the faults still waiting for a request.
+    std::string faults() const { return detail::answer(lcbot_emulator_faults, emulator_.get()); }
+    // Drops every pending fault: {"cleared": N, "pending_faults": 0}.
+    std::string clear_faults() const { return detail::answer(lcbot_emulator_clear_faults, emulator_.get()); }
 
     const lcbot_emulator *get() const noexcept { return emulator_.get(); }
 

@@ -78,6 +78,41 @@ impl Fault {
         self.error_type.clone().unwrap_or_else(|| crate::emulator::server::default_error_type(status).to_owned())
     }
 
+    /// The fault as the document [`Fault::from_json`] reads (absent fields
+    /// left out).
+    pub fn to_value(&self) -> Value {
+        let mut doc = serde_json::Map::new();
+        if let Some(action) = &self.action {
+            doc.insert("action".into(), json!(action));
+        }
+        doc.insert("times".into(), json!(self.times));
+        if let Some(status) = self.status {
+            doc.insert("status".into(), json!(status));
+        }
+        if let Some(t) = &self.error_type {
+            doc.insert("error_type".into(), json!(t));
+        }
+        if let Some(m) = &self.message {
+            doc.insert("message".into(), json!(m));
+        }
+        if let Some(s) = self.retry_after_s {
+            doc.insert("retry_after_s".into(), json!(s));
+        }
+        if let Some(d) = self.delay {
+            doc.insert("delay_ms".into(), json!(d.as_millis() as u64));
+        }
+        if self.drop_connection {
+            doc.insert("drop_connection".into(), json!(true));
+        }
+        if self.duplicate_delivery {
+            doc.insert("duplicate_delivery".into(), json!(true));
+        }
+        if self.lost_answer {
+            doc.insert("lost_answer".into(), json!(true));
+        }
+        Value::Object(doc)
+    }
+
     /// How the request log describes the fault.
     pub fn describe(&self) -> Value {
         json!({

@@ -9,6 +9,7 @@ pub mod bot_tokens;
 pub mod chats;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod delivery;
 pub mod faults;
 pub mod log;
@@ -110,6 +111,45 @@ impl Emulator {
     pub fn inject_json(&self, fault_json: &str) -> Result<String> {
         let pending = self.inject(Fault::from_json(fault_json)?);
         Ok(json!({ "pending_faults": pending }).to_string())
+    }
+
+    /// The faults still waiting for a request, in the order they are
+    /// tried, each as the document [`Emulator::inject_json`] takes (with
+    /// `times` counting down as requests take it).
+    pub fn faults(&self) -> Vec<Value> {
+        lock(&self.shared.faults).iter().map(Fault::to_value).collect()
+    }
+
+    /// `{"faults": [...], "pending_faults": N}`.
+    pub fn faults_json(&self) -> String {
+        let faults = self.faults();
+        json!({ "pending_faults": faults.len(), "faults": faults }).to_string()
+    }
+
+    /// Drops every pending fault; returns how many there were.
+    pub fn clear_faults(&self) -> usize {
+        let mut faults = lock(&self.shared.faults);
+        let cleared = faults.len();
+        faults.clear();
+        cleared
+    }
+
+    /// [`Emulator::clear_faults`] as `{"cleared": N, "pending_faults": 0}`.
+    pub fn clear_faults_json(&self) -> String {
+        json!({ "cleared": self.clear_faults(), "pending_faults": 0 }).to_string()
+    }
+
+    /// The web console's address: `/` of [`Emulator::url`].
+    pub fn console_url(&self) -> String {
+        format!("{}/", self.url)
+    }
+
+    /// A second handle on a running emulator's state, for the console's
+    /// handlers to answer with the very methods the C, Python and Go calls
+    /// use. It owns no runtime: dropping it stops nothing.
+    pub(crate) fn view(shared: Arc<Shared>) -> Emulator {
+        let (shutdown, _) = tokio::sync::watch::channel(false);
+        Emulator { url: String::new(), shared, shutdown, runtime: None }
     }
 
     /// Every logged request (the newest `log_limit`), oldest first.

@@ -111,6 +111,11 @@ pub fn default_error_type(status: u16) -> &'static str {
 
 /// Serves one request that came on connection number `connection`.
 pub async fn handle(req: Request<Incoming>, shared: Arc<Shared>, connection: u64) -> Result<Response<Full<Bytes>>, DropConnection> {
+    // The web console (`/` and `/_emulator/...`): not the API, so neither
+    // logged nor faulted.
+    if crate::emulator::console::is_console_path(req.uri().path()) {
+        return Ok(crate::emulator::console::serve(req, shared).await);
+    }
     let mut entry = Map::new();
     entry.insert("time_ms".into(), json!(now_ms()));
     entry.insert("connection".into(), json!(connection));

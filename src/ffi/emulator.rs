@@ -164,6 +164,29 @@ pub unsafe extern "C" fn lcbot_emulator_deliveries(emulator: *const lcbot_emulat
     guard(out, || Ok(Some(arg_ref(emulator, "emulator")?.emulator.deliveries_json())))
 }
 
+/// The faults still waiting for a request, in the order they are tried:
+/// `{"pending_faults": N, "faults": [{"action"?, "times", "status"?,
+/// "error_type"?, "message"?, "retry_after_s"?, "delay_ms"?,
+/// "drop_connection"?, "duplicate_delivery"?, "lost_answer"?}]}`, each as
+/// `lcbot_emulator_inject` takes it, with `times` counting down as requests
+/// take it.
+///
+/// # Safety
+/// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_emulator_faults(emulator: *const lcbot_emulator, out: *mut *mut c_char) -> crate::ffi::status::lcbot_status {
+    guard(out, || Ok(Some(arg_ref(emulator, "emulator")?.emulator.faults_json())))
+}
+
+/// Drops every pending fault. `*out` is `{"cleared": N, "pending_faults": 0}`.
+///
+/// # Safety
+/// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+#[no_mangle]
+pub unsafe extern "C" fn lcbot_emulator_clear_faults(emulator: *const lcbot_emulator, out: *mut *mut c_char) -> crate::ffi::status::lcbot_status {
+    guard(out, || Ok(Some(arg_ref(emulator, "emulator")?.emulator.clear_faults_json())))
+}
+
 /// Stops the emulator and frees it. NULL is allowed. No call may be in
 /// flight on it.
 ///

@@ -159,6 +159,9 @@ _EMULATOR_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lcbot_emulator_chats": (c_int32, [c_void_p, _OUT]),
     # The webhook delivery log (issue 14's emulator half; no Python method yet).
     "lcbot_emulator_deliveries": (c_int32, [c_void_p, _OUT]),
+    # The pending faults, listed and cleared (the web console's Faults view).
+    "lcbot_emulator_faults": (c_int32, [c_void_p, _OUT]),
+    "lcbot_emulator_clear_faults": (c_int32, [c_void_p, _OUT]),
 }
 
 #: The functions without which there is no emulator at all; the others of

@@ -391,6 +391,22 @@ class Emulator(Managed):
             raise local_error(DecodeError, "requests: unexpected result: no list of requests")
         return requests
 
+    def faults(self) -> list[dict[str, Any]]:
+        """The faults still waiting for a request, in the order they are
+        tried, each as :meth:`inject` takes it (``times`` counting down as
+        requests take it)."""
+        faults = _object(self._control("lcbot_emulator_faults", None, "faults"), "faults").get("faults")
+        if not isinstance(faults, list):
+            raise local_error(DecodeError, "faults: unexpected result: no list of faults")
+        return faults
+
+    def clear_faults(self) -> int:
+        """Drops every pending fault; returns how many there were."""
+        cleared = _object(self._control("lcbot_emulator_clear_faults", None, "clear_faults"), "clear_faults").get("cleared")
+        if not isinstance(cleared, int):
+            raise local_error(DecodeError, "clear_faults: unexpected result: no count")
+        return cleared
+
     @property
     def organization_id(self) -> str:
         """The emulated license's organization id (for a bot's identity and

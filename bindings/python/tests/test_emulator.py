@@ -49,6 +49,20 @@ def test_inject_takes_a_dict_or_keywords_and_counts_pending(client: Client, emul
     assert emulator.requests()[0]["fault"] is not None
 
 
+def test_faults_are_listed_and_cleared(client: Client, emulator: Emulator) -> None:
+    assert emulator.faults() == []
+    emulator.inject(action="get_bot_agents", status=503, times=2)
+    emulator.inject(delay_ms=5)
+    assert emulator.faults() == [{"action": "get_bot_agents", "times": 2, "status": 503}, {"times": 1, "delay_ms": 5}]
+    with pytest.raises(ApiError):
+        client.get_bot_agents()
+    assert emulator.faults()[0]["times"] == 1
+    assert emulator.clear_faults() == 2
+    assert emulator.faults() == []
+    assert emulator.clear_faults() == 0
+    assert client.get_bot_agents() == []
+
+
 def test_config_seeds_tokens_and_bots() -> None:
     config = {
         "tokens": [{"token": "t-1", "client_id": "c-1", "scopes": ["agents-bot--my:rw", "agents-bot--my:ro"]}],

@@ -1,6 +1,6 @@
-//! `livechat-bots emulator`: serves the offline emulator until SIGINT or
-//! SIGTERM; with `--state` it loads the bots from FILE at start (when it
-//! exists) and saves them on exit.
+//! `livechat-bots emulator`: serves the offline emulator, and its web console
+//! at `/` of its URL, until SIGINT or SIGTERM; with `--state` it loads the
+//! bots from FILE at start (when it exists) and saves them on exit.
 
 use clap::Args;
 use livechat_bots::{Emulator, EmulatorConfig};
@@ -90,6 +90,7 @@ pub fn run(args: EmulatorArgs) -> Result<(), String> {
     let emulator = Emulator::start(config).map_err(|e| e.message)?;
     println!("{}", emulator.url());
     eprintln!("livechat-bots emulator: serving {} (token dev-token unless configured); Ctrl-C stops", emulator.url());
+    eprintln!("livechat-bots emulator: console at {} (open it in a browser)", emulator.console_url());
     signals.wait();
     if let Some(path) = &args.state {
         save_state(&emulator, path)?;
