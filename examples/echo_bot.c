@@ -280,6 +280,11 @@ int main(void) {
     int port;
 
     if (!version) version = "3.6";
+    if (token && (!client_id || !organization || !getenv("ECHO_BOT_PUBLIC_URL"))) {
+        fprintf(stderr, "with LIVECHAT_TOKEN, set LIVECHAT_CLIENT_ID, LIVECHAT_ORGANIZATION_ID and ECHO_BOT_PUBLIC_URL "
+                        "(a URL LiveChat can reach that leads to this program's receiver, e.g. a tunnel to ECHO_BOT_PORT)\n");
+        return 2;
+    }
     if (token) {
         snprintf(config, sizeof config, "{\"token\":\"%s\",\"api_version\":\"%s\"}", token, version);
     } else {
@@ -297,8 +302,11 @@ int main(void) {
     if (start_receiver(&receiver_thread, &port) != 0) return perror("receiver"), 1;
     snprintf(url, sizeof url, "%s", getenv("ECHO_BOT_PUBLIC_URL") ? getenv("ECHO_BOT_PUBLIC_URL") : "");
     if (!url[0]) snprintf(url, sizeof url, "http://127.0.0.1:%d/webhook", port);
-    srand((unsigned)time(NULL) ^ (unsigned)getpid());
-    snprintf(secret, sizeof secret, "echo-%08x%08x", (unsigned)rand(), (unsigned)rand());
+    unsigned char random[16];
+    FILE *urandom = fopen("/dev/urandom", "rb");
+    if (!urandom || fread(random, 1, sizeof random, urandom) != sizeof random) return perror("/dev/urandom"), 1;
+    fclose(urandom);
+    for (size_t i = 0; i < sizeof random; i++) snprintf(secret + 2 * i, 3, "%02x", random[i]);
     snprintf(secrets, sizeof secrets, "[\"%s\"]", secret);
 
     /* The bot: up to v3.2 its webhooks are part of it (new chats, and new
