@@ -88,7 +88,7 @@ impl ChatAction {
             ChatAction::SetRoutingStatus => {
                 o.only(&["status", "agent_id"])?;
                 o.req_enum("status", &ROUTING_STATUSES)?;
-                non_empty_opt(&o, "agent_id")
+                o.opt_non_empty_str("agent_id").map(|_| ())
             }
             ChatAction::SendEvent => {
                 if version <= ApiVersion::V3_3 {
@@ -101,14 +101,14 @@ impl ChatAction {
                 } else {
                     o.only(&["chat_id", "event"])?;
                 }
-                non_empty(&o, "chat_id")?;
+                o.req_str("chat_id")?;
                 o.opt_bool("attach_to_last_thread")?;
                 validate_event(version, &o.req_object("event")?)
             }
             ChatAction::ListChats => {
                 o.only(&["filters", "sort_order", "limit", "page_id"])?;
                 if o.get("page_id").is_some() {
-                    non_empty(&o, "page_id")?;
+                    o.req_str("page_id")?;
                     if let Some(k) = ["filters", "sort_order", "limit"].into_iter().find(|k| o.get(k).is_some()) {
                         return Err(Error::validation(format!(
                             "{k}: not allowed with page_id (a page keeps the filters, order and limit of the first request)"
@@ -135,12 +135,12 @@ impl ChatAction {
             }
             ChatAction::GetChat => {
                 o.only(&["chat_id", "thread_id"])?;
-                non_empty(&o, "chat_id")?;
-                non_empty_opt(&o, "thread_id")
+                o.req_str("chat_id")?;
+                o.opt_non_empty_str("thread_id").map(|_| ())
             }
             ChatAction::TransferChat => {
                 o.only(&["id", "target", "ignore_agents_availability", "ignore_requester_presence"])?;
-                non_empty(&o, "id")?;
+                o.req_str("id")?;
                 o.opt_bool("ignore_agents_availability")?;
                 presence_rule(version, &o)?;
                 if let Some(t) = o.opt_object("target")? {
@@ -163,7 +163,7 @@ impl ChatAction {
             }
             ChatAction::DeactivateChat => {
                 o.only(&["id", "ignore_requester_presence"])?;
-                non_empty(&o, "id")?;
+                o.req_str("id")?;
                 presence_rule(version, &o)
             }
             ChatAction::ListRoutingStatuses => {
@@ -286,16 +286,14 @@ pub fn status_with_spaces(status: &str) -> String {
 fn validate_event(version: ApiVersion, e: &Obj<'_>) -> Result<()> {
     let kind = e.req_enum("type", &EVENT_TYPES)?;
     e.opt_enum("visibility", &VISIBILITIES)?;
-    non_empty_opt(e, "custom_id")?;
+    e.opt_non_empty_str("custom_id")?;
     e.opt_object("properties")?;
     let mut allowed = vec!["type", "visibility", "custom_id", "properties"];
     match kind {
         "message" => {
             allowed.push("text");
+            // Present and not empty (req_str), and within LiveChat's size.
             let text = e.req_str("text")?;
-            if text.is_empty() {
-                return Err(Error::validation("event.text: must not be empty"));
-            }
             if text.len() > MAX_MESSAGE_BYTES {
                 return Err(Error::validation(format!(
                     "event.text: {} bytes; a message holds at most {MAX_MESSAGE_BYTES}",
@@ -339,19 +337,7 @@ fn group_ids(f: &Obj<'_>) -> Result<()> {
     Ok(())
 }
 
-fn non_empty(o: &Obj<'_>, key: &str) -> Result<()> {
-    if o.req_str(key)?.is_empty() {
-        return Err(Error::validation(format!("{}: must not be empty", crate::validate::join(&o.path, key))));
-    }
-    Ok(())
-}
 
-fn non_empty_opt(o: &Obj<'_>, key: &str) -> Result<()> {
-    if o.get(key).is_some() {
-        non_empty(o, key)?;
-    }
-    Ok(())
-}
 
 fn rename(o: &mut Map<String, Value>, from: &str, to: &str) {
     if let Some(v) = o.remove(from) {

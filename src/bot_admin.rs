@@ -108,19 +108,19 @@ impl AdminAction {
         match self {
             AdminAction::IssueBotToken => {
                 o.only(&["bot_id", "client_id", "bot_secret", "organization_id"])?;
-                ["bot_id", "client_id", "bot_secret", "organization_id"].into_iter().try_for_each(|k| non_empty(&o, k))
+                ["bot_id", "client_id", "bot_secret", "organization_id"].into_iter().try_for_each(|k| o.req_str(k).map(|_| ()))
             }
             AdminAction::ResetBotSecret => {
                 o.only(&["id", "owner_client_id"])?;
-                non_empty(&o, "id")?;
-                opt_non_empty(&o, "owner_client_id")
+                o.req_str("id")?;
+                o.opt_non_empty_str("owner_client_id").map(|_| ())
             }
             AdminAction::RegisterWebhook => {
                 o.only(&["action", "secret_key", "url", "additional_data", "description", "filters", "owner_client_id", "type"])?;
                 o.req_enum("action", &WEBHOOK_ACTIONS)?;
                 o.req_enum("type", &WEBHOOK_TYPES)?;
-                non_empty(&o, "secret_key")?;
-                non_empty(&o, "owner_client_id")?;
+                o.req_str("secret_key")?;
+                o.req_str("owner_client_id")?;
                 let url = o.req_str("url")?;
                 if !(url.starts_with("http://") || url.starts_with("https://")) {
                     return Err(Error::validation("url: expected an http:// or https:// URL"));
@@ -148,12 +148,12 @@ impl AdminAction {
             }
             AdminAction::ListWebhooks => {
                 o.only(&["owner_client_id"])?;
-                non_empty(&o, "owner_client_id")
+                o.req_str("owner_client_id").map(|_| ())
             }
             AdminAction::UnregisterWebhook => {
                 o.only(&["id", "owner_client_id"])?;
-                non_empty(&o, "id")?;
-                non_empty(&o, "owner_client_id")
+                o.req_str("id")?;
+                o.req_str("owner_client_id").map(|_| ())
             }
         }
     }
@@ -206,19 +206,7 @@ fn check_filters(f: &Obj<'_>) -> Result<()> {
     Ok(())
 }
 
-fn non_empty(o: &Obj<'_>, key: &str) -> Result<()> {
-    if o.req_str(key)?.is_empty() {
-        return Err(Error::validation(format!("{key}: must not be empty")));
-    }
-    Ok(())
-}
 
-fn opt_non_empty(o: &Obj<'_>, key: &str) -> Result<()> {
-    if o.get(key).is_some() {
-        non_empty(o, key)?;
-    }
-    Ok(())
-}
 
 #[cfg(test)]
 mod tests {

@@ -100,6 +100,14 @@ impl<'a> Obj<'a> {
         Ok(s)
     }
 
+    /// A string that may be absent, but not empty when present.
+    pub fn opt_non_empty_str(&self, key: &str) -> Result<Option<&'a str>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(_) => self.req_str(key).map(Some),
+        }
+    }
+
     pub fn opt_bool(&self, key: &str) -> Result<Option<bool>> {
         match self.get(key) {
             None => Ok(None),
