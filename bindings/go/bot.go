@@ -2,7 +2,6 @@ package livechatbots
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"runtime"
@@ -372,38 +371,13 @@ func (b *Bot) ListRoutingStatuses(ctx context.Context, groupIDs ...uint64) ([]Ag
 // version's own names and shapes. Treated as a write (retried only when
 // the server surely did not act).
 func (b *Bot) Call(ctx context.Context, action string, payload, result any) error {
-	if strings.IndexByte(action, 0) >= 0 {
-		return newError(action, CodeValidation, "action: must not contain a NUL byte")
-	}
-	var body string
-	switch p := payload.(type) {
-	case nil:
-		body = "{}"
-	case json.RawMessage:
-		if strings.IndexByte(string(p), 0) >= 0 {
-			return newError(action, CodeInvalidJSON, "payload: must not contain a NUL byte")
-		}
-		body = string(p)
-	default:
-		var err *Error
-		if body, err = encode(action, "payload", payload); err != nil {
-			return err
-		}
+	body, err := untypedBody(action, payload)
+	if err != nil {
+		return err
 	}
 	doc, err := b.do(ctx, action, func(h *cBot, o *callOptions) (string, *Error) { return h.call(action, body, o) })
 	if err != nil {
 		return err
 	}
-	switch r := result.(type) {
-	case nil:
-		return nil
-	case *json.RawMessage:
-		*r = json.RawMessage(doc)
-		return nil
-	default:
-		if err := decode(action, doc, result); err != nil {
-			return err
-		}
-		return nil
-	}
+	return untypedResult(action, doc, result)
 }

@@ -360,28 +360,43 @@ func (c *Client) GetBotAgentDetails(ctx context.Context, id string) (*BotAgentDe
 // The library does not validate the payload beyond that, and treats the
 // call as a write: it is retried only when the server surely did not act.
 func (c *Client) Call(ctx context.Context, action string, payload, result any) error {
-	if strings.IndexByte(action, 0) >= 0 {
-		return newError(action, CodeValidation, "action: must not contain a NUL byte")
-	}
-	var body string
-	switch p := payload.(type) {
-	case nil:
-		body = "{}"
-	case json.RawMessage:
-		if strings.IndexByte(string(p), 0) >= 0 {
-			return newError(action, CodeInvalidJSON, "payload: must not contain a NUL byte")
-		}
-		body = string(p)
-	default:
-		var err *Error
-		if body, err = encode(action, "payload", payload); err != nil {
-			return err
-		}
+	body, err := untypedBody(action, payload)
+	if err != nil {
+		return err
 	}
 	doc, err := c.do(ctx, action, func(h *cClient, o *callOptions) (string, *Error) { return h.call(action, body, o) })
 	if err != nil {
 		return err
 	}
+	return untypedResult(action, doc, result)
+}
+
+// untypedBody is the request of Client.Call and Bot.Call: {} for nil, a
+// json.RawMessage as given, anything else encoded.
+func untypedBody(action string, payload any) (string, error) {
+	if strings.IndexByte(action, 0) >= 0 {
+		return "", newError(action, CodeValidation, "action: must not contain a NUL byte")
+	}
+	switch p := payload.(type) {
+	case nil:
+		return "{}", nil
+	case json.RawMessage:
+		if strings.IndexByte(string(p), 0) >= 0 {
+			return "", newError(action, CodeInvalidJSON, "payload: must not contain a NUL byte")
+		}
+		return string(p), nil
+	default:
+		body, err := encode(action, "payload", payload)
+		if err != nil {
+			return "", err
+		}
+		return body, nil
+	}
+}
+
+// untypedResult hands the answer of Client.Call and Bot.Call to result:
+// dropped for nil, as sent for a *json.RawMessage, decoded otherwise.
+func untypedResult(action, doc string, result any) error {
 	switch r := result.(type) {
 	case nil:
 		return nil

@@ -7,10 +7,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from . import _ffi
-from ._errors import DecodeError, error_from_document, local_error
+from ._errors import error_from_document
 from ._handle import Handle, Managed
 from .chat_models import AgentRoutingStatus, Chat, ChatPage, ChatSummary, RoutingStatus
-from .client import BotId, Client, _bot_id, _parse, _read, _text, secret_argument
+from .client import BotId, Client, _bot_id, _parse, _read, _read_list, _text, secret_argument
 from .models import CreatedBot, to_json
 
 __all__ = ["Bot"]
@@ -284,14 +284,7 @@ class Bot(Managed):
         if group_ids is not None:
             request["filters"] = {"group_ids": group_ids}
         text = self._run(_ffi.lib.lcbot_bot_list_routing_statuses, request, "list_routing_statuses", timeout, attempt_timeout)
-        doc = _parse(text or "[]", "list_routing_statuses")
-        if not isinstance(doc, list):
-            raise local_error(DecodeError, "list_routing_statuses: unexpected result: not a JSON array")
-        try:
-            return [AgentRoutingStatus.from_dict(s) for s in doc]
-        except (KeyError, TypeError, ValueError) as e:
-            detail = f"missing field {e}" if isinstance(e, KeyError) else str(e)
-            raise local_error(DecodeError, f"list_routing_statuses: unexpected result: {detail}") from None
+        return _read_list(text, "list_routing_statuses", AgentRoutingStatus.from_dict)
 
     def call(
         self,

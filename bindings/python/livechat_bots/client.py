@@ -163,6 +163,19 @@ def _read(text: str | None, what: str, parse: Callable[[dict[str, Any]], T]) -> 
         raise local_error(DecodeError, f"{what}: unexpected result: {detail}") from None
 
 
+def _read_list(text: str | None, what: str, item: Callable[[Any], T]) -> list[T]:
+    """Parses a result that is a JSON array of documents, each read by
+    ``item``; another shape becomes DecodeError."""
+    doc = _parse(text or "[]", what)
+    if not isinstance(doc, list):
+        raise local_error(DecodeError, f"{what}: unexpected result: not a JSON array")
+    try:
+        return [item(entry) for entry in doc]
+    except (KeyError, TypeError, ValueError) as e:
+        detail = f"missing field {e}" if isinstance(e, KeyError) else str(e)
+        raise local_error(DecodeError, f"{what}: unexpected result: {detail}") from None
+
+
 def _invoke(fn: Any, args: tuple[Any, ...], timeout_ms: int, attempt_ms: int, interruptible: bool) -> str | None:
     """Calls ``fn(*args, options, &out)``; returns the result text or raises its error.
 
@@ -584,14 +597,7 @@ class Client(Managed):
         """The webhooks registered by ``owner_client_id`` (API v3.3+)."""
         request = {"owner_client_id": owner_client_id}
         text = self._run(_ffi.lib.lcbot_list_webhooks, (to_json(request, "list_webhooks"),), timeout, attempt_timeout)
-        doc = _parse(text or "[]", "list_webhooks")
-        if not isinstance(doc, list):
-            raise local_error(DecodeError, "list_webhooks: unexpected result: not a JSON array")
-        try:
-            return [RegisteredWebhook.from_dict(w) for w in doc]
-        except (KeyError, TypeError, ValueError) as e:
-            detail = f"missing field {e}" if isinstance(e, KeyError) else str(e)
-            raise local_error(DecodeError, f"list_webhooks: unexpected result: {detail}") from None
+        return _read_list(text, "list_webhooks", RegisteredWebhook.from_dict)
 
     def unregister_webhook(
         self,
