@@ -3,7 +3,7 @@
 //! refused after `reset_bot_secret`. Tokens are never logged or shown in
 //! an error.
 
-use crate::config::Region;
+use crate::http::config::Region;
 use crate::emulator::clock::unix_seconds;
 use base64::Engine;
 use serde_json::json;
@@ -124,13 +124,13 @@ pub fn reset_bot_secret(store: &mut Store, grant: &TokenGrant, is_pat: bool, req
     if is_pat && owner_client_id.is_none() {
         return Err(ApiFailure::new(400, "validation", "owner_client_id: required when authorizing with a personal access token"));
     }
-    require(grant, crate::actions::SCOPE_MY_RW)?;
+    require(grant, crate::configuration::actions::SCOPE_MY_RW)?;
     let owner = store.bot_owner(id).ok_or_else(|| ApiFailure::new(404, "not_found", format!("Bot {id} not found")))?;
     if owner_client_id.is_some_and(|o| o != owner) {
         return Err(ApiFailure::new(403, "authorization", "owner_client_id: the bot is not owned by this client"));
     }
     if owner != grant.client_id {
-        require(grant, crate::actions::SCOPE_ALL_RW)?;
+        require(grant, crate::configuration::actions::SCOPE_ALL_RW)?;
     }
     let secret = store.reset_secret(id).unwrap_or_default();
     Ok(json!({ "secret": secret }))

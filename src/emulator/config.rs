@@ -1,9 +1,9 @@
 //! The emulator's config: which tokens it accepts, the bots it starts with,
 //! its port and faults to inject from the start.
 
-use crate::actions::{Action, SCOPE_ALL_RO, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_MY_RW};
+use crate::configuration::actions::{Action, SCOPE_ALL_RO, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_MY_RW};
 use crate::version::ApiVersion;
-use crate::config::Region;
+use crate::http::config::Region;
 use crate::emulator::faults::Fault;
 use crate::error::{Error, Result};
 use crate::json::parse_strict;

@@ -17,8 +17,8 @@
 //! only JSON bodies from the console's own origin (another site's form or
 //! script cannot send them).
 
-use crate::actions::Action;
-use crate::config::Region;
+use crate::configuration::actions::Action;
+use crate::http::config::Region;
 use crate::emulator::config::{TokenGrant, ALL_SCOPES};
 use crate::emulator::server::{lock, Shared};
 use crate::emulator::Emulator;

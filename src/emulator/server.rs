@@ -1,9 +1,9 @@
 //! The emulator's HTTP side: routing, authentication, regions, body limits,
 //! faults and the request log, over hyper on a tokio runtime.
 
-use crate::actions::Action;
-use crate::bot_admin::AdminAction;
-use crate::config::Region;
+use crate::configuration::actions::Action;
+use crate::configuration::bot_admin::AdminAction;
+use crate::http::config::Region;
 use crate::emulator::config::{Stage, TokenGrant};
 use crate::emulator::faults::Fault;
 use crate::emulator::log::{logged_body, logged_headers, now_ms, RequestLog};
@@ -13,7 +13,7 @@ use crate::emulator::delivery::{dispatch, DeliveryConfig, DeliveryLog};
 use crate::emulator::{agent_api, bot_tokens};
 use crate::json::{parse_strict, MAX_INPUT_BYTES};
 use crate::version::ApiVersion;
-use crate::wire::{message_for_wire, request_from_wire, response_to_wire};
+use crate::configuration::wire::{message_for_wire, request_from_wire, response_to_wire};
 use base64::Engine;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};

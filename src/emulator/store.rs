@@ -1,7 +1,7 @@
 //! The emulated license's bots and what each action does to them, with the
 //! real API's ownership and scope rules.
 
-use crate::actions::{Action, DEFAULT_MAX_CHATS_COUNT, DETAILS_FIELDS, SUMMARY_FIELDS};
+use crate::configuration::actions::{Action, DEFAULT_MAX_CHATS_COUNT, DETAILS_FIELDS, SUMMARY_FIELDS};
 use crate::emulator::bot_tokens::{new_secret, BotTokens, DEFAULT_LIFETIME};
 use crate::emulator::chats::{Candidate, Chats};
 use crate::emulator::config::{TokenGrant, DEFAULT_ORGANIZATION_ID};

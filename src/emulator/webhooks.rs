@@ -3,7 +3,7 @@
 //! whom, with the API's checks. Delivery reads from here.
 
 use crate::emulator::store::{new_id, ApiFailure};
-use crate::bot_admin::AdminAction;
+use crate::configuration::bot_admin::AdminAction;
 use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
 

@@ -214,50 +214,6 @@ pub const DETAILS_FIELDS: [&str; 13] = [
 /// The fields of a normalized `create_bot_agent` answer (`bot_secret` from v3.5).
 pub const CREATED_FIELDS: [&str; 2] = ["bot_agent_id", "bot_secret"];
 
-/// Every field list above, each action's request fields by version and in
-/// all, and the webhook action renames: what the typed models of every
-/// language are tested against, and what the wrappers read instead of
-/// keeping copies.
-pub fn schema() -> Value {
-    let mut requests = serde_json::Map::new();
-    let mut versions = serde_json::Map::new();
-    for action in Action::ALL {
-        let mut union: Vec<&str> = Vec::new();
-        for version in ApiVersion::ALL {
-            let fields = action.request_fields(version);
-            for f in &fields {
-                if !union.contains(f) {
-                    union.push(f);
-                }
-            }
-            let entry = versions.entry(version.as_str()).or_insert_with(|| Value::Object(Default::default()));
-            entry[action.name()] = serde_json::json!(fields);
-        }
-        requests.insert(action.name().into(), serde_json::json!(union));
-    }
-    serde_json::json!({
-        "requests": requests,
-        "results": {
-            "create_bot_agent": CREATED_FIELDS,
-            "bot_agent": SUMMARY_FIELDS,
-            "bot_agent_details": DETAILS_FIELDS,
-        },
-        "versions": versions,
-        "webhooks": {
-            "renamed_actions": crate::webhook::RENAMED_ACTIONS.iter().map(|(old, new)| (old.to_string(), Value::from(*new))).collect::<serde_json::Map<_, _>>(),
-            "actions": crate::bot_admin::WEBHOOK_ACTIONS.as_slice(),
-            "types": crate::bot_admin::WEBHOOK_TYPES,
-        },
-        "bots": {
-            "actions": crate::agent_chat::ChatAction::ALL.map(|a| a.name()),
-            "routing_statuses": crate::agent_chat::ROUTING_STATUSES,
-            "event_types": crate::agent_chat::EVENT_TYPES,
-            "visibilities": crate::agent_chat::VISIBILITIES,
-            "max_message_bytes": crate::agent_chat::MAX_MESSAGE_BYTES,
-        },
-    })
-}
-
 /// From v3.3 bots have neither a routing status nor webhooks in the
 /// Configuration API: say where they went instead of "unknown field".
 fn refuse_pre_v3_3_fields(action: Action, o: &Obj) -> Result<()> {

@@ -4,11 +4,11 @@
 //! body) out.
 
 use crate::error::{ErrorCode, Result};
-use crate::webhook::{verify, WebhookSecrets};
+use crate::webhooks::verify::{verify, WebhookSecrets};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-/// A normalized webhook (see [`crate::webhook::verify`]).
+/// A normalized webhook (see [`crate::webhooks::verify::verify`]).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct WebhookEvent {
     /// Today's name of the action (v3.2+ names), whatever version sent it.
@@ -121,7 +121,7 @@ pub struct ChatUserChange {
 }
 
 impl WebhookEvent {
-    /// Checks and reads a body (see [`crate::webhook::verify`]).
+    /// Checks and reads a body (see [`crate::webhooks::verify::verify`]).
     pub fn verify(body: &[u8], secrets: &WebhookSecrets, max_body_bytes: usize) -> Result<WebhookEvent> {
         let doc = verify(body, secrets, max_body_bytes)?;
         serde_json::from_value(doc).map_err(|e| crate::Error::validation(format!("body: {e}")))

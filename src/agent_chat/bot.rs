@@ -12,14 +12,14 @@
 //! Nothing about the bot is mutable state shared with the client: many
 //! bots may use one client, and many threads one bot.
 
-use crate::actions::{check_untyped_call, Action};
-use crate::agent_chat::{status_with_spaces, ChatAction};
-use crate::bot_admin::AdminAction;
-use crate::cancel::CallOptions;
-use crate::chat_model::{Chat, ChatPage, RoutingStatus};
-use crate::client::{Api, Authorizer, Client, Outgoing};
+use crate::configuration::actions::{check_untyped_call, Action};
+use crate::agent_chat::actions::{status_with_spaces, ChatAction};
+use crate::configuration::bot_admin::AdminAction;
+use crate::http::cancel::CallOptions;
+use crate::agent_chat::model::{Chat, ChatPage, RoutingStatus};
+use crate::http::client::{Api, Authorizer, Client, Outgoing};
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::parse_strict;
+use crate::json::{from_answer as from_value, parse_strict};
 use crate::secret::Secret;
 use crate::validate::object;
 use crate::version::ApiVersion;
@@ -400,10 +400,6 @@ fn jwt_expiry(token: &str) -> Option<f64> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     let claims: Value = serde_json::from_slice(&bytes).ok()?;
     claims.get("exp")?.as_f64().filter(|e| e.is_finite())
-}
-
-fn from_value<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
-    serde_json::from_value(v).map_err(|e| Error::decode(format!("the answer does not match the model: {e}")))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::json::parse_strict;
-use crate::retry::RetryPolicy;
+use crate::http::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::validate::{object, Obj};
 use crate::version::ApiVersion;

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::ffi::boundary::{arg_str, guard};
 use crate::ffi::status::lcbot_status;
-use crate::webhook::{check_size, verify, WebhookSecrets, DEFAULT_MAX_BODY_BYTES};
+use crate::webhooks::verify::{check_size, verify, WebhookSecrets, DEFAULT_MAX_BODY_BYTES};
 use std::os::raw::c_char;
 
 /// The `version` a caller sets in `lcbot_webhook_options`.
