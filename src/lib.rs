@@ -44,6 +44,9 @@ mod emulator;
 // module's visibility; Rust callers use the items re-exported here.
 mod ffi;
 
+/// This library's version (the crate's, also `lcbot_version()` in C).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub use agent_chat::actions::ChatAction;
 pub use agent_chat::bot::{Bot, BotIdentity};
 pub use agent_chat::model::{Chat, ChatPage, ChatSummary, ChatUser, Event, RoutingStatus, Thread};
