@@ -36,9 +36,13 @@ const TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// application's client id and the organization.
 #[derive(Debug, Clone)]
 pub struct BotIdentity {
+    /// The bot's id.
     pub bot_agent_id: String,
+    /// The bot's secret (v3.5+): with it the bot gets a token of its own.
     pub bot_secret: Option<Secret>,
+    /// The client id of the application that owns the bot (with a secret).
     pub client_id: Option<String>,
+    /// The license's organization id (with a secret).
     pub organization_id: Option<String>,
 }
 
@@ -159,10 +163,12 @@ impl Bot {
         Bot::new(client, BotIdentity::from_json(identity_json)?)
     }
 
+    /// The bot's id.
     pub fn id(&self) -> &str {
         &self.id
     }
 
+    /// The client the bot acts through.
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -203,6 +209,7 @@ impl Bot {
         Ok(self.send(&url, payload, false, options)?.unwrap_or_else(|| json!({})))
     }
 
+    /// [`Bot::call_with`] on JSON text, as the C ABI uses it.
     pub fn call_json_with(&self, action: &str, payload_json: &str, options: &CallOptions) -> Result<String> {
         let payload = parse_strict(payload_json, "payload_json")?;
         self.call_with(action, &payload, options).map(|v| v.to_string())
@@ -249,6 +256,7 @@ impl Bot {
         self.execute(ChatAction::TransferChat, request).map(|_| ())
     }
 
+    /// Ends chat `chat_id` (`deactivate_chat`).
     pub fn deactivate_chat(&self, chat_id: &str) -> Result<()> {
         self.execute(ChatAction::DeactivateChat, json!({ "id": chat_id })).map(|_| ())
     }

@@ -51,6 +51,7 @@ impl Client {
         self.execute_json_with(action, request_json, &CallOptions::default())
     }
 
+    /// [`Client::execute_json`] with a per-call timeout or cancel token.
     pub fn execute_json_with(&self, action: Action, request_json: &str, options: &CallOptions) -> Result<String> {
         let request = parse_strict(request_json, "request_json")?;
         self.execute_with(action, &request, options).map(|v| to_text(&v))
@@ -63,15 +64,18 @@ impl Client {
         self.call_with(action, payload, &CallOptions::default())
     }
 
+    /// [`Client::call`] with a per-call timeout or cancel token.
     pub fn call_with(&self, action: &str, payload: &Value, options: &CallOptions) -> Result<Value> {
         check_untyped_call(action, payload)?;
         Ok(self.send(action, payload, false, options)?.unwrap_or_else(|| json!({})))
     }
 
+    /// [`Client::call`] on JSON text, as the C ABI uses it.
     pub fn call_json(&self, action: &str, payload_json: &str) -> Result<String> {
         self.call_json_with(action, payload_json, &CallOptions::default())
     }
 
+    /// [`Client::call_json`] with a per-call timeout or cancel token.
     pub fn call_json_with(&self, action: &str, payload_json: &str, options: &CallOptions) -> Result<String> {
         let payload = parse_strict(payload_json, "payload_json")?;
         self.call_with(action, &payload, options).map(|v| to_text(&v))
@@ -83,19 +87,23 @@ impl Client {
         from_value(self.execute(Action::CreateBotAgent, &to_value(request)?)?)
     }
 
+    /// Removes a bot.
     pub fn remove_bot_agent(&self, bot_agent_id: &str) -> Result<()> {
         self.execute(Action::RemoveBotAgent, &json!({ "bot_agent_id": bot_agent_id })).map(|_| ())
     }
 
+    /// Changes the fields of a bot that `request` sets.
     pub fn update_bot_agent(&self, request: &UpdateBotAgent) -> Result<()> {
         self.execute(Action::UpdateBotAgent, &to_value(request)?).map(|_| ())
     }
 
+    /// Lists the bots: the caller's own, or with `all` every bot of the license.
     pub fn get_bot_agents(&self, all: bool) -> Result<Vec<BotAgent>> {
         let mut doc = self.execute(Action::GetBotAgents, &json!({ "all": all }))?;
         from_value(doc["bot_agents"].take())
     }
 
+    /// One bot, with every field the version has.
     pub fn get_bot_agent_details(&self, bot_agent_id: &str) -> Result<BotAgentDetails> {
         let mut doc = self.execute(Action::GetBotAgentDetails, &json!({ "bot_agent_id": bot_agent_id }))?;
         from_value(doc["bot_agent"].take())
@@ -143,11 +151,13 @@ impl Client {
         Ok(doc["id"].as_str().unwrap_or_default().to_owned())
     }
 
+    /// The webhooks registered by application `owner_client_id` (v3.3+).
     pub fn list_webhooks(&self, owner_client_id: &str) -> Result<Vec<Value>> {
         let doc = self.execute_admin_with(AdminAction::ListWebhooks, &json!({ "owner_client_id": owner_client_id }), &CallOptions::default())?;
         from_value(doc)
     }
 
+    /// Removes webhook `id` of application `owner_client_id` (v3.3+).
     pub fn unregister_webhook(&self, id: &str, owner_client_id: &str) -> Result<()> {
         let request = json!({ "id": id, "owner_client_id": owner_client_id });
         self.execute_admin_with(AdminAction::UnregisterWebhook, &request, &CallOptions::default()).map(|_| ())

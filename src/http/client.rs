@@ -141,6 +141,7 @@ impl Client {
         &self.notices
     }
 
+    /// The settings the client was made with.
     pub fn config(&self) -> &ClientConfig {
         &self.config
     }
