@@ -1,4 +1,6 @@
-//! The client half of the C ABI: pointers and strings in, documents out.
+//! The client handle of the C ABI and the Configuration API's bot actions on
+//! it (the five, and the untyped `lcbot_call`): pointers and strings in,
+//! documents out.
 
 use crate::configuration::actions::Action;
 use crate::http::client::Client;
