@@ -4,7 +4,7 @@
 //! fault injection and a request log. Tests, examples and benchmarks run
 //! against it.
 
-pub mod agent_api;
+pub mod agent_chat;
 pub mod bot_tokens;
 pub mod chats;
 pub mod clock;
@@ -331,8 +331,8 @@ impl Emulator {
 
 /// A customer's text: at most 16 KB, like an agent's.
 fn check_text(text: Option<&str>) -> Result<()> {
-    if text.is_some_and(|t| t.len() > agent_api::MAX_TEXT_BYTES) {
-        return Err(Error::validation(format!("request.text: at most {} bytes", agent_api::MAX_TEXT_BYTES)));
+    if text.is_some_and(|t| t.len() > agent_chat::MAX_TEXT_BYTES) {
+        return Err(Error::validation(format!("request.text: at most {} bytes", agent_chat::MAX_TEXT_BYTES)));
     }
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::emulator::log::{logged_body, logged_headers, now_ms, RequestLog};
 use crate::emulator::store::{require, ApiFailure, Store};
 use crate::emulator::webhooks::SCOPE_WEBHOOKS_RW;
 use crate::emulator::delivery::{dispatch, DeliveryConfig, DeliveryLog};
-use crate::emulator::{agent_api, bot_tokens};
+use crate::emulator::{agent_chat, bot_tokens};
 use crate::json::{parse_strict, MAX_INPUT_BYTES};
 use crate::version::ApiVersion;
 use crate::configuration::wire::{message_for_wire, request_from_wire, response_to_wire};
@@ -341,10 +341,10 @@ fn answer_agent(
         failure.data = Some(Box::new(json!({ "region": region.as_str() })));
         return (Err(failure), who);
     }
-    let Some(op) = agent_api::Op::from_wire(version, action_name) else {
+    let Some(op) = agent_chat::Op::from_wire(version, action_name) else {
         return (Err(ApiFailure::new(404, "not_found", format!("Unknown action: {action_name}"))), who);
     };
-    let result = agent_api::read_body(version, body).and_then(|(request, body_author)| {
+    let result = agent_chat::read_body(version, body).and_then(|(request, body_author)| {
         let header_author = headers.get("x-author-id").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         if header_author.is_some() && version >= ApiVersion::V3_6 {
             return Err(ApiFailure::new(
@@ -365,11 +365,11 @@ fn answer_agent(
         };
         let mut store = lock(&shared.store);
         if let Some(author) = &author {
-            agent_api::check_author(&store, &client_id, author)?;
+            agent_chat::check_author(&store, &client_id, author)?;
         }
-        let request = agent_api::normalize(version, op, request)?;
-        let caller = agent_api::Caller { client_id: client_id.clone(), author };
-        agent_api::serve(&mut store, version, op, &caller, &request)
+        let request = agent_chat::normalize(version, op, request)?;
+        let caller = agent_chat::Caller { client_id: client_id.clone(), author };
+        agent_chat::serve(&mut store, version, op, &caller, &request)
     });
     (result, who)
 }
