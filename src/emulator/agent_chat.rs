@@ -6,7 +6,8 @@
 
 use crate::emulator::chats::{visibility_key, Chat, Placement};
 use crate::emulator::delivery::Happening;
-use crate::emulator::store::{ApiFailure, Store};
+use crate::emulator::failure::ApiFailure;
+use crate::emulator::store::Store;
 use crate::validate::{object, string_item, Obj};
 use crate::version::ApiVersion;
 use base64::Engine;

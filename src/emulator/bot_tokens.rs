@@ -81,7 +81,8 @@ impl BotTokens {
 }
 
 use crate::emulator::config::TokenGrant;
-use crate::emulator::store::{require, ApiFailure, Store};
+use crate::emulator::failure::{require, ApiFailure};
+use crate::emulator::store::Store;
 use crate::validate::object;
 
 fn invalid(e: crate::Error) -> ApiFailure {

@@ -1,5 +1,5 @@
 //! The emulator's config: which tokens it accepts, the bots it starts with,
-//! its port and faults to inject from the start.
+//! its port, faults to inject from the start and how webhooks are delivered.
 
 use crate::configuration::actions::{Action, SCOPE_ALL_RO, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_MY_RW};
 use crate::version::ApiVersion;
@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::json::parse_strict;
 use crate::validate::object;
 use serde_json::{Map, Value};
+use std::time::Duration;
 
 pub const DEV_TOKEN: &str = "dev-token";
 pub const DEV_CLIENT_ID: &str = "dev-client";
@@ -78,7 +79,7 @@ pub struct EmulatorConfig {
     /// How long a bot token is valid (24 h unless configured).
     pub bot_token_lifetime: std::time::Duration,
     /// How webhooks are delivered: tries, backoff, timeout, remote targets.
-    pub delivery: crate::emulator::delivery::DeliveryConfig,
+    pub delivery: DeliveryConfig,
 }
 
 /// A retiring version's stage and the date it ends (`YYYY-MM-DD`).
@@ -112,6 +113,25 @@ impl Default for EmulatorConfig {
             bot_token_lifetime: crate::emulator::bot_tokens::DEFAULT_LIFETIME,
             delivery: Default::default(),
         }
+    }
+}
+
+/// How deliveries are made (emulator config).
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    /// Tries per delivery (the first included).
+    pub tries: u32,
+    /// Wait before the second try; doubled before each next one.
+    pub backoff: Duration,
+    /// How long one try waits for an answer.
+    pub timeout: Duration,
+    /// Allow targets that are not loopback addresses.
+    pub allow_remote: bool,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        DeliveryConfig { tries: 3, backoff: Duration::from_secs(1), timeout: Duration::from_secs(5), allow_remote: false }
     }
 }
 

@@ -260,7 +260,7 @@ fn grant_for(owner: &str) -> TokenGrant {
     TokenGrant::new("", owner, &ALL_SCOPES, Region::Dal)
 }
 
-fn failure(f: crate::emulator::store::ApiFailure) -> Error {
+fn failure(f: crate::emulator::failure::ApiFailure) -> Error {
     Error::validation(format!("{}: {}", f.error_type, f.message))
 }
 

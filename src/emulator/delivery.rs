@@ -14,7 +14,6 @@ use crate::emulator::store::Store;
 use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The license id v3.2/v3.3 bodies carry.
 pub const LICENSE_ID: u64 = 10_000_001;
@@ -277,25 +276,6 @@ pub fn plan(store: &Store, happening: &Happening) -> Vec<Outgoing> {
         }
     }
     out
-}
-
-/// How deliveries are made (emulator config).
-#[derive(Debug, Clone)]
-pub struct DeliveryConfig {
-    /// Tries per delivery (the first included).
-    pub tries: u32,
-    /// Wait before the second try; doubled before each next one.
-    pub backoff: Duration,
-    /// How long one try waits for an answer.
-    pub timeout: Duration,
-    /// Allow targets that are not loopback addresses.
-    pub allow_remote: bool,
-}
-
-impl Default for DeliveryConfig {
-    fn default() -> Self {
-        DeliveryConfig { tries: 3, backoff: Duration::from_secs(1), timeout: Duration::from_secs(5), allow_remote: false }
-    }
 }
 
 /// Whether `url` may be posted to: http(s) to a loopback host, or anything

@@ -1,5 +1,6 @@
-//! Faults injected into the emulator's answers, for tests of retries and
-//! timeouts.
+//! Faults injected into the emulator's answers (and webhook deliveries), for
+//! tests of retries and timeouts, and the error type an HTTP status is sent
+//! with when a fault names none.
 
 use crate::error::Result;
 use crate::validate::object;
@@ -75,7 +76,7 @@ impl Fault {
 
     /// The error type sent with `status` when none was given.
     pub fn error_type_for(&self, status: u16) -> String {
-        self.error_type.clone().unwrap_or_else(|| crate::emulator::server::default_error_type(status).to_owned())
+        self.error_type.clone().unwrap_or_else(|| default_error_type(status).to_owned())
     }
 
     /// The fault as the document [`Fault::from_json`] reads (absent fields
@@ -121,5 +122,19 @@ impl Fault {
             "delay_ms": self.delay.map(|d| d.as_millis() as u64),
             "drop_connection": self.drop_connection,
         })
+    }
+}
+
+/// The error type the API sends with an HTTP status.
+pub fn default_error_type(status: u16) -> &'static str {
+    match status {
+        400 => "validation",
+        401 => "authentication",
+        403 => "authorization",
+        404 => "not_found",
+        413 => "entity_too_large",
+        421 => "misdirected_request",
+        429 => "too_many_requests",
+        _ => "internal",
     }
 }

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod console;
 pub mod delivery;
+pub mod failure;
 pub mod faults;
 pub mod log;
 pub mod server;

@@ -7,9 +7,11 @@ use crate::http::config::Region;
 use crate::emulator::config::{Stage, TokenGrant};
 use crate::emulator::faults::Fault;
 use crate::emulator::log::{logged_body, logged_headers, now_ms, RequestLog};
-use crate::emulator::store::{require, ApiFailure, Store};
+use crate::emulator::failure::{require, ApiFailure};
+use crate::emulator::store::Store;
 use crate::emulator::webhooks::SCOPE_WEBHOOKS_RW;
-use crate::emulator::delivery::{dispatch, DeliveryConfig, DeliveryLog};
+use crate::emulator::config::DeliveryConfig;
+use crate::emulator::delivery::{dispatch, DeliveryLog};
 use crate::emulator::{agent_chat, bot_tokens};
 use crate::json::{parse_strict, MAX_INPUT_BYTES};
 use crate::version::ApiVersion;
@@ -94,20 +96,6 @@ impl std::fmt::Display for DropConnection {
 }
 
 impl std::error::Error for DropConnection {}
-
-/// The error type the API sends with an HTTP status.
-pub fn default_error_type(status: u16) -> &'static str {
-    match status {
-        400 => "validation",
-        401 => "authentication",
-        403 => "authorization",
-        404 => "not_found",
-        413 => "entity_too_large",
-        421 => "misdirected_request",
-        429 => "too_many_requests",
-        _ => "internal",
-    }
-}
 
 /// Serves one request that came on connection number `connection`.
 pub async fn handle(req: Request<Incoming>, shared: Arc<Shared>, connection: u64) -> Result<Response<Full<Bytes>>, DropConnection> {

@@ -5,35 +5,12 @@ use crate::configuration::actions::{Action, DEFAULT_MAX_CHATS_COUNT, DETAILS_FIE
 use crate::emulator::bot_tokens::{new_secret, BotTokens, DEFAULT_LIFETIME};
 use crate::emulator::chats::{Candidate, Chats};
 use crate::emulator::config::{TokenGrant, DEFAULT_ORGANIZATION_ID};
+use crate::emulator::failure::{new_id, require, ApiFailure};
 use crate::emulator::delivery::{plan, Happening, Outgoing};
 use crate::emulator::webhooks::Webhooks;
 use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-
-/// An answer the API gives as an error: HTTP status, `type`, `message`, `data`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ApiFailure {
-    pub status: u16,
-    pub error_type: String,
-    pub message: String,
-    /// Boxed: rare, and it keeps every `Result` of the emulator small.
-    pub data: Option<Box<Value>>,
-}
-
-impl ApiFailure {
-    pub fn new(status: u16, error_type: &str, message: impl Into<String>) -> Self {
-        ApiFailure { status, error_type: error_type.to_owned(), message: message.into(), data: None }
-    }
-
-    pub fn body(&self) -> Value {
-        let mut error = json!({ "type": self.error_type, "message": self.message });
-        if let Some(data) = &self.data {
-            error["data"] = (**data).clone();
-        }
-        json!({ "error": error })
-    }
-}
 
 struct StoredBot {
     /// Creation order, for stable listings.
@@ -80,11 +57,6 @@ impl Default for Store {
             webhook_versions: HashMap::new(),
         }
     }
-}
-
-/// A fresh id: 32 lowercase hex characters, like the real API's.
-pub fn new_id() -> String {
-    format!("{:032x}", fastrand::u128(..))
 }
 
 /// The fields a create may set: the details' fields but the two the server fills.
@@ -316,13 +288,5 @@ impl Store {
             require(grant, all_scope)?;
         }
         Ok(bot)
-    }
-}
-
-pub fn require(grant: &TokenGrant, scope: &str) -> Result<(), ApiFailure> {
-    if grant.has_scope(scope) {
-        Ok(())
-    } else {
-        Err(ApiFailure::new(403, "authorization", format!("Missing required scope: {scope}")))
     }
 }

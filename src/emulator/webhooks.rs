@@ -2,7 +2,7 @@
 //! `list_webhooks`, `unregister_webhook`, v3.3+): what is registered, for
 //! whom, with the API's checks. Delivery reads from here.
 
-use crate::emulator::store::{new_id, ApiFailure};
+use crate::emulator::failure::{new_id, ApiFailure};
 use crate::configuration::bot_admin::AdminAction;
 use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
