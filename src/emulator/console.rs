@@ -20,7 +20,7 @@
 use crate::configuration::actions::Action;
 use crate::http::config::Region;
 use crate::emulator::config::{TokenGrant, ALL_SCOPES};
-use crate::emulator::server::{lock, Shared};
+use crate::emulator::state::{lock, Shared};
 use crate::emulator::Emulator;
 use crate::error::Error;
 use crate::version::ApiVersion;

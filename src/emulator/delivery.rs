@@ -9,7 +9,7 @@
 
 use crate::emulator::chats::Chat;
 use crate::emulator::log::now_ms;
-use crate::emulator::server::{lock, DeliveryFaults, Shared};
+use crate::emulator::state::{lock, DeliveryFaults, Shared};
 use crate::emulator::store::Store;
 use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};

@@ -5,16 +5,19 @@
 //! against it.
 
 pub mod agent_chat;
+pub mod auth;
 pub mod bot_tokens;
 pub mod chats;
 pub mod clock;
 pub mod config;
+pub mod configuration;
 pub mod console;
 pub mod delivery;
 pub mod failure;
 pub mod faults;
 pub mod log;
 pub mod server;
+pub mod state;
 pub mod store;
 pub mod webhooks;
 
@@ -26,7 +29,7 @@ use hyper_util::rt::TokioIo;
 use delivery::DeliveryLog;
 use log::RequestLog;
 use serde_json::{json, Value};
-use server::{lock, Shared};
+use state::{lock, Shared};
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

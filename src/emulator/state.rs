@@ -1,0 +1,72 @@
+//! The state every connection's handlers share ([`Shared`]: the store, the
+//! faults, the logs, the delivery queues), and [`lock`], which every one of
+//! them takes it with.
+
+use crate::emulator::config::{DeliveryConfig, Stage, TokenGrant};
+use crate::emulator::delivery::{dispatch, DeliveryLog};
+use crate::emulator::faults::Fault;
+use crate::emulator::log::RequestLog;
+use crate::emulator::store::Store;
+use crate::version::ApiVersion;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Everything the request handlers share.
+pub struct Shared {
+    pub store: Mutex<Store>,
+    pub faults: Mutex<VecDeque<Fault>>,
+    pub log: Mutex<RequestLog>,
+    pub tokens: Vec<TokenGrant>,
+    /// When the emulator started: tokens expire relative to it.
+    pub started: std::time::Instant,
+    pub stages: Vec<(ApiVersion, Stage)>,
+    /// Keep-alive connections closed for being idle (see `idle_timeout_ms`).
+    pub idle_closes: std::sync::atomic::AtomicU64,
+    /// The emulator's runtime, where webhook deliveries run.
+    pub runtime: std::sync::OnceLock<tokio::runtime::Handle>,
+    pub delivery: DeliveryConfig,
+    pub deliveries: Mutex<DeliveryLog>,
+    /// One queue per receiver URL, so that its deliveries go in order.
+    pub delivery_queues: Mutex<std::collections::HashMap<String, tokio::sync::mpsc::UnboundedSender<crate::emulator::delivery::Job>>>,
+    /// The client deliveries are POSTed with.
+    pub http: std::sync::OnceLock<reqwest::Client>,
+}
+
+impl Shared {
+    /// Takes the delivery faults waiting for a webhook `action`: whether to
+    /// send it twice, and whether its first try's answer is lost.
+    pub fn take_delivery_faults(&self, action: &str) -> DeliveryFaults {
+        let mut faults = lock(&self.faults);
+        let mut take = |wanted: fn(&Fault) -> bool| {
+            let Some(i) = faults.iter().position(|f| wanted(f) && f.matches(action)) else { return false };
+            if faults[i].times <= 1 {
+                faults.remove(i);
+            } else {
+                faults[i].times -= 1;
+            }
+            true
+        };
+        DeliveryFaults { duplicate: take(|f| f.duplicate_delivery), lost_answer: take(|f| f.lost_answer) }
+    }
+
+    /// Sends the deliveries the store planned (call with the store unlocked).
+    pub fn flush_deliveries(self: &Arc<Self>) {
+        let outgoing = std::mem::take(&mut lock(&self.store).outbox);
+        if !outgoing.is_empty() {
+            dispatch(self, outgoing);
+        }
+    }
+}
+
+/// The delivery faults taken for one delivery.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeliveryFaults {
+    pub duplicate: bool,
+    pub lost_answer: bool,
+}
+
+/// Locks, going on after a panic elsewhere: every update here is a single
+/// step, so the data is never left half-changed.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
