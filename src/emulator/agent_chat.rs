@@ -7,7 +7,7 @@
 use crate::emulator::auth::{authenticate, bearer};
 use crate::emulator::bot_tokens::Refusal;
 use crate::emulator::chats::{visibility_key, Chat, Placement};
-use crate::emulator::delivery::Happening;
+use crate::emulator::outbox::Happening;
 use crate::emulator::failure::ApiFailure;
 use crate::emulator::state::{lock, Shared};
 use crate::emulator::store::Store;

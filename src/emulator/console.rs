@@ -111,7 +111,7 @@ pub async fn serve(req: Request<Incoming>, shared: Arc<Shared>) -> Response<Full
     };
     let written = write(&Emulator::view(shared.clone()), &shared, &path, &request);
     // A bot made or changed by hand may have been routed a chat: its webhooks go out now.
-    shared.flush_deliveries();
+    crate::emulator::delivery::flush(&shared);
     match written {
         Ok(doc) => ok(doc),
         Err(e) => {

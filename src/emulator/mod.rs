@@ -13,9 +13,11 @@ pub mod config;
 pub mod configuration;
 pub mod console;
 pub mod delivery;
+pub mod delivery_log;
 pub mod failure;
 pub mod faults;
 pub mod log;
+pub mod outbox;
 pub mod server;
 pub mod state;
 pub mod store;
@@ -26,7 +28,7 @@ pub use faults::Fault;
 
 use crate::error::{Error, ErrorCode, Result};
 use hyper_util::rt::TokioIo;
-use delivery::DeliveryLog;
+use delivery_log::DeliveryLog;
 use log::RequestLog;
 use serde_json::{json, Value};
 use state::{lock, Shared};
@@ -236,7 +238,7 @@ impl Emulator {
         }
         let (bot_id, state) = match placed {
             chats::Placement::Assigned(bot) => {
-                store.notify(delivery::Happening::IncomingChat { chat_id: chat_id.clone(), bot_id: bot.clone() });
+                store.notify(outbox::Happening::IncomingChat { chat_id: chat_id.clone(), bot_id: bot.clone() });
                 (json!(bot), "assigned")
             }
             chats::Placement::Queued => (Value::Null, "queued"),
@@ -244,7 +246,7 @@ impl Emulator {
         answer["bot_id"] = bot_id;
         answer["state"] = json!(state);
         drop(store);
-        self.shared.flush_deliveries();
+        delivery::flush(&self.shared);
         Ok(answer)
     }
 
@@ -264,9 +266,9 @@ impl Emulator {
         let fields = json!({ "type": "message", "text": text, "visibility": "all" });
         let event = chat.add_event(fields.as_object().expect("an object"), &customer_id, "customer");
         let event_id = event["id"].as_str().unwrap_or_default().to_owned();
-        store.notify(delivery::Happening::IncomingEvent { chat_id: chat_id.to_owned(), event_id: event_id.clone() });
+        store.notify(outbox::Happening::IncomingEvent { chat_id: chat_id.to_owned(), event_id: event_id.clone() });
         drop(store);
-        self.shared.flush_deliveries();
+        delivery::flush(&self.shared);
         Ok(json!({ "event_id": event_id }))
     }
 
@@ -280,11 +282,11 @@ impl Emulator {
         let Some(chat) = store.chats.get(chat_id) else { return Err(unknown_chat(chat_id)) };
         let (bots, customer_id) = (chat.bot_ids(), chat.customer_id.clone());
         if store.chats.close(chat_id, None) {
-            store.notify(delivery::Happening::ChatDeactivated { chat_id: chat_id.to_owned(), user_id: customer_id, bots });
+            store.notify(outbox::Happening::ChatDeactivated { chat_id: chat_id.to_owned(), user_id: customer_id, bots });
         }
         store.route();
         drop(store);
-        self.shared.flush_deliveries();
+        delivery::flush(&self.shared);
         Ok(json!({}))
     }
 

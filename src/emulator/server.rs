@@ -5,7 +5,7 @@ use crate::emulator::failure::ApiFailure;
 use crate::emulator::faults::Fault;
 use crate::emulator::log::{logged_body, logged_headers, now_ms};
 use crate::emulator::state::{lock, Shared};
-use crate::emulator::{agent_chat, configuration};
+use crate::emulator::{agent_chat, configuration, delivery};
 use crate::json::MAX_INPUT_BYTES;
 use crate::version::ApiVersion;
 use bytes::Bytes;
@@ -97,7 +97,7 @@ async fn finish(
     } else {
         (Err(ApiFailure::new(405, "validation", "Only POST is allowed")), None)
     };
-    shared.flush_deliveries();
+    delivery::flush(&shared);
     entry.insert("client_id".into(), json!(client_id));
     Ok(respond(&shared, entry, result, None))
 }

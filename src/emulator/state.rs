@@ -3,13 +3,14 @@
 //! them takes it with.
 
 use crate::emulator::config::{DeliveryConfig, Stage, TokenGrant};
-use crate::emulator::delivery::{dispatch, DeliveryLog};
+use crate::emulator::delivery_log::DeliveryLog;
 use crate::emulator::faults::Fault;
 use crate::emulator::log::RequestLog;
+use crate::emulator::outbox::Outgoing;
 use crate::emulator::store::Store;
 use crate::version::ApiVersion;
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
 /// Everything the request handlers share.
 pub struct Shared {
@@ -27,7 +28,7 @@ pub struct Shared {
     pub delivery: DeliveryConfig,
     pub deliveries: Mutex<DeliveryLog>,
     /// One queue per receiver URL, so that its deliveries go in order.
-    pub delivery_queues: Mutex<std::collections::HashMap<String, tokio::sync::mpsc::UnboundedSender<crate::emulator::delivery::Job>>>,
+    pub delivery_queues: Mutex<std::collections::HashMap<String, tokio::sync::mpsc::UnboundedSender<Job>>>,
     /// The client deliveries are POSTed with.
     pub http: std::sync::OnceLock<reqwest::Client>,
 }
@@ -48,14 +49,6 @@ impl Shared {
         };
         DeliveryFaults { duplicate: take(|f| f.duplicate_delivery), lost_answer: take(|f| f.lost_answer) }
     }
-
-    /// Sends the deliveries the store planned (call with the store unlocked).
-    pub fn flush_deliveries(self: &Arc<Self>) {
-        let outgoing = std::mem::take(&mut lock(&self.store).outbox);
-        if !outgoing.is_empty() {
-            dispatch(self, outgoing);
-        }
-    }
 }
 
 /// The delivery faults taken for one delivery.
@@ -70,3 +63,8 @@ pub struct DeliveryFaults {
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+/// One delivery waiting in its receiver's queue, with the faults taken for
+/// it, its `seq` in the delivery log and its duplicate's (when a fault sends
+/// it twice).
+pub type Job = (Outgoing, DeliveryFaults, usize, Option<usize>);

@@ -6,7 +6,7 @@ use crate::emulator::bot_tokens::{new_secret, BotTokens, DEFAULT_LIFETIME};
 use crate::emulator::chats::{Candidate, Chats};
 use crate::emulator::config::{TokenGrant, DEFAULT_ORGANIZATION_ID};
 use crate::emulator::failure::{new_id, require, ApiFailure};
-use crate::emulator::delivery::{plan, Happening, Outgoing};
+use crate::emulator::outbox::{plan, Happening, License, Outgoing};
 use crate::emulator::webhooks::Webhooks;
 use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
@@ -288,5 +288,33 @@ impl Store {
             require(grant, all_scope)?;
         }
         Ok(bot)
+    }
+}
+
+/// Planning reads the store through [`License`] (the outbox cannot name the
+/// store, which plans as it changes).
+impl License for Store {
+    fn bot(&self, id: &str) -> Option<&Map<String, Value>> {
+        Store::bot(self, id)
+    }
+
+    fn bot_owner(&self, id: &str) -> Option<&str> {
+        Store::bot_owner(self, id)
+    }
+
+    fn webhook_version(&self, bot_id: &str) -> ApiVersion {
+        Store::webhook_version(self, bot_id)
+    }
+
+    fn chats(&self) -> &Chats {
+        &self.chats
+    }
+
+    fn webhooks(&self) -> &Webhooks {
+        &self.webhooks
+    }
+
+    fn organization_id(&self) -> &str {
+        &self.organization_id
     }
 }
