@@ -6,7 +6,7 @@
 
 use crate::emulator::auth::{authenticate, bearer};
 use crate::emulator::bot_tokens::Refusal;
-use crate::emulator::chats::{visibility_key, Chat, Placement};
+use crate::emulator::chats::{visibility_key, Chat, Placement, MAX_TEXT_BYTES};
 use crate::emulator::outbox::Happening;
 use crate::emulator::failure::ApiFailure;
 use crate::emulator::state::{lock, Shared};
@@ -17,8 +17,6 @@ use crate::version::ApiVersion;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 
-/// The most bytes a message's text may have.
-pub const MAX_TEXT_BYTES: usize = 16_384;
 const MAX_GROUP_IDS: usize = 200;
 
 /// The Agent Chat actions the emulator serves.

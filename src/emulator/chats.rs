@@ -10,6 +10,9 @@ use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
 
+/// The most bytes a message's text may have (an agent's or a customer's).
+pub const MAX_TEXT_BYTES: usize = 16_384;
+
 /// A chat or thread id: 10 characters of `[A-Z0-9]`.
 pub fn new_chat_id() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
