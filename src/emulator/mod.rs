@@ -4,31 +4,30 @@
 //! fault injection and a request log. Tests, examples and benchmarks run
 //! against it.
 
-pub mod agent_chat;
-pub mod auth;
-pub mod bot_tokens;
-pub mod chats;
-pub mod clock;
-pub mod config;
-pub mod configuration;
-pub mod console;
-pub mod control;
-pub mod delivery;
-pub mod delivery_log;
-pub mod failure;
-pub mod faults;
-pub mod log;
-pub mod outbox;
-pub mod server;
-pub mod state;
-pub mod store;
-pub mod webhooks;
+mod agent_chat;
+mod auth;
+mod bot_tokens;
+mod chats;
+mod clock;
+mod config;
+mod configuration;
+mod console;
+mod control;
+mod delivery;
+mod delivery_log;
+mod failure;
+mod faults;
+mod log;
+mod outbox;
+mod server;
+mod state;
+mod store;
+mod webhooks;
 
-pub use config::{EmulatorConfig, TokenGrant, DEV_CLIENT_ID, DEV_TOKEN};
+pub use config::EmulatorConfig;
 pub use faults::Fault;
 
 use crate::error::{Error, ErrorCode, Result};
-use hyper_util::rt::TokioIo;
 use delivery_log::DeliveryLog;
 use log::RequestLog;
 use serde_json::Value;
@@ -97,7 +96,7 @@ impl Emulator {
         };
         let _ = shared.runtime.set(runtime.handle().clone());
         let (shutdown, stopped) = tokio::sync::watch::channel(false);
-        runtime.spawn(accept_loop(listener, shared.clone(), idle_timeout, stopped));
+        runtime.spawn(server::accept_loop(listener, shared.clone(), idle_timeout, stopped));
         Ok(Emulator { url, shared, shutdown, runtime: Some(runtime) })
     }
 
@@ -254,101 +253,5 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         self.shut_down();
-    }
-}
-
-async fn accept_loop(
-    listener: tokio::net::TcpListener,
-    shared: Arc<Shared>,
-    idle_timeout: Option<Duration>,
-    mut stopped: tokio::sync::watch::Receiver<bool>,
-) {
-    let mut connections: u64 = 0;
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
-                let _ = stream.set_nodelay(true);
-                connections += 1;
-                tokio::spawn(serve_connection(stream, shared.clone(), connections, idle_timeout));
-            }
-            _ = stopped.changed() => break,
-        }
-    }
-}
-
-/// Serves one keep-alive connection; with an idle timeout, closes it once no
-/// request has been in flight for that long (the client sees a FIN).
-async fn serve_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>, id: u64, idle_timeout: Option<Duration>) {
-    let activity = Arc::new(Activity::default());
-    let seen = activity.clone();
-    let served = shared.clone();
-    let service = hyper::service::service_fn(move |req| {
-        let (shared, seen) = (served.clone(), seen.clone());
-        async move {
-            seen.begin();
-            let answer = server::handle(req, shared, id).await;
-            seen.end();
-            answer
-        }
-    });
-    let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service);
-    let Some(idle) = idle_timeout else {
-        let _ = conn.await;
-        return;
-    };
-    tokio::pin!(conn);
-    loop {
-        let wait = activity.idle_deadline(idle);
-        tokio::select! {
-            _ = conn.as_mut() => return,
-            _ = tokio::time::sleep_until(wait) => {
-                if activity.idle_for(idle) {
-                    // Finishes at once on an idle connection: hyper closes it.
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.as_mut().await;
-                    shared.idle_closes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    return;
-                }
-            }
-        }
-    }
-}
-
-/// Requests in flight on a connection and when the last one ended.
-struct Activity {
-    in_flight: std::sync::atomic::AtomicUsize,
-    last: Mutex<tokio::time::Instant>,
-}
-
-impl Default for Activity {
-    fn default() -> Self {
-        Activity { in_flight: Default::default(), last: Mutex::new(tokio::time::Instant::now()) }
-    }
-}
-
-impl Activity {
-    fn begin(&self) {
-        self.in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    fn end(&self) {
-        *lock(&self.last) = tokio::time::Instant::now();
-        self.in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    /// When to look again: `idle` after the last request ended, or, while
-    /// one is in flight, `idle` from now (never a deadline already past,
-    /// which would spin).
-    fn idle_deadline(&self, idle: Duration) -> tokio::time::Instant {
-        if self.in_flight.load(std::sync::atomic::Ordering::SeqCst) > 0 {
-            tokio::time::Instant::now() + idle
-        } else {
-            *lock(&self.last) + idle
-        }
-    }
-
-    fn idle_for(&self, idle: Duration) -> bool {
-        self.in_flight.load(std::sync::atomic::Ordering::SeqCst) == 0 && lock(&self.last).elapsed() >= idle
     }
 }

@@ -12,8 +12,10 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
 use serde_json::{json, Map, Value};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// Returned by the service to make hyper close the connection unanswered.
 #[derive(Debug)]
@@ -190,4 +192,102 @@ fn respond(
     response
         .body(Full::new(Bytes::from(body.to_string())))
         .unwrap_or_else(|_| Response::new(Full::new(Bytes::from_static(b"{}"))))
+}
+
+/// Accepts connections until the emulator stops, each served on a task of
+/// its own.
+pub(crate) async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    shared: Arc<Shared>,
+    idle_timeout: Option<Duration>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut connections: u64 = 0;
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                connections += 1;
+                tokio::spawn(serve_connection(stream, shared.clone(), connections, idle_timeout));
+            }
+            _ = stopped.changed() => break,
+        }
+    }
+}
+
+/// Serves one keep-alive connection; with an idle timeout, closes it once no
+/// request has been in flight for that long (the client sees a FIN).
+async fn serve_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>, id: u64, idle_timeout: Option<Duration>) {
+    let activity = Arc::new(Activity::default());
+    let seen = activity.clone();
+    let served = shared.clone();
+    let service = hyper::service::service_fn(move |req| {
+        let (shared, seen) = (served.clone(), seen.clone());
+        async move {
+            seen.begin();
+            let answer = handle(req, shared, id).await;
+            seen.end();
+            answer
+        }
+    });
+    let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service);
+    let Some(idle) = idle_timeout else {
+        let _ = conn.await;
+        return;
+    };
+    tokio::pin!(conn);
+    loop {
+        let wait = activity.idle_deadline(idle);
+        tokio::select! {
+            _ = conn.as_mut() => return,
+            _ = tokio::time::sleep_until(wait) => {
+                if activity.idle_for(idle) {
+                    // Finishes at once on an idle connection: hyper closes it.
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.as_mut().await;
+                    shared.idle_closes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Requests in flight on a connection and when the last one ended.
+struct Activity {
+    in_flight: std::sync::atomic::AtomicUsize,
+    last: Mutex<tokio::time::Instant>,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Activity { in_flight: Default::default(), last: Mutex::new(tokio::time::Instant::now()) }
+    }
+}
+
+impl Activity {
+    fn begin(&self) {
+        self.in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn end(&self) {
+        *lock(&self.last) = tokio::time::Instant::now();
+        self.in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// When to look again: `idle` after the last request ended, or, while
+    /// one is in flight, `idle` from now (never a deadline already past,
+    /// which would spin).
+    fn idle_deadline(&self, idle: Duration) -> tokio::time::Instant {
+        if self.in_flight.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            tokio::time::Instant::now() + idle
+        } else {
+            *lock(&self.last) + idle
+        }
+    }
+
+    fn idle_for(&self, idle: Duration) -> bool {
+        self.in_flight.load(std::sync::atomic::Ordering::SeqCst) == 0 && lock(&self.last).elapsed() >= idle
+    }
 }
