@@ -1,8 +1,7 @@
-//! The Agent Chat Web API as a bot (or the license's supervisor) uses it:
-//! each version's action names, request and answer shapes, who the author
-//! is (v3.0 `author_id`, v3.1-3.5 `X-Author-Id`, v3.5+ bot tokens) and the
-//! API's errors. Requests are checked in the caller's version's names, then
-//! served in today's (v3.6) names against the [`Store`].
+//! The Agent Chat Web API's handler, as a bot (or the license's supervisor)
+//! uses it: the token, who the author is (v3.0 `author_id`, v3.1-3.5
+//! `X-Author-Id`, v3.5+ bot tokens), each version's names and shapes, and
+//! the API's errors; checked in the caller's version, served in v3.6's.
 
 use crate::emulator::auth::{authenticate, bearer};
 use crate::emulator::bot_tokens::Refusal;

@@ -1,7 +1,7 @@
-//! Bot secrets and the bot tokens `issue_bot_token` makes from them: issued
-//! for a bot with its current secret, valid for a configured lifetime,
-//! refused after `reset_bot_secret`. Tokens are never logged or shown in
-//! an error.
+//! The bot token table the store owns, and bot secrets: a token is valid
+//! for a configured lifetime and refused once its bot's secret is reset.
+//! Tokens are never logged or shown in an error. (`issue_bot_token` and
+//! `reset_bot_secret` themselves are the Configuration handler's.)
 
 use crate::http::config::Region;
 use crate::emulator::clock::unix_seconds;

@@ -11,7 +11,9 @@ use crate::validate::object;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
+/// The token the default config accepts.
 pub const DEV_TOKEN: &str = "dev-token";
+/// The client `dev-token` acts for.
 pub const DEV_CLIENT_ID: &str = "dev-client";
 /// The organization the emulated license belongs to, unless configured.
 pub const DEFAULT_ORGANIZATION_ID: &str = "7d2f9c1e-4b3a-4e8d-9f60-2a1b3c4d5e6f";
@@ -24,14 +26,18 @@ pub struct TokenGrant {
     /// The credential as sent after `Bearer ` (or, for Basic, the base64
     /// text or the `account:pat` it decodes to).
     pub token: crate::Secret,
+    /// The client the token acts for.
     pub client_id: String,
+    /// What it may do (a `:rw` scope includes its `:ro` twin).
     pub scopes: Vec<String>,
+    /// The region it belongs to: a request for the other one gets 421.
     pub region: Region,
     /// Refused as expired from this long after the emulator started.
     pub expires_in: Option<std::time::Duration>,
 }
 
 impl TokenGrant {
+    /// A grant that never expires.
     pub fn new(token: &str, client_id: &str, scopes: &[&str], region: Region) -> Self {
         TokenGrant {
             token: crate::Secret::new(token),
@@ -57,17 +63,22 @@ impl TokenGrant {
     }
 }
 
+/// Every bot scope (`my` and `all`, read-write and read-only).
 pub const ALL_SCOPES: [&str; 4] = [SCOPE_MY_RW, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_ALL_RO];
 
+/// How an emulator starts (see [`EmulatorConfig::from_json`] for its JSON form).
 #[derive(Debug, Clone)]
 pub struct EmulatorConfig {
+    /// The tokens it accepts (by default `dev-token`).
     pub tokens: Vec<TokenGrant>,
     /// Bots present at start, in the `bot_agent` shape of
     /// `get_bot_agent_details` (`id` and `application` optional).
     pub bots: Vec<Map<String, Value>>,
     /// 0 picks a free port.
     pub port: u16,
+    /// Faults pending from the start, tried in order.
     pub faults: Vec<Fault>,
+    /// How many entries the request log and the delivery log keep.
     pub log_limit: usize,
     /// Close a keep-alive connection idle this long, as load balancers do.
     pub idle_timeout: Option<std::time::Duration>,
@@ -85,7 +96,9 @@ pub struct EmulatorConfig {
 /// A retiring version's stage and the date it ends (`YYYY-MM-DD`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stage {
+    /// Answers carry `Legacy: <until>`.
     Legacy(String),
+    /// Answers carry `Deprecation: <until>`.
     Deprecated(String),
 }
 

@@ -8,9 +8,8 @@
 //! endpoints under `/_emulator/`, a prefix LiveChat's API (`/v3.x/...`)
 //! never uses. Each endpoint answers the document the C, Python and Go calls
 //! return (the `control` function behind that `Emulator` method), with
-//! every secret masked. Console
-//! requests are neither logged nor subject to faults: the request log stays
-//! the API's.
+//! every secret masked. Console requests are neither logged nor subject to
+//! faults: the request log stays the API's.
 //!
 //! The emulator listens on 127.0.0.1 only; on top of that the console
 //! answers only requests whose `Host` is a loopback name (a web page that

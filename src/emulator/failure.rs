@@ -1,4 +1,4 @@
-//! What the emulator's handlers answer with and share: an API error
+//! What the handlers and the store answer with: an API error
 //! ([`ApiFailure`]), the scope check that refuses with one, and fresh ids.
 
 use crate::emulator::config::TokenGrant;

@@ -10,12 +10,17 @@ use std::time::Duration;
 /// One fault, applied to the next `times` requests (of `action`, or of any).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fault {
+    /// The action it applies to (a request's or a webhook's); None: any.
     pub action: Option<String>,
+    /// How many requests (or deliveries) it applies to.
     pub times: u32,
     /// Answer this HTTP status with an API error body instead of serving.
     pub status: Option<u16>,
+    /// The error body's `type` (by default the one the status goes with).
     pub error_type: Option<String>,
+    /// The error body's `message`.
     pub message: Option<String>,
+    /// With `status`: send `Retry-After` with this many seconds.
     pub retry_after_s: Option<u64>,
     /// Wait this long before answering (a stall).
     pub delay: Option<Duration>,
@@ -29,11 +34,15 @@ pub struct Fault {
 }
 
 impl Fault {
+    /// A fault from its JSON document (see [`Fault::from_value`]).
     pub fn from_json(text: &str) -> Result<Fault> {
         let doc = crate::json::parse_strict(text, "fault_json")?;
         Fault::from_value(&doc, "fault_json")
     }
 
+    /// A fault from `{action?, times?, status?, error_type?, message?,
+    /// retry_after_s?, delay_ms?, drop_connection?, duplicate_delivery?,
+    /// lost_answer?}`; errors name the field under `path`.
     pub fn from_value(v: &Value, path: &str) -> Result<Fault> {
         let o = object(v, path)?;
         o.only(&["action", "times", "status", "error_type", "message", "retry_after_s", "delay_ms", "drop_connection", "duplicate_delivery", "lost_answer"])?;
@@ -70,6 +79,7 @@ impl Fault {
         self.duplicate_delivery || self.lost_answer
     }
 
+    /// Whether it applies to `action`.
     pub fn matches(&self, action: &str) -> bool {
         self.action.as_deref().is_none_or(|a| a == action)
     }

@@ -3,6 +3,16 @@
 //! like the real APIs, with chats a test plays the customer of, routing,
 //! fault injection and a request log. Tests, examples and benchmarks run
 //! against it.
+//!
+//! Layout, as LiveChat's map; imports flow down this list, never up:
+//! - this file (the [`Emulator`] handle) → `server` (connections, routing,
+//!   faults, the request log) → one handler per API: `configuration`,
+//!   `agent_chat`, and `console` (the web console); beside them `control`
+//!   (the calls the handle and the console share) and `delivery` (sending);
+//! - `state` (what handlers share), `store` (the license's state), then the
+//!   leaves under them: `delivery_log`, `outbox` (planning deliveries),
+//!   `chats`, `auth`, `failure`, `config`, `bot_tokens`, `webhooks`,
+//!   `faults`, `log`, `clock`.
 
 mod agent_chat;
 mod auth;

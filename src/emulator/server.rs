@@ -1,5 +1,7 @@
-//! The emulator's HTTP side: routing, authentication, regions, body limits,
-//! faults and the request log, over hyper on a tokio runtime.
+//! The emulator's HTTP side, over hyper on a tokio runtime: accepts
+//! connections (closing idle ones), serves the console's paths, routes an
+//! API request by its path to that API's handler (`configuration`,
+//! `agent_chat`), and applies body limits, faults and the request log.
 
 use crate::emulator::failure::ApiFailure;
 use crate::emulator::faults::Fault;

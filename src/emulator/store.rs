@@ -1,5 +1,7 @@
-//! The emulated license's bots and what each action does to them, with the
-//! real API's ownership and scope rules.
+//! The emulated license's state, in one place: its bots and what each bot
+//! action does to them (with the real API's ownership and scope rules), its
+//! chats, bot tokens and webhook registry, and the webhook deliveries each
+//! change plans (in its outbox, for `delivery` to send).
 
 use crate::configuration::actions::{Action, DEFAULT_MAX_CHATS_COUNT, DETAILS_FIELDS, SUMMARY_FIELDS};
 use crate::emulator::bot_tokens::{new_secret, BotTokens, DEFAULT_LIFETIME};
