@@ -20,7 +20,7 @@ const MAX_GROUP_IDS: usize = 200;
 
 /// The Agent Chat actions the emulator serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
+pub(crate) enum Op {
     ListChats,
     GetChat,
     /// v3.0/3.1's `get_chat_threads`.
@@ -54,7 +54,7 @@ impl Op {
 
 /// Who a request acts for.
 #[derive(Debug, Clone)]
-pub struct Caller {
+pub(crate) struct Caller {
     /// The client of the token (or of the bot token).
     pub client_id: String,
     /// The bot it acts as; None: the license's supervisor (reads everything,
@@ -152,7 +152,7 @@ pub(crate) fn answer(
 }
 
 /// The request and, in v3.0, the `author_id` beside the wrapped payload.
-pub fn read_body(version: ApiVersion, body: &[u8]) -> Result<(Value, Option<String>), ApiFailure> {
+pub(crate) fn read_body(version: ApiVersion, body: &[u8]) -> Result<(Value, Option<String>), ApiFailure> {
     let text = std::str::from_utf8(body).map_err(|_| validation("Request body is not UTF-8"))?;
     let doc = crate::json::parse_strict(text, "body").map_err(invalid)?;
     if !version.wraps_payload() {
@@ -166,7 +166,7 @@ pub fn read_body(version: ApiVersion, body: &[u8]) -> Result<(Value, Option<Stri
 }
 
 /// Checks that `author` names a bot of `client_id`.
-pub fn check_author(store: &Store, client_id: &str, author: &str) -> Result<(), ApiFailure> {
+pub(crate) fn check_author(store: &Store, client_id: &str, author: &str) -> Result<(), ApiFailure> {
     match store.bot_owner(author) {
         Some(owner) if owner == client_id => Ok(()),
         Some(_) => Err(forbidden("The author is a bot of another client")),
@@ -175,7 +175,7 @@ pub fn check_author(store: &Store, client_id: &str, author: &str) -> Result<(), 
 }
 
 /// Checks a request in `version`'s names and returns it in v3.6's.
-pub fn normalize(version: ApiVersion, op: Op, request: Value) -> Result<Value, ApiFailure> {
+pub(crate) fn normalize(version: ApiVersion, op: Op, request: Value) -> Result<Value, ApiFailure> {
     let o = object(&request, "").map_err(invalid)?;
     match op {
         Op::ListChats => return check_list_chats(version, &o),
@@ -341,7 +341,7 @@ fn check_chat_change(version: ApiVersion, op: Op, o: &Obj) -> Result<Value, ApiF
 }
 
 /// Serves a normalized request; answers in `version`'s shape.
-pub fn serve(store: &mut Store, version: ApiVersion, op: Op, caller: &Caller, request: &Value) -> Result<Value, ApiFailure> {
+pub(crate) fn serve(store: &mut Store, version: ApiVersion, op: Op, caller: &Caller, request: &Value) -> Result<Value, ApiFailure> {
     match op {
         Op::ListChats => list_chats(store, version, caller, request),
         Op::GetChat | Op::GetChatThreads => get_chat(store, version, op, caller, request),

@@ -11,16 +11,16 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 
 /// The default lifetime of a bot token, as LiveChat's: 24 hours.
-pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(86_400);
+pub(crate) const DEFAULT_LIFETIME: Duration = Duration::from_secs(86_400);
 
 /// A fresh bot secret: 32 lowercase hex characters.
-pub fn new_secret() -> String {
+pub(crate) fn new_secret() -> String {
     format!("{:032x}", fastrand::u128(..))
 }
 
 /// What a bot token stands for.
 #[derive(Debug, Clone)]
-pub struct IssuedToken {
+pub(crate) struct IssuedToken {
     pub bot_id: String,
     pub client_id: String,
     pub region: Region,
@@ -29,14 +29,14 @@ pub struct IssuedToken {
 
 /// Why a presented token is not accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     Unknown,
     Expired,
 }
 
 /// The tokens issued and not revoked.
 #[derive(Default)]
-pub struct BotTokens {
+pub(crate) struct BotTokens {
     issued: HashMap<String, IssuedToken>,
 }
 

@@ -12,13 +12,13 @@ use serde_json::{Map, Value};
 use std::time::Duration;
 
 /// The token the default config accepts.
-pub const DEV_TOKEN: &str = "dev-token";
+pub(crate) const DEV_TOKEN: &str = "dev-token";
 /// The client `dev-token` acts for.
-pub const DEV_CLIENT_ID: &str = "dev-client";
+pub(crate) const DEV_CLIENT_ID: &str = "dev-client";
 /// The organization the emulated license belongs to, unless configured.
-pub const DEFAULT_ORGANIZATION_ID: &str = "7d2f9c1e-4b3a-4e8d-9f60-2a1b3c4d5e6f";
+pub(crate) const DEFAULT_ORGANIZATION_ID: &str = "7d2f9c1e-4b3a-4e8d-9f60-2a1b3c4d5e6f";
 /// The request log keeps this many entries unless told otherwise.
-pub const DEFAULT_LOG_LIMIT: usize = 10_000;
+pub(crate) const DEFAULT_LOG_LIMIT: usize = 10_000;
 
 /// A token the emulator accepts, with who it is and what it may do.
 #[derive(Debug, Clone)]
@@ -64,7 +64,7 @@ impl TokenGrant {
 }
 
 /// Every bot scope (`my` and `all`, read-write and read-only).
-pub const ALL_SCOPES: [&str; 4] = [SCOPE_MY_RW, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_ALL_RO];
+pub(crate) const ALL_SCOPES: [&str; 4] = [SCOPE_MY_RW, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_ALL_RO];
 
 /// How an emulator starts (see [`EmulatorConfig::from_json`] for its JSON form).
 #[derive(Debug, Clone)]

@@ -36,7 +36,7 @@ const CONSOLE_CSS: &str = include_str!("console/console.css");
 const CONSOLE_JS: &str = include_str!("console/console.js");
 
 /// Where the console's endpoints and files live.
-pub const PREFIX: &str = "/_emulator/";
+pub(crate) const PREFIX: &str = "/_emulator/";
 
 /// Console request bodies are small documents.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -45,18 +45,18 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 const MASKED_KEYS: [&str; 7] = ["secret_key", "secret", "bot_secret", "token", "access_token", "refresh_token", "client_secret"];
 
 /// What a masked value reads.
-pub const MASK: &str = "[redacted]";
+pub(crate) const MASK: &str = "[redacted]";
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
                    base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// Whether `path` is the console's rather than the API's.
-pub fn is_console_path(path: &str) -> bool {
+pub(crate) fn is_console_path(path: &str) -> bool {
     path == "/" || path == "/index.html" || path.starts_with(PREFIX)
 }
 
 /// Serves one console request.
-pub async fn serve(req: Request<Incoming>, shared: Arc<Shared>) -> Response<Full<Bytes>> {
+pub(crate) async fn serve(req: Request<Incoming>, shared: Arc<Shared>) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
     let host = parts.headers.get(hyper::header::HOST).and_then(|v| v.to_str().ok()).map(str::to_owned);
     if let Some(host) = &host {
@@ -269,7 +269,7 @@ fn parse(text: &str) -> Value {
 }
 
 /// `doc` with every value under a secret's key replaced by [`MASK`].
-pub fn masked(mut doc: Value) -> Value {
+pub(crate) fn masked(mut doc: Value) -> Value {
     mask(&mut doc);
     doc
 }

@@ -19,7 +19,7 @@ pub(crate) fn flush(shared: &Arc<Shared>) {
 
 /// Whether `url` may be posted to: http(s) to a loopback host, or anything
 /// when remote targets are allowed.
-pub fn allowed_target(url: &str, allow_remote: bool) -> Result<(), String> {
+pub(crate) fn allowed_target(url: &str, allow_remote: bool) -> Result<(), String> {
     let parsed = url::Url::parse(url).map_err(|_| "not a valid URL".to_owned())?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err("only http and https URLs".into());
@@ -44,7 +44,7 @@ pub fn allowed_target(url: &str, allow_remote: bool) -> Result<(), String> {
 /// caller). Deliveries to one URL about one chat go one at a time, in the
 /// order they happened, so a bot reads a chat's messages in the order they
 /// were written; other chats' deliveries go meanwhile.
-pub fn dispatch(shared: &Arc<Shared>, outgoing: Vec<Outgoing>) {
+pub(crate) fn dispatch(shared: &Arc<Shared>, outgoing: Vec<Outgoing>) {
     let Some(handle) = shared.runtime.get() else { return };
     let mut queues = lock(&shared.delivery_queues);
     for out in outgoing {

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 /// The delivery log: one entry per delivery, updated as its tries go; the
 /// newest `limit` are kept (like the request log).
-pub struct DeliveryLog {
+pub(crate) struct DeliveryLog {
     entries: std::collections::VecDeque<Value>,
     /// The `seq` of `entries[0]`.
     first_seq: usize,

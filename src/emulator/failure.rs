@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 /// An answer the API gives as an error: HTTP status, `type`, `message`, `data`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApiFailure {
+pub(crate) struct ApiFailure {
     pub status: u16,
     pub error_type: String,
     pub message: String,
@@ -29,12 +29,12 @@ impl ApiFailure {
 }
 
 /// A fresh id: 32 lowercase hex characters, like the real API's.
-pub fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     format!("{:032x}", fastrand::u128(..))
 }
 
 /// Refuses with 403 unless `grant` has `scope` (or its `:rw` twin).
-pub fn require(grant: &TokenGrant, scope: &str) -> Result<(), ApiFailure> {
+pub(crate) fn require(grant: &TokenGrant, scope: &str) -> Result<(), ApiFailure> {
     if grant.has_scope(scope) {
         Ok(())
     } else {

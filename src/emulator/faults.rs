@@ -136,7 +136,7 @@ impl Fault {
 }
 
 /// The error type the API sends with an HTTP status.
-pub fn default_error_type(status: u16) -> &'static str {
+pub(crate) fn default_error_type(status: u16) -> &'static str {
     match status {
         400 => "validation",
         401 => "authentication",

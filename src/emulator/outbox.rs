@@ -26,11 +26,11 @@ pub(crate) trait License {
 }
 
 /// The license id v3.2/v3.3 bodies carry.
-pub const LICENSE_ID: u64 = 10_000_001;
+pub(crate) const LICENSE_ID: u64 = 10_000_001;
 
 /// Something bots may be told about.
 #[derive(Debug, Clone)]
-pub enum Happening {
+pub(crate) enum Happening {
     /// A chat was routed or transferred to `bot_id`.
     IncomingChat { chat_id: String, bot_id: String },
     /// An event was written in a chat (`index` in its last thread).
@@ -57,7 +57,7 @@ impl Happening {
 }
 
 /// The action's name in `version`'s webhooks; None when it has none.
-pub fn wire_action(action: &str, version: ApiVersion) -> Option<&'static str> {
+pub(crate) fn wire_action(action: &str, version: ApiVersion) -> Option<&'static str> {
     let old = version < ApiVersion::V3_2;
     Some(match action {
         "incoming_chat" if old => "incoming_chat_thread",
@@ -74,7 +74,7 @@ pub fn wire_action(action: &str, version: ApiVersion) -> Option<&'static str> {
 
 /// One POST to make.
 #[derive(Debug, Clone)]
-pub struct Outgoing {
+pub(crate) struct Outgoing {
     pub webhook_id: String,
     pub bot_id: String,
     pub action: String,
@@ -193,7 +193,7 @@ fn body(store: &impl License, target: &Target, action: &str, payload: Value, add
 }
 
 /// The deliveries a happening makes, planned now (a snapshot of this moment).
-pub fn plan(store: &impl License, happening: &Happening) -> Vec<Outgoing> {
+pub(crate) fn plan(store: &impl License, happening: &Happening) -> Vec<Outgoing> {
     let action = happening.action();
     let chat_id = match happening {
         Happening::IncomingChat { chat_id, .. }

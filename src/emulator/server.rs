@@ -21,7 +21,7 @@ use std::time::Duration;
 
 /// Returned by the service to make hyper close the connection unanswered.
 #[derive(Debug)]
-pub struct DropConnection;
+pub(crate) struct DropConnection;
 
 impl std::fmt::Display for DropConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -32,7 +32,7 @@ impl std::fmt::Display for DropConnection {
 impl std::error::Error for DropConnection {}
 
 /// Serves one request that came on connection number `connection`.
-pub async fn handle(req: Request<Incoming>, shared: Arc<Shared>, connection: u64) -> Result<Response<Full<Bytes>>, DropConnection> {
+pub(crate) async fn handle(req: Request<Incoming>, shared: Arc<Shared>, connection: u64) -> Result<Response<Full<Bytes>>, DropConnection> {
     // The web console (`/` and `/_emulator/...`): not the API, so neither
     // logged nor faulted.
     if crate::emulator::console::is_console_path(req.uri().path()) {
@@ -108,7 +108,7 @@ async fn finish(
 
 /// Which of LiveChat's APIs a path is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Api {
+pub(crate) enum Api {
     Configuration,
     Agent,
 }

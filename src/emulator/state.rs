@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
 
 /// Everything the request handlers share.
-pub struct Shared {
+pub(crate) struct Shared {
     pub store: Mutex<Store>,
     pub faults: Mutex<VecDeque<Fault>>,
     pub log: Mutex<RequestLog>,
@@ -53,18 +53,18 @@ impl Shared {
 
 /// The delivery faults taken for one delivery.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct DeliveryFaults {
+pub(crate) struct DeliveryFaults {
     pub duplicate: bool,
     pub lost_answer: bool,
 }
 
 /// Locks, going on after a panic elsewhere: every update here is a single
 /// step, so the data is never left half-changed.
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// One delivery waiting in its receiver's queue, with the faults taken for
 /// it, its `seq` in the delivery log and its duplicate's (when a fault sends
 /// it twice).
-pub type Job = (Outgoing, DeliveryFaults, usize, Option<usize>);
+pub(crate) type Job = (Outgoing, DeliveryFaults, usize, Option<usize>);

@@ -31,7 +31,7 @@ impl StoredBot {
 
 /// The license's state: bots, chats, bot tokens and webhooks, all behind
 /// one lock so that a routing decision sees bots and chats at once.
-pub struct Store {
+pub(crate) struct Store {
     bots: HashMap<String, StoredBot>,
     next_seq: u64,
     pub chats: Chats,

@@ -6,11 +6,11 @@ use crate::version::ApiVersion;
 use serde_json::{Map, Value};
 
 /// The scope the three registry actions need.
-pub const SCOPE_WEBHOOKS_RW: &str = "webhooks.configuration:rw";
+pub(crate) const SCOPE_WEBHOOKS_RW: &str = "webhooks.configuration:rw";
 
 /// Every registered webhook, with the version it was registered in.
 #[derive(Default)]
-pub struct Webhooks {
+pub(crate) struct Webhooks {
     /// In registration order; each in the `list_webhooks` shape.
     list: Vec<Map<String, Value>>,
     /// The API version each was registered in (its deliveries' body shape).
