@@ -3,14 +3,13 @@
 //! `X-Author-Id`, v3.5+ bot tokens), each version's names and shapes, and
 //! the API's errors; checked in the caller's version, served in v3.6's.
 
-use crate::emulator::auth::{authenticate, bearer};
+use crate::emulator::auth::{authenticate, bearer, check_region};
 use crate::emulator::bot_tokens::Refusal;
 use crate::emulator::chats::{visibility_key, Chat, Placement, MAX_TEXT_BYTES};
 use crate::emulator::outbox::Happening;
 use crate::emulator::failure::ApiFailure;
 use crate::emulator::state::{lock, Shared};
 use crate::emulator::store::Store;
-use crate::http::config::Region;
 use crate::validate::{object, string_item, Obj};
 use crate::version::ApiVersion;
 use base64::Engine;
@@ -112,10 +111,7 @@ pub(crate) fn answer(
     if expired {
         return (unauthenticated("Access token expired"), who);
     }
-    let requested = headers.get("x-region").and_then(|v| v.to_str().ok()).and_then(Region::parse).unwrap_or(Region::Dal);
-    if requested != region {
-        let mut failure = ApiFailure::new(421, "misdirected_request", "Wrong region");
-        failure.data = Some(Box::new(json!({ "region": region.as_str() })));
+    if let Err(failure) = check_region(headers, region) {
         return (Err(failure), who);
     }
     let Some(op) = Op::from_wire(version, action_name) else {

@@ -84,7 +84,7 @@ pub struct EmulatorConfig {
     pub idle_timeout: Option<std::time::Duration>,
     /// Versions past their stable stage: answers carry `Legacy: <until>`
     /// or `Deprecation: <until>`.
-    pub stages: Vec<(ApiVersion, Stage)>,
+    pub stages: Vec<(ApiVersion, RetiringStage)>,
     /// What `issue_bot_token` checks `organization_id` against.
     pub organization_id: String,
     /// How long a bot token is valid (24 h unless configured).
@@ -95,19 +95,19 @@ pub struct EmulatorConfig {
 
 /// A retiring version's stage and the date it ends (`YYYY-MM-DD`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stage {
+pub enum RetiringStage {
     /// Answers carry `Legacy: <until>`.
     Legacy(String),
     /// Answers carry `Deprecation: <until>`.
     Deprecated(String),
 }
 
-impl Stage {
+impl RetiringStage {
     /// The response header that announces it, and its value.
     pub fn header(&self) -> (&'static str, &str) {
         match self {
-            Stage::Legacy(until) => ("legacy", until),
-            Stage::Deprecated(until) => ("deprecation", until),
+            RetiringStage::Legacy(until) => ("legacy", until),
+            RetiringStage::Deprecated(until) => ("deprecation", until),
         }
     }
 }
@@ -206,8 +206,8 @@ impl EmulatorConfig {
                     return Err(Error::validation(format!("{path}.until: expected a date YYYY-MM-DD; got \"{until}\"")));
                 }
                 let stage = match s.req_enum("stage", &["legacy", "deprecated"])? {
-                    "legacy" => Stage::Legacy(until.to_owned()),
-                    _ => Stage::Deprecated(until.to_owned()),
+                    "legacy" => RetiringStage::Legacy(until.to_owned()),
+                    _ => RetiringStage::Deprecated(until.to_owned()),
                 };
                 config.stages.push((version, stage));
             }

@@ -6,13 +6,12 @@
 use crate::configuration::actions::Action;
 use crate::configuration::bot_admin::AdminAction;
 use crate::configuration::wire::{message_for_wire, request_from_wire, response_to_wire};
-use crate::emulator::auth::authenticate;
+use crate::emulator::auth::{authenticate, check_region};
 use crate::emulator::config::TokenGrant;
 use crate::emulator::failure::{new_id, require, ApiFailure};
 use crate::emulator::state::{lock, Shared};
 use crate::emulator::store::Store;
 use crate::emulator::webhooks::{Webhooks, SCOPE_WEBHOOKS_RW};
-use crate::http::config::Region;
 use crate::json::parse_strict;
 use crate::validate::object;
 use crate::version::ApiVersion;
@@ -37,10 +36,7 @@ pub(crate) fn answer(
         return (Err(ApiFailure::new(401, "authentication", "Access token expired")), Some(grant.client_id.clone()));
     }
     let client_id = Some(grant.client_id.clone());
-    let requested = headers.get("x-region").and_then(|v| v.to_str().ok()).and_then(Region::parse).unwrap_or(Region::Dal);
-    if requested != grant.region {
-        let mut failure = ApiFailure::new(421, "misdirected_request", "Wrong region");
-        failure.data = Some(Box::new(json!({ "region": grant.region.as_str() })));
+    if let Err(failure) = check_region(headers, grant.region) {
         return (Err(failure), client_id);
     }
     let Some(action) = Action::from_wire_name(version, action_name) else {

@@ -34,7 +34,7 @@ mod state;
 mod store;
 mod webhooks;
 
-pub use config::EmulatorConfig;
+pub use config::{DeliveryConfig, EmulatorConfig, RetiringStage, TokenGrant};
 pub use faults::Fault;
 
 use crate::error::{Error, ErrorCode, Result};

@@ -2,7 +2,7 @@
 //! faults, the logs, the delivery queues), and [`lock`], which every one of
 //! them takes it with.
 
-use crate::emulator::config::{DeliveryConfig, Stage, TokenGrant};
+use crate::emulator::config::{DeliveryConfig, RetiringStage, TokenGrant};
 use crate::emulator::delivery_log::DeliveryLog;
 use crate::emulator::faults::Fault;
 use crate::emulator::log::RequestLog;
@@ -20,7 +20,7 @@ pub(crate) struct Shared {
     pub tokens: Vec<TokenGrant>,
     /// When the emulator started: tokens expire relative to it.
     pub started: std::time::Instant,
-    pub stages: Vec<(ApiVersion, Stage)>,
+    pub stages: Vec<(ApiVersion, RetiringStage)>,
     /// Keep-alive connections closed for being idle (see `idle_timeout_ms`).
     pub idle_closes: std::sync::atomic::AtomicU64,
     /// The emulator's runtime, where webhook deliveries run.
