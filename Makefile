@@ -22,7 +22,7 @@ BUILD_DIR := target/c
 CFLAGS_C  := -std=c99 -Wall -Wextra -Werror -Iinclude
 VALGRIND  := valgrind --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite,indirect,possible --quiet
 
-.PHONY: all build demo test test-rust check-header check-symbols install uninstall clean bench deps-valgrind
+.PHONY: all build demo test test-rust check-layout check-docs check-header check-symbols install uninstall clean bench deps-valgrind
 
 all: build
 
@@ -47,10 +47,20 @@ demo: $(BUILD_DIR)/quickstart $(BUILD_DIR)/echo_bot
 # Every test target (and the build it depends on) has the test-only hook.
 test test-rust test-c test-python test-go test-console console-screenshots test-install: export CARGO_FEATURES = test-hooks
 # test-wheel last: its release build (no test hook) replaces the library the others link.
-test: test-rust check-header check-symbols test-c test-python test-go test-console test-install test-wheel
+test: check-layout test-rust check-docs check-header check-symbols test-c test-python test-go test-console test-install test-wheel
 
 test-rust:
 	$(CARGO) test --release --features test-hooks
+
+# The floor plan: rooms import one way, no circle between files, and the
+# command line uses only the curated Rust surface (tests/check_imports.py).
+check-layout:
+	python3 tests/check_imports.py src
+
+# The Rust API as `cargo doc` shows it: every public item documented, no
+# broken link (lib.rs warns on missing docs; here a warning fails).
+check-docs:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --lib --release --features test-hooks
 
 # The committed header must be what build.rs generates from the sources, and
 # declare nothing outside the lcbot_ / LCBOT_ prefix.

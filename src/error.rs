@@ -37,6 +37,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in the C ABI's order.
     pub const ALL: [ErrorCode; 12] = [
         ErrorCode::NullArgument,
         ErrorCode::InvalidUtf8,
@@ -76,8 +77,11 @@ impl ErrorCode {
 /// The error body LiveChat sent: `{"error": {"type", "message", "data"}}`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
+    /// LiveChat's `type` (`validation`, `authentication`, `not_found`, ...).
     pub error_type: String,
+    /// LiveChat's message.
     pub message: String,
+    /// LiveChat's `data`, when it sent one.
     pub data: Option<Value>,
 }
 
@@ -91,17 +95,22 @@ pub enum Outcome {
 /// A failed call. Its message never contains the token.
 #[derive(Debug, Clone)]
 pub struct Error {
+    /// What kind of failure.
     pub code: ErrorCode,
+    /// What went wrong and where (`groups[1].priority: ...`); never holds a token.
     pub message: String,
+    /// The HTTP status LiveChat answered with, when it answered.
     pub http_status: Option<u16>,
     /// Boxed: it is rare, and a small `Error` keeps every `Result` small.
     pub api_error: Option<Box<ApiError>>,
     /// How many HTTP attempts were made (0 when nothing was sent).
     pub attempts: u32,
+    /// `Some(Unknown)` when a write failed after it may have been applied: read before repeating it.
     pub outcome: Option<Outcome>,
 }
 
 impl Error {
+    /// An error of `code` saying `message` (one attempt, outcome known).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error {
             code,
@@ -113,15 +122,15 @@ impl Error {
         }
     }
 
-    pub fn null_argument(name: &str) -> Self {
+    pub(crate) fn null_argument(name: &str) -> Self {
         Error::new(ErrorCode::NullArgument, format!("{name}: must not be NULL"))
     }
 
-    pub fn validation(message: impl Into<String>) -> Self {
+    pub(crate) fn validation(message: impl Into<String>) -> Self {
         Error::new(ErrorCode::Validation, message)
     }
 
-    pub fn decode(message: impl Into<String>) -> Self {
+    pub(crate) fn decode(message: impl Into<String>) -> Self {
         Error::new(ErrorCode::Decode, message)
     }
 
@@ -173,6 +182,7 @@ impl Error {
         Value::Object(doc)
     }
 
+    /// [`Error::to_document`] as JSON text: the C ABI's error document.
     pub fn to_json(&self) -> String {
         self.to_document().to_string()
     }
@@ -186,4 +196,5 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// This library's result: an [`Error`] on failure.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

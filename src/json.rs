@@ -1,4 +1,5 @@
-//! Strict JSON parsing for everything that comes from a caller.
+//! Strict JSON parsing for everything that comes from a caller, and the
+//! small conversions every room makes on the way out.
 //!
 //! serde_json keeps the last of two equal keys silently; a caller who wrote a
 //! key twice made a mistake we must report, so objects are built here with a
@@ -32,6 +33,17 @@ pub fn parse_strict(text: &str, what: &str) -> Result<Value> {
     serde_json::from_str::<Strict>(text)
         .map(|s| s.0)
         .map_err(|e| Error::new(ErrorCode::InvalidJson, format!("{what}: invalid JSON: {e}")))
+}
+
+/// JSON text of a value (serde's writer; faster than `Display`).
+pub(crate) fn to_text(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// Reads an answer document into a typed model; a mismatch is the server's
+/// (a decode error), never the caller's.
+pub(crate) fn from_answer<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
+    serde_json::from_value(v).map_err(|e| Error::decode(format!("the answer does not match the model: {e}")))
 }
 
 struct Strict(Value);

@@ -8,48 +8,70 @@
 //! println!("{id}: {:?}", client.get_bot_agent_details(&id)?);
 //! # Ok::<(), livechat_bots::Error>(())
 //! ```
+//!
+//! What is here:
+//! - [`Client`] and its [`ClientConfig`]: the Configuration API's bot
+//!   actions, typed ([`Client::create_bot_agent`], ...), as JSON
+//!   ([`Client::execute`]) or untyped ([`Client::call`]), in any
+//!   [`ApiVersion`] from 3.0 to 3.6.
+//! - [`Bot`]: the Agent Chat Web API as one bot (its chats, its events, its
+//!   routing status).
+//! - [`verify_webhook`] and [`WebhookEvent`]: what LiveChat POSTs to a bot.
+//! - [`Emulator`] (feature `emulator`, on by default): the offline LiveChat
+//!   that tests and examples run against.
+//!
+//! Every module is private: this page is the whole Rust API, and the C ABI
+//! (`include/livechat_bots.h`) is the other public surface.
 
-pub mod actions;
-pub mod agent_chat;
-pub mod bot;
-pub mod bot_admin;
-pub mod cancel;
-pub mod chat_model;
-pub mod client;
-pub mod config;
-pub mod credentials;
-#[cfg(feature = "emulator")]
-pub mod emulator;
-pub mod error;
-pub mod ffi;
-pub mod json;
-pub mod model;
-pub mod notice;
-pub mod retry;
-pub mod secret;
-mod transport;
+#![warn(missing_docs)]
+
+// The leaves every room uses.
+mod error;
+mod json;
+mod secret;
 mod validate;
-pub mod version;
-pub mod webhook;
-pub mod webhook_event;
-pub mod wire;
+mod version;
 
-pub use actions::Action;
-pub use agent_chat::ChatAction;
-pub use bot::{Bot, BotIdentity};
-pub use bot_admin::AdminAction;
-pub use cancel::{CallOptions, CancelToken};
-pub use chat_model::{Chat, ChatPage, ChatSummary, ChatUser, Event, RoutingStatus, Thread};
-pub use client::Client;
-pub use credentials::TokenProvider;
-pub use config::{ClientConfig, Region, TokenType};
+// One room per LiveChat API, and the client core they share.
+mod agent_chat;
+mod configuration;
+mod http;
+mod webhooks;
+
 #[cfg(feature = "emulator")]
-pub use emulator::{Emulator, EmulatorConfig};
+mod emulator;
+// The C ABI: its `#[no_mangle]` functions are exported whatever the
+// module's visibility; Rust callers use the items re-exported here.
+mod ffi;
+
+/// This library's version (the crate's, also `lcbot_version()` in C).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub use agent_chat::actions::ChatAction;
+pub use agent_chat::bot::{Bot, BotIdentity};
+pub use agent_chat::model::{Chat, ChatPage, ChatSummary, ChatUser, Event, RoutingStatus, Thread};
+pub use configuration::actions::Action;
+pub use configuration::bot_admin::AdminAction;
+pub use configuration::model::{
+    Application, BotAgent, BotAgentDetails, CreateBotAgent, CreatedBotAgent, Group, Priority, Status, UpdateBotAgent,
+    WebhookAction, Webhooks,
+};
+#[cfg(feature = "emulator")]
+pub use emulator::{DeliveryConfig, Emulator, EmulatorConfig, Fault, RetiringStage, TokenGrant};
 pub use error::{ApiError, Error, ErrorCode, Outcome, Result};
-pub use model::*;
-pub use notice::{Notice, NoticeHandler, NoticeKind};
-pub use retry::RetryPolicy;
+pub use http::cancel::{CallOptions, CancelToken};
+pub use http::client::Client;
+pub use http::config::{ClientConfig, Region, TokenType};
+pub use http::credentials::TokenProvider;
+pub use http::notice::{Notice, NoticeHandler, NoticeKind, Notices};
+pub use http::retry::RetryPolicy;
 pub use secret::Secret;
 pub use version::ApiVersion;
-pub use webhook::{verify as verify_webhook, WebhookSecrets};
-pub use webhook_event::{respond as respond_to_webhook, Payload as WebhookPayload, WebhookEvent};
+pub use webhooks::event::{
+    respond as respond_to_webhook, ChatDeactivated, ChatEvent, ChatTransferred, ChatUserChange, IncomingChat,
+    Payload as WebhookPayload, RichMessagePostback, RoutingStatusSet, WebhookEvent,
+};
+pub use webhooks::verify::{
+    verify as verify_webhook, WebhookSecrets, DEFAULT_MAX_BODY_BYTES as DEFAULT_MAX_WEBHOOK_BODY_BYTES,
+    RENAMED_ACTIONS as RENAMED_WEBHOOK_ACTIONS,
+};

@@ -13,17 +13,25 @@ use crate::error::{Error, Result};
 /// | 3.3 to 3.6 | bare | `create_bot` ... | `id` | `{"id"}`, bare array, flat bot |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ApiVersion {
+    /// 3.0: the spec's shapes; bodies wrapped in `payload`.
     #[default]
     V3_0,
+    /// 3.1: bodies unwrapped; a bot named by `X-Author-Id`.
     V3_1,
+    /// 3.2: renamed actions (`create_bot`, ...), `default_group_priority`.
     V3_2,
+    /// 3.3: routing status and webhooks move out of the bot; `owner_client_id`.
     V3_3,
+    /// 3.4.
     V3_4,
+    /// 3.5: bot secrets and bot tokens (`issue_bot_token`).
     V3_5,
+    /// 3.6: the bot's `type`; a bot acts only with its own token.
     V3_6,
 }
 
 impl ApiVersion {
+    /// Every version, oldest first.
     pub const ALL: [ApiVersion; 7] = [
         ApiVersion::V3_0,
         ApiVersion::V3_1,
@@ -34,6 +42,7 @@ impl ApiVersion {
         ApiVersion::V3_6,
     ];
 
+    /// Reads `"3.0"` to `"3.6"`; anything else is a validation error naming the versions.
     pub fn parse(s: &str) -> Result<Self> {
         ApiVersion::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
             Error::validation(format!(
@@ -43,6 +52,7 @@ impl ApiVersion {
         })
     }
 
+    /// `"3.0"` to `"3.6"`, as in the URL.
     pub fn as_str(self) -> &'static str {
         match self {
             ApiVersion::V3_0 => "3.0",

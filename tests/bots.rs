@@ -5,7 +5,7 @@
 mod common;
 
 use common::emulator_with;
-use livechat_bots::emulator::Emulator;
+use livechat_bots::Emulator;
 use livechat_bots::{Bot, BotIdentity, Client, ErrorCode};
 use serde_json::{json, Value};
 use std::sync::{Arc, Barrier};
@@ -181,7 +181,7 @@ fn a_refused_token_is_renewed_once() {
     let emu = emulator_with(json!({}));
     let client = client(&emu, "3.6");
     let bot = make_bot(&emu, &client, "Refused", "normal", 5, "accepting_chats");
-    emu.inject(livechat_bots::emulator::Fault::from_json(r#"{"action": "list_chats", "status": 401}"#).unwrap());
+    emu.inject(livechat_bots::Fault::from_json(r#"{"action": "list_chats", "status": 401}"#).unwrap());
     bot.list_chats(json!({})).expect("renewed and retried");
     assert_eq!(requests_of(&emu, "issue_bot_token").len(), 2);
     // After a secret reset the bot's token is refused and the old secret

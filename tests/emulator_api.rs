@@ -250,7 +250,7 @@ fn bad_fault_and_config_documents_are_refused() {
     assert!(emu.inject_json(r#"{"times": 1}"#).is_err(), "a fault must do something");
     assert!(emu.inject_json(r#"{"status": 200}"#).is_err());
     assert!(emu.inject_json(r#"{"status": 500, "tims": 2}"#).is_err());
-    use livechat_bots::emulator::EmulatorConfig;
+    use livechat_bots::EmulatorConfig;
     assert!(EmulatorConfig::from_json(r#"{"tokens": [{"token": "t"}]}"#).is_err());
     assert!(EmulatorConfig::from_json(r#"{"bots": [{"name": "x", "status": "busy"}]}"#).is_err());
     assert!(EmulatorConfig::from_json(r#"{"port": 70000}"#).is_err());

@@ -6,8 +6,8 @@
 
 mod common;
 use common::*;
-use livechat_bots::emulator::Emulator;
-use livechat_bots::emulator::Fault;
+use livechat_bots::Emulator;
+use livechat_bots::Fault;
 use serde_json::{json, Value};
 
 const TOKEN: &str = "dev-token";

@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use livechat_bots::emulator::{Emulator, Fault};
+use livechat_bots::{Emulator, Fault};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};

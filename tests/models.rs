@@ -1,7 +1,9 @@
 //! The typed Rust models carry every field the core accepts or answers, so
 //! a field added to the allow-lists cannot be silently dropped by them.
 
-use livechat_bots::actions::schema;
+mod c_abi;
+
+use c_abi::schema;
 use livechat_bots::{BotAgentDetails, CreateBotAgent, UpdateBotAgent};
 use serde_json::Value;
 use std::collections::BTreeSet;

@@ -1,12 +1,12 @@
-//! A panic inside a call becomes LCBOT_ERR_PANIC and the process goes on.
+//! A panic inside a call becomes ErrorCode::Panic.number() and the process goes on.
 //! Runs in its own test binary: the hook is read from the environment once.
 //! The hook exists only in builds with the `test-hooks` feature.
 #![cfg(feature = "test-hooks")]
 
-use livechat_bots::ffi::client::{lcbot_call, lcbot_client_free, lcbot_client_new, lcbot_get_bot_agents};
-use livechat_bots::ffi::emulator::{lcbot_emulator_start, lcbot_emulator_stop, lcbot_emulator_url};
-use livechat_bots::ffi::strings::lcbot_string_free;
-use livechat_bots::ffi::status::lcbot_status::{LCBOT_ERR_API, LCBOT_ERR_PANIC, LCBOT_OK};
+mod c_abi;
+
+use c_abi::*;
+use livechat_bots::ErrorCode;
 use std::ffi::{CStr, CString};
 use std::ptr::null_mut;
 
@@ -25,7 +25,7 @@ fn a_panic_is_caught_and_the_next_call_works() {
         let action = CString::new("lcbot_test_panic").unwrap();
         let payload = CString::new("{}").unwrap();
         let mut out = null_mut();
-        assert_eq!(lcbot_call(client, action.as_ptr(), payload.as_ptr(), std::ptr::null(), &mut out), LCBOT_ERR_PANIC);
+        assert_eq!(lcbot_call(client, action.as_ptr(), payload.as_ptr(), std::ptr::null(), &mut out), ErrorCode::Panic.number());
         let doc = CStr::from_ptr(out).to_str().unwrap().to_owned();
         lcbot_string_free(out);
         assert!(doc.contains(r#""code":"panic""#) && doc.contains("requested by a test"), "{doc}");
@@ -36,7 +36,7 @@ fn a_panic_is_caught_and_the_next_call_works() {
             lcbot_string_free(out);
         }
         let unknown = CString::new("not_an_action").unwrap();
-        assert_eq!(lcbot_call(client, unknown.as_ptr(), payload.as_ptr(), std::ptr::null(), &mut out), LCBOT_ERR_API);
+        assert_eq!(lcbot_call(client, unknown.as_ptr(), payload.as_ptr(), std::ptr::null(), &mut out), ErrorCode::Api.number());
         lcbot_string_free(out);
         lcbot_client_free(client);
         lcbot_emulator_stop(emu);

@@ -5,7 +5,7 @@
 
 mod common;
 use common::*;
-use livechat_bots::emulator::{EmulatorConfig, Fault};
+use livechat_bots::{EmulatorConfig, Fault};
 use livechat_bots::{Action, ApiVersion, Client, ClientConfig, ErrorCode};
 use once_cell::sync::Lazy;
 use proptest::prelude::*;

@@ -1,7 +1,7 @@
 //! Webhook bodies of every version: checked against the accepted secrets,
 //! normalized, and refused with the right code and no secret in the message.
 
-use livechat_bots::webhook::{verify, WebhookSecrets, DEFAULT_MAX_BODY_BYTES, RENAMED_ACTIONS};
+use livechat_bots::{verify_webhook as verify, WebhookSecrets, DEFAULT_MAX_WEBHOOK_BODY_BYTES as DEFAULT_MAX_BODY_BYTES, RENAMED_WEBHOOK_ACTIONS as RENAMED_ACTIONS};
 use livechat_bots::ErrorCode;
 use serde_json::{json, Value};
 use std::path::PathBuf;

@@ -5,9 +5,9 @@
 //!   livechat-bots bots list|show|create|update|remove [flags]
 //!
 //! Exit codes: 0 on success; `emulator` and `call` exit 2 on any failure;
-//! `bots` exits with the library's status code (`lcbot_status`: 4
-//! validation, 7 an API error, ...), and 2 when the command line itself is
-//! wrong (clap's code, also for a usage error anywhere).
+//! `bots` exits with the library's status code (`ErrorCode::number`, the C
+//! ABI's `lcbot_status`: 4 validation, 7 an API error, ...), and 2 when the
+//! command line itself is wrong (clap's code, also for a usage error anywhere).
 
 // One file a subcommand, beside this one (not in src/bin/, where cargo
 // would take each for a binary of its own).
@@ -21,7 +21,6 @@ mod emulator;
 mod output;
 
 use clap::{Parser, Subcommand};
-use livechat_bots::ffi::status::lcbot_status;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -48,7 +47,7 @@ enum Command {
 /// as the C ABI gives it) for `--json`, a line otherwise.
 fn report(failure: &bots::Failure, json: bool) -> u8 {
     let error = &failure.0;
-    let status = lcbot_status::from(error.code) as i32;
+    let status = error.code.number();
     if json {
         let mut doc = error.to_document();
         if let Some(map) = doc.as_object_mut() {

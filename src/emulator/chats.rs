@@ -10,14 +10,17 @@ use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
 
+/// The most bytes a message's text may have (an agent's or a customer's).
+pub(crate) const MAX_TEXT_BYTES: usize = 16_384;
+
 /// A chat or thread id: 10 characters of `[A-Z0-9]`.
-pub fn new_chat_id() -> String {
+pub(crate) fn new_chat_id() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     (0..10).map(|_| ALPHABET[fastrand::usize(..ALPHABET.len())] as char).collect()
 }
 
 /// A customer id: a version 4 UUID as text.
-pub fn new_customer_id() -> String {
+pub(crate) fn new_customer_id() -> String {
     let mut n = fastrand::u128(..);
     n = (n & !(0xf << 76)) | (0x4 << 76);
     n = (n & !(0x3 << 62)) | (0x2 << 62);
@@ -26,7 +29,7 @@ pub fn new_customer_id() -> String {
 }
 
 /// The key events carry their visibility under in `version`.
-pub fn visibility_key(version: ApiVersion) -> &'static str {
+pub(crate) fn visibility_key(version: ApiVersion) -> &'static str {
     if version >= ApiVersion::V3_4 {
         "visibility"
     } else {
@@ -35,7 +38,7 @@ pub fn visibility_key(version: ApiVersion) -> &'static str {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChatState {
+pub(crate) enum ChatState {
     Queued,
     Assigned,
     Closed,
@@ -51,7 +54,7 @@ impl ChatState {
     }
 }
 
-pub struct Event {
+pub(crate) struct Event {
     /// Normalized: `id, created_at, type, text?, author_id, visibility, ...`.
     pub doc: Map<String, Value>,
     pub author_type: &'static str,
@@ -65,7 +68,7 @@ impl Event {
     }
 }
 
-pub struct Thread {
+pub(crate) struct Thread {
     pub id: String,
     pub created_at: String,
     pub active: bool,
@@ -74,7 +77,7 @@ pub struct Thread {
     queued_at: Option<(String, std::time::Instant)>,
 }
 
-pub struct Chat {
+pub(crate) struct Chat {
     pub id: String,
     pub group_id: u64,
     pub customer_id: String,
@@ -223,7 +226,7 @@ impl Chat {
 }
 
 /// A bot as routing sees it.
-pub struct Candidate {
+pub(crate) struct Candidate {
     pub id: String,
     /// Creation order: older bots win ties.
     pub seq: u64,
@@ -254,7 +257,7 @@ struct Waiting {
 }
 
 #[derive(Default)]
-pub struct Chats {
+pub(crate) struct Chats {
     /// In creation order.
     list: Vec<Chat>,
     queue: VecDeque<Waiting>,
@@ -262,7 +265,7 @@ pub struct Chats {
 
 /// Where a chat went after a routing decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Placement {
+pub(crate) enum Placement {
     Assigned(String),
     Queued,
 }

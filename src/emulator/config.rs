@@ -1,21 +1,24 @@
 //! The emulator's config: which tokens it accepts, the bots it starts with,
-//! its port and faults to inject from the start.
+//! its port, faults to inject from the start and how webhooks are delivered.
 
-use crate::actions::{Action, SCOPE_ALL_RO, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_MY_RW};
+use crate::configuration::actions::{Action, SCOPE_ALL_RO, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_MY_RW};
 use crate::version::ApiVersion;
-use crate::config::Region;
+use crate::http::config::Region;
 use crate::emulator::faults::Fault;
 use crate::error::{Error, Result};
 use crate::json::parse_strict;
 use crate::validate::object;
 use serde_json::{Map, Value};
+use std::time::Duration;
 
-pub const DEV_TOKEN: &str = "dev-token";
-pub const DEV_CLIENT_ID: &str = "dev-client";
+/// The token the default config accepts.
+pub(crate) const DEV_TOKEN: &str = "dev-token";
+/// The client `dev-token` acts for.
+pub(crate) const DEV_CLIENT_ID: &str = "dev-client";
 /// The organization the emulated license belongs to, unless configured.
-pub const DEFAULT_ORGANIZATION_ID: &str = "7d2f9c1e-4b3a-4e8d-9f60-2a1b3c4d5e6f";
+pub(crate) const DEFAULT_ORGANIZATION_ID: &str = "7d2f9c1e-4b3a-4e8d-9f60-2a1b3c4d5e6f";
 /// The request log keeps this many entries unless told otherwise.
-pub const DEFAULT_LOG_LIMIT: usize = 10_000;
+pub(crate) const DEFAULT_LOG_LIMIT: usize = 10_000;
 
 /// A token the emulator accepts, with who it is and what it may do.
 #[derive(Debug, Clone)]
@@ -23,14 +26,18 @@ pub struct TokenGrant {
     /// The credential as sent after `Bearer ` (or, for Basic, the base64
     /// text or the `account:pat` it decodes to).
     pub token: crate::Secret,
+    /// The client the token acts for.
     pub client_id: String,
+    /// What it may do (a `:rw` scope includes its `:ro` twin).
     pub scopes: Vec<String>,
+    /// The region it belongs to: a request for the other one gets 421.
     pub region: Region,
     /// Refused as expired from this long after the emulator started.
     pub expires_in: Option<std::time::Duration>,
 }
 
 impl TokenGrant {
+    /// A grant that never expires.
     pub fn new(token: &str, client_id: &str, scopes: &[&str], region: Region) -> Self {
         TokenGrant {
             token: crate::Secret::new(token),
@@ -56,44 +63,51 @@ impl TokenGrant {
     }
 }
 
-pub const ALL_SCOPES: [&str; 4] = [SCOPE_MY_RW, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_ALL_RO];
+/// Every bot scope (`my` and `all`, read-write and read-only).
+pub(crate) const ALL_SCOPES: [&str; 4] = [SCOPE_MY_RW, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_ALL_RO];
 
+/// How an emulator starts (see [`EmulatorConfig::from_json`] for its JSON form).
 #[derive(Debug, Clone)]
 pub struct EmulatorConfig {
+    /// The tokens it accepts (by default `dev-token`).
     pub tokens: Vec<TokenGrant>,
     /// Bots present at start, in the `bot_agent` shape of
     /// `get_bot_agent_details` (`id` and `application` optional).
     pub bots: Vec<Map<String, Value>>,
     /// 0 picks a free port.
     pub port: u16,
+    /// Faults pending from the start, tried in order.
     pub faults: Vec<Fault>,
+    /// How many entries the request log and the delivery log keep.
     pub log_limit: usize,
     /// Close a keep-alive connection idle this long, as load balancers do.
     pub idle_timeout: Option<std::time::Duration>,
     /// Versions past their stable stage: answers carry `Legacy: <until>`
     /// or `Deprecation: <until>`.
-    pub stages: Vec<(ApiVersion, Stage)>,
+    pub stages: Vec<(ApiVersion, RetiringStage)>,
     /// What `issue_bot_token` checks `organization_id` against.
     pub organization_id: String,
     /// How long a bot token is valid (24 h unless configured).
     pub bot_token_lifetime: std::time::Duration,
     /// How webhooks are delivered: tries, backoff, timeout, remote targets.
-    pub delivery: crate::emulator::delivery::DeliveryConfig,
+    pub delivery: DeliveryConfig,
 }
 
 /// A retiring version's stage and the date it ends (`YYYY-MM-DD`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stage {
+pub enum RetiringStage {
+    /// Answers carry `Legacy: <until>`.
     Legacy(String),
+    /// Answers carry `Deprecation: <until>`.
     Deprecated(String),
 }
 
-impl Stage {
+impl RetiringStage {
     /// The response header that announces it, and its value.
     pub fn header(&self) -> (&'static str, &str) {
         match self {
-            Stage::Legacy(until) => ("legacy", until),
-            Stage::Deprecated(until) => ("deprecation", until),
+            RetiringStage::Legacy(until) => ("legacy", until),
+            RetiringStage::Deprecated(until) => ("deprecation", until),
         }
     }
 }
@@ -112,6 +126,25 @@ impl Default for EmulatorConfig {
             bot_token_lifetime: crate::emulator::bot_tokens::DEFAULT_LIFETIME,
             delivery: Default::default(),
         }
+    }
+}
+
+/// How deliveries are made (emulator config).
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    /// Tries per delivery (the first included).
+    pub tries: u32,
+    /// Wait before the second try; doubled before each next one.
+    pub backoff: Duration,
+    /// How long one try waits for an answer.
+    pub timeout: Duration,
+    /// Allow targets that are not loopback addresses.
+    pub allow_remote: bool,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        DeliveryConfig { tries: 3, backoff: Duration::from_secs(1), timeout: Duration::from_secs(5), allow_remote: false }
     }
 }
 
@@ -173,8 +206,8 @@ impl EmulatorConfig {
                     return Err(Error::validation(format!("{path}.until: expected a date YYYY-MM-DD; got \"{until}\"")));
                 }
                 let stage = match s.req_enum("stage", &["legacy", "deprecated"])? {
-                    "legacy" => Stage::Legacy(until.to_owned()),
-                    _ => Stage::Deprecated(until.to_owned()),
+                    "legacy" => RetiringStage::Legacy(until.to_owned()),
+                    _ => RetiringStage::Deprecated(until.to_owned()),
                 };
                 config.stages.push((version, stage));
             }

@@ -6,10 +6,10 @@
 //! The page is plain HTML, CSS and JavaScript embedded in the library (no
 //! build step, nothing fetched from elsewhere); it polls the console's JSON
 //! endpoints under `/_emulator/`, a prefix LiveChat's API (`/v3.x/...`)
-//! never uses. Each endpoint answers the document of the [`Emulator`] method
-//! the C, Python and Go calls return, with every secret masked. Console
-//! requests are neither logged nor subject to faults: the request log stays
-//! the API's.
+//! never uses. Each endpoint answers the document the C, Python and Go calls
+//! return (the `control` function behind that `Emulator` method), with
+//! every secret masked. Console requests are neither logged nor subject to
+//! faults: the request log stays the API's.
 //!
 //! The emulator listens on 127.0.0.1 only; on top of that the console
 //! answers only requests whose `Host` is a loopback name (a web page that
@@ -17,11 +17,11 @@
 //! only JSON bodies from the console's own origin (another site's form or
 //! script cannot send them).
 
-use crate::actions::Action;
-use crate::config::Region;
+use crate::configuration::actions::Action;
+use crate::http::config::Region;
 use crate::emulator::config::{TokenGrant, ALL_SCOPES};
-use crate::emulator::server::{lock, Shared};
-use crate::emulator::Emulator;
+use crate::emulator::control;
+use crate::emulator::state::{lock, Shared};
 use crate::error::Error;
 use crate::version::ApiVersion;
 use bytes::Bytes;
@@ -36,7 +36,7 @@ const CONSOLE_CSS: &str = include_str!("console/console.css");
 const CONSOLE_JS: &str = include_str!("console/console.js");
 
 /// Where the console's endpoints and files live.
-pub const PREFIX: &str = "/_emulator/";
+pub(crate) const PREFIX: &str = "/_emulator/";
 
 /// Console request bodies are small documents.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -45,18 +45,18 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 const MASKED_KEYS: [&str; 7] = ["secret_key", "secret", "bot_secret", "token", "access_token", "refresh_token", "client_secret"];
 
 /// What a masked value reads.
-pub const MASK: &str = "[redacted]";
+pub(crate) const MASK: &str = "[redacted]";
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
                    base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// Whether `path` is the console's rather than the API's.
-pub fn is_console_path(path: &str) -> bool {
+pub(crate) fn is_console_path(path: &str) -> bool {
     path == "/" || path == "/index.html" || path.starts_with(PREFIX)
 }
 
 /// Serves one console request.
-pub async fn serve(req: Request<Incoming>, shared: Arc<Shared>) -> Response<Full<Bytes>> {
+pub(crate) async fn serve(req: Request<Incoming>, shared: Arc<Shared>) -> Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
     let host = parts.headers.get(hyper::header::HOST).and_then(|v| v.to_str().ok()).map(str::to_owned);
     if let Some(host) = &host {
@@ -73,7 +73,7 @@ pub async fn serve(req: Request<Incoming>, shared: Arc<Shared>) -> Response<Full
             "/" | "/index.html" => file(INDEX_HTML, "text/html; charset=utf-8"),
             "/_emulator/console.css" => file(CONSOLE_CSS, "text/css; charset=utf-8"),
             "/_emulator/console.js" => file(CONSOLE_JS, "text/javascript; charset=utf-8"),
-            _ => match read(&Emulator::view(shared.clone()), &shared, &path, &query) {
+            _ => match read(&shared, &path, &query) {
                 Some(doc) => ok(doc),
                 None => not_found(&path),
             },
@@ -109,9 +109,9 @@ pub async fn serve(req: Request<Incoming>, shared: Arc<Shared>) -> Response<Full
         Ok(doc) => doc,
         Err(e) => return error(400, "validation", &e.message),
     };
-    let written = write(&Emulator::view(shared.clone()), &shared, &path, &request);
+    let written = write(&shared, &path, &request);
     // A bot made or changed by hand may have been routed a chat: its webhooks go out now.
-    shared.flush_deliveries();
+    crate::emulator::delivery::flush(&shared);
     match written {
         Ok(doc) => ok(doc),
         Err(e) => {
@@ -123,13 +123,13 @@ pub async fn serve(req: Request<Incoming>, shared: Arc<Shared>) -> Response<Full
 }
 
 /// The GET endpoints' documents.
-fn read(emu: &Emulator, shared: &Shared, path: &str, query: &str) -> Option<Value> {
+fn read(shared: &Shared, path: &str, query: &str) -> Option<Value> {
     let doc = match path {
-        "/_emulator/bots" => bots_doc(emu, shared),
-        "/_emulator/chats" => emu.chats(),
-        "/_emulator/requests" => requests_doc(emu, query),
-        "/_emulator/deliveries" => deliveries_doc(emu),
-        "/_emulator/faults" => parse(&emu.faults_json()),
+        "/_emulator/bots" => bots_doc(shared),
+        "/_emulator/chats" => control::chats(shared),
+        "/_emulator/requests" => requests_doc(shared, query),
+        "/_emulator/deliveries" => deliveries_doc(shared),
+        "/_emulator/faults" => parse(&control::faults_json(shared)),
         _ => return None,
     };
     Some(masked(doc))
@@ -150,13 +150,13 @@ fn is_post_route(path: &str) -> bool {
 
 /// The POST endpoints: the customer's control calls, faults, and bots made
 /// or changed by hand.
-fn write(emu: &Emulator, shared: &Shared, path: &str, request: &Value) -> crate::Result<Value> {
+fn write(shared: &Arc<Shared>, path: &str, request: &Value) -> crate::Result<Value> {
     let doc = match path {
-        "/_emulator/chats/start" => emu.start_chat(request)?,
-        "/_emulator/chats/send" => emu.send_message(request)?,
-        "/_emulator/chats/close" => emu.close_chat(request)?,
-        "/_emulator/faults" => parse(&emu.inject_json(&request.to_string())?),
-        "/_emulator/faults/clear" => parse(&emu.clear_faults_json()),
+        "/_emulator/chats/start" => control::start_chat(shared, request)?,
+        "/_emulator/chats/send" => control::send_message(shared, request)?,
+        "/_emulator/chats/close" => control::close_chat(shared, request)?,
+        "/_emulator/faults" => parse(&control::inject_json(shared, &request.to_string())?),
+        "/_emulator/faults/clear" => parse(&control::clear_faults_json(shared)),
         "/_emulator/bots" => create_bot(shared, request)?,
         "/_emulator/bots/update" => update_bot(shared, request)?,
         _ => return Err(Error::validation(format!("no console action at {path}"))),
@@ -166,8 +166,8 @@ fn write(emu: &Emulator, shared: &Shared, path: &str, request: &Value) -> crate:
 
 /// `{"bots": [details...], "webhooks": [registered...], "clients": [client
 /// ids the tokens act for], "chats_in_progress": {"<bot id>": N}}`.
-fn bots_doc(emu: &Emulator, shared: &Shared) -> Value {
-    let bots = emu.bots();
+fn bots_doc(shared: &Shared) -> Value {
+    let bots = control::bots(shared);
     let in_progress: serde_json::Map<String, Value> = {
         let store = lock(&shared.store);
         bots.iter()
@@ -181,14 +181,14 @@ fn bots_doc(emu: &Emulator, shared: &Shared) -> Value {
             clients.push(&t.client_id);
         }
     }
-    json!({ "bots": bots, "webhooks": emu.webhooks(), "clients": clients, "chats_in_progress": in_progress })
+    json!({ "bots": bots, "webhooks": control::webhooks(shared), "clients": clients, "chats_in_progress": in_progress })
 }
 
-/// [`Emulator::requests_json`]'s document, narrowed by the query:
+/// `Emulator::requests_json`'s document, narrowed by the query:
 /// `after=SEQ` (only newer entries), `action=NAME`, `status=CODE` (or
 /// `2xx`, `4xx`, `5xx`, or `none` for dropped connections).
-fn requests_doc(emu: &Emulator, query: &str) -> Value {
-    let mut doc = parse(&emu.requests_json());
+fn requests_doc(shared: &Shared, query: &str) -> Value {
+    let mut doc = parse(&control::requests_json(shared));
     let (mut after, mut action, mut status) = (None::<f64>, None::<String>, None::<String>);
     for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
         match k.as_ref() {
@@ -217,9 +217,9 @@ fn status_matches(status: &Value, wanted: &str) -> bool {
     }
 }
 
-/// The webhook delivery log, [`Emulator::deliveries_json`]'s document.
-fn deliveries_doc(emu: &Emulator) -> Value {
-    parse(&emu.deliveries_json())
+/// The webhook delivery log, `Emulator::deliveries_json`'s document.
+fn deliveries_doc(shared: &Shared) -> Value {
+    parse(&control::deliveries_json(shared))
 }
 
 /// A bot made by hand: the fields of a v3.2 `create_bot_agent` (name,
@@ -260,7 +260,7 @@ fn grant_for(owner: &str) -> TokenGrant {
     TokenGrant::new("", owner, &ALL_SCOPES, Region::Dal)
 }
 
-fn failure(f: crate::emulator::store::ApiFailure) -> Error {
+fn failure(f: crate::emulator::failure::ApiFailure) -> Error {
     Error::validation(format!("{}: {}", f.error_type, f.message))
 }
 
@@ -269,7 +269,7 @@ fn parse(text: &str) -> Value {
 }
 
 /// `doc` with every value under a secret's key replaced by [`MASK`].
-pub fn masked(mut doc: Value) -> Value {
+pub(crate) fn masked(mut doc: Value) -> Value {
     mask(&mut doc);
     doc
 }

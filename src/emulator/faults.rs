@@ -1,5 +1,6 @@
-//! Faults injected into the emulator's answers, for tests of retries and
-//! timeouts.
+//! Faults injected into the emulator's answers (and webhook deliveries), for
+//! tests of retries and timeouts, and the error type an HTTP status is sent
+//! with when a fault names none.
 
 use crate::error::Result;
 use crate::validate::object;
@@ -9,12 +10,17 @@ use std::time::Duration;
 /// One fault, applied to the next `times` requests (of `action`, or of any).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fault {
+    /// The action it applies to (a request's or a webhook's); None: any.
     pub action: Option<String>,
+    /// How many requests (or deliveries) it applies to.
     pub times: u32,
     /// Answer this HTTP status with an API error body instead of serving.
     pub status: Option<u16>,
+    /// The error body's `type` (by default the one the status goes with).
     pub error_type: Option<String>,
+    /// The error body's `message`.
     pub message: Option<String>,
+    /// With `status`: send `Retry-After` with this many seconds.
     pub retry_after_s: Option<u64>,
     /// Wait this long before answering (a stall).
     pub delay: Option<Duration>,
@@ -28,11 +34,15 @@ pub struct Fault {
 }
 
 impl Fault {
+    /// A fault from its JSON document (see [`Fault::from_value`]).
     pub fn from_json(text: &str) -> Result<Fault> {
         let doc = crate::json::parse_strict(text, "fault_json")?;
         Fault::from_value(&doc, "fault_json")
     }
 
+    /// A fault from `{action?, times?, status?, error_type?, message?,
+    /// retry_after_s?, delay_ms?, drop_connection?, duplicate_delivery?,
+    /// lost_answer?}`; errors name the field under `path`.
     pub fn from_value(v: &Value, path: &str) -> Result<Fault> {
         let o = object(v, path)?;
         o.only(&["action", "times", "status", "error_type", "message", "retry_after_s", "delay_ms", "drop_connection", "duplicate_delivery", "lost_answer"])?;
@@ -69,13 +79,14 @@ impl Fault {
         self.duplicate_delivery || self.lost_answer
     }
 
+    /// Whether it applies to `action`.
     pub fn matches(&self, action: &str) -> bool {
         self.action.as_deref().is_none_or(|a| a == action)
     }
 
     /// The error type sent with `status` when none was given.
     pub fn error_type_for(&self, status: u16) -> String {
-        self.error_type.clone().unwrap_or_else(|| crate::emulator::server::default_error_type(status).to_owned())
+        self.error_type.clone().unwrap_or_else(|| default_error_type(status).to_owned())
     }
 
     /// The fault as the document [`Fault::from_json`] reads (absent fields
@@ -121,5 +132,19 @@ impl Fault {
             "delay_ms": self.delay.map(|d| d.as_millis() as u64),
             "drop_connection": self.drop_connection,
         })
+    }
+}
+
+/// The error type the API sends with an HTTP status.
+pub(crate) fn default_error_type(status: u16) -> &'static str {
+    match status {
+        400 => "validation",
+        401 => "authentication",
+        403 => "authorization",
+        404 => "not_found",
+        413 => "entity_too_large",
+        421 => "misdirected_request",
+        429 => "too_many_requests",
+        _ => "internal",
     }
 }

@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Bodies larger than this are logged by size only.
 const MAX_LOGGED_BODY: usize = 64 * 1024;
 
-pub struct RequestLog {
+pub(crate) struct RequestLog {
     entries: VecDeque<Value>,
     limit: usize,
     next_seq: u64,
@@ -37,12 +37,12 @@ impl RequestLog {
 }
 
 /// Milliseconds since the Unix epoch, with microseconds as the fraction.
-pub fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as f64 / 1000.0).unwrap_or(0.0)
 }
 
 /// Headers as logged: lowercase names, the credential replaced by its scheme.
-pub fn logged_headers(headers: &hyper::HeaderMap) -> Value {
+pub(crate) fn logged_headers(headers: &hyper::HeaderMap) -> Value {
     let mut out = Map::new();
     for (name, value) in headers {
         let text = if name == hyper::header::AUTHORIZATION {
@@ -66,7 +66,7 @@ const SECRET_FIELDS: [&str; 3] = ["secret_key", "secret", "bot_secret"];
 
 /// The body as logged: its JSON when it parses (secrets replaced by
 /// `[redacted]`), else its text.
-pub fn logged_body(bytes: &[u8]) -> Value {
+pub(crate) fn logged_body(bytes: &[u8]) -> Value {
     if bytes.len() > MAX_LOGGED_BODY {
         return json!(format!("<{} bytes>", bytes.len()));
     }

@@ -1,91 +1,27 @@
-//! The emulator's HTTP side: routing, authentication, regions, body limits,
-//! faults and the request log, over hyper on a tokio runtime.
+//! The emulator's HTTP side, over hyper on a tokio runtime: accepts
+//! connections (closing idle ones), serves the console's paths, routes an
+//! API request by its path to that API's handler (`configuration`,
+//! `agent_chat`), and applies body limits, faults and the request log.
 
-use crate::actions::Action;
-use crate::bot_admin::AdminAction;
-use crate::config::Region;
-use crate::emulator::config::{Stage, TokenGrant};
+use crate::emulator::failure::ApiFailure;
 use crate::emulator::faults::Fault;
-use crate::emulator::log::{logged_body, logged_headers, now_ms, RequestLog};
-use crate::emulator::store::{require, ApiFailure, Store};
-use crate::emulator::webhooks::SCOPE_WEBHOOKS_RW;
-use crate::emulator::delivery::{dispatch, DeliveryConfig, DeliveryLog};
-use crate::emulator::{agent_api, bot_tokens};
-use crate::json::{parse_strict, MAX_INPUT_BYTES};
+use crate::emulator::log::{logged_body, logged_headers, now_ms};
+use crate::emulator::state::{lock, Shared};
+use crate::emulator::{agent_chat, configuration, delivery};
+use crate::json::MAX_INPUT_BYTES;
 use crate::version::ApiVersion;
-use crate::wire::{message_for_wire, request_from_wire, response_to_wire};
-use base64::Engine;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
 use serde_json::{json, Map, Value};
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard};
-
-/// Everything the request handlers share.
-pub struct Shared {
-    pub store: Mutex<Store>,
-    pub faults: Mutex<VecDeque<Fault>>,
-    pub log: Mutex<RequestLog>,
-    pub tokens: Vec<TokenGrant>,
-    /// When the emulator started: tokens expire relative to it.
-    pub started: std::time::Instant,
-    pub stages: Vec<(ApiVersion, Stage)>,
-    /// Keep-alive connections closed for being idle (see `idle_timeout_ms`).
-    pub idle_closes: std::sync::atomic::AtomicU64,
-    /// The emulator's runtime, where webhook deliveries run.
-    pub runtime: std::sync::OnceLock<tokio::runtime::Handle>,
-    pub delivery: DeliveryConfig,
-    pub deliveries: Mutex<DeliveryLog>,
-    /// One queue per receiver URL, so that its deliveries go in order.
-    pub delivery_queues: Mutex<std::collections::HashMap<String, tokio::sync::mpsc::UnboundedSender<crate::emulator::delivery::Job>>>,
-    /// The client deliveries are POSTed with.
-    pub http: std::sync::OnceLock<reqwest::Client>,
-}
-
-impl Shared {
-    /// Takes the delivery faults waiting for a webhook `action`: whether to
-    /// send it twice, and whether its first try's answer is lost.
-    pub fn take_delivery_faults(&self, action: &str) -> DeliveryFaults {
-        let mut faults = lock(&self.faults);
-        let mut take = |wanted: fn(&Fault) -> bool| {
-            let Some(i) = faults.iter().position(|f| wanted(f) && f.matches(action)) else { return false };
-            if faults[i].times <= 1 {
-                faults.remove(i);
-            } else {
-                faults[i].times -= 1;
-            }
-            true
-        };
-        DeliveryFaults { duplicate: take(|f| f.duplicate_delivery), lost_answer: take(|f| f.lost_answer) }
-    }
-
-    /// Sends the deliveries the store planned (call with the store unlocked).
-    pub fn flush_deliveries(self: &Arc<Self>) {
-        let outgoing = std::mem::take(&mut lock(&self.store).outbox);
-        if !outgoing.is_empty() {
-            dispatch(self, outgoing);
-        }
-    }
-}
-
-/// The delivery faults taken for one delivery.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DeliveryFaults {
-    pub duplicate: bool,
-    pub lost_answer: bool,
-}
-
-/// Locks, going on after a panic elsewhere: every update here is a single
-/// step, so the data is never left half-changed.
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// Returned by the service to make hyper close the connection unanswered.
 #[derive(Debug)]
-pub struct DropConnection;
+pub(crate) struct DropConnection;
 
 impl std::fmt::Display for DropConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -95,22 +31,8 @@ impl std::fmt::Display for DropConnection {
 
 impl std::error::Error for DropConnection {}
 
-/// The error type the API sends with an HTTP status.
-pub fn default_error_type(status: u16) -> &'static str {
-    match status {
-        400 => "validation",
-        401 => "authentication",
-        403 => "authorization",
-        404 => "not_found",
-        413 => "entity_too_large",
-        421 => "misdirected_request",
-        429 => "too_many_requests",
-        _ => "internal",
-    }
-}
-
 /// Serves one request that came on connection number `connection`.
-pub async fn handle(req: Request<Incoming>, shared: Arc<Shared>, connection: u64) -> Result<Response<Full<Bytes>>, DropConnection> {
+pub(crate) async fn handle(req: Request<Incoming>, shared: Arc<Shared>, connection: u64) -> Result<Response<Full<Bytes>>, DropConnection> {
     // The web console (`/` and `/_emulator/...`): not the API, so neither
     // logged nor faulted.
     if crate::emulator::console::is_console_path(req.uri().path()) {
@@ -179,14 +101,14 @@ async fn finish(
     } else {
         (Err(ApiFailure::new(405, "validation", "Only POST is allowed")), None)
     };
-    shared.flush_deliveries();
+    delivery::flush(&shared);
     entry.insert("client_id".into(), json!(client_id));
     Ok(respond(&shared, entry, result, None))
 }
 
 /// Which of LiveChat's APIs a path is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Api {
+pub(crate) enum Api {
     Configuration,
     Agent,
 }
@@ -238,196 +160,10 @@ fn answer(
     let Ok(version) = ApiVersion::parse(version) else {
         return (Err(ApiFailure::new(400, "unsupported_version", format!("Unsupported version: {version}"))), None);
     };
-    if api == Api::Agent {
-        return answer_agent(shared, version, action_name, headers, body);
+    match api {
+        Api::Agent => agent_chat::answer(shared, version, action_name, headers, body),
+        Api::Configuration => configuration::answer(shared, version, action_name, headers, body),
     }
-    let Some((grant, is_pat)) = authenticate(&shared.tokens, headers) else {
-        return (Err(ApiFailure::new(401, "authentication", "Invalid access token")), None);
-    };
-    if grant.expires_in.is_some_and(|ttl| shared.started.elapsed() >= ttl) {
-        return (Err(ApiFailure::new(401, "authentication", "Access token expired")), Some(grant.client_id.clone()));
-    }
-    let client_id = Some(grant.client_id.clone());
-    let requested = headers.get("x-region").and_then(|v| v.to_str().ok()).and_then(Region::parse).unwrap_or(Region::Dal);
-    if requested != grant.region {
-        let mut failure = ApiFailure::new(421, "misdirected_request", "Wrong region");
-        failure.data = Some(Box::new(json!({ "region": grant.region.as_str() })));
-        return (Err(failure), client_id);
-    }
-    let Some(action) = Action::from_wire_name(version, action_name) else {
-        if let Some(extra) = AdminAction::ALL.into_iter().find(|a| a.name() == action_name && version >= a.since()) {
-            let result = read_request(version, body).and_then(|request| {
-                let mut store = lock(&shared.store);
-                match extra {
-                    AdminAction::IssueBotToken => bot_tokens::issue_bot_token(&mut store, grant, &request),
-                    AdminAction::ResetBotSecret => bot_tokens::reset_bot_secret(&mut store, grant, is_pat, &request),
-                    AdminAction::RegisterWebhook | AdminAction::ListWebhooks | AdminAction::UnregisterWebhook => {
-                        require(grant, SCOPE_WEBHOOKS_RW)?;
-                        match extra {
-                            AdminAction::RegisterWebhook => store.webhooks.register(&grant.client_id, version, &request),
-                            AdminAction::ListWebhooks => store.webhooks.list(&grant.client_id, version, &request),
-                            _ => store.webhooks.unregister(&grant.client_id, version, &request),
-                        }
-                    }
-                }
-            });
-            return (result, client_id);
-        }
-        return (Err(ApiFailure::new(404, "not_found", format!("Unknown action: {action_name}"))), client_id);
-    };
-    let result = read_request(version, body).and_then(|sent| {
-        // Messages name the fields as this version's caller sent them.
-        let invalid = |e: crate::Error| ApiFailure::new(400, "validation", message_for_wire(action, version, e.message, &sent));
-        let request = request_from_wire(action, version, sent.clone()).map_err(invalid)?;
-        action.validate_request(version, &request).map_err(invalid)?;
-        if action == Action::CreateBotAgent && version.flat_bots() {
-            check_owner_client_id(version, &request, is_pat)?;
-        }
-        let fields: Vec<String> = request
-            .get("fields")
-            .and_then(Value::as_array)
-            .map(|f| f.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
-            .unwrap_or_default();
-        let mut store = lock(&shared.store);
-        let doc = store.apply(grant, action, &request)?;
-        if request.get("webhooks").is_some() {
-            // Deliveries to a bot's config webhooks speak this version.
-            let id = doc.get("bot_agent_id").or_else(|| request.get("id")).and_then(Value::as_str).unwrap_or_default();
-            store.set_webhook_version(id, version);
-        }
-        drop(store);
-        Ok(response_to_wire(action, version, doc, &fields))
-    });
-    (result, client_id)
-}
-
-/// An Agent Chat API request: the token (an app's, or from v3.5 a bot's),
-/// the author it acts as, then the action.
-fn answer_agent(
-    shared: &Shared,
-    version: ApiVersion,
-    action_name: &str,
-    headers: &hyper::HeaderMap,
-    body: &[u8],
-) -> (Result<Value, ApiFailure>, Option<String>) {
-    let unauthenticated = |m: &str| Err(ApiFailure::new(401, "authentication", m.to_owned()));
-    // The caller's client, the author a bot token names, and the token's region.
-    let (client_id, token_bot, region, expired) = match authenticate(&shared.tokens, headers) {
-        Some((grant, _)) => {
-            let expired = grant.expires_in.is_some_and(|ttl| shared.started.elapsed() >= ttl);
-            (grant.client_id.clone(), None, grant.region, expired)
-        }
-        None => {
-            let store = lock(&shared.store);
-            let found = bearer(headers).map(|credential| store.bot_tokens.check(credential));
-            match found {
-                Some(Ok(token)) if version >= ApiVersion::V3_5 => {
-                    (token.client_id.clone(), Some(token.bot_id.clone()), token.region, false)
-                }
-                Some(Err(bot_tokens::Refusal::Expired)) if version >= ApiVersion::V3_5 => {
-                    return (unauthenticated("Bot token expired"), None);
-                }
-                _ => return (unauthenticated("Invalid access token"), None),
-            }
-        }
-    };
-    let who = Some(client_id.clone());
-    if expired {
-        return (unauthenticated("Access token expired"), who);
-    }
-    let requested = headers.get("x-region").and_then(|v| v.to_str().ok()).and_then(Region::parse).unwrap_or(Region::Dal);
-    if requested != region {
-        let mut failure = ApiFailure::new(421, "misdirected_request", "Wrong region");
-        failure.data = Some(Box::new(json!({ "region": region.as_str() })));
-        return (Err(failure), who);
-    }
-    let Some(op) = agent_api::Op::from_wire(version, action_name) else {
-        return (Err(ApiFailure::new(404, "not_found", format!("Unknown action: {action_name}"))), who);
-    };
-    let result = agent_api::read_body(version, body).and_then(|(request, body_author)| {
-        let header_author = headers.get("x-author-id").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        if header_author.is_some() && version >= ApiVersion::V3_6 {
-            return Err(ApiFailure::new(
-                403,
-                "authorization",
-                "X-Author-Id is not accepted from v3.6: act as a bot with a bot token (issue_bot_token)",
-            ));
-        }
-        let author = match (&token_bot, version.wraps_payload()) {
-            (Some(bot), _) => {
-                if header_author.as_ref().is_some_and(|h| h != bot) {
-                    return Err(ApiFailure::new(403, "authorization", "X-Author-Id names another bot than the bot token"));
-                }
-                Some(bot.clone())
-            }
-            (None, true) => body_author,
-            (None, false) => header_author,
-        };
-        let mut store = lock(&shared.store);
-        if let Some(author) = &author {
-            agent_api::check_author(&store, &client_id, author)?;
-        }
-        let request = agent_api::normalize(version, op, request)?;
-        let caller = agent_api::Caller { client_id: client_id.clone(), author };
-        agent_api::serve(&mut store, version, op, &caller, &request)
-    });
-    (result, who)
-}
-
-/// The credential of a `Bearer` Authorization header.
-fn bearer(headers: &hyper::HeaderMap) -> Option<&str> {
-    let value = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, credential) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("Bearer").then(|| credential.trim())
-}
-
-/// v3.3+: `owner_client_id` is required when authorizing with a personal
-/// access token (Basic); with a Bearer token it is refused before v3.6 and
-/// names the owner from v3.6.
-fn check_owner_client_id(version: ApiVersion, request: &Value, is_pat: bool) -> Result<(), ApiFailure> {
-    match (request.get("owner_client_id").is_some(), is_pat) {
-        (true, false) if version < ApiVersion::V3_6 => Err(ApiFailure::new(400, "validation", "owner_client_id: not allowed with a Bearer token")),
-        (false, true) => Err(ApiFailure::new(
-            400,
-            "validation",
-            "owner_client_id: required when authorizing with a personal access token",
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// The request document: the body itself, or its `payload` in v3.0.
-fn read_request(version: ApiVersion, body: &[u8]) -> Result<Value, ApiFailure> {
-    let invalid = |m: String| ApiFailure::new(400, "validation", m);
-    let text = std::str::from_utf8(body).map_err(|_| invalid("Request body is not UTF-8".into()))?;
-    let doc = parse_strict(text, "body").map_err(|e| invalid(e.message))?;
-    if !version.wraps_payload() {
-        return Ok(doc);
-    }
-    match doc {
-        Value::Object(mut o) if o.len() == 1 && o.contains_key("payload") => Ok(o.remove("payload").unwrap_or_default()),
-        _ => Err(invalid("payload: the body must be {\"payload\": {...}} in v3.0".into())),
-    }
-}
-
-/// The grant whose token is in the Authorization header (Bearer, or Basic
-/// as base64 text or the `account:pat` it decodes to).
-fn authenticate<'a>(tokens: &'a [TokenGrant], headers: &hyper::HeaderMap) -> Option<(&'a TokenGrant, bool)> {
-    let value = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, credential) = value.split_once(' ')?;
-    // Auth schemes are case-insensitive (RFC 9110).
-    let is_bearer = scheme.eq_ignore_ascii_case("Bearer");
-    let is_basic = scheme.eq_ignore_ascii_case("Basic");
-    let decoded = is_basic
-        .then(|| base64::engine::general_purpose::STANDARD.decode(credential.trim()).ok())
-        .flatten()
-        .and_then(|b| String::from_utf8(b).ok());
-    let credential = credential.trim();
-    let grant = tokens.iter().find(|g| {
-        let t = g.token.expose();
-        (is_bearer || is_basic) && (t == credential || decoded.as_deref() == Some(t))
-    })?;
-    Some((grant, is_basic))
 }
 
 /// Builds the HTTP answer and logs it.
@@ -458,4 +194,102 @@ fn respond(
     response
         .body(Full::new(Bytes::from(body.to_string())))
         .unwrap_or_else(|_| Response::new(Full::new(Bytes::from_static(b"{}"))))
+}
+
+/// Accepts connections until the emulator stops, each served on a task of
+/// its own.
+pub(crate) async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    shared: Arc<Shared>,
+    idle_timeout: Option<Duration>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut connections: u64 = 0;
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                connections += 1;
+                tokio::spawn(serve_connection(stream, shared.clone(), connections, idle_timeout));
+            }
+            _ = stopped.changed() => break,
+        }
+    }
+}
+
+/// Serves one keep-alive connection; with an idle timeout, closes it once no
+/// request has been in flight for that long (the client sees a FIN).
+async fn serve_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>, id: u64, idle_timeout: Option<Duration>) {
+    let activity = Arc::new(Activity::default());
+    let seen = activity.clone();
+    let served = shared.clone();
+    let service = hyper::service::service_fn(move |req| {
+        let (shared, seen) = (served.clone(), seen.clone());
+        async move {
+            seen.begin();
+            let answer = handle(req, shared, id).await;
+            seen.end();
+            answer
+        }
+    });
+    let conn = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service);
+    let Some(idle) = idle_timeout else {
+        let _ = conn.await;
+        return;
+    };
+    tokio::pin!(conn);
+    loop {
+        let wait = activity.idle_deadline(idle);
+        tokio::select! {
+            _ = conn.as_mut() => return,
+            _ = tokio::time::sleep_until(wait) => {
+                if activity.idle_for(idle) {
+                    // Finishes at once on an idle connection: hyper closes it.
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.as_mut().await;
+                    shared.idle_closes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Requests in flight on a connection and when the last one ended.
+struct Activity {
+    in_flight: std::sync::atomic::AtomicUsize,
+    last: Mutex<tokio::time::Instant>,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Activity { in_flight: Default::default(), last: Mutex::new(tokio::time::Instant::now()) }
+    }
+}
+
+impl Activity {
+    fn begin(&self) {
+        self.in_flight.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn end(&self) {
+        *lock(&self.last) = tokio::time::Instant::now();
+        self.in_flight.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// When to look again: `idle` after the last request ended, or, while
+    /// one is in flight, `idle` from now (never a deadline already past,
+    /// which would spin).
+    fn idle_deadline(&self, idle: Duration) -> tokio::time::Instant {
+        if self.in_flight.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            tokio::time::Instant::now() + idle
+        } else {
+            *lock(&self.last) + idle
+        }
+    }
+
+    fn idle_for(&self, idle: Duration) -> bool {
+        self.in_flight.load(std::sync::atomic::Ordering::SeqCst) == 0 && lock(&self.last).elapsed() >= idle
+    }
 }

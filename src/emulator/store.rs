@@ -1,39 +1,18 @@
-//! The emulated license's bots and what each action does to them, with the
-//! real API's ownership and scope rules.
+//! The emulated license's state, in one place: its bots and what each bot
+//! action does to them (with the real API's ownership and scope rules), its
+//! chats, bot tokens and webhook registry, and the webhook deliveries each
+//! change plans (in its outbox, for `delivery` to send).
 
-use crate::actions::{Action, DEFAULT_MAX_CHATS_COUNT, DETAILS_FIELDS, SUMMARY_FIELDS};
+use crate::configuration::actions::{Action, DEFAULT_MAX_CHATS_COUNT, DETAILS_FIELDS, SUMMARY_FIELDS};
 use crate::emulator::bot_tokens::{new_secret, BotTokens, DEFAULT_LIFETIME};
 use crate::emulator::chats::{Candidate, Chats};
 use crate::emulator::config::{TokenGrant, DEFAULT_ORGANIZATION_ID};
-use crate::emulator::delivery::{plan, Happening, Outgoing};
+use crate::emulator::failure::{new_id, require, ApiFailure};
+use crate::emulator::outbox::{plan, Happening, License, Outgoing};
 use crate::emulator::webhooks::Webhooks;
 use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-
-/// An answer the API gives as an error: HTTP status, `type`, `message`, `data`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ApiFailure {
-    pub status: u16,
-    pub error_type: String,
-    pub message: String,
-    /// Boxed: rare, and it keeps every `Result` of the emulator small.
-    pub data: Option<Box<Value>>,
-}
-
-impl ApiFailure {
-    pub fn new(status: u16, error_type: &str, message: impl Into<String>) -> Self {
-        ApiFailure { status, error_type: error_type.to_owned(), message: message.into(), data: None }
-    }
-
-    pub fn body(&self) -> Value {
-        let mut error = json!({ "type": self.error_type, "message": self.message });
-        if let Some(data) = &self.data {
-            error["data"] = (**data).clone();
-        }
-        json!({ "error": error })
-    }
-}
 
 struct StoredBot {
     /// Creation order, for stable listings.
@@ -52,7 +31,7 @@ impl StoredBot {
 
 /// The license's state: bots, chats, bot tokens and webhooks, all behind
 /// one lock so that a routing decision sees bots and chats at once.
-pub struct Store {
+pub(crate) struct Store {
     bots: HashMap<String, StoredBot>,
     next_seq: u64,
     pub chats: Chats,
@@ -80,11 +59,6 @@ impl Default for Store {
             webhook_versions: HashMap::new(),
         }
     }
-}
-
-/// A fresh id: 32 lowercase hex characters, like the real API's.
-pub fn new_id() -> String {
-    format!("{:032x}", fastrand::u128(..))
 }
 
 /// The fields a create may set: the details' fields but the two the server fills.
@@ -319,10 +293,30 @@ impl Store {
     }
 }
 
-pub fn require(grant: &TokenGrant, scope: &str) -> Result<(), ApiFailure> {
-    if grant.has_scope(scope) {
-        Ok(())
-    } else {
-        Err(ApiFailure::new(403, "authorization", format!("Missing required scope: {scope}")))
+/// Planning reads the store through [`License`] (the outbox cannot name the
+/// store, which plans as it changes).
+impl License for Store {
+    fn bot(&self, id: &str) -> Option<&Map<String, Value>> {
+        Store::bot(self, id)
+    }
+
+    fn bot_owner(&self, id: &str) -> Option<&str> {
+        Store::bot_owner(self, id)
+    }
+
+    fn webhook_version(&self, bot_id: &str) -> ApiVersion {
+        Store::webhook_version(self, bot_id)
+    }
+
+    fn chats(&self) -> &Chats {
+        &self.chats
+    }
+
+    fn webhooks(&self) -> &Webhooks {
+        &self.webhooks
+    }
+
+    fn organization_id(&self) -> &str {
+        &self.organization_id
     }
 }

@@ -4,8 +4,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::ffi::status::lcbot_status;
-use crate::ffi::strings::into_c_string;
-use std::ffi::CStr;
+use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -97,4 +96,16 @@ pub unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> Result<&'a str> {
 /// `p` must be NULL or a live handle of this library.
 pub unsafe fn arg_ref<'a, T>(p: *const T, name: &str) -> Result<&'a T> {
     p.as_ref().ok_or_else(|| Error::null_argument(name))
+}
+
+/// Hands `s` to C. JSON text from serde never holds a NUL byte (it is
+/// escaped as `\u0000`); should one appear, it is replaced, not truncated.
+pub fn into_c_string(s: String) -> *mut c_char {
+    match CString::new(s) {
+        Ok(c) => c.into_raw(),
+        Err(e) => {
+            let cleaned: Vec<u8> = e.into_vec().into_iter().map(|b| if b == 0 { b' ' } else { b }).collect();
+            CString::new(cleaned).map(CString::into_raw).unwrap_or(std::ptr::null_mut())
+        }
+    }
 }

@@ -1,7 +1,9 @@
-//! The client half of the C ABI: pointers and strings in, documents out.
+//! The client handle of the C ABI and the Configuration API's bot actions on
+//! it (the five, and the untyped `lcbot_call`): pointers and strings in,
+//! documents out.
 
-use crate::actions::Action;
-use crate::client::Client;
+use crate::configuration::actions::Action;
+use crate::http::client::Client;
 use crate::ffi::boundary::{arg_ref, arg_str, guard, guard_void, new_handle};
 use crate::ffi::callbacks::{lcbot_notice_handler, lcbot_token_provider, notice_handler, token_provider};
 use crate::ffi::options::{lcbot_call_options, read_call_options};
@@ -185,7 +187,7 @@ pub unsafe extern "C" fn lcbot_client_set_credentials(
 ) -> lcbot_status {
     guard(error_out, || {
         let c = arg_ref(client, "client")?;
-        let (token, token_type) = crate::config::credentials_from_json(arg_str(credentials_json, "credentials_json")?)?;
+        let (token, token_type) = crate::http::config::credentials_from_json(arg_str(credentials_json, "credentials_json")?)?;
         c.client.set_credentials(token.expose(), token_type)?;
         Ok(None)
     })

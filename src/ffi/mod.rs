@@ -1,17 +1,24 @@
 //! The C ABI: thin functions that convert pointers and JSON strings and call
-//! the core. No business logic lives here.
+//! the core. No business logic lives here. One file per handle kind
+//! (`client`, `agent_chat` for the bot, `emulator`) and per API room, plus
+//! the plumbing they share (`boundary`, `status`, `strings`, `options`,
+//! `callbacks`).
+//!
+//! The order below is the header's: cbindgen writes each file's items in
+//! the order the files are declared here.
 
-pub mod boundary;
-pub mod bot;
-pub mod callbacks;
-pub mod client;
+mod agent_chat;
+mod bot_admin;
+mod boundary;
+mod callbacks;
+mod client;
 #[cfg(feature = "emulator")]
-pub mod emulator;
-pub mod json;
-pub mod options;
-pub mod schema;
-pub mod status;
-pub mod strings;
+mod emulator;
+mod json;
+mod options;
+mod schema;
+mod status;
+mod strings;
 #[cfg(feature = "test-hooks")]
-pub mod test_hooks;
-pub mod webhook;
+mod test_hooks;
+mod webhooks;

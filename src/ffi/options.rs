@@ -1,6 +1,6 @@
 //! Per-call options and cancel tokens.
 
-use crate::cancel::{CallOptions, CancelToken};
+use crate::http::cancel::{CallOptions, CancelToken};
 use crate::error::{Error, Result};
 use crate::ffi::boundary::new_handle;
 use crate::ffi::status::lcbot_status;

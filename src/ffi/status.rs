@@ -64,6 +64,14 @@ impl From<ErrorCode> for lcbot_status {
     }
 }
 
+impl ErrorCode {
+    /// The code's number in the C ABI (`LCBOT_ERR_*`, the header's
+    /// `lcbot_status`), which the command line also exits with.
+    pub fn number(self) -> i32 {
+        lcbot_status::from(self) as i32
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

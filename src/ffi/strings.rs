@@ -1,4 +1,4 @@
-//! Owned strings handed to C, and the library's identity.
+//! Freeing the strings handed to C, and the library's identity.
 
 use std::ffi::CString;
 use std::os::raw::c_char;
@@ -12,18 +12,6 @@ use std::os::raw::c_char;
 pub const LCBOT_ABI_VERSION: u32 = 2;
 
 static VERSION: &[u8] = concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes();
-
-/// Hands `s` to C. JSON text from serde never holds a NUL byte (it is
-/// escaped as `\u0000`); should one appear, it is replaced, not truncated.
-pub fn into_c_string(s: String) -> *mut c_char {
-    match CString::new(s) {
-        Ok(c) => c.into_raw(),
-        Err(e) => {
-            let cleaned: Vec<u8> = e.into_vec().into_iter().map(|b| if b == 0 { b' ' } else { b }).collect();
-            CString::new(cleaned).map(CString::into_raw).unwrap_or(std::ptr::null_mut())
-        }
-    }
-}
 
 /// The library's version, e.g. `"0.1.0"`. Static: never free it.
 #[no_mangle]

@@ -2,7 +2,7 @@
 //! raw HTTP posts, fixtures and a JSON shape comparison.
 #![allow(dead_code)]
 
-use livechat_bots::emulator::{Emulator, EmulatorConfig};
+use livechat_bots::{Emulator, EmulatorConfig};
 use livechat_bots::{Client, ClientConfig};
 use serde_json::{json, Value};
 

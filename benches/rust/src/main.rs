@@ -412,7 +412,7 @@ fn main() {
     println!(
         "{{\"contender\":\"{}\",\"api_version\":\"3.6\",\"library_version\":{},\"rss_setup_kb\":{},\"rss_after_kb\":{},\"phases\":[{}],\"soak\":{}}}",
         if args.mode == Mode::Typed { "rust-core" } else { "rust-core-json" },
-        json_str(unsafe { std::ffi::CStr::from_ptr(livechat_bots::ffi::strings::lcbot_version()) }.to_str().unwrap_or("?")),
+        json_str(livechat_bots::VERSION),
         rss_setup_kb,
         rss_after_kb,
         phases_json.join(","),

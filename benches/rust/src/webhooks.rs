@@ -7,7 +7,7 @@
 //! Prints one JSON document: {"body_bytes", "n", "rounds", "verified_per_s",
 //! "us_per_body"} (the median round).
 
-use livechat_bots::webhook::{verify, WebhookSecrets, DEFAULT_MAX_BODY_BYTES};
+use livechat_bots::{verify_webhook as verify, WebhookSecrets, DEFAULT_MAX_WEBHOOK_BODY_BYTES as DEFAULT_MAX_BODY_BYTES};
 use std::time::Instant;
 
 /// A message event as LiveChat v3.6 sends it, with typical ids and sizes.

@@ -1,21 +1,17 @@
-//! Client: the blocking HTTP core. It validates, shapes the body for the
-//! configured version, sends with retries that never duplicate a write, and
-//! turns every answer into a document or an [`Error`].
+//! Client: the blocking HTTP core. It sends a request the API rooms have
+//! checked and shaped, with retries that never duplicate a write and one
+//! renewal of refused credentials, and turns every answer into a document or
+//! an [`Error`]. The actions themselves are methods added by the rooms
+//! (`configuration::calls`, and `agent_chat::bot` for a bot's own calls).
 
-use crate::actions::{check_untyped_call, Action};
-use crate::bot_admin::AdminAction;
-use crate::secret::Secret;
-use crate::cancel::CallOptions;
-use crate::config::{ClientConfig, TokenType};
-use crate::credentials::{Credentials, TokenProvider};
+use crate::http::cancel::CallOptions;
+use crate::http::config::{ClientConfig, TokenType};
+use crate::http::credentials::{Credentials, TokenProvider};
 use crate::error::{ApiError, Error, ErrorCode, Outcome, Result};
-use crate::notice::Notices;
-use crate::json::parse_strict;
-use crate::model::{BotAgent, BotAgentDetails, CreateBotAgent, CreatedBotAgent, UpdateBotAgent};
-use crate::retry::{is_retryable_status, parse_retry_after};
-use crate::wire::{request_to_wire, response_from_wire};
+use crate::http::notice::Notices;
+use crate::json::to_text;
+use crate::http::retry::{is_retryable_status, parse_retry_after};
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -23,17 +19,16 @@ use std::time::{Duration, Instant};
 /// from many threads at once.
 #[derive(Debug)]
 pub struct Client {
-    http: crate::transport::Transport,
+    http: crate::http::transport::Transport,
     config: ClientConfig,
-    /// The five actions' URLs, parsed once (a parse costs more than the
-    /// rest of the request's preparation).
+    /// The five actions' URLs (see [`Client::build`]), parsed once.
     urls: Vec<(&'static str, reqwest::Url)>,
     /// The Authorization header, replaceable while calls are in flight.
     credentials: Credentials,
     notices: Notices,
 }
 
-impl std::fmt::Debug for crate::transport::Transport {
+impl std::fmt::Debug for crate::http::transport::Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Transport")
     }
@@ -88,7 +83,10 @@ enum Attempt {
 }
 
 impl Client {
-    pub fn new(config: ClientConfig) -> Result<Self> {
+    /// A client for `config`, with the URLs of `hot_actions` (Configuration
+    /// API action names in the configured version) parsed once: a parse
+    /// costs more than the rest of a request's preparation.
+    pub(crate) fn build(config: ClientConfig, hot_actions: impl Iterator<Item = &'static str>) -> Result<Self> {
         config.check()?;
         let credentials = Credentials::new(config.token.expose(), config.token_type)?;
         let mut headers = HeaderMap::new();
@@ -99,7 +97,7 @@ impl Client {
         let user_agent = config.user_agent.clone();
         let connect_timeout = config.connect_timeout;
         let plain_http = config.base_url.starts_with("http://");
-        let http = crate::transport::Transport::new(move || {
+        let http = crate::http::transport::Transport::new(move || {
             let builder = reqwest::Client::builder()
                 .default_headers(headers.clone())
                 .user_agent(user_agent.as_str())
@@ -113,9 +111,8 @@ impl Client {
         })
         .map_err(|e| Error::new(ErrorCode::Transport, format!("cannot build the HTTP client: {}", chain(&e))))?;
         let notices = Notices::new(config.api_version);
-        let mut client = Client { http, config, urls: Vec::with_capacity(Action::ALL.len()), credentials, notices };
-        for action in Action::ALL {
-            let name = action.wire_name(client.config.api_version);
+        let mut client = Client { http, config, urls: Vec::new(), credentials, notices };
+        for name in hot_actions {
             let url = client.url(Api::Configuration, name)?;
             client.urls.push((name, url));
         }
@@ -144,144 +141,14 @@ impl Client {
         &self.notices
     }
 
-    /// Builds a client from the config document of `lcbot_client_new`.
-    pub fn from_json(config_json: &str) -> Result<Self> {
-        Client::new(ClientConfig::from_json(config_json)?)
-    }
-
+    /// The settings the client was made with.
     pub fn config(&self) -> &ClientConfig {
         &self.config
     }
 
-    /// Runs one of the five actions: validates `request` (the spec's request
-    /// object) against the spec, sends it in the configured version's shape
-    /// and returns the answer in the spec's (v3.0) shape, whatever the version.
-    pub fn execute(&self, action: Action, request: &Value) -> Result<Value> {
-        self.execute_with(action, request, &CallOptions::default())
-    }
-
-    /// [`Client::execute`] with a per-call timeout or cancel token.
-    pub fn execute_with(&self, action: Action, request: &Value, options: &CallOptions) -> Result<Value> {
-        let version = self.config.api_version;
-        action.validate_request(version, request)?;
-        let wire = request_to_wire(action, version, request);
-        match self.send(action.wire_name(version), &wire, action.is_read(), options)? {
-            // An empty answer body stands for `{}`.
-            None => action.check_response(json!({})),
-            Some(doc) => action.check_response(response_from_wire(action, version, doc)?),
-        }
-    }
-
-    /// [`Client::execute`] on JSON text, as the C ABI uses it.
-    pub fn execute_json(&self, action: Action, request_json: &str) -> Result<String> {
-        self.execute_json_with(action, request_json, &CallOptions::default())
-    }
-
-    pub fn execute_json_with(&self, action: Action, request_json: &str, options: &CallOptions) -> Result<String> {
-        let request = parse_strict(request_json, "request_json")?;
-        self.execute_with(action, &request, options).map(|v| to_text(&v))
-    }
-
-    /// Sends any Configuration API action as given and returns whatever JSON
-    /// value it answered (`{}` for an empty body). Treated as a write: it is
-    /// repeated only when the server surely did not act on it.
-    pub fn call(&self, action: &str, payload: &Value) -> Result<Value> {
-        self.call_with(action, payload, &CallOptions::default())
-    }
-
-    pub fn call_with(&self, action: &str, payload: &Value, options: &CallOptions) -> Result<Value> {
-        check_untyped_call(action, payload)?;
-        Ok(self.send(action, payload, false, options)?.unwrap_or_else(|| json!({})))
-    }
-
-    pub fn call_json(&self, action: &str, payload_json: &str) -> Result<String> {
-        self.call_json_with(action, payload_json, &CallOptions::default())
-    }
-
-    pub fn call_json_with(&self, action: &str, payload_json: &str, options: &CallOptions) -> Result<String> {
-        let payload = parse_strict(payload_json, "payload_json")?;
-        self.call_with(action, &payload, options).map(|v| to_text(&v))
-    }
-
-    /// Creates a bot: its id, and from v3.5 the secret it gets its own
-    /// token with (shown once: keep it).
-    pub fn create_bot_agent(&self, request: &CreateBotAgent) -> Result<CreatedBotAgent> {
-        from_value(self.execute(Action::CreateBotAgent, &to_value(request)?)?)
-    }
-
-    pub fn remove_bot_agent(&self, bot_agent_id: &str) -> Result<()> {
-        self.execute(Action::RemoveBotAgent, &json!({ "bot_agent_id": bot_agent_id })).map(|_| ())
-    }
-
-    pub fn update_bot_agent(&self, request: &UpdateBotAgent) -> Result<()> {
-        self.execute(Action::UpdateBotAgent, &to_value(request)?).map(|_| ())
-    }
-
-    pub fn get_bot_agents(&self, all: bool) -> Result<Vec<BotAgent>> {
-        let mut doc = self.execute(Action::GetBotAgents, &json!({ "all": all }))?;
-        from_value(doc["bot_agents"].take())
-    }
-
-    pub fn get_bot_agent_details(&self, bot_agent_id: &str) -> Result<BotAgentDetails> {
-        let mut doc = self.execute(Action::GetBotAgentDetails, &json!({ "bot_agent_id": bot_agent_id }))?;
-        from_value(doc["bot_agent"].take())
-    }
-
-    /// Runs one of the Configuration API actions a bot needs (its token, its
-    /// webhooks), checked before it is sent, in the configured version.
-    pub fn execute_admin_with(&self, action: AdminAction, request: &Value, options: &CallOptions) -> Result<Value> {
-        action.validate_request(self.config.api_version, request)?;
-        let answer = self.send(action.name(), request, action.is_read(), options)?;
-        action.check_response(answer.unwrap_or_else(|| json!({})))
-    }
-
-    /// [`Client::execute_admin_with`] on JSON text, as the C ABI uses it.
-    pub fn execute_admin_json_with(&self, action: AdminAction, request_json: &str, options: &CallOptions) -> Result<String> {
-        let request = parse_strict(request_json, "request_json")?;
-        self.execute_admin_with(action, &request, options).map(|v| to_text(&v))
-    }
-
-    /// A token for the bot to act with on the Agent Chat API (v3.5+), valid
-    /// 24 hours. [`crate::Bot`] gets and renews its own: use this only to
-    /// hand a token to another program.
-    pub fn issue_bot_token(&self, bot_id: &str, client_id: &str, bot_secret: &Secret, organization_id: &str) -> Result<Secret> {
-        let request = json!({
-            "bot_id": bot_id, "client_id": client_id, "bot_secret": bot_secret.expose(), "organization_id": organization_id,
-        });
-        let mut doc = self.execute_admin_with(AdminAction::IssueBotToken, &request, &CallOptions::default())?;
-        Ok(Secret::new(doc["token"].take().as_str().unwrap_or_default()))
-    }
-
-    /// Gives the bot a new secret (v3.5+); its tokens stop working.
-    pub fn reset_bot_secret(&self, bot_id: &str, owner_client_id: Option<&str>) -> Result<Secret> {
-        let mut request = json!({ "id": bot_id });
-        if let Some(owner) = owner_client_id {
-            request["owner_client_id"] = json!(owner);
-        }
-        let mut doc = self.execute_admin_with(AdminAction::ResetBotSecret, &request, &CallOptions::default())?;
-        Ok(Secret::new(doc["secret"].take().as_str().unwrap_or_default()))
-    }
-
-    /// Registers a webhook (v3.3+), `{"action", "secret_key", "url", "type",
-    /// "owner_client_id", ...}`; returns its id.
-    pub fn register_webhook(&self, webhook: &Value) -> Result<String> {
-        let doc = self.execute_admin_with(AdminAction::RegisterWebhook, webhook, &CallOptions::default())?;
-        Ok(doc["id"].as_str().unwrap_or_default().to_owned())
-    }
-
-    pub fn list_webhooks(&self, owner_client_id: &str) -> Result<Vec<Value>> {
-        let doc = self.execute_admin_with(AdminAction::ListWebhooks, &json!({ "owner_client_id": owner_client_id }), &CallOptions::default())?;
-        from_value(doc)
-    }
-
-    pub fn unregister_webhook(&self, id: &str, owner_client_id: &str) -> Result<()> {
-        let request = json!({ "id": id, "owner_client_id": owner_client_id });
-        self.execute_admin_with(AdminAction::UnregisterWebhook, &request, &CallOptions::default()).map(|_| ())
-    }
-
     /// Posts `request` to the Configuration API's `action`, retrying as the
     /// policy and `is_read` allow. `Ok(None)` is a 2xx answer with an empty body.
-    fn send(&self, action: &str, request: &Value, is_read: bool, options: &CallOptions) -> Result<Option<Value>> {
+    pub(crate) fn send(&self, action: &str, request: &Value, is_read: bool, options: &CallOptions) -> Result<Option<Value>> {
         // Borrowed for the five actions; only lcbot_call's others are parsed here.
         let parsed;
         let url = match self.urls.iter().find(|(name, _)| *name == action) {
@@ -382,7 +249,7 @@ impl Client {
 
     /// One HTTP round trip, classified. An empty 2xx body comes back as null.
     fn attempt(&self, out: &Outgoing<'_>, auth: &HeaderValue, time_left: Duration, options: &CallOptions) -> Attempt {
-        use crate::transport::Failure;
+        use crate::http::transport::Failure;
         let is_read = out.is_read;
         let answer = match self.http.post(out.url, &out.body, auth, out.author, time_left, options.cancel.as_ref()) {
             Ok(a) => a,
@@ -477,17 +344,4 @@ fn parse_api_error(bytes: &[u8]) -> Option<ApiError> {
         message: e.get("message").and_then(Value::as_str).unwrap_or_default().to_owned(),
         data: e.get("data").cloned(),
     })
-}
-
-/// JSON text of a value (serde's writer; faster than `Display`).
-fn to_text(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
-}
-
-fn to_value<T: serde::Serialize>(v: &T) -> Result<Value> {
-    serde_json::to_value(v).map_err(|e| Error::validation(e.to_string()))
-}
-
-fn from_value<T: DeserializeOwned>(v: Value) -> Result<T> {
-    serde_json::from_value(v).map_err(|e| Error::decode(format!("the answer does not match the model: {e}")))
 }

@@ -1,7 +1,7 @@
 //! The client's credentials: replaceable while calls are in flight, and
 //! renewed through a token provider when LiveChat refuses them.
 
-use crate::config::TokenType;
+use crate::http::config::TokenType;
 use crate::error::{Error, Result};
 use reqwest::header::HeaderValue;
 use std::sync::{Arc, Mutex, RwLock};

@@ -4,13 +4,15 @@
 use crate::error::{Error, Result};
 use crate::ffi::boundary::{arg_str, guard};
 use crate::ffi::status::lcbot_status;
-use crate::webhook::{check_size, verify, WebhookSecrets, DEFAULT_MAX_BODY_BYTES};
+use crate::webhooks::verify::{check_size, verify, WebhookSecrets, DEFAULT_MAX_BODY_BYTES};
 use std::os::raw::c_char;
 
 /// The `version` a caller sets in `lcbot_webhook_options`.
 pub const LCBOT_WEBHOOK_OPTIONS_VERSION: u32 = 1;
 /// The body cap when `max_body_bytes` is 0: 1 MiB.
 pub const LCBOT_WEBHOOK_DEFAULT_MAX_BODY: u32 = 1_048_576;
+// The header's number and the core's default are one value.
+const _: () = assert!(LCBOT_WEBHOOK_DEFAULT_MAX_BODY as usize == DEFAULT_MAX_BODY_BYTES);
 
 /// Options of `lcbot_webhook_verify`; NULL for the defaults.
 #[repr(C)]

@@ -10,13 +10,17 @@ use std::sync::{Arc, Mutex, RwLock};
 /// Told of each notice once, on the thread of the call that saw it.
 pub type NoticeHandler = Arc<dyn Fn(&Notice) + Send + Sync>;
 
+/// Which stage of retirement the version is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoticeKind {
+    /// A legacy version (`Legacy` header): still served, no longer developed.
     Legacy,
+    /// A deprecated version (`Deprecation` header): to be switched off.
     Deprecated,
 }
 
 impl NoticeKind {
+    /// `legacy` or `deprecated`.
     pub fn as_str(self) -> &'static str {
         match self {
             NoticeKind::Legacy => "legacy",
@@ -25,15 +29,19 @@ impl NoticeKind {
     }
 }
 
+/// One notice: the configured version is retiring.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
+    /// Legacy or deprecated.
     pub kind: NoticeKind,
+    /// The version it concerns (the client's).
     pub api_version: ApiVersion,
     /// The date the stage ends, as LiveChat sent it (`YYYY-MM-DD`).
     pub until: String,
 }
 
 impl Notice {
+    /// A sentence for a log.
     pub fn message(&self) -> String {
         let v = self.api_version.as_str();
         match self.kind {
@@ -48,6 +56,7 @@ impl Notice {
         }
     }
 
+    /// The notice as the C ABI's notice document.
     pub fn to_json(&self) -> Value {
         json!({"kind": self.kind.as_str(), "api_version": self.api_version.as_str(), "until": self.until, "message": self.message()})
     }
@@ -69,20 +78,22 @@ impl std::fmt::Debug for Notices {
 }
 
 impl Notices {
-    pub fn new(version: ApiVersion) -> Self {
+    pub(crate) fn new(version: ApiVersion) -> Self {
         Notices { version, seen: Default::default(), all: Mutex::new(Vec::new()), handler: RwLock::new(None) }
     }
 
+    /// Sets (or with `None` removes) the function called once per new notice.
     pub fn set_handler(&self, handler: Option<NoticeHandler>) {
         *self.handler.write().unwrap_or_else(|p| p.into_inner()) = handler;
     }
 
+    /// Every notice seen so far, each once.
     pub fn all(&self) -> Vec<Notice> {
         self.all.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Looks at an answer's `Legacy` and `Deprecation` headers.
-    pub fn observe(&self, legacy: Option<&str>, deprecation: Option<&str>) {
+    pub(crate) fn observe(&self, legacy: Option<&str>, deprecation: Option<&str>) {
         for (kind, value) in [(NoticeKind::Legacy, legacy), (NoticeKind::Deprecated, deprecation)] {
             let Some(until) = value else { continue };
             if self.seen[kind as usize].swap(true, Ordering::AcqRel) {

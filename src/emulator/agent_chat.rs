@@ -1,24 +1,25 @@
-//! The Agent Chat Web API as a bot (or the license's supervisor) uses it:
-//! each version's action names, request and answer shapes, who the author
-//! is (v3.0 `author_id`, v3.1-3.5 `X-Author-Id`, v3.5+ bot tokens) and the
-//! API's errors. Requests are checked in the caller's version's names, then
-//! served in today's (v3.6) names against the [`Store`].
+//! The Agent Chat Web API's handler, as a bot (or the license's supervisor)
+//! uses it: the token, who the author is (v3.0 `author_id`, v3.1-3.5
+//! `X-Author-Id`, v3.5+ bot tokens), each version's names and shapes, and
+//! the API's errors; checked in the caller's version, served in v3.6's.
 
-use crate::emulator::chats::{visibility_key, Chat, Placement};
-use crate::emulator::delivery::Happening;
-use crate::emulator::store::{ApiFailure, Store};
+use crate::emulator::auth::{authenticate, bearer, check_region};
+use crate::emulator::bot_tokens::Refusal;
+use crate::emulator::chats::{visibility_key, Chat, Placement, MAX_TEXT_BYTES};
+use crate::emulator::outbox::Happening;
+use crate::emulator::failure::ApiFailure;
+use crate::emulator::state::{lock, Shared};
+use crate::emulator::store::Store;
 use crate::validate::{object, string_item, Obj};
 use crate::version::ApiVersion;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 
-/// The most bytes a message's text may have.
-pub const MAX_TEXT_BYTES: usize = 16_384;
 const MAX_GROUP_IDS: usize = 200;
 
 /// The Agent Chat actions the emulator serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
+pub(crate) enum Op {
     ListChats,
     GetChat,
     /// v3.0/3.1's `get_chat_threads`.
@@ -52,7 +53,7 @@ impl Op {
 
 /// Who a request acts for.
 #[derive(Debug, Clone)]
-pub struct Caller {
+pub(crate) struct Caller {
     /// The client of the token (or of the bot token).
     pub client_id: String,
     /// The bot it acts as; None: the license's supervisor (reads everything,
@@ -76,8 +77,78 @@ fn forbidden(message: impl Into<String>) -> ApiFailure {
     ApiFailure::new(403, "authorization", message)
 }
 
+/// An Agent Chat API request (its version already read): the token (an app's, or from v3.5 a bot's),
+/// the author it acts as, then the action.
+pub(crate) fn answer(
+    shared: &Shared,
+    version: ApiVersion,
+    action_name: &str,
+    headers: &hyper::HeaderMap,
+    body: &[u8],
+) -> (Result<Value, ApiFailure>, Option<String>) {
+    let unauthenticated = |m: &str| Err(ApiFailure::new(401, "authentication", m.to_owned()));
+    // The caller's client, the author a bot token names, and the token's region.
+    let (client_id, token_bot, region, expired) = match authenticate(&shared.tokens, headers) {
+        Some((grant, _)) => {
+            let expired = grant.expires_in.is_some_and(|ttl| shared.started.elapsed() >= ttl);
+            (grant.client_id.clone(), None, grant.region, expired)
+        }
+        None => {
+            let store = lock(&shared.store);
+            let found = bearer(headers).map(|credential| store.bot_tokens.check(credential));
+            match found {
+                Some(Ok(token)) if version >= ApiVersion::V3_5 => {
+                    (token.client_id.clone(), Some(token.bot_id.clone()), token.region, false)
+                }
+                Some(Err(Refusal::Expired)) if version >= ApiVersion::V3_5 => {
+                    return (unauthenticated("Bot token expired"), None);
+                }
+                _ => return (unauthenticated("Invalid access token"), None),
+            }
+        }
+    };
+    let who = Some(client_id.clone());
+    if expired {
+        return (unauthenticated("Access token expired"), who);
+    }
+    if let Err(failure) = check_region(headers, region) {
+        return (Err(failure), who);
+    }
+    let Some(op) = Op::from_wire(version, action_name) else {
+        return (Err(ApiFailure::new(404, "not_found", format!("Unknown action: {action_name}"))), who);
+    };
+    let result = read_body(version, body).and_then(|(request, body_author)| {
+        let header_author = headers.get("x-author-id").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        if header_author.is_some() && version >= ApiVersion::V3_6 {
+            return Err(ApiFailure::new(
+                403,
+                "authorization",
+                "X-Author-Id is not accepted from v3.6: act as a bot with a bot token (issue_bot_token)",
+            ));
+        }
+        let author = match (&token_bot, version.wraps_payload()) {
+            (Some(bot), _) => {
+                if header_author.as_ref().is_some_and(|h| h != bot) {
+                    return Err(ApiFailure::new(403, "authorization", "X-Author-Id names another bot than the bot token"));
+                }
+                Some(bot.clone())
+            }
+            (None, true) => body_author,
+            (None, false) => header_author,
+        };
+        let mut store = lock(&shared.store);
+        if let Some(author) = &author {
+            check_author(&store, &client_id, author)?;
+        }
+        let request = normalize(version, op, request)?;
+        let caller = Caller { client_id: client_id.clone(), author };
+        serve(&mut store, version, op, &caller, &request)
+    });
+    (result, who)
+}
+
 /// The request and, in v3.0, the `author_id` beside the wrapped payload.
-pub fn read_body(version: ApiVersion, body: &[u8]) -> Result<(Value, Option<String>), ApiFailure> {
+pub(crate) fn read_body(version: ApiVersion, body: &[u8]) -> Result<(Value, Option<String>), ApiFailure> {
     let text = std::str::from_utf8(body).map_err(|_| validation("Request body is not UTF-8"))?;
     let doc = crate::json::parse_strict(text, "body").map_err(invalid)?;
     if !version.wraps_payload() {
@@ -91,7 +162,7 @@ pub fn read_body(version: ApiVersion, body: &[u8]) -> Result<(Value, Option<Stri
 }
 
 /// Checks that `author` names a bot of `client_id`.
-pub fn check_author(store: &Store, client_id: &str, author: &str) -> Result<(), ApiFailure> {
+pub(crate) fn check_author(store: &Store, client_id: &str, author: &str) -> Result<(), ApiFailure> {
     match store.bot_owner(author) {
         Some(owner) if owner == client_id => Ok(()),
         Some(_) => Err(forbidden("The author is a bot of another client")),
@@ -100,7 +171,7 @@ pub fn check_author(store: &Store, client_id: &str, author: &str) -> Result<(), 
 }
 
 /// Checks a request in `version`'s names and returns it in v3.6's.
-pub fn normalize(version: ApiVersion, op: Op, request: Value) -> Result<Value, ApiFailure> {
+pub(crate) fn normalize(version: ApiVersion, op: Op, request: Value) -> Result<Value, ApiFailure> {
     let o = object(&request, "").map_err(invalid)?;
     match op {
         Op::ListChats => return check_list_chats(version, &o),
@@ -266,7 +337,7 @@ fn check_chat_change(version: ApiVersion, op: Op, o: &Obj) -> Result<Value, ApiF
 }
 
 /// Serves a normalized request; answers in `version`'s shape.
-pub fn serve(store: &mut Store, version: ApiVersion, op: Op, caller: &Caller, request: &Value) -> Result<Value, ApiFailure> {
+pub(crate) fn serve(store: &mut Store, version: ApiVersion, op: Op, caller: &Caller, request: &Value) -> Result<Value, ApiFailure> {
     match op {
         Op::ListChats => list_chats(store, version, caller, request),
         Op::GetChat | Op::GetChatThreads => get_chat(store, version, op, caller, request),

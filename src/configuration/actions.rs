@@ -23,14 +23,20 @@ pub const SCOPE_ALL_RO: &str = "agents-bot--all:ro";
 /// The five Bot Agents actions of the Configuration API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
+    /// `create_bot_agent` (`create_bot` from v3.2).
     CreateBotAgent,
+    /// `remove_bot_agent` (`delete_bot` from v3.2).
     RemoveBotAgent,
+    /// `update_bot_agent` (`update_bot` from v3.2).
     UpdateBotAgent,
+    /// `get_bot_agents` (`list_bots` from v3.2).
     GetBotAgents,
+    /// `get_bot_agent_details` (`get_bot` from v3.2).
     GetBotAgentDetails,
 }
 
 impl Action {
+    /// The five, in the spec's order.
     pub const ALL: [Action; 5] = [
         Action::CreateBotAgent,
         Action::RemoveBotAgent,
@@ -54,7 +60,7 @@ impl Action {
     }
 
     /// The action a URL of `version` names, if it is one of the five.
-    pub fn from_wire_name(version: ApiVersion, name: &str) -> Option<Action> {
+    pub(crate) fn from_wire_name(version: ApiVersion, name: &str) -> Option<Action> {
         Action::ALL.into_iter().find(|a| a.wire_name(version) == name)
     }
 
@@ -125,7 +131,7 @@ impl Action {
 
     /// The fields a normalized request of this action may carry in `version`:
     /// the spec's table plus what later versions added, less what they removed.
-    pub fn request_fields(self, version: ApiVersion) -> Vec<&'static str> {
+    pub(crate) fn request_fields(self, version: ApiVersion) -> Vec<&'static str> {
         let mut allowed: Vec<&str> = match self {
             Action::CreateBotAgent => vec!["name", "status", "avatar", "max_chats_count", "groups", "webhooks"],
             Action::UpdateBotAgent => {
@@ -155,7 +161,7 @@ impl Action {
     }
 
     /// Checks that a 2xx answer has this action's shape and returns it.
-    pub fn check_response(self, body: Value) -> Result<Value> {
+    pub(crate) fn check_response(self, body: Value) -> Result<Value> {
         let ok = match self {
             Action::CreateBotAgent => body.get("bot_agent_id").is_some_and(Value::is_string),
             Action::RemoveBotAgent | Action::UpdateBotAgent => body.is_object(),
@@ -184,7 +190,7 @@ impl Action {
 
     /// The scope that allows this action on the caller's own bots, and the
     /// one that allows it on every bot of the license.
-    pub fn scopes(self) -> (&'static str, &'static str) {
+    pub(crate) fn scopes(self) -> (&'static str, &'static str) {
         if self.is_read() {
             (SCOPE_MY_RO, SCOPE_ALL_RO)
         } else {
@@ -213,50 +219,6 @@ pub const DETAILS_FIELDS: [&str; 13] = [
 ];
 /// The fields of a normalized `create_bot_agent` answer (`bot_secret` from v3.5).
 pub const CREATED_FIELDS: [&str; 2] = ["bot_agent_id", "bot_secret"];
-
-/// Every field list above, each action's request fields by version and in
-/// all, and the webhook action renames: what the typed models of every
-/// language are tested against, and what the wrappers read instead of
-/// keeping copies.
-pub fn schema() -> Value {
-    let mut requests = serde_json::Map::new();
-    let mut versions = serde_json::Map::new();
-    for action in Action::ALL {
-        let mut union: Vec<&str> = Vec::new();
-        for version in ApiVersion::ALL {
-            let fields = action.request_fields(version);
-            for f in &fields {
-                if !union.contains(f) {
-                    union.push(f);
-                }
-            }
-            let entry = versions.entry(version.as_str()).or_insert_with(|| Value::Object(Default::default()));
-            entry[action.name()] = serde_json::json!(fields);
-        }
-        requests.insert(action.name().into(), serde_json::json!(union));
-    }
-    serde_json::json!({
-        "requests": requests,
-        "results": {
-            "create_bot_agent": CREATED_FIELDS,
-            "bot_agent": SUMMARY_FIELDS,
-            "bot_agent_details": DETAILS_FIELDS,
-        },
-        "versions": versions,
-        "webhooks": {
-            "renamed_actions": crate::webhook::RENAMED_ACTIONS.iter().map(|(old, new)| (old.to_string(), Value::from(*new))).collect::<serde_json::Map<_, _>>(),
-            "actions": crate::bot_admin::WEBHOOK_ACTIONS.as_slice(),
-            "types": crate::bot_admin::WEBHOOK_TYPES,
-        },
-        "bots": {
-            "actions": crate::agent_chat::ChatAction::ALL.map(|a| a.name()),
-            "routing_statuses": crate::agent_chat::ROUTING_STATUSES,
-            "event_types": crate::agent_chat::EVENT_TYPES,
-            "visibilities": crate::agent_chat::VISIBILITIES,
-            "max_message_bytes": crate::agent_chat::MAX_MESSAGE_BYTES,
-        },
-    })
-}
 
 /// From v3.3 bots have neither a routing status nor webhooks in the
 /// Configuration API: say where they went instead of "unknown field".

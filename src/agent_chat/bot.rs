@@ -12,14 +12,14 @@
 //! Nothing about the bot is mutable state shared with the client: many
 //! bots may use one client, and many threads one bot.
 
-use crate::actions::{check_untyped_call, Action};
-use crate::agent_chat::{status_with_spaces, ChatAction};
-use crate::bot_admin::AdminAction;
-use crate::cancel::CallOptions;
-use crate::chat_model::{Chat, ChatPage, RoutingStatus};
-use crate::client::{Api, Authorizer, Client, Outgoing};
+use crate::configuration::actions::{check_untyped_call, Action};
+use crate::agent_chat::actions::{status_with_spaces, ChatAction};
+use crate::configuration::bot_admin::AdminAction;
+use crate::http::cancel::CallOptions;
+use crate::agent_chat::model::{Chat, ChatPage, RoutingStatus};
+use crate::http::client::{Api, Authorizer, Client, Outgoing};
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::parse_strict;
+use crate::json::{from_answer as from_value, parse_strict};
 use crate::secret::Secret;
 use crate::validate::object;
 use crate::version::ApiVersion;
@@ -36,9 +36,13 @@ const TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// application's client id and the organization.
 #[derive(Debug, Clone)]
 pub struct BotIdentity {
+    /// The bot's id.
     pub bot_agent_id: String,
+    /// The bot's secret (v3.5+): with it the bot gets a token of its own.
     pub bot_secret: Option<Secret>,
+    /// The client id of the application that owns the bot (with a secret).
     pub client_id: Option<String>,
+    /// The license's organization id (with a secret).
     pub organization_id: Option<String>,
 }
 
@@ -159,10 +163,12 @@ impl Bot {
         Bot::new(client, BotIdentity::from_json(identity_json)?)
     }
 
+    /// The bot's id.
     pub fn id(&self) -> &str {
         &self.id
     }
 
+    /// The client the bot acts through.
     pub fn client(&self) -> &Client {
         &self.client
     }
@@ -203,6 +209,7 @@ impl Bot {
         Ok(self.send(&url, payload, false, options)?.unwrap_or_else(|| json!({})))
     }
 
+    /// [`Bot::call_with`] on JSON text, as the C ABI uses it.
     pub fn call_json_with(&self, action: &str, payload_json: &str, options: &CallOptions) -> Result<String> {
         let payload = parse_strict(payload_json, "payload_json")?;
         self.call_with(action, &payload, options).map(|v| v.to_string())
@@ -249,6 +256,7 @@ impl Bot {
         self.execute(ChatAction::TransferChat, request).map(|_| ())
     }
 
+    /// Ends chat `chat_id` (`deactivate_chat`).
     pub fn deactivate_chat(&self, chat_id: &str) -> Result<()> {
         self.execute(ChatAction::DeactivateChat, json!({ "id": chat_id })).map(|_| ())
     }
@@ -400,10 +408,6 @@ fn jwt_expiry(token: &str) -> Option<f64> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     let claims: Value = serde_json::from_slice(&bytes).ok()?;
     claims.get("exp")?.as_f64().filter(|e| e.is_finite())
-}
-
-fn from_value<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
-    serde_json::from_value(v).map_err(|e| Error::decode(format!("the answer does not match the model: {e}")))
 }
 
 #[cfg(test)]

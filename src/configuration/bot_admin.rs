@@ -53,16 +53,23 @@ pub const ADDITIONAL_DATA: [&str; 2] = ["chat_properties", "chat_presence_user_i
 /// `register_webhook`'s `url` limit, in characters.
 pub const MAX_WEBHOOK_URL_CHARS: usize = 500;
 
+/// The Configuration API actions a bot needs beyond the five.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AdminAction {
+    /// `issue_bot_token` (v3.5+).
     IssueBotToken,
+    /// `reset_bot_secret` (v3.5+).
     ResetBotSecret,
+    /// `register_webhook` (v3.3+).
     RegisterWebhook,
+    /// `list_webhooks` (v3.3+).
     ListWebhooks,
+    /// `unregister_webhook` (v3.3+).
     UnregisterWebhook,
 }
 
 impl AdminAction {
+    /// Every one of them.
     pub const ALL: [AdminAction; 5] = [
         AdminAction::IssueBotToken,
         AdminAction::ResetBotSecret,
@@ -71,6 +78,7 @@ impl AdminAction {
         AdminAction::UnregisterWebhook,
     ];
 
+    /// The action's name (the same in every version that has it).
     pub fn name(self) -> &'static str {
         match self {
             AdminAction::IssueBotToken => "issue_bot_token",
@@ -95,6 +103,7 @@ impl AdminAction {
         matches!(self, AdminAction::ListWebhooks | AdminAction::IssueBotToken)
     }
 
+    /// Checks a request before it is sent: the version has the action, and the fields follow its rules.
     pub fn validate_request(self, version: ApiVersion, request: &Value) -> Result<()> {
         if version < self.since() {
             return Err(Error::validation(format!(
@@ -159,7 +168,7 @@ impl AdminAction {
     }
 
     /// Checks a 2xx answer's shape.
-    pub fn check_response(self, body: Value) -> Result<Value> {
+    pub(crate) fn check_response(self, body: Value) -> Result<Value> {
         let (ok, shape) = match self {
             AdminAction::IssueBotToken => (body.get("token").is_some_and(Value::is_string), r#"{"token": string}"#),
             AdminAction::ResetBotSecret => (body.get("secret").is_some_and(Value::is_string), r#"{"secret": string}"#),

@@ -29,16 +29,24 @@ pub const MAX_FILTER_GROUPS: usize = 200;
 /// The Agent Chat actions with a typed call; others go through `Bot::call`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChatAction {
+    /// `set_routing_status` (v3.2+).
     SetRoutingStatus,
+    /// `send_event`.
     SendEvent,
+    /// `list_chats`.
     ListChats,
+    /// `get_chat`.
     GetChat,
+    /// `transfer_chat`.
     TransferChat,
+    /// `deactivate_chat`.
     DeactivateChat,
+    /// `list_routing_statuses` (v3.2+).
     ListRoutingStatuses,
 }
 
 impl ChatAction {
+    /// Every action a bot makes.
     pub const ALL: [ChatAction; 7] = [
         ChatAction::SetRoutingStatus,
         ChatAction::SendEvent,
@@ -185,7 +193,7 @@ impl ChatAction {
 
     /// Today's request in `version`'s wire shape (the v3.0 wrapper aside).
     /// `bot_id` fills `set_routing_status`'s default `agent_id`.
-    pub fn request_to_wire(self, version: ApiVersion, mut request: Value, bot_id: &str) -> Value {
+    pub(crate) fn request_to_wire(self, version: ApiVersion, mut request: Value, bot_id: &str) -> Value {
         let Some(o) = request.as_object_mut() else { return request };
         match self {
             ChatAction::SetRoutingStatus => {
@@ -223,7 +231,7 @@ impl ChatAction {
     }
 
     /// `version`'s answer in today's shape, checked.
-    pub fn response_from_wire(self, version: ApiVersion, mut body: Value) -> Result<Value> {
+    pub(crate) fn response_from_wire(self, version: ApiVersion, mut body: Value) -> Result<Value> {
         if version < ApiVersion::V3_4 {
             rename_everywhere(&mut body, "recipients", "visibility");
         }

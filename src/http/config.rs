@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::json::parse_strict;
-use crate::retry::RetryPolicy;
+use crate::http::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::validate::{object, Obj};
 use crate::version::ApiVersion;
@@ -19,18 +19,23 @@ const MAX_TIMEOUT_MS: i64 = 3_600_000;
 /// How the token is sent in the Authorization header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenType {
+    /// An OAuth access token (`Authorization: Bearer`).
     Bearer,
+    /// A Personal Access Token, `account_id:token` (`Authorization: Basic`).
     Basic,
 }
 
 /// LiveChat's data centres.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Region {
+    /// The US data center (`dal`).
     Dal,
+    /// The EU data center (`fra`).
     Fra,
 }
 
 impl Region {
+    /// The name LiveChat uses (`dal`, `fra`).
     pub fn as_str(self) -> &'static str {
         match self {
             Region::Dal => "dal",
@@ -38,6 +43,7 @@ impl Region {
         }
     }
 
+    /// Reads `dal` or `fra`.
     pub fn parse(s: &str) -> Option<Region> {
         match s {
             "dal" => Some(Region::Dal),
@@ -57,7 +63,9 @@ impl Region {
 pub struct ClientConfig {
     /// The credential as sent after the scheme (for Basic: the base64 text).
     pub token: Secret,
+    /// How the token is sent (default: bearer).
     pub token_type: TokenType,
+    /// The API version every call speaks (default: 3.0, the spec's).
     pub api_version: ApiVersion,
     /// Without a trailing slash.
     pub base_url: String,
@@ -69,9 +77,13 @@ pub struct ClientConfig {
     /// attempt use all that is left. Shorter than `timeout`, it lets a read
     /// survive a stalled attempt by trying again.
     pub attempt_timeout: Option<Duration>,
+    /// The longest wait for a connection (default: 10 s).
     pub connect_timeout: Duration,
+    /// The `User-Agent` header (default: `livechat-bots/<version>`).
     pub user_agent: String,
+    /// Allows an `http://` base URL other than loopback (never for LiveChat itself).
     pub allow_insecure_http: bool,
+    /// When and how often a failed attempt is repeated.
     pub retry: RetryPolicy,
 }
 

@@ -8,7 +8,9 @@ use std::time::{Duration, SystemTime};
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 disables retries).
     pub max_attempts: u32,
+    /// The wait before the second attempt; each later one doubles it, with jitter.
     pub base_delay: Duration,
+    /// The longest wait between two attempts.
     pub max_delay: Duration,
 }
 
@@ -23,7 +25,7 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    pub fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         if !(1..=10).contains(&self.max_attempts) {
             return Err(Error::validation(format!(
                 "retry.max_attempts: expected an integer from 1 to 10; got {}",

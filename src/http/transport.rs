@@ -26,7 +26,7 @@
 //! thread exits. Like any blocking client, it must not be called from inside
 //! an async runtime (use `spawn_blocking` there).
 
-use crate::cancel::CancelToken;
+use crate::http::cancel::CancelToken;
 use reqwest::header::{HeaderName, HeaderValue};
 use std::cell::RefCell;
 use std::mem::ManuallyDrop;

@@ -21,7 +21,7 @@
 //!
 //! v3.2 renames the actions only; its shapes are v3.1's.
 
-use crate::actions::Action;
+use crate::configuration::actions::Action;
 use crate::error::{Error, Result};
 use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};

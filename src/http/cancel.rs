@@ -16,6 +16,7 @@ const POLL_INTERVAL: Duration = Duration::from_millis(10);
 pub struct CancelToken(Arc<AtomicBool>);
 
 impl CancelToken {
+    /// A token not cancelled yet.
     pub fn new() -> Self {
         Self::default()
     }
@@ -26,6 +27,7 @@ impl CancelToken {
         self.0.store(true, Ordering::Release);
     }
 
+    /// Whether [`CancelToken::cancel`] was called.
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::Acquire)
     }
@@ -45,5 +47,6 @@ pub struct CallOptions {
     pub timeout: Option<Duration>,
     /// The most one attempt may take (the client's `attempt_timeout` when `None`).
     pub attempt_timeout: Option<Duration>,
+    /// A token whose cancel ends the call early (`Cancelled`).
     pub cancel: Option<CancelToken>,
 }

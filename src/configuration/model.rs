@@ -6,10 +6,13 @@ use serde_json::Value;
 /// A bot's routing status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
+    /// Takes new chats.
     #[serde(rename = "accepting chats")]
     AcceptingChats,
+    /// Keeps its chats but takes no new ones.
     #[serde(rename = "not accepting chats")]
     NotAcceptingChats,
+    /// Takes no chats.
     #[serde(rename = "offline")]
     Offline,
 }
@@ -19,46 +22,67 @@ pub enum Status {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
+    /// Gets chats before the group's other agents.
     First,
+    /// Gets chats after `first` agents.
     Normal,
+    /// Gets chats only when no other agent can.
     Last,
+    /// Gets no chats (only as `default_group_priority`).
     Supervisor,
 }
 
+/// A group the bot is in, with its routing priority there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
+    /// The group's id.
     pub id: u64,
+    /// The bot's priority in this group.
     pub priority: Priority,
 }
 
+/// One action a bot's webhook fires on (up to v3.2).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookAction {
+    /// The name.
     pub name: String,
+    /// Which events of the action are sent (the action's filter object).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Value>,
+    /// What LiveChat adds to each delivery (`chat_properties`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_data: Option<Vec<String>>,
 }
 
+/// A bot's webhooks in the Configuration API (up to v3.2; later versions register them with `register_webhook`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Webhooks {
+    /// Where LiveChat POSTs the events.
     pub url: String,
+    /// The secret LiveChat puts in every delivery's body, to verify it by.
     pub secret_key: String,
+    /// The actions that fire the webhook.
     pub actions: Vec<WebhookAction>,
 }
 
+/// The application (client id) that owns a bot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Application {
+    /// Its client id.
     pub client_id: String,
 }
 
 /// An entry of `get_bot_agents`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BotAgent {
+    /// The bot's id.
     pub id: String,
+    /// The name.
     pub name: String,
+    /// The avatar's URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
+    /// The routing status (up to v3.2; from v3.3 set through the Agent Chat API).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
 }
@@ -66,26 +90,38 @@ pub struct BotAgent {
 /// The answer of `get_bot_agent_details`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BotAgentDetails {
+    /// The bot's id.
     pub id: String,
+    /// The name.
     pub name: String,
+    /// The avatar's URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
+    /// The routing status (up to v3.2; from v3.3 set through the Agent Chat API).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// The application that owns the bot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application: Option<Application>,
+    /// How many chats the bot takes at once (at most 500; LiveChat's default is 6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_chats_count: Option<u32>,
+    /// The groups the bot is in.
     #[serde(default)]
     pub groups: Vec<Group>,
+    /// The priority in groups the bot is not explicitly in (v3.2+).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_group_priority: Option<Priority>,
+    /// The bot's webhooks (up to v3.2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Webhooks>,
+    /// The job title shown to customers (v3.3+).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
+    /// The bot's time zone, as a tz name (v3.3+).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+    /// When the bot works: the work scheduler object (v3.3+).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_scheduler: Option<Value>,
     /// The bot's type (v3.6).
@@ -98,7 +134,9 @@ pub struct BotAgentDetails {
 /// token with, so keep it (it never shows in a Debug print).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct CreatedBotAgent {
+    /// The new bot's id.
     pub bot_agent_id: String,
+    /// The bot's secret (v3.5+), shown once.
     #[serde(default)]
     pub bot_secret: Option<crate::Secret>,
 }
@@ -108,25 +146,36 @@ pub struct CreatedBotAgent {
 /// exist from v3.2 (`default_group_priority`), v3.3 (the others) or v3.6 (`type`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateBotAgent {
+    /// The name.
     pub name: String,
+    /// The routing status (up to v3.2; from v3.3 set through the Agent Chat API).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// The avatar's URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
+    /// How many chats the bot takes at once (at most 500; LiveChat's default is 6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_chats_count: Option<u32>,
+    /// The groups the bot is in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
+    /// The bot's webhooks (up to v3.2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Webhooks>,
+    /// The priority in groups the bot is not explicitly in (v3.2+).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_group_priority: Option<Priority>,
+    /// The job title shown to customers (v3.3+).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
+    /// The application that will own the bot (v3.3+; required there for a token not bound to one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_client_id: Option<String>,
+    /// The bot's time zone, as a tz name (v3.3+).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+    /// When the bot works: the work scheduler object (v3.3+).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_scheduler: Option<Value>,
     /// The bot's type (v3.6).
@@ -149,30 +198,42 @@ impl CreateBotAgent {
 /// The request of `update_bot_agent`: only the fields set are sent.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateBotAgent {
+    /// The bot's id.
     pub id: String,
+    /// The new name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The avatar's URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
+    /// The routing status (up to v3.2; from v3.3 set through the Agent Chat API).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+    /// How many chats the bot takes at once (at most 500; LiveChat's default is 6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_chats_count: Option<u32>,
+    /// The groups the bot is in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
+    /// The priority in groups the bot is not explicitly in (v3.2+).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_group_priority: Option<Priority>,
+    /// The bot's webhooks (up to v3.2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<Webhooks>,
+    /// The job title shown to customers (v3.3+).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
+    /// The bot's time zone, as a tz name (v3.3+).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+    /// When the bot works: the work scheduler object (v3.3+).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_scheduler: Option<Value>,
 }
 
 impl UpdateBotAgent {
+    /// An update of bot `id` that changes nothing yet: set the fields to change.
     pub fn new(id: impl Into<String>) -> Self {
         UpdateBotAgent { id: id.into(), ..Default::default() }
     }
