@@ -12,18 +12,18 @@
 //! Nothing about the bot is mutable state shared with the client: many
 //! bots may use one client, and many threads one bot.
 
-use crate::configuration::actions::{check_untyped_call, Action};
+use base64::Engine;
 use crate::agent_chat::actions::{status_with_spaces, ChatAction};
-use crate::configuration::bot_admin::AdminAction;
-use crate::http::cancel::CallOptions;
 use crate::agent_chat::model::{Chat, ChatPage, RoutingStatus};
-use crate::http::client::{Api, Authorizer, Client, Outgoing};
+use crate::configuration::actions::{check_untyped_call, Action};
+use crate::configuration::bot_admin::AdminAction;
 use crate::error::{Error, ErrorCode, Result};
+use crate::http::cancel::CallOptions;
+use crate::http::client::{Api, Authorizer, Client, Outgoing};
 use crate::json::{from_answer as from_value, parse_strict};
 use crate::secret::Secret;
 use crate::validate::object;
 use crate::version::ApiVersion;
-use base64::Engine;
 use reqwest::header::HeaderValue;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex, RwLock};

@@ -3,16 +3,16 @@
 //! `X-Author-Id`, v3.5+ bot tokens), each version's names and shapes, and
 //! the API's errors; checked in the caller's version, served in v3.6's.
 
+use base64::Engine;
 use crate::emulator::auth::{authenticate, bearer, check_region};
 use crate::emulator::bot_tokens::Refusal;
 use crate::emulator::chats::{visibility_key, Chat, Placement, MAX_TEXT_BYTES};
-use crate::emulator::outbox::Happening;
 use crate::emulator::failure::ApiFailure;
+use crate::emulator::outbox::Happening;
 use crate::emulator::state::{lock, Shared};
 use crate::emulator::store::Store;
 use crate::validate::{object, string_item, Obj};
 use crate::version::ApiVersion;
-use base64::Engine;
 use serde_json::{json, Map, Value};
 
 const MAX_GROUP_IDS: usize = 200;

@@ -3,10 +3,10 @@
 //! token, checked against the store by the Agent Chat handler), and whether
 //! it came to the data centre its credential belongs to.
 
+use base64::Engine;
 use crate::emulator::config::TokenGrant;
 use crate::emulator::failure::ApiFailure;
 use crate::http::config::Region;
-use base64::Engine;
 
 /// The grant whose token is in the Authorization header (Bearer, or Basic
 /// as base64 text or the `account:pat` it decodes to).

@@ -3,9 +3,9 @@
 //! Tokens are never logged or shown in an error. (`issue_bot_token` and
 //! `reset_bot_secret` themselves are the Configuration handler's.)
 
-use crate::http::config::Region;
-use crate::emulator::clock::unix_seconds;
 use base64::Engine;
+use crate::emulator::clock::unix_seconds;
+use crate::http::config::Region;
 use serde_json::json;
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};

@@ -2,12 +2,12 @@
 //! its port, faults to inject from the start and how webhooks are delivered.
 
 use crate::configuration::actions::{Action, SCOPE_ALL_RO, SCOPE_ALL_RW, SCOPE_MY_RO, SCOPE_MY_RW};
-use crate::version::ApiVersion;
-use crate::http::config::Region;
 use crate::emulator::faults::Fault;
 use crate::error::{Error, Result};
+use crate::http::config::Region;
 use crate::json::parse_strict;
 use crate::validate::object;
+use crate::version::ApiVersion;
 use serde_json::{Map, Value};
 use std::time::Duration;
 

@@ -17,14 +17,14 @@
 //! only JSON bodies from the console's own origin (another site's form or
 //! script cannot send them).
 
+use bytes::Bytes;
 use crate::configuration::actions::Action;
-use crate::http::config::Region;
 use crate::emulator::config::{TokenGrant, ALL_SCOPES};
 use crate::emulator::control;
 use crate::emulator::state::{lock, Shared};
 use crate::error::Error;
+use crate::http::config::Region;
 use crate::version::ApiVersion;
-use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response};

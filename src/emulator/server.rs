@@ -3,6 +3,7 @@
 //! API request by its path to that API's handler (`configuration`,
 //! `agent_chat`), and applies body limits, faults and the request log.
 
+use bytes::Bytes;
 use crate::emulator::failure::ApiFailure;
 use crate::emulator::faults::Fault;
 use crate::emulator::log::{logged_body, logged_headers, now_ms};
@@ -10,7 +11,6 @@ use crate::emulator::state::{lock, Shared};
 use crate::emulator::{agent_chat, configuration, delivery};
 use crate::json::MAX_INPUT_BYTES;
 use crate::version::ApiVersion;
-use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Request, Response};

@@ -1,7 +1,7 @@
 //! C function pointers with their user data, made callable from the core.
 
-use crate::http::notice::{Notice, NoticeHandler};
 use crate::http::credentials::TokenProvider;
+use crate::http::notice::{Notice, NoticeHandler};
 use std::ffi::{c_void, CString};
 use std::os::raw::c_char;
 

@@ -3,11 +3,11 @@
 //! documents out.
 
 use crate::configuration::actions::Action;
-use crate::http::client::Client;
 use crate::ffi::boundary::{arg_ref, arg_str, guard, guard_void, new_handle};
 use crate::ffi::callbacks::{lcbot_notice_handler, lcbot_token_provider, notice_handler, token_provider};
 use crate::ffi::options::{lcbot_call_options, read_call_options};
 use crate::ffi::status::lcbot_status;
+use crate::http::client::Client;
 use std::ffi::c_void;
 use std::os::raw::c_char;
 

@@ -1,9 +1,9 @@
 //! Per-call options and cancel tokens.
 
-use crate::http::cancel::{CallOptions, CancelToken};
 use crate::error::{Error, Result};
 use crate::ffi::boundary::new_handle;
 use crate::ffi::status::lcbot_status;
+use crate::http::cancel::{CallOptions, CancelToken};
 use std::os::raw::c_char;
 use std::time::Duration;
 

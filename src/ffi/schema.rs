@@ -2,8 +2,8 @@
 
 use crate::configuration::actions::{self, Action};
 use crate::ffi::boundary::guard;
-use crate::version::ApiVersion;
 use crate::ffi::status::lcbot_status;
+use crate::version::ApiVersion;
 use std::os::raw::c_char;
 
 /// Writes to `*out` the fields the core knows:

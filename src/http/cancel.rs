@@ -1,8 +1,8 @@
 //! Cancelling a call in flight from another thread, a signal handler or a
 //! Go context.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// How often a call in flight looks at its token: the longest a cancelled

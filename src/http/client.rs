@@ -4,13 +4,13 @@
 //! an [`Error`]. The actions themselves are methods added by the rooms
 //! (`configuration::calls`, and `agent_chat::bot` for a bot's own calls).
 
+use crate::error::{ApiError, Error, ErrorCode, Outcome, Result};
 use crate::http::cancel::CallOptions;
 use crate::http::config::{ClientConfig, TokenType};
 use crate::http::credentials::{Credentials, TokenProvider};
-use crate::error::{ApiError, Error, ErrorCode, Outcome, Result};
 use crate::http::notice::Notices;
-use crate::json::to_text;
 use crate::http::retry::{is_retryable_status, parse_retry_after};
+use crate::json::to_text;
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};

@@ -1,12 +1,12 @@
 //! ClientConfig: everything a client needs, parsed from the JSON callers give.
 
+use base64::Engine;
 use crate::error::{Error, Result};
-use crate::json::parse_strict;
 use crate::http::retry::RetryPolicy;
+use crate::json::parse_strict;
 use crate::secret::Secret;
 use crate::validate::{object, Obj};
 use crate::version::ApiVersion;
-use base64::Engine;
 use serde_json::Value;
 use std::net::IpAddr;
 use std::time::Duration;

@@ -1,8 +1,8 @@
 //! The client's credentials: replaceable while calls are in flight, and
 //! renewed through a token provider when LiveChat refuses them.
 
-use crate::http::config::TokenType;
 use crate::error::{Error, Result};
+use crate::http::config::TokenType;
 use reqwest::header::HeaderValue;
 use std::sync::{Arc, Mutex, RwLock};
 

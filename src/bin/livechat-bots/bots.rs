@@ -3,8 +3,8 @@
 //! spec's request object and go through `Client::execute`, so the library
 //! checks them against the chosen API version as it checks any caller's.
 
-use crate::output;
 use clap::{Args, Subcommand, ValueEnum};
+use crate::output;
 use livechat_bots::{Action, Client, ClientConfig, Error, ErrorCode};
 use serde_json::{json, Map, Value};
 use std::path::PathBuf;
