@@ -61,14 +61,6 @@ pub(crate) struct Caller {
     pub author: Option<String>,
 }
 
-fn validation(message: impl Into<String>) -> ApiFailure {
-    ApiFailure::new(400, "validation", message)
-}
-
-fn invalid(e: crate::Error) -> ApiFailure {
-    validation(e.message)
-}
-
 fn not_found(what: &str, id: &str) -> ApiFailure {
     ApiFailure::new(404, "not_found", format!("{what} {id} not found"))
 }
@@ -149,15 +141,15 @@ pub(crate) fn answer(
 
 /// The request and, in v3.0, the `author_id` beside the wrapped payload.
 pub(crate) fn read_body(version: ApiVersion, body: &[u8]) -> Result<(Value, Option<String>), ApiFailure> {
-    let text = std::str::from_utf8(body).map_err(|_| validation("Request body is not UTF-8"))?;
-    let doc = crate::json::parse_strict(text, "body").map_err(invalid)?;
+    let text = std::str::from_utf8(body).map_err(|_| ApiFailure::validation("Request body is not UTF-8"))?;
+    let doc = crate::json::parse_strict(text, "body").map_err(ApiFailure::invalid)?;
     if !version.wraps_payload() {
         return Ok((doc, None));
     }
-    let wrapper = object(&doc, "").map_err(invalid)?;
-    wrapper.only(&["payload", "author_id"]).map_err(invalid)?;
-    let author = wrapper.opt_str("author_id").map_err(invalid)?.map(str::to_owned);
-    wrapper.req_object("payload").map_err(|_| validation("payload: the body must be {\"payload\": {...}, \"author_id\"?: string} in v3.0"))?;
+    let wrapper = object(&doc, "").map_err(ApiFailure::invalid)?;
+    wrapper.only(&["payload", "author_id"]).map_err(ApiFailure::invalid)?;
+    let author = wrapper.opt_str("author_id").map_err(ApiFailure::invalid)?.map(str::to_owned);
+    wrapper.req_object("payload").map_err(|_| ApiFailure::validation("payload: the body must be {\"payload\": {...}, \"author_id\"?: string} in v3.0"))?;
     Ok((doc["payload"].clone(), author))
 }
 
@@ -172,32 +164,32 @@ pub(crate) fn check_author(store: &Store, client_id: &str, author: &str) -> Resu
 
 /// Checks a request in `version`'s names and returns it in v3.6's.
 pub(crate) fn normalize(version: ApiVersion, op: Op, request: Value) -> Result<Value, ApiFailure> {
-    let o = object(&request, "").map_err(invalid)?;
+    let o = object(&request, "").map_err(ApiFailure::invalid)?;
     match op {
         Op::ListChats => return check_list_chats(version, &o),
         Op::GetChat => {
-            o.only(&["chat_id", "thread_id"]).map_err(invalid)?;
-            o.req_str("chat_id").map_err(invalid)?;
-            o.opt_str("thread_id").map_err(invalid)?;
+            o.only(&["chat_id", "thread_id"]).map_err(ApiFailure::invalid)?;
+            o.req_str("chat_id").map_err(ApiFailure::invalid)?;
+            o.opt_str("thread_id").map_err(ApiFailure::invalid)?;
         }
         Op::GetChatThreads => {
-            o.only(&["chat_id", "thread_ids"]).map_err(invalid)?;
-            o.req_str("chat_id").map_err(invalid)?;
-            o.opt_array("thread_ids", string_item).map_err(invalid)?;
+            o.only(&["chat_id", "thread_ids"]).map_err(ApiFailure::invalid)?;
+            o.req_str("chat_id").map_err(ApiFailure::invalid)?;
+            o.opt_array("thread_ids", string_item).map_err(ApiFailure::invalid)?;
         }
         Op::SendEvent => return check_send_event(version, &o),
         Op::TransferChat | Op::DeactivateChat => return check_chat_change(version, op, &o),
         Op::SetRoutingStatus => {
-            o.only(&["status", "agent_id"]).map_err(invalid)?;
-            o.req_enum("status", &["accepting_chats", "not_accepting_chats", "offline"]).map_err(invalid)?;
+            o.only(&["status", "agent_id"]).map_err(ApiFailure::invalid)?;
+            o.req_enum("status", &["accepting_chats", "not_accepting_chats", "offline"]).map_err(ApiFailure::invalid)?;
             if o.get("agent_id").is_some() {
-                o.req_str("agent_id").map_err(invalid)?;
+                o.req_str("agent_id").map_err(ApiFailure::invalid)?;
             }
         }
         Op::ListRoutingStatuses => {
-            o.only(&["filters"]).map_err(invalid)?;
-            if let Some(f) = o.opt_object("filters").map_err(invalid)? {
-                f.only(&["group_ids"]).map_err(invalid)?;
+            o.only(&["filters"]).map_err(ApiFailure::invalid)?;
+            if let Some(f) = o.opt_object("filters").map_err(ApiFailure::invalid)? {
+                f.only(&["group_ids"]).map_err(ApiFailure::invalid)?;
                 check_group_ids(&f)?;
             }
         }
@@ -211,9 +203,9 @@ fn check_group_ids(f: &Obj) -> Result<(), ApiFailure> {
             crate::Error::validation(format!("{path}: expected an unsigned integer; got {}", crate::validate::describe(item)))
         })
     })
-    .map_err(invalid)?;
+    .map_err(ApiFailure::invalid)?;
     if f.get("group_ids").and_then(Value::as_array).is_some_and(|g| g.len() > MAX_GROUP_IDS) {
-        return Err(validation(format!("{}: at most {MAX_GROUP_IDS} group ids", crate::validate::join(&f.path, "group_ids"))));
+        return Err(ApiFailure::validation(format!("{}: at most {MAX_GROUP_IDS} group ids", crate::validate::join(&f.path, "group_ids"))));
     }
     Ok(())
 }
@@ -223,19 +215,19 @@ fn check_group_ids(f: &Obj) -> Result<(), ApiFailure> {
 /// to `active: false` or nothing.
 fn check_list_chats(version: ApiVersion, o: &Obj) -> Result<Value, ApiFailure> {
     let active_key = if version >= ApiVersion::V3_6 { "active" } else { "include_active" };
-    o.only(&["filters", "sort_order", "limit", "page_id"]).map_err(invalid)?;
-    if let Some(f) = o.opt_object("filters").map_err(invalid)? {
-        f.only(&[active_key, "group_ids", "include_chats_without_threads"]).map_err(invalid)?;
-        f.opt_bool(active_key).map_err(invalid)?;
-        f.opt_bool("include_chats_without_threads").map_err(invalid)?;
+    o.only(&["filters", "sort_order", "limit", "page_id"]).map_err(ApiFailure::invalid)?;
+    if let Some(f) = o.opt_object("filters").map_err(ApiFailure::invalid)? {
+        f.only(&[active_key, "group_ids", "include_chats_without_threads"]).map_err(ApiFailure::invalid)?;
+        f.opt_bool(active_key).map_err(ApiFailure::invalid)?;
+        f.opt_bool("include_chats_without_threads").map_err(ApiFailure::invalid)?;
         check_group_ids(&f)?;
     }
-    o.opt_enum("sort_order", &["asc", "desc"]).map_err(invalid)?;
-    o.opt_int("limit", 1, 100).map_err(invalid)?;
+    o.opt_enum("sort_order", &["asc", "desc"]).map_err(ApiFailure::invalid)?;
+    o.opt_int("limit", 1, 100).map_err(ApiFailure::invalid)?;
     if o.get("page_id").is_some() {
-        o.req_str("page_id").map_err(invalid)?;
+        o.req_str("page_id").map_err(ApiFailure::invalid)?;
         if ["filters", "sort_order", "limit"].iter().any(|k| o.get(k).is_some()) {
-            return Err(validation("page_id: cannot be sent with filters, sort_order or limit"));
+            return Err(ApiFailure::validation("page_id: cannot be sent with filters, sort_order or limit"));
         }
     }
     let mut request = Value::Object(o.map.clone());
@@ -253,31 +245,31 @@ fn check_list_chats(version: ApiVersion, o: &Obj) -> Result<Value, ApiFailure> {
 /// message's `text_vars` from v3.2 (the docs' tables).
 fn check_send_event(version: ApiVersion, o: &Obj) -> Result<Value, ApiFailure> {
     if version <= ApiVersion::V3_3 {
-        o.only(&["chat_id", "event", "attach_to_last_thread"]).map_err(invalid)?;
+        o.only(&["chat_id", "event", "attach_to_last_thread"]).map_err(ApiFailure::invalid)?;
     } else {
-        o.only(&["chat_id", "event"]).map_err(invalid)?;
+        o.only(&["chat_id", "event"]).map_err(ApiFailure::invalid)?;
     }
-    o.req_str("chat_id").map_err(invalid)?;
-    o.opt_bool("attach_to_last_thread").map_err(invalid)?;
-    let e = o.req_object("event").map_err(invalid)?;
+    o.req_str("chat_id").map_err(ApiFailure::invalid)?;
+    o.opt_bool("attach_to_last_thread").map_err(ApiFailure::invalid)?;
+    let e = o.req_object("event").map_err(ApiFailure::invalid)?;
     let vis = visibility_key(version);
     let mut fields = vec!["type", vis, "text", "custom_id", "properties", "template_id", "elements", "system_message_type"];
     if version >= ApiVersion::V3_2 {
         fields.push("text_vars");
     }
-    e.only(&fields).map_err(invalid)?;
-    e.opt_object("text_vars").map_err(invalid)?;
-    let kind = e.req_enum("type", &["message", "rich_message", "system_message"]).map_err(invalid)?;
-    e.opt_enum(vis, &["all", "agents"]).map_err(invalid)?;
-    let text = if kind == "message" { Some(e.req_str("text").map_err(invalid)?) } else { e.opt_str("text").map_err(invalid)? };
+    e.only(&fields).map_err(ApiFailure::invalid)?;
+    e.opt_object("text_vars").map_err(ApiFailure::invalid)?;
+    let kind = e.req_enum("type", &["message", "rich_message", "system_message"]).map_err(ApiFailure::invalid)?;
+    e.opt_enum(vis, &["all", "agents"]).map_err(ApiFailure::invalid)?;
+    let text = if kind == "message" { Some(e.req_str("text").map_err(ApiFailure::invalid)?) } else { e.opt_str("text").map_err(ApiFailure::invalid)? };
     if text.is_some_and(|t| t.len() > MAX_TEXT_BYTES) {
-        return Err(validation(format!("event.text: at most {MAX_TEXT_BYTES} bytes")));
+        return Err(ApiFailure::validation(format!("event.text: at most {MAX_TEXT_BYTES} bytes")));
     }
-    e.opt_str("custom_id").map_err(invalid)?;
-    e.opt_object("properties").map_err(invalid)?;
-    e.opt_str("template_id").map_err(invalid)?;
-    e.opt_array("elements", |_, _| Ok(())).map_err(invalid)?;
-    e.opt_str("system_message_type").map_err(invalid)?;
+    e.opt_str("custom_id").map_err(ApiFailure::invalid)?;
+    e.opt_object("properties").map_err(ApiFailure::invalid)?;
+    e.opt_str("template_id").map_err(ApiFailure::invalid)?;
+    e.opt_array("elements", |_, _| Ok(())).map_err(ApiFailure::invalid)?;
+    e.opt_str("system_message_type").map_err(ApiFailure::invalid)?;
     let mut request = Value::Object(o.map.clone());
     if let Some(event) = request["event"].as_object_mut() {
         if let Some(v) = event.remove(vis) {
@@ -302,14 +294,14 @@ fn check_chat_change(version: ApiVersion, op: Op, o: &Obj) -> Result<Value, ApiF
     if presence_rule {
         allowed.push("ignore_requester_presence");
     }
-    o.only(&allowed).map_err(invalid)?;
-    o.req_str(id_key).map_err(invalid)?;
-    o.opt_bool("ignore_agents_availability").map_err(invalid)?;
-    o.opt_bool("force").map_err(invalid)?;
-    o.opt_bool("ignore_requester_presence").map_err(invalid)?;
-    if let Some(t) = o.opt_object("target").map_err(invalid)? {
-        t.only(&["type", "ids"]).map_err(invalid)?;
-        let kind = t.req_enum("type", &["group", "agent"]).map_err(invalid)?;
+    o.only(&allowed).map_err(ApiFailure::invalid)?;
+    o.req_str(id_key).map_err(ApiFailure::invalid)?;
+    o.opt_bool("ignore_agents_availability").map_err(ApiFailure::invalid)?;
+    o.opt_bool("force").map_err(ApiFailure::invalid)?;
+    o.opt_bool("ignore_requester_presence").map_err(ApiFailure::invalid)?;
+    if let Some(t) = o.opt_object("target").map_err(ApiFailure::invalid)? {
+        t.only(&["type", "ids"]).map_err(ApiFailure::invalid)?;
+        let kind = t.req_enum("type", &["group", "agent"]).map_err(ApiFailure::invalid)?;
         t.req_array("ids", |item, path| {
             let ok = if kind == "group" { item.as_u64().is_some() } else { item.as_str().is_some_and(|s| !s.is_empty()) };
             if ok {
@@ -319,9 +311,9 @@ fn check_chat_change(version: ApiVersion, op: Op, o: &Obj) -> Result<Value, ApiF
                 Err(crate::Error::validation(format!("{path}: expected {want}; got {}", crate::validate::describe(item))))
             }
         })
-        .map_err(invalid)?;
+        .map_err(ApiFailure::invalid)?;
         if t.get("ids").and_then(Value::as_array).is_some_and(Vec::is_empty) {
-            return Err(validation("target.ids: must not be empty"));
+            return Err(ApiFailure::validation("target.ids: must not be empty"));
         }
     }
     let mut request = Value::Object(o.map.clone());
@@ -417,7 +409,7 @@ fn decode_page(page_id: &str) -> Option<(Value, String, usize, usize)> {
 
 fn list_chats(store: &Store, version: ApiVersion, caller: &Caller, request: &Value) -> Result<Value, ApiFailure> {
     let (filters, sort, limit, offset) = match request.get("page_id").and_then(Value::as_str) {
-        Some(page_id) => decode_page(page_id).ok_or_else(|| validation("page_id: not a page id of this server"))?,
+        Some(page_id) => decode_page(page_id).ok_or_else(|| ApiFailure::validation("page_id: not a page id of this server"))?,
         None => (
             request.get("filters").cloned().unwrap_or(json!({})),
             request.get("sort_order").and_then(Value::as_str).unwrap_or("desc").to_owned(),
@@ -512,7 +504,7 @@ fn transfer_chat(store: &mut Store, version: ApiVersion, caller: &Caller, reques
     let candidates = store.candidates();
     let (group_ids, agent_ids) = (groups.clone(), only.clone().unwrap_or_default());
     let Some(placed) = store.chats.transfer(chat_id, from.as_deref(), groups, only, queue_if_none, &candidates) else {
-        return Err(validation("No agent available"));
+        return Err(ApiFailure::validation("No agent available"));
     };
     if let Some(requester) = from {
         store.notify(Happening::ChatTransferred { chat_id: chat_id.to_owned(), requester, group_ids, agent_ids });
@@ -539,7 +531,7 @@ fn deactivate_chat(store: &mut Store, version: ApiVersion, caller: &Caller, requ
 fn set_routing_status(store: &mut Store, caller: &Caller, request: &Value) -> Result<Value, ApiFailure> {
     let agent_id = match request.get("agent_id").and_then(Value::as_str).or(caller.author.as_deref()) {
         Some(id) => id.to_owned(),
-        None => return Err(validation("agent_id: required when not acting as a bot")),
+        None => return Err(ApiFailure::validation("agent_id: required when not acting as a bot")),
     };
     match store.bot_owner(&agent_id) {
         None => return Err(not_found("Agent", &agent_id)),

@@ -62,7 +62,7 @@ pub(crate) fn answer(
     };
     let result = read_request(version, body).and_then(|sent| {
         // Messages name the fields as this version's caller sent them.
-        let invalid = |e: crate::Error| ApiFailure::new(400, "validation", message_for_wire(action, version, e.message, &sent));
+        let invalid = |e: crate::Error| ApiFailure::validation(message_for_wire(action, version, e.message, &sent));
         let request = request_from_wire(action, version, sent.clone()).map_err(invalid)?;
         action.validate_request(version, &request).map_err(invalid)?;
         if action == Action::CreateBotAgent && version.flat_bots() {
@@ -91,32 +91,23 @@ pub(crate) fn answer(
 /// names the owner from v3.6.
 fn check_owner_client_id(version: ApiVersion, request: &Value, is_pat: bool) -> Result<(), ApiFailure> {
     match (request.get("owner_client_id").is_some(), is_pat) {
-        (true, false) if version < ApiVersion::V3_6 => Err(ApiFailure::new(400, "validation", "owner_client_id: not allowed with a Bearer token")),
-        (false, true) => Err(ApiFailure::new(
-            400,
-            "validation",
-            "owner_client_id: required when authorizing with a personal access token",
-        )),
+        (true, false) if version < ApiVersion::V3_6 => Err(ApiFailure::validation("owner_client_id: not allowed with a Bearer token")),
+        (false, true) => Err(ApiFailure::validation("owner_client_id: required when authorizing with a personal access token")),
         _ => Ok(()),
     }
 }
 
 /// The request document: the body itself, or its `payload` in v3.0.
 fn read_request(version: ApiVersion, body: &[u8]) -> Result<Value, ApiFailure> {
-    let invalid = |m: String| ApiFailure::new(400, "validation", m);
-    let text = std::str::from_utf8(body).map_err(|_| invalid("Request body is not UTF-8".into()))?;
-    let doc = parse_strict(text, "body").map_err(|e| invalid(e.message))?;
+    let text = std::str::from_utf8(body).map_err(|_| ApiFailure::validation("Request body is not UTF-8"))?;
+    let doc = parse_strict(text, "body").map_err(ApiFailure::invalid)?;
     if !version.wraps_payload() {
         return Ok(doc);
     }
     match doc {
         Value::Object(mut o) if o.len() == 1 && o.contains_key("payload") => Ok(o.remove("payload").unwrap_or_default()),
-        _ => Err(invalid("payload: the body must be {\"payload\": {...}} in v3.0".into())),
+        _ => Err(ApiFailure::validation("payload: the body must be {\"payload\": {...}} in v3.0")),
     }
-}
-
-fn invalid(e: crate::Error) -> ApiFailure {
-    ApiFailure::new(400, "validation", e.message)
 }
 
 fn owner_must_be(caller_client_id: &str, owner: &str) -> Result<(), ApiFailure> {
@@ -130,12 +121,12 @@ fn owner_must_be(caller_client_id: &str, owner: &str) -> Result<(), ApiFailure> 
 /// `issue_bot_token {bot_id, client_id, bot_secret, organization_id}` ->
 /// `{"token"}`. Needs no scope; the secret must be the bot's current one.
 fn issue_bot_token(store: &mut Store, grant: &TokenGrant, request: &serde_json::Value) -> Result<serde_json::Value, ApiFailure> {
-    let o = object(request, "").map_err(invalid)?;
-    o.only(&["bot_id", "client_id", "bot_secret", "organization_id"]).map_err(invalid)?;
-    let bot_id = o.req_str("bot_id").map_err(invalid)?;
-    let client_id = o.req_str("client_id").map_err(invalid)?;
-    let secret = o.req_str("bot_secret").map_err(invalid)?;
-    let organization_id = o.req_str("organization_id").map_err(invalid)?;
+    let o = object(request, "").map_err(ApiFailure::invalid)?;
+    o.only(&["bot_id", "client_id", "bot_secret", "organization_id"]).map_err(ApiFailure::invalid)?;
+    let bot_id = o.req_str("bot_id").map_err(ApiFailure::invalid)?;
+    let client_id = o.req_str("client_id").map_err(ApiFailure::invalid)?;
+    let secret = o.req_str("bot_secret").map_err(ApiFailure::invalid)?;
+    let organization_id = o.req_str("organization_id").map_err(ApiFailure::invalid)?;
     let owner = store.bot_owner(bot_id).ok_or_else(|| ApiFailure::new(404, "not_found", format!("Bot {bot_id} not found")))?;
     if owner != client_id {
         return Err(ApiFailure::new(403, "authorization", "client_id: the bot is not owned by this client"));
@@ -156,12 +147,12 @@ fn issue_bot_token(store: &mut Store, grant: &TokenGrant, request: &serde_json::
 /// `reset_bot_secret {id, owner_client_id?}` -> `{"secret"}`: a new secret,
 /// and every token issued for the bot refused from now on.
 fn reset_bot_secret(store: &mut Store, grant: &TokenGrant, is_pat: bool, request: &serde_json::Value) -> Result<serde_json::Value, ApiFailure> {
-    let o = object(request, "").map_err(invalid)?;
-    o.only(&["id", "owner_client_id"]).map_err(invalid)?;
-    let id = o.req_str("id").map_err(invalid)?;
-    let owner_client_id = if o.get("owner_client_id").is_some() { Some(o.req_str("owner_client_id").map_err(invalid)?) } else { None };
+    let o = object(request, "").map_err(ApiFailure::invalid)?;
+    o.only(&["id", "owner_client_id"]).map_err(ApiFailure::invalid)?;
+    let id = o.req_str("id").map_err(ApiFailure::invalid)?;
+    let owner_client_id = if o.get("owner_client_id").is_some() { Some(o.req_str("owner_client_id").map_err(ApiFailure::invalid)?) } else { None };
     if is_pat && owner_client_id.is_none() {
-        return Err(ApiFailure::new(400, "validation", "owner_client_id: required when authorizing with a personal access token"));
+        return Err(ApiFailure::validation("owner_client_id: required when authorizing with a personal access token"));
     }
     require(grant, crate::configuration::actions::SCOPE_MY_RW)?;
     let owner = store.bot_owner(id).ok_or_else(|| ApiFailure::new(404, "not_found", format!("Bot {id} not found")))?;
@@ -179,7 +170,7 @@ fn reset_bot_secret(store: &mut Store, grant: &TokenGrant, is_pat: bool, request
 /// action, for the caller's own client; answers `{"id"}`.
 fn register_webhook(webhooks: &mut Webhooks, caller_client_id: &str, version: ApiVersion, request: &Value) -> Result<Value, ApiFailure> {
     // The client's own rules: the emulator refuses what the client would.
-    AdminAction::RegisterWebhook.validate_request(version, request).map_err(invalid)?;
+    AdminAction::RegisterWebhook.validate_request(version, request).map_err(ApiFailure::invalid)?;
     let action = request["action"].as_str().unwrap_or_default();
     let owner = request["owner_client_id"].as_str().unwrap_or_default();
     owner_must_be(caller_client_id, owner)?;
@@ -205,7 +196,7 @@ fn register_webhook(webhooks: &mut Webhooks, caller_client_id: &str, version: Ap
 
 /// `list_webhooks` (v3.3+): the owner's webhooks, secret keys included.
 fn list_webhooks(webhooks: &Webhooks, caller_client_id: &str, version: ApiVersion, request: &Value) -> Result<Value, ApiFailure> {
-    AdminAction::ListWebhooks.validate_request(version, request).map_err(invalid)?;
+    AdminAction::ListWebhooks.validate_request(version, request).map_err(ApiFailure::invalid)?;
     let owner = request["owner_client_id"].as_str().unwrap_or_default();
     owner_must_be(caller_client_id, owner)?;
     Ok(Value::Array(webhooks.entries().iter().filter(|w| w["owner_client_id"] == owner).cloned().map(Value::Object).collect()))
@@ -213,7 +204,7 @@ fn list_webhooks(webhooks: &Webhooks, caller_client_id: &str, version: ApiVersio
 
 /// `unregister_webhook` (v3.3+): removes one of the owner's webhooks.
 fn unregister_webhook(webhooks: &mut Webhooks, caller_client_id: &str, version: ApiVersion, request: &Value) -> Result<Value, ApiFailure> {
-    AdminAction::UnregisterWebhook.validate_request(version, request).map_err(invalid)?;
+    AdminAction::UnregisterWebhook.validate_request(version, request).map_err(ApiFailure::invalid)?;
     let id = request["id"].as_str().unwrap_or_default();
     let owner = request["owner_client_id"].as_str().unwrap_or_default();
     owner_must_be(caller_client_id, owner)?;

@@ -19,6 +19,16 @@ impl ApiFailure {
         ApiFailure { status, error_type: error_type.to_owned(), message: message.into(), data: None }
     }
 
+    /// A 400 `validation` answer saying `message`.
+    pub fn validation(message: impl Into<String>) -> Self {
+        ApiFailure::new(400, "validation", message)
+    }
+
+    /// The 400 `validation` answer to a request one of our checks refused.
+    pub fn invalid(e: crate::Error) -> Self {
+        ApiFailure::validation(e.message)
+    }
+
     pub fn body(&self) -> Value {
         let mut error = json!({ "type": self.error_type, "message": self.message });
         if let Some(data) = &self.data {
