@@ -5,6 +5,7 @@
 use crate::error::Result;
 use crate::validate::object;
 use serde_json::{json, Value};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 /// One fault, applied to the next `times` requests (of `action`, or of any).
@@ -147,4 +148,17 @@ pub(crate) fn default_error_type(status: u16) -> &'static str {
         429 => "too_many_requests",
         _ => "internal",
     }
+}
+
+/// Takes one use of the first fault `wanted` picks: that fault as it was,
+/// with one `times` less left in the queue (removed at its last use).
+pub(crate) fn take_first(faults: &mut VecDeque<Fault>, wanted: impl Fn(&Fault) -> bool) -> Option<Fault> {
+    let i = faults.iter().position(wanted)?;
+    let taken = faults[i].clone();
+    if taken.times <= 1 {
+        faults.remove(i);
+    } else {
+        faults[i].times -= 1;
+    }
+    Some(taken)
 }

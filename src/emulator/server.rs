@@ -5,7 +5,7 @@
 
 use bytes::Bytes;
 use crate::emulator::failure::ApiFailure;
-use crate::emulator::faults::Fault;
+use crate::emulator::faults::{take_first, Fault};
 use crate::emulator::log::{logged_body, logged_headers, now_ms};
 use crate::emulator::state::{lock, Shared};
 use crate::emulator::{agent_chat, configuration, delivery};
@@ -134,16 +134,9 @@ fn parse_path(path: &str) -> Option<(&str, Api, &str)> {
     (!action.is_empty() && !action.contains('/')).then_some((version, api, action))
 }
 
+/// The first API fault for `action`, one use of it taken.
 fn take_fault(shared: &Shared, action: &str) -> Option<Fault> {
-    let mut faults = lock(&shared.faults);
-    let i = faults.iter().position(|f| !f.for_deliveries() && f.matches(action))?;
-    let fault = faults[i].clone();
-    if faults[i].times <= 1 {
-        faults.remove(i);
-    } else {
-        faults[i].times -= 1;
-    }
-    Some(fault)
+    take_first(&mut lock(&shared.faults), |f| !f.for_deliveries() && f.matches(action))
 }
 
 /// Serves a request that got past faults: the API's checks in the API's

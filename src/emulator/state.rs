@@ -4,7 +4,7 @@
 
 use crate::emulator::config::{DeliveryConfig, RetiringStage, TokenGrant};
 use crate::emulator::delivery_log::DeliveryLog;
-use crate::emulator::faults::Fault;
+use crate::emulator::faults::{take_first, Fault};
 use crate::emulator::log::RequestLog;
 use crate::emulator::outbox::Outgoing;
 use crate::emulator::store::Store;
@@ -38,15 +38,7 @@ impl Shared {
     /// send it twice, and whether its first try's answer is lost.
     pub fn take_delivery_faults(&self, action: &str) -> DeliveryFaults {
         let mut faults = lock(&self.faults);
-        let mut take = |wanted: fn(&Fault) -> bool| {
-            let Some(i) = faults.iter().position(|f| wanted(f) && f.matches(action)) else { return false };
-            if faults[i].times <= 1 {
-                faults.remove(i);
-            } else {
-                faults[i].times -= 1;
-            }
-            true
-        };
+        let mut take = |wanted: fn(&Fault) -> bool| take_first(&mut faults, |f| wanted(f) && f.matches(action)).is_some();
         DeliveryFaults { duplicate: take(|f| f.duplicate_delivery), lost_answer: take(|f| f.lost_answer) }
     }
 }
