@@ -3,12 +3,12 @@
 //! on a client handle.
 
 use crate::configuration::bot_admin::AdminAction;
-use crate::ffi::boundary::{arg_ref, arg_str, guard};
-use crate::ffi::client::lcbot_client;
-use crate::ffi::options::{lcbot_call_options, read_call_options};
+use crate::ffi::client::{lcbot_client, with_request};
+use crate::ffi::options::lcbot_call_options;
 use crate::ffi::status::lcbot_status;
 use std::os::raw::c_char;
 
+/// Runs one bot-admin action.
 unsafe fn admin(
     client: *const lcbot_client,
     action: AdminAction,
@@ -16,12 +16,7 @@ unsafe fn admin(
     options: *const lcbot_call_options,
     out: *mut *mut c_char,
 ) -> lcbot_status {
-    guard(out, || {
-        let c = arg_ref(client, "client")?;
-        let request = arg_str(request_json, "request_json")?;
-        let options = read_call_options(options)?;
-        c.client.execute_admin_json_with(action, request, &options).map(Some)
-    })
+    with_request(client, request_json, options, out, |c, request, options| c.execute_admin_json_with(action, request, options))
 }
 
 /// `issue_bot_token` (v3.5+): `{"bot_id", "client_id", "bot_secret",

@@ -7,6 +7,8 @@ use crate::ffi::boundary::{arg_ref, arg_str, guard, guard_void, new_handle};
 use crate::ffi::callbacks::{lcbot_notice_handler, lcbot_token_provider, notice_handler, token_provider};
 use crate::ffi::options::{lcbot_call_options, read_call_options};
 use crate::ffi::status::lcbot_status;
+use crate::error::Result;
+use crate::http::cancel::CallOptions;
 use crate::http::client::Client;
 use std::ffi::c_void;
 use std::os::raw::c_char;
@@ -51,6 +53,23 @@ pub unsafe extern "C" fn lcbot_client_free(client: *mut lcbot_client) {
     }
 }
 
+/// The body of every call that takes a client, a request document and call
+/// options: the arguments checked inside the guard, then `call`.
+pub(crate) unsafe fn with_request(
+    client: *const lcbot_client,
+    request_json: *const c_char,
+    options: *const lcbot_call_options,
+    out: *mut *mut c_char,
+    call: impl FnOnce(&Client, &str, &CallOptions) -> Result<String>,
+) -> lcbot_status {
+    guard(out, || {
+        let c = arg_ref(client, "client")?;
+        let request = arg_str(request_json, "request_json")?;
+        let options = read_call_options(options)?;
+        call(&c.client, request, &options).map(Some)
+    })
+}
+
 /// Runs one typed action.
 unsafe fn run(
     client: *const lcbot_client,
@@ -59,12 +78,7 @@ unsafe fn run(
     options: *const lcbot_call_options,
     out: *mut *mut c_char,
 ) -> lcbot_status {
-    guard(out, || {
-        let c = arg_ref(client, "client")?;
-        let request = arg_str(request_json, "request_json")?;
-        let options = read_call_options(options)?;
-        c.client.execute_json_with(action, request, &options).map(Some)
-    })
+    with_request(client, request_json, options, out, |c, request, options| c.execute_json_with(action, request, options))
 }
 
 /// `create_bot_agent`: `{"name", "status", ...}` -> `{"bot_agent_id": "..."}`,
