@@ -57,7 +57,7 @@ pub use configuration::model::{
     WebhookAction, Webhooks,
 };
 #[cfg(feature = "emulator")]
-pub use emulator::{DeliveryConfig, Emulator, EmulatorConfig, Fault, RetiringStage, TokenGrant};
+pub use emulator::{DeliveryConfig, Emulator, EmulatorConfig, Fault, RetiringStage, TlsOptions, TokenGrant};
 pub use error::{ApiError, Error, ErrorCode, Outcome, Result};
 pub use http::cancel::{CallOptions, CancelToken};
 pub use http::client::Client;

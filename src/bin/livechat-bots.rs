@@ -1,7 +1,7 @@
 //! The livechat-bots command line tool:
 //!
-//!   livechat-bots emulator [--port N] [--config FILE] [--state FILE]
-//!   livechat-bots call ACTION [PAYLOAD_JSON] [--config FILE] [--api-version V] [--base-url URL]
+//!   livechat-bots emulator [--port N] [--config FILE] [--state FILE] [--tls]
+//!   livechat-bots call ACTION [PAYLOAD_JSON] [--config FILE] [--api-version V] [--base-url URL] [--ca-file FILE]
 //!   livechat-bots bots list|show|create|update|remove [flags]
 //!
 //! Exit codes: 0 on success; `emulator` and `call` exit 2 on any failure;
@@ -13,6 +13,8 @@
 // would take each for a binary of its own).
 #[path = "livechat-bots/bots.rs"]
 mod bots;
+#[path = "livechat-bots/ca_file.rs"]
+mod ca_file;
 #[path = "livechat-bots/call.rs"]
 mod call;
 #[path = "livechat-bots/emulator.rs"]

@@ -91,6 +91,8 @@ pub struct EmulatorConfig {
     pub bot_token_lifetime: std::time::Duration,
     /// How webhooks are delivered: tries, backoff, timeout, remote targets.
     pub delivery: DeliveryConfig,
+    /// Serve HTTPS with a certificate made at start (`None`: plain HTTP).
+    pub tls: Option<crate::emulator::tls::TlsOptions>,
 }
 
 /// A retiring version's stage and the date it ends (`YYYY-MM-DD`).
@@ -125,6 +127,7 @@ impl Default for EmulatorConfig {
             organization_id: DEFAULT_ORGANIZATION_ID.to_owned(),
             bot_token_lifetime: crate::emulator::bot_tokens::DEFAULT_LIFETIME,
             delivery: Default::default(),
+            tls: None,
         }
     }
 }
@@ -167,8 +170,12 @@ impl EmulatorConfig {
             "webhook_backoff_ms",
             "webhook_timeout_ms",
             "webhook_allow_remote",
+            "tls",
         ])?;
         let mut config = EmulatorConfig::default();
+        if let Some(tls) = o.get("tls") {
+            config.tls = crate::emulator::tls::TlsOptions::from_value(tls, "config_json.tls")?;
+        }
         if let Some(n) = o.opt_int("webhook_tries", 1, 10)? {
             config.delivery.tries = n as u32;
         }

@@ -32,10 +32,12 @@ mod outbox;
 mod server;
 mod state;
 mod store;
+mod tls;
 mod webhooks;
 
 pub use config::{DeliveryConfig, EmulatorConfig, RetiringStage, TokenGrant};
 pub use faults::Fault;
+pub use tls::TlsOptions;
 
 use crate::error::{Error, ErrorCode, Result};
 use delivery_log::DeliveryLog;
@@ -53,6 +55,8 @@ pub struct Emulator {
     shared: Arc<Shared>,
     shutdown: tokio::sync::watch::Sender<bool>,
     runtime: Option<tokio::runtime::Runtime>,
+    /// The CA clients trust, when the emulator speaks TLS.
+    ca_pem: Option<String>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -68,7 +72,9 @@ impl Emulator {
         let transport = |what: &str, e: std::io::Error| Error::new(ErrorCode::Transport, format!("emulator: {what}: {e}"));
         let listener = std::net::TcpListener::bind(("127.0.0.1", config.port)).map_err(|e| transport("cannot bind", e))?;
         listener.set_nonblocking(true).map_err(|e| transport("cannot configure the socket", e))?;
-        let url = format!("http://{}", listener.local_addr().map_err(|e| transport("no local address", e))?);
+        let tls = config.tls.as_ref().map(tls::make).transpose()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{}", listener.local_addr().map_err(|e| transport("no local address", e))?);
 
         let mut store = Store::default();
         store.organization_id = config.organization_id;
@@ -106,8 +112,15 @@ impl Emulator {
         };
         let _ = shared.runtime.set(runtime.handle().clone());
         let (shutdown, stopped) = tokio::sync::watch::channel(false);
-        runtime.spawn(server::accept_loop(listener, shared.clone(), idle_timeout, stopped));
-        Ok(Emulator { url, shared, shutdown, runtime: Some(runtime) })
+        let (acceptor, ca_pem) = tls.map(|t| (t.acceptor, t.ca_pem)).unzip();
+        runtime.spawn(server::accept_loop(listener, shared.clone(), idle_timeout, acceptor, stopped));
+        Ok(Emulator { url, shared, shutdown, runtime: Some(runtime), ca_pem })
+    }
+
+    /// The PEM of the CA that signed the emulator's certificate (trust it
+    /// with a client's `ca_pem`); `None` when it speaks plain HTTP.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The base URL to give a client, e.g. `http://127.0.0.1:41234`.

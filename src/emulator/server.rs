@@ -190,11 +190,12 @@ fn respond(
 }
 
 /// Accepts connections until the emulator stops, each served on a task of
-/// its own.
+/// its own; with `tls`, each after its TLS handshake.
 pub(crate) async fn accept_loop(
     listener: tokio::net::TcpListener,
     shared: Arc<Shared>,
     idle_timeout: Option<Duration>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     mut stopped: tokio::sync::watch::Receiver<bool>,
 ) {
     let mut connections: u64 = 0;
@@ -204,16 +205,32 @@ pub(crate) async fn accept_loop(
                 let Ok((stream, _)) = accepted else { continue };
                 let _ = stream.set_nodelay(true);
                 connections += 1;
-                tokio::spawn(serve_connection(stream, shared.clone(), connections, idle_timeout));
+                let (shared, id) = (shared.clone(), connections);
+                match tls.clone() {
+                    None => tokio::spawn(serve_connection(stream, shared, id, idle_timeout)),
+                    Some(acceptor) => tokio::spawn(async move {
+                        // A client that stalls its handshake is let go, like a load balancer does.
+                        let handshake = tokio::time::timeout(TLS_HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await;
+                        if let Ok(Ok(stream)) = handshake {
+                            serve_connection(stream, shared, id, idle_timeout).await;
+                        }
+                    }),
+                };
             }
             _ = stopped.changed() => break,
         }
     }
 }
 
+/// How long a client may take over its TLS handshake.
+const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Serves one keep-alive connection; with an idle timeout, closes it once no
 /// request has been in flight for that long (the client sees a FIN).
-async fn serve_connection(stream: tokio::net::TcpStream, shared: Arc<Shared>, id: u64, idle_timeout: Option<Duration>) {
+async fn serve_connection<S>(stream: S, shared: Arc<Shared>, id: u64, idle_timeout: Option<Duration>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let activity = Arc::new(Activity::default());
     let seen = activity.clone();
     let served = shared.clone();

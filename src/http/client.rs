@@ -96,7 +96,13 @@ impl Client {
         }
         let user_agent = config.user_agent.clone();
         let connect_timeout = config.connect_timeout;
-        let plain_http = config.base_url.starts_with("http://");
+        // Over plain http (the emulator) no certificate is ever checked, so
+        // no roots are loaded; over https one TLS configuration (roots,
+        // session cache) serves every thread's connections.
+        let tls = match config.base_url.starts_with("http://") {
+            true => None,
+            false => Some(crate::http::tls::client_config(config.ca_pem.as_deref())?),
+        };
         let http = crate::http::transport::Transport::new(move || {
             let builder = reqwest::Client::builder()
                 .default_headers(headers.clone())
@@ -105,9 +111,11 @@ impl Client {
                 // The API never redirects; following one could carry the
                 // token elsewhere or turn a POST into a GET.
                 .redirect(reqwest::redirect::Policy::none());
-            // Every request goes to base_url: over plain http (the emulator)
-            // no certificate is ever checked, so none is loaded.
-            if plain_http { builder.tls_certs_only([]) } else { builder }.build()
+            match &tls {
+                None => builder.tls_certs_only([]),
+                Some(tls) => builder.tls_backend_preconfigured(tls.clone()),
+            }
+            .build()
         })
         .map_err(|e| Error::new(ErrorCode::Transport, format!("cannot build the HTTP client: {}", chain(&e))))?;
         let notices = Notices::new(config.api_version);
@@ -304,6 +312,10 @@ fn cancelled(maybe_sent: bool) -> Error {
 /// that, only reads are, and a write's outcome is unknown.
 fn transport_failure(e: &reqwest::Error, is_read: bool) -> Attempt {
     let code = if e.is_timeout() { ErrorCode::Timeout } else { ErrorCode::Transport };
+    if let Some(why) = crate::http::tls::certificate_problem(e) {
+        // Trying again would meet the same certificate.
+        return Attempt::Done(Err(Error::new(ErrorCode::Transport, format!("{}; {why}", chain(e)))));
+    }
     let never_sent = e.is_connect();
     let error = Error::new(code, chain(e));
     if never_sent || is_read {

@@ -85,9 +85,12 @@ pub struct ClientConfig {
     pub allow_insecure_http: bool,
     /// When and how often a failed attempt is repeated.
     pub retry: RetryPolicy,
+    /// More roots to trust beside the system's (PEM text, one or more
+    /// certificates), e.g. a proxy's or a test server's CA.
+    pub ca_pem: Option<String>,
 }
 
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "token",
     "token_type",
     "api_version",
@@ -99,6 +102,7 @@ const KEYS: [&str; 11] = [
     "user_agent",
     "allow_insecure_http",
     "retry",
+    "ca_pem",
 ];
 
 impl ClientConfig {
@@ -117,6 +121,7 @@ impl ClientConfig {
             user_agent: concat!("livechat-bots/", env!("CARGO_PKG_VERSION")).to_owned(),
             allow_insecure_http: false,
             retry: RetryPolicy::default(),
+            ca_pem: None,
         }
     }
 
@@ -169,6 +174,7 @@ impl ClientConfig {
             config.user_agent = ua.to_owned();
         }
         config.allow_insecure_http = o.opt_bool("allow_insecure_http")?.unwrap_or(false);
+        config.ca_pem = o.opt_str("ca_pem")?.map(str::to_owned);
         if let Some(r) = o.opt_object("retry")? {
             r.only(&["max_attempts", "base_delay_ms", "max_delay_ms"])?;
             if let Some(n) = r.opt_int("max_attempts", 1, 10)? {
@@ -199,6 +205,9 @@ impl ClientConfig {
             return Err(Error::validation("user_agent: must be non-empty printable ASCII"));
         }
         self.retry.check()?;
+        if let Some(pem) = &self.ca_pem {
+            crate::http::tls::parse_ca_pem(pem)?;
+        }
         check_base_url(&self.base_url, self.allow_insecure_http)
     }
 }

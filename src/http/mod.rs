@@ -14,4 +14,5 @@ pub(crate) mod config;
 pub(crate) mod credentials;
 pub(crate) mod notice;
 pub(crate) mod retry;
+pub(crate) mod tls;
 pub(crate) mod transport;

@@ -6,17 +6,29 @@ use livechat_bots::{Emulator, EmulatorConfig};
 use livechat_bots::{Client, ClientConfig};
 use serde_json::{json, Value};
 
-pub fn emulator() -> Emulator {
-    Emulator::start(EmulatorConfig::default()).expect("emulator starts")
+/// `LCBOT_TEST_TLS=1` runs the same tests over HTTPS: every emulator made
+/// here speaks TLS and every client trusts its CA.
+pub fn over_tls() -> bool {
+    std::env::var("LCBOT_TEST_TLS").is_ok_and(|v| v == "1")
 }
 
-pub fn emulator_with(config: Value) -> Emulator {
+pub fn emulator() -> Emulator {
+    emulator_with(json!({}))
+}
+
+pub fn emulator_with(mut config: Value) -> Emulator {
+    if over_tls() && config.get("tls").is_none() {
+        config["tls"] = json!(true);
+    }
     Emulator::start(EmulatorConfig::from_json(&config.to_string()).expect("config")).expect("emulator starts")
 }
 
-/// A client of `emu` with extra config keys merged in.
+/// A client of `emu` (trusting its CA, if any) with extra config keys merged in.
 pub fn client(emu: &Emulator, extra: Value) -> Client {
     let mut config = json!({ "token": "dev-token", "base_url": emu.url() });
+    if let Some(pem) = emu.ca_pem() {
+        config["ca_pem"] = json!(pem);
+    }
     for (k, v) in extra.as_object().cloned().unwrap_or_default() {
         config[k] = v;
     }
@@ -26,12 +38,17 @@ pub fn client(emu: &Emulator, extra: Value) -> Client {
 pub fn typed_client(emu: &Emulator) -> Client {
     let mut config = ClientConfig::new("dev-token");
     config.base_url = emu.url().to_owned();
+    config.ca_pem = emu.ca_pem().map(str::to_owned);
     Client::new(config).expect("client")
 }
 
 /// Posts raw bytes, as any HTTP client would. Returns status and JSON body.
 pub fn post(emu: &Emulator, path: &str, token: Option<&str>, body: &str) -> (u16, Value) {
-    let http = reqwest::blocking::Client::new();
+    let mut http = reqwest::blocking::Client::builder();
+    if let Some(pem) = emu.ca_pem() {
+        http = http.tls_certs_merge([reqwest::Certificate::from_pem(pem.as_bytes()).expect("the CA is PEM")]);
+    }
+    let http = http.build().expect("an HTTP client");
     let mut req = http.post(format!("{}{path}", emu.url())).header("Content-Type", "application/json").body(body.to_owned());
     if let Some(t) = token {
         req = req.header("Authorization", format!("Bearer {t}"));

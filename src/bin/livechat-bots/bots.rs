@@ -34,6 +34,9 @@ struct Connection {
     /// Base URL of the API, e.g. an emulator's [default: https://api.livechatinc.com]
     #[arg(long, global = true, value_name = "URL")]
     base_url: Option<String>,
+    /// More CA certificates to trust (a PEM file), beside the system's
+    #[arg(long, global = true, value_name = "FILE")]
+    ca_file: Option<PathBuf>,
     /// Data centre, sent as X-Region [default: from the token]
     #[arg(long, global = true, value_enum)]
     region: Option<RegionArg>,
@@ -341,6 +344,9 @@ fn client(c: &Connection) -> Result<Client, Failure> {
     }
     if let Some(url) = &c.base_url {
         config["base_url"] = json!(url);
+    }
+    if let Some(path) = &c.ca_file {
+        config["ca_pem"] = json!(crate::ca_file::read(path).map_err(|m| local(ErrorCode::Validation, m))?);
     }
     if let Some(region) = c.region {
         config["region"] = json!(match region {

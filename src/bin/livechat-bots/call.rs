@@ -24,6 +24,9 @@ pub struct CallArgs {
     /// Base URL of the API (an emulator's URL)
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// More CA certificates to trust (a PEM file), beside the system's
+    #[arg(long, value_name = "FILE")]
+    ca_file: Option<PathBuf>,
 }
 
 pub fn run(args: CallArgs) -> Result<(), String> {
@@ -41,6 +44,9 @@ pub fn run(args: CallArgs) -> Result<(), String> {
     }
     if let Some(url) = args.base_url {
         config["base_url"] = json!(url);
+    }
+    if let Some(path) = &args.ca_file {
+        config["ca_pem"] = json!(crate::ca_file::read(path)?);
     }
     if config.get("token").is_none() {
         let token = std::env::var("LIVECHAT_TOKEN").map_err(|_| "no token: set LIVECHAT_TOKEN or give --config FILE with \"token\"".to_owned())?;

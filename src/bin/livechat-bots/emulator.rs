@@ -1,6 +1,7 @@
 //! `livechat-bots emulator`: serves the offline emulator, and its web console
 //! at `/` of its URL, until SIGINT or SIGTERM; with `--state` it loads the
-//! bots from FILE at start (when it exists) and saves them on exit.
+//! bots from FILE at start (when it exists) and saves them on exit. With
+//! `--tls` it serves HTTPS and writes its CA's PEM to a file it names.
 
 use clap::Args;
 use livechat_bots::{Emulator, EmulatorConfig};
@@ -18,6 +19,9 @@ pub struct EmulatorArgs {
     /// Load the bots from FILE at start, save them there on exit
     #[arg(long, value_name = "FILE")]
     state: Option<PathBuf>,
+    /// Serve HTTPS with a CA made at start; prints where its PEM file is
+    #[arg(long)]
+    tls: bool,
 }
 
 fn load_config(args: &EmulatorArgs) -> Result<EmulatorConfig, String> {
@@ -31,6 +35,9 @@ fn load_config(args: &EmulatorArgs) -> Result<EmulatorConfig, String> {
     };
     if let Some(port) = args.port {
         config.port = port;
+    }
+    if args.tls && config.tls.is_none() {
+        config.tls = Some(Default::default());
     }
     if let Some(path) = &args.state {
         if let Ok(text) = std::fs::read_to_string(path) {
@@ -84,14 +91,32 @@ impl Signals {
     }
 }
 
+/// Writes the CA's PEM to a file of this process's own in the temporary
+/// directory (removed on exit).
+fn write_ca_file(pem: &str) -> Result<PathBuf, String> {
+    let path = std::env::temp_dir().join(format!("livechat-bots-emulator-{}-ca.pem", std::process::id()));
+    std::fs::write(&path, pem).map_err(|e| format!("cannot write the CA certificate to {}: {e}", path.display()))?;
+    Ok(path)
+}
+
 pub fn run(args: EmulatorArgs) -> Result<(), String> {
     let config = load_config(&args)?;
     let signals = Signals::register()?;
     let emulator = Emulator::start(config).map_err(|e| e.message)?;
     println!("{}", emulator.url());
+    let ca_file = emulator.ca_pem().map(write_ca_file).transpose()?;
+    if let Some(path) = &ca_file {
+        println!("{}", path.display());
+    }
     eprintln!("livechat-bots emulator: serving {} (token dev-token unless configured); Ctrl-C stops", emulator.url());
+    if let Some(path) = &ca_file {
+        eprintln!("livechat-bots emulator: its CA certificate is {} (trust it with --ca-file, ca_pem or SSL_CERT_FILE)", path.display());
+    }
     eprintln!("livechat-bots emulator: console at {} (open it in a browser)", emulator.console_url());
     signals.wait();
+    if let Some(path) = &ca_file {
+        let _ = std::fs::remove_file(path);
+    }
     if let Some(path) = &args.state {
         save_state(&emulator, path)?;
     }
