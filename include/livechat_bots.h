@@ -744,6 +744,17 @@ lcbot_status lcbot_webhook_verify(const char *secrets_json,
                                   const struct lcbot_webhook_options *options,
                                   char **out);
 
+#if defined(LCBOT_HAS_EMULATOR)
+// The PEM text of the CA that signed the emulator's certificate, for a
+// client's `ca_pem` (started with `"tls": true`). `*out` is that text, or
+// NULL (with LCBOT_OK) for an emulator that speaks plain HTTP; free it
+// with `lcbot_string_free`.
+//
+// # Safety
+// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+lcbot_status lcbot_emulator_ca_pem(const struct lcbot_emulator *emulator, char **out);
+#endif
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

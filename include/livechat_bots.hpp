@@ -311,11 +311,14 @@ inline std::string version() { return lcbot_version(); }
 inline std::string schema() { return detail::answer(lcbot_schema); }
 
 // A client config document for the common case; "" leaves a key out
-// (the library's defaults: https://api.livechatinc.com, API version 3.0).
-inline std::string client_config(std::string_view token, std::string_view base_url = {}, std::string_view api_version = {}) {
+// (the library's defaults: https://api.livechatinc.com, API version 3.0,
+// the system's CA roots only). `ca_pem`: more CAs to trust, as PEM text.
+inline std::string client_config(std::string_view token, std::string_view base_url = {}, std::string_view api_version = {},
+                                 std::string_view ca_pem = {}) {
     std::string config = "{\"token\":" + detail::quote(token);
     if (!base_url.empty()) config += ",\"base_url\":" + detail::quote(base_url);
     if (!api_version.empty()) config += ",\"api_version\":" + detail::quote(api_version);
+    if (!ca_pem.empty()) config += ",\"ca_pem\":" + detail::quote(ca_pem);
     return config + "}";
 }
 
@@ -584,8 +587,11 @@ class Emulator {
         emulator_.reset(emulator);
     }
 
-    // E.g. "http://127.0.0.1:41234".
+    // E.g. "http://127.0.0.1:41234" ("https://..." with {"tls": true}).
     std::string url() const { return lcbot_emulator_url(emulator_.get()); }
+    // The PEM of the CA that signed its certificate ({"tls": true}), for
+    // client_config's `ca_pem`; "" over plain HTTP.
+    std::string ca_pem() const { return detail::answer(lcbot_emulator_ca_pem, emulator_.get()); }
     // Queues a fault, e.g. {"status": 503}; answers {"pending_faults": N}.
     std::string inject(const std::string &fault_json) const {
         return detail::answer(lcbot_emulator_inject, emulator_.get(), fault_json.c_str());

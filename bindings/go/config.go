@@ -66,6 +66,9 @@ type Config struct {
 	// AllowInsecureHTTP allows an http:// BaseURL to any host: the token
 	// then travels in clear.
 	AllowInsecureHTTP bool
+	// CAPEM is PEM text of more CA certificates to trust beside the
+	// system's (SSL_CERT_FILE replaces those), e.g. Emulator.CAPEM().
+	CAPEM string
 	// Retry is the retry policy; nil means the library's (3 attempts, 200
 	// ms base delay, 5 s cap).
 	Retry *RetryPolicy
@@ -155,6 +158,7 @@ type wireConfig struct {
 	ConnectTimeoutMS  int64      `json:"connect_timeout_ms,omitempty"`
 	UserAgent         string     `json:"user_agent,omitempty"`
 	AllowInsecureHTTP bool       `json:"allow_insecure_http,omitempty"`
+	CAPEM             string     `json:"ca_pem,omitempty"`
 	Retry             *wireRetry `json:"retry,omitempty"`
 }
 
@@ -200,6 +204,7 @@ func (c Config) wire() (wireConfig, *Error) {
 		ConnectTimeoutMS:  millis(c.ConnectTimeout),
 		UserAgent:         c.UserAgent,
 		AllowInsecureHTTP: c.AllowInsecureHTTP,
+		CAPEM:             c.CAPEM,
 	}
 	switch {
 	case c.PersonalAccessToken != nil && c.Token != "":

@@ -20,6 +20,7 @@ type Emulator struct {
 	h   *cEmulator   // nil once closed
 	url string
 	org string // the organization id issue_bot_token expects
+	ca  string // the CA's PEM when it speaks TLS
 }
 
 // EmulatorConfig configures StartEmulator. Zero fields mean the defaults.
@@ -63,6 +64,10 @@ type EmulatorConfig struct {
 	// loopback ones (127.0.0.0/8, ::1, localhost); by default such a
 	// delivery is refused (Delivery.State DeliveryRefused).
 	WebhookAllowRemote bool `json:"webhook_allow_remote,omitempty"`
+	// TLS serves HTTPS with a certificate for localhost and 127.0.0.1
+	// signed by a CA made at start: URL is https://, and CAPEM is the CA
+	// a client trusts (ClientConfig sets it).
+	TLS bool `json:"tls,omitempty"`
 }
 
 // UnmarshalJSON reads a config document of lcbot_emulator_start (as a file
@@ -320,7 +325,12 @@ func StartEmulator(cfg *EmulatorConfig) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Emulator{h: h, url: url, org: DefaultEmulatorOrganizationID}
+	ca, err := h.caPEM()
+	if err != nil {
+		h.stop()
+		return nil, err
+	}
+	e := &Emulator{h: h, url: url, org: DefaultEmulatorOrganizationID, ca: ca}
 	if cfg != nil && cfg.OrganizationID != "" {
 		e.org = cfg.OrganizationID
 	}
@@ -345,6 +355,7 @@ func (e *Emulator) ClientConfig() Config {
 	return Config{
 		Token:   DefaultEmulatorToken,
 		BaseURL: e.url,
+		CAPEM:   e.ca,
 		Retry:   &RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 10 * time.Millisecond},
 	}
 }

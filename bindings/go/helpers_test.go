@@ -4,15 +4,26 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"testing"
 	"time"
 
 	lcbot "github.com/livechat-bots/livechat-bots/bindings/go"
 )
 
-// startEmulator starts an emulator that the test stops.
+// startEmulator starts an emulator that the test stops; with
+// LCBOT_TEST_TLS=1 it speaks HTTPS (and newClient trusts its CA), so that
+// the same tests run over TLS.
 func startEmulator(t testing.TB, cfg *lcbot.EmulatorConfig) *lcbot.Emulator {
 	t.Helper()
+	if os.Getenv("LCBOT_TEST_TLS") == "1" {
+		withTLS := lcbot.EmulatorConfig{}
+		if cfg != nil {
+			withTLS = *cfg
+		}
+		withTLS.TLS = true
+		cfg = &withTLS
+	}
 	emu, err := lcbot.StartEmulator(cfg)
 	if err != nil {
 		t.Fatalf("StartEmulator: %v", err)

@@ -22,3 +22,5 @@ mod strings;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 mod webhooks;
+#[cfg(feature = "emulator")]
+mod emulator_tls;

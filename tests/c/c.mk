@@ -52,7 +52,7 @@ $(C_TEST_OUT):
 	mkdir -p $@
 
 # `build` first: the programs link the freshly built shared library.
-$(C_TEST_OUT)/%: $(C_TEST_SRC)/%.c $(C_TEST_SRC)/check.h $(HEADER) build | $(C_TEST_OUT)
+$(C_TEST_OUT)/%: $(C_TEST_SRC)/%.c $(C_TEST_SRC)/check.h $(C_TEST_SRC)/over_tls.h $(HEADER) build | $(C_TEST_OUT)
 	$(CC) $(CFLAGS_C) -I$(C_TEST_SRC) $< -o $@ -pthread $(C_TEST_LINK)
 
 $(C_TEST_OUT)/test_cxx: $(C_TEST_SRC)/test_cxx.cpp $(C_TEST_SRC)/check.h $(HEADER) build | $(C_TEST_OUT)
@@ -88,4 +88,9 @@ test-c: build deps-valgrind $(C_TEST_BINS) $(C_TEST_OUT)/test_cxx_wrapper $(C_TE
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_webhooks
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_bots $(C_TEST_BOTS_ARGS_VALGRIND)
 	bash $(C_TEST_SRC)/test_echo_bot.sh ./$(C_TEST_OUT)/echo_bot $(C_TEST_VALGRIND)
+	@echo "== C tests: the long-running ones again over HTTPS (over_tls.h), natively and under valgrind"
+	LCBOT_TEST_TLS=1 ./$(C_TEST_OUT)/test_lifecycle $(C_TEST_LIFECYCLE_ARGS)
+	LCBOT_TEST_TLS=1 ./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS)
+	LCBOT_TEST_TLS=1 $(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_lifecycle $(C_TEST_LIFECYCLE_ARGS_VALGRIND)
+	LCBOT_TEST_TLS=1 $(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS_VALGRIND)
 	@echo "== C tests: all passed, natively and under valgrind"

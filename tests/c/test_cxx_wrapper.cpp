@@ -184,6 +184,21 @@ void a_bot_in_a_chat() {
     CHECK_HAS(emulator.deliveries().c_str(), "\"deliveries\":[");
 }
 
+// Over HTTPS: the emulator's CA trusted through client_config's ca_pem;
+// without it the certificate is refused, saying why.
+void over_tls() {
+    const lb::Emulator emulator(R"({"tls":true})");
+    CHECK(emulator.url().rfind("https://127.0.0.1:", 0) == 0);
+    CHECK(emulator.ca_pem().rfind("-----BEGIN CERTIFICATE-----", 0) == 0);
+    const lb::Client client(lb::client_config("dev-token", emulator.url(), "3.6", emulator.ca_pem()));
+    CHECK_HAS(client.get_bot_agents().c_str(), "\"bot_agents\":[]");
+    const lb::Client untrusting(lb::client_config("dev-token", emulator.url()));
+    const lb::Error refused = thrown([&] { untrusting.get_bot_agents(); });
+    CHECK_INT(refused.status(), LCBOT_ERR_TRANSPORT);
+    CHECK_HAS(refused.message().c_str(), "unknown issuer");
+    CHECK(lb::Emulator().ca_pem().empty());
+}
+
 void the_reader() {
     // Escapes, \u sequences (a surrogate pair too) and nested values in an error document.
     const lb::Error e(LCBOT_ERR_API,
@@ -221,6 +236,7 @@ int main() {
     }
     webhooks();
     a_bot_in_a_chat();
+    over_tls();
     the_reader();
     return check_finish();
 }

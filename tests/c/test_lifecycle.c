@@ -41,6 +41,7 @@
 #include <unistd.h>
 #include "livechat_bots.h"
 #include "check.h"
+#include "over_tls.h"
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
@@ -82,6 +83,8 @@ static void wait_ms(double ms) {
 static lcbot_emulator *start_emulator(const char *config) {
     lcbot_emulator *e = NULL;
     char *err = NULL;
+    char tls[2048];
+    config = tls_emulator_config(config, tls, sizeof tls);
     if (!CHECK_INT(lcbot_emulator_start(config, &e, &err), LCBOT_OK)) fprintf(stderr, "    config %s: %s\n", config, err);
     lcbot_string_free(err);
     return e;
@@ -92,9 +95,11 @@ static lcbot_client *new_client(const lcbot_emulator *emulator, const char *toke
     char config[1024];
     lcbot_client *c = NULL;
     char *err = NULL;
+    char trusting[4096];
     snprintf(config, sizeof config, "{\"token\":\"%s\",\"base_url\":\"%s\"%s%s}", token, lcbot_emulator_url(emulator),
              extra[0] ? "," : "", extra);
-    if (!CHECK_INT(lcbot_client_new(config, &c, &err), LCBOT_OK)) fprintf(stderr, "    config %s: %s\n", config, err);
+    const char *full = tls_client_config(emulator, config, trusting, sizeof trusting);
+    if (!CHECK_INT(lcbot_client_new(full, &c, &err), LCBOT_OK)) fprintf(stderr, "    config %s: %s\n", full, err);
     lcbot_string_free(err);
     return c;
 }

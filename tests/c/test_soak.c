@@ -47,6 +47,7 @@
 #include <time.h>
 #include "livechat_bots.h"
 #include "check.h"
+#include "over_tls.h"
 
 #define THREADS 16
 #define DEFAULT_CALLS 4000
@@ -444,20 +445,20 @@ static double cpu_ms(void) {
  * the stall's wall time, natively and under valgrind alike.
  */
 static void check_stall_is_idle(void) {
-    char config[256];
+    char config[256], tls[4096];
     lcbot_emulator *emulator = NULL;
     lcbot_client *client = NULL;
     char *out = NULL;
     double cpu0, t0, cpu, wall;
     int32_t st;
     snprintf(config, sizeof config, "{\"idle_timeout_ms\":%d}", IDLE_TIMEOUT_MS);
-    CHECK_INT(lcbot_emulator_start(config, &emulator, &out), LCBOT_OK);
+    CHECK_INT(lcbot_emulator_start(tls_emulator_config(config, tls, sizeof tls), &emulator, &out), LCBOT_OK);
     lcbot_string_free(out);
     out = NULL;
     if (!emulator) return;
     snprintf(config, sizeof config, "{\"token\":\"dev-token\",\"base_url\":\"%s\",\"timeout_ms\":10000}",
              lcbot_emulator_url(emulator));
-    CHECK_INT(lcbot_client_new(config, &client, &out), LCBOT_OK);
+    CHECK_INT(lcbot_client_new(tls_client_config(emulator, config, tls, sizeof tls), &client, &out), LCBOT_OK);
     lcbot_string_free(out);
     out = NULL;
     if (client) {
@@ -496,7 +497,7 @@ int main(int argc, char **argv) {
     lcbot_emulator *emulator = NULL;
     lcbot_client *client = NULL, *checker = NULL;
     char *err = NULL, *out = NULL, *log = NULL;
-    char config[512];
+    char config[512], tls[4096];
     struct worker workers[THREADS];
     pthread_t threads[THREADS], feeder_thread;
     struct feeder feeder;
@@ -516,7 +517,7 @@ int main(int argc, char **argv) {
     check_stall_is_idle();
 
     snprintf(config, sizeof config, "{\"idle_timeout_ms\":%d,\"log_limit\":10000000}", IDLE_TIMEOUT_MS);
-    CHECK_INT(lcbot_emulator_start(config, &emulator, &err), LCBOT_OK);
+    CHECK_INT(lcbot_emulator_start(tls_emulator_config(config, tls, sizeof tls), &emulator, &err), LCBOT_OK);
     lcbot_string_free(err);
     err = NULL;
     if (!emulator) return check_finish();
@@ -524,7 +525,7 @@ int main(int argc, char **argv) {
              "{\"token\":\"dev-token\",\"base_url\":\"%s\",\"api_version\":\"3.6\",\"timeout_ms\":%d,"
              "\"attempt_timeout_ms\":%d,\"retry\":{\"max_attempts\":3,\"base_delay_ms\":20,\"max_delay_ms\":1000}}",
              lcbot_emulator_url(emulator), TIMEOUT_MS, ATTEMPT_TIMEOUT_MS);
-    CHECK_INT(lcbot_client_new(config, &client, &err), LCBOT_OK);
+    CHECK_INT(lcbot_client_new(tls_client_config(emulator, config, tls, sizeof tls), &client, &err), LCBOT_OK);
     lcbot_string_free(err);
     err = NULL;
     /* the checker drains and reads the end state: patient, and never cut short */
@@ -532,7 +533,7 @@ int main(int argc, char **argv) {
              "{\"token\":\"dev-token\",\"base_url\":\"%s\",\"api_version\":\"3.6\",\"timeout_ms\":60000,"
              "\"retry\":{\"max_attempts\":10,\"base_delay_ms\":10,\"max_delay_ms\":1000}}",
              lcbot_emulator_url(emulator));
-    CHECK_INT(lcbot_client_new(config, &checker, &err), LCBOT_OK);
+    CHECK_INT(lcbot_client_new(tls_client_config(emulator, config, tls, sizeof tls), &checker, &err), LCBOT_OK);
     lcbot_string_free(err);
     if (!client || !checker) goto done;
 

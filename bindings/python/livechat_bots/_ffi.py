@@ -162,6 +162,8 @@ _EMULATOR_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     # The pending faults, listed and cleared (the web console's Faults view).
     "lcbot_emulator_faults": (c_int32, [c_void_p, _OUT]),
     "lcbot_emulator_clear_faults": (c_int32, [c_void_p, _OUT]),
+    # The CA of an emulator started with "tls": true.
+    "lcbot_emulator_ca_pem": (c_int32, [c_void_p, _OUT]),
 }
 
 #: The functions without which there is no emulator at all; the others of

@@ -255,7 +255,8 @@ class Client(Managed):
     takes ``timeout`` and ``attempt_timeout`` for that call alone. ``retry``
     is a dict such as ``{"max_attempts": 3, "base_delay_ms": 200,
     "max_delay_ms": 5000}``. For ``token_type="Basic"`` the token may be
-    ``{"account_id": ..., "pat": ...}``.
+    ``{"account_id": ..., "pat": ...}``. ``ca_pem`` is PEM text of more CA
+    certificates to trust beside the system's (e.g. ``Emulator.ca_pem``).
 
     ``token_provider`` is called (on the calling thread, at most once per
     call, never twice at once) when LiveChat refuses the token as
@@ -280,6 +281,7 @@ class Client(Managed):
         user_agent: str | None = None,
         retry: Mapping[str, int] | None = None,
         allow_insecure_http: bool = False,
+        ca_pem: str | None = None,
         token_provider: TokenProviderFunc | None = None,
         interruptible: bool = True,
     ) -> None:
@@ -292,6 +294,7 @@ class Client(Managed):
             "connect_timeout_ms": _milliseconds("connect_timeout", connect_timeout),
             "user_agent": user_agent,
             "retry": retry,
+            "ca_pem": ca_pem,
         }
         config.update((k, v) for k, v in optional.items() if v is not None)
         if allow_insecure_http:

@@ -350,6 +350,10 @@ class Emulator(Managed):
     receiver answered, so it is retried and the receiver sees the event
     twice. Either is what a receiver's deduplication (the event's
     ``dedupe_key``) is for.
+
+    With ``"tls": True`` it serves HTTPS (:attr:`url` is ``https://...``)
+    with a certificate for ``localhost`` and ``127.0.0.1`` signed by a CA
+    made at start: give :attr:`ca_pem` to a client's ``ca_pem``.
     """
 
     def __init__(self, config: Mapping[str, Any] | None = None) -> None:
@@ -367,6 +371,12 @@ class Emulator(Managed):
     def url(self) -> str:
         """The base URL to give a client, e.g. ``"http://127.0.0.1:41234"``."""
         return self._url
+
+    @property
+    def ca_pem(self) -> str | None:
+        """The PEM of the CA that signed the emulator's certificate (``"tls":
+        True``), for a client's ``ca_pem``; None over plain HTTP."""
+        return self._control("lcbot_emulator_ca_pem", None, "ca_pem")
 
     def inject(self, fault: Mapping[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
         """Queues a fault, e.g. ``inject(action="get_bot_agents", status=503, times=2)``,

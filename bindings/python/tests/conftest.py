@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +21,30 @@ def pytest_report_header() -> list[str]:
         f"livechat_bots {livechat_bots.__version__} from {livechat_bots.__file__}",
         f"library: {_ffi.library_path()}",
     ]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def over_tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[bool]:
+    """``LCBOT_TEST_TLS=1`` runs the same tests over HTTPS: every emulator
+    starts with ``"tls": True`` and its CA joins a bundle named by
+    ``SSL_CERT_FILE``, so that each client, made as the test makes it,
+    trusts it (and ``SSL_CERT_FILE`` is exercised along the way)."""
+    if os.environ.get("LCBOT_TEST_TLS") != "1":
+        yield False
+        return
+    bundle: Path = tmp_path_factory.mktemp("tls") / "roots.pem"
+    bundle.write_text("")
+    start = Emulator.__init__
+
+    def start_over_tls(self: Emulator, config: Any = None) -> None:
+        start(self, {**(config or {}), "tls": True})
+        with bundle.open("a") as roots:
+            roots.write(self.ca_pem or "")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SSL_CERT_FILE", str(bundle))
+        patch.setattr(Emulator, "__init__", start_over_tls)
+        yield True
 
 
 @pytest.fixture

@@ -1,0 +1,242 @@
+"""What a calling thread costs over TLS, and what a call costs over a
+kept-alive TLS connection, beside plain HTTP, in one run.
+
+    python benches/python/bench_tls.py --cli target/release/livechat-bots \\
+        [--threads 64,256] [--n 2000] [--rounds 3] [--json OUT]
+
+Each figure is taken in a fresh child process (this script with
+``--child``) against an emulator process of its own (``livechat-bots
+emulator``, plain, or ``--tls`` with its CA trusted beside the system's
+roots), so that neither the emulator nor an earlier measurement is in the
+process measured.
+
+- Threads: one client shared by N threads, three ``get_bot_agents`` calls
+  each. RSS (VmRSS) after one warm-up call on the main thread, and again
+  while all N threads are alive after their calls; the growth over N is
+  what a calling thread costs. Connections the emulator saw over N are the
+  handshakes per thread over TLS.
+- CPU: one thread, ``--n`` calls of ``get_bot_agents`` on one kept-alive
+  connection; process CPU time (user + system) per call, the schemes in
+  alternating rounds, medians reported; the ratio https / http.
+
+lc-sdk-python (httpx) runs the same, when it is importable (it trusts the
+CA through ``SSL_CERT_FILE``, a bundle of the system's roots and the CA);
+otherwise it is skipped and said so. Prints a table, then one JSON
+document. No assertion: a measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+SYSTEM_ROOTS = "/etc/ssl/certs/ca-certificates.crt"
+
+
+# ---- the child: one measurement in a process of its own -------------------
+
+
+def make_caller(contender: str, url: str, ca_pem: str | None) -> Callable[[], None]:
+    """A function that makes one get_bot_agents call with one shared client."""
+    if contender == "ours":
+        import livechat_bots
+
+        client = livechat_bots.Client("dev-token", api_version="3.6", base_url=url, ca_pem=ca_pem)
+        return lambda: client.get_bot_agents()
+    from livechat.configuration.base import ConfigurationApi
+
+    sdk = ConfigurationApi.get_client(token="Bearer dev-token", version="3.6", disable_logging=True)
+    sdk.api_url = f"{url}/v3.6/configuration/action"
+
+    def call() -> None:
+        if sdk.list_bots(all=False).status_code != 200:
+            raise RuntimeError("lc-sdk-python: list_bots failed")
+
+    return call
+
+
+def rss_kb() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def cpu_s() -> float:
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+def child_threads(call: Callable[[], None], n: int) -> dict[str, Any]:
+    call()
+    before = rss_kb()
+    called = threading.Barrier(n + 1)
+    release = threading.Event()
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(3):
+                call()
+        except BaseException as e:  # noqa: BLE001 - reported by the parent
+            failures.append(e)
+        called.wait()
+        release.wait()
+
+    threads = [threading.Thread(target=work) for _ in range(n)]
+    for t in threads:
+        t.start()
+    called.wait()
+    after = rss_kb()
+    release.set()
+    for t in threads:
+        t.join()
+    if failures:
+        raise RuntimeError(f"{len(failures)} threads failed: {failures[0]!r}")
+    return {"rss_before_kb": before, "rss_after_kb": after}
+
+
+def child_cpu(call: Callable[[], None], n: int) -> dict[str, Any]:
+    for _ in range(50):
+        call()
+    start = cpu_s()
+    for _ in range(n):
+        call()
+    return {"cpu_us_per_call": (cpu_s() - start) / n * 1e6}
+
+
+def child(args: argparse.Namespace) -> None:
+    ca_pem = Path(args.ca_file).read_text() if args.ca_file and args.contender == "ours" else None
+    call = make_caller(args.contender, args.url, ca_pem)
+    result = child_threads(call, args.n) if args.what == "threads" else child_cpu(call, args.n)
+    print(json.dumps(result))
+
+
+# ---- the parent: emulators, children, the table ---------------------------
+
+
+@contextmanager
+def emulator(cli: str, tls: bool) -> Iterator[tuple[str, str | None]]:
+    """A `livechat-bots emulator` process: its URL and, with TLS, its CA file."""
+    proc = subprocess.Popen([cli, "emulator", *(["--tls"] if tls else [])], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        ca_file = proc.stdout.readline().strip() if tls else None
+        yield url, ca_file
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def connections(url: str, ca_file: str | None) -> int:
+    """How many connections the emulator has served requests on."""
+    context = ssl.create_default_context(cafile=ca_file) if ca_file else None
+    with urllib.request.urlopen(f"{url}/_emulator/requests", context=context, timeout=30) as answer:
+        doc = json.load(answer)
+    return len({r["connection"] for r in doc["requests"]})
+
+
+def run_child(python: str, what: str, contender: str, url: str, ca_file: str | None, n: int, bundle: str | None) -> dict[str, Any]:
+    env = dict(os.environ)
+    if bundle and contender == "lc-sdk-python":
+        env["SSL_CERT_FILE"] = bundle
+    command = [python, __file__, "--child", "--what", what, "--contender", contender, "--url", url, "--n", str(n)]
+    if ca_file:
+        command += ["--ca-file", ca_file]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError(f"{contender} {what} {url}: {done.stderr.strip()[-2000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def has_lc_sdk(python: str) -> bool:
+    return subprocess.run([python, "-c", "import livechat.configuration.base"], capture_output=True).returncode == 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cli", default="target/release/livechat-bots")
+    parser.add_argument("--python", default=sys.executable, help="the Python with livechat_bots (and lc-sdk-python) installed")
+    parser.add_argument("--threads", default="64,256")
+    parser.add_argument("--n", type=int, default=2000, help="calls per CPU round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", help="also write the JSON document here")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--what", help=argparse.SUPPRESS)
+    parser.add_argument("--contender", default="ours", help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--ca-file", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+
+    contenders = ["ours"]
+    if has_lc_sdk(args.python):
+        contenders.append("lc-sdk-python")
+    else:
+        print("bench_tls: lc-sdk-python is not importable: its rows are SKIPPED", file=sys.stderr)
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for contender in contenders:
+            for n in [int(t) for t in args.threads.split(",")]:
+                for tls in (False, True):
+                    with emulator(args.cli, tls) as (url, ca_file):
+                        bundle = None
+                        if ca_file:
+                            bundle = str(Path(tmp) / "bundle.pem")
+                            Path(bundle).write_text(Path(SYSTEM_ROOTS).read_text() + Path(ca_file).read_text())
+                        r = run_child(args.python, "threads", contender, url, ca_file, n, bundle)
+                        seen = connections(url, ca_file)
+                    growth = (r["rss_after_kb"] - r["rss_before_kb"]) / 1024
+                    rows.append({
+                        "what": "threads", "contender": contender, "scheme": "https" if tls else "http", "threads": n,
+                        "rss_before_mb": r["rss_before_kb"] / 1024, "rss_after_mb": r["rss_after_kb"] / 1024,
+                        "mb_per_thread": growth / n, "connections_per_thread": seen / n,
+                    })
+            samples: dict[str, list[float]] = {"http": [], "https": []}
+            with emulator(args.cli, False) as (plain_url, _), emulator(args.cli, True) as (tls_url, ca_file):
+                bundle = str(Path(tmp) / "bundle.pem")
+                Path(bundle).write_text(Path(SYSTEM_ROOTS).read_text() + Path(ca_file or "").read_text())
+                for _ in range(args.rounds):
+                    for scheme, url, ca in (("http", plain_url, None), ("https", tls_url, ca_file)):
+                        r = run_child(args.python, "cpu", contender, url, ca, args.n, bundle)
+                        samples[scheme].append(r["cpu_us_per_call"])
+            http, https = statistics.median(samples["http"]), statistics.median(samples["https"])
+            rows.append({"what": "cpu", "contender": contender, "http_us": http, "https_us": https, "ratio": https / http, "n": args.n, "rounds": args.rounds})
+
+    print("| contender | scheme | threads | RSS before -> after | MB per thread | connections per thread |")
+    print("|---|---|--:|--:|--:|--:|")
+    for r in rows:
+        if r["what"] == "threads":
+            print(f"| {r['contender']} | {r['scheme']} | {r['threads']} | {r['rss_before_mb']:.1f} -> {r['rss_after_mb']:.1f} MB "
+                  f"| {r['mb_per_thread']:.3f} | {r['connections_per_thread']:.2f} |")
+    print()
+    print("| contender | CPU per call, http | CPU per call, https (kept alive) | https / http |")
+    print("|---|--:|--:|--:|")
+    for r in rows:
+        if r["what"] == "cpu":
+            print(f"| {r['contender']} | {r['http_us']:.0f} µs | {r['https_us']:.0f} µs | {r['ratio']:.3f} |")
+    doc = {"rows": rows, "command": " ".join(sys.argv)}
+    print(json.dumps(doc))
+    if args.json:
+        Path(args.json).write_text(json.dumps(doc, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
