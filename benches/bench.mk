@@ -27,10 +27,11 @@ BENCH_T0         := $(shell date +%s.%N)
 # Pinned so that runs compare: lc-sdk-python pins httpx itself.
 BENCH_PEERS_PY   := lc-sdk-python==0.4.2 loguru==0.7.3
 
-.PHONY: bench bench-deps bench-build bench-rust bench-c bench-go bench-gomod bench-python bench-release-profile
+.PHONY: bench bench-deps bench-build bench-rust bench-c bench-go bench-gomod bench-python bench-release-profile bench-tls
 
 bench: build bench-deps bench-build
 	$(BENCH_PYTHON) benches/feel.py --venv $(BENCH_VENV) --runs 10 $(if $(filter 0,$(BENCH_BUILD_TIME)),--keep-build --no-build-time) > /dev/null
+	$(MAKE) --no-print-directory bench-tls
 	$(BENCH_PYTHON) benches/run.py --venv $(BENCH_VENV) --n $(BENCH_N) --n-slow $(BENCH_N_SLOW) \
 		--rounds $(BENCH_ROUNDS) --soak $(BENCH_SOAK) --wrk-seconds $(BENCH_WRK_SECS) --started-at $(BENCH_T0) \
 		--command "make bench$(BENCH_OVERRIDES)"
@@ -49,6 +50,14 @@ bench-deps: deps-valgrind
 	@command -v go >/dev/null || { echo "bench: go is needed (Go 1.24 or later)" >&2; exit 1; }
 
 bench-build: bench-rust bench-c bench-go bench-python
+
+# What a calling thread and a call cost over TLS beside plain HTTP, ours and
+# lc-sdk-python (benches/python/bench_tls.py); runnable on its own. run.py
+# puts benches/results/tls.json into BENCHMARKS.md.
+BENCH_TLS_ARGS ?= --threads 64,256 --n 3000 --rounds 5
+bench-tls: build bench-python
+	$(BENCH_VENV)/bin/python benches/python/bench_tls.py --cli $(RELEASE)/livechat-bots $(BENCH_TLS_ARGS) \
+		--json benches/results/tls.json --command "make bench-tls"
 
 # Its own cargo project with a path dependency on the crate. The crate's
 # Cargo.lock is copied in so the core is built with the versions it ships

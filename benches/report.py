@@ -235,6 +235,10 @@ def render(r: dict[str, Any]) -> str:
         except (OSError, IndexError):
             pass
 
+    from report_tls import render_tls
+
+    render_tls(r.get("tls"), w)
+
     prof = r.get("perf_profile")
     if prof:
         w("## Profile of the C ABI loop\n")

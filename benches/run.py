@@ -382,6 +382,8 @@ def main() -> None:
     # `make bench-release-profile` (benches/release_profile.py), when run.
     results["feel"] = read_optional("feel.json")
     results["release_profile"] = read_optional("release-profile.json")
+    # Written by `make bench-tls` (benches/python/bench_tls.py), run by `make bench` first.
+    results["tls"] = read_optional("tls.json")
     machine, versions = machine_and_versions(a)
     machine["load_average_at_start"] = load_at_start
     now = time.time()

@@ -28,6 +28,7 @@ document. No assertion: a measurement.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import resource
@@ -176,6 +177,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="calls per CPU round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", help="also write the JSON document here")
+    parser.add_argument("--command", help="how the run was started, for the report (default: this command line)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--what", help=argparse.SUPPRESS)
     parser.add_argument("--contender", default="ours", help=argparse.SUPPRESS)
@@ -187,10 +189,14 @@ def main() -> None:
         return
 
     contenders = ["ours"]
+    skipped = []
     if has_lc_sdk(args.python):
         contenders.append("lc-sdk-python")
     else:
+        skipped.append(f"lc-sdk-python (not importable by {args.python})")
         print("bench_tls: lc-sdk-python is not importable: its rows are SKIPPED", file=sys.stderr)
+    # lc-sdk-go has no row here yet: its harness (benches/go) speaks plain HTTP only.
+    skipped.append("lc-sdk-go and our Go package (not measured over TLS yet)")
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for contender in contenders:
@@ -232,7 +238,8 @@ def main() -> None:
     for r in rows:
         if r["what"] == "cpu":
             print(f"| {r['contender']} | {r['http_us']:.0f} µs | {r['https_us']:.0f} µs | {r['ratio']:.3f} |")
-    doc = {"rows": rows, "command": " ".join(sys.argv)}
+    generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    doc = {"rows": rows, "command": args.command or " ".join(sys.argv), "generated_utc": generated, "skipped": "; ".join(skipped)}
     print(json.dumps(doc))
     if args.json:
         Path(args.json).write_text(json.dumps(doc, indent=2) + "\n")

@@ -1,0 +1,54 @@
+"""The "TLS: what a thread and a call cost" section of BENCHMARKS.md, from
+benches/results/tls.json (written by benches/python/bench_tls.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+#: The issue's targets: RSS per calling thread over TLS at 256 threads, and
+#: CPU per call over a kept-alive TLS connection against plain HTTP.
+MAX_MB_PER_THREAD = 0.1
+MAX_CPU_RATIO = 1.10
+
+
+def render_tls(tls: dict[str, Any] | None, w: Callable[[str], None]) -> None:
+    if not tls:
+        return
+    rows = tls["rows"]
+    w("## TLS: what a thread and a call cost\n")
+    w(f"`{tls['command']}` ({tls.get('generated_utc', 'date not recorded')}). Each figure in a fresh Python process, "
+      "against a `livechat-bots emulator` process of its own (plain, or `--tls` with its CA trusted beside the "
+      "system's roots: `ca_pem` for ours, `SSL_CERT_FILE` with the system bundle and the CA for lc-sdk-python). "
+      "Threads: one client shared by N threads, three `get_bot_agents` calls each; RSS after one warm-up call, and "
+      "while all N threads are alive after their calls; connections as the emulator logged them (one TLS "
+      "handshake each).\n")
+    w("| contender | scheme | threads | RSS before → after | MB per thread | connections (handshakes) per thread |")
+    w("|---|---|--:|--:|--:|--:|")
+    for r in rows:
+        if r["what"] == "threads":
+            w(f"| {r['contender']} | {r['scheme']} | {r['threads']} | {r['rss_before_mb']:.1f} → {r['rss_after_mb']:.1f} MB "
+              f"| {r['mb_per_thread']:.3f} | {r['connections_per_thread']:.2f} |")
+    w("")
+    w("CPU per call: one thread, calls of `get_bot_agents` on one kept-alive connection after 50 warm-up calls, "
+      "process CPU (user + system) of the client's process only; http and https in alternating rounds, medians.\n")
+    w("| contender | calls per round | rounds | CPU per call, http | CPU per call, https | https / http |")
+    w("|---|--:|--:|--:|--:|--:|")
+    for r in rows:
+        if r["what"] == "cpu":
+            w(f"| {r['contender']} | {r['n']} | {r['rounds']} | {r['http_us']:.0f} µs | {r['https_us']:.0f} µs | {r['ratio']:.3f} |")
+    w("")
+    ours = [r for r in rows if r["contender"] == "ours"]
+    widest = max((r for r in ours if r["what"] == "threads" and r["scheme"] == "https"), key=lambda r: r["threads"], default=None)
+    cpu = next((r for r in ours if r["what"] == "cpu"), None)
+    if widest:
+        met = "met" if widest["mb_per_thread"] <= MAX_MB_PER_THREAD else "**missed**"
+        w(f"- Target: RSS per calling thread over TLS <= {MAX_MB_PER_THREAD} MB ({widest['threads']} threads): {met}, "
+          f"{widest['mb_per_thread']:.3f} MB.")
+    if cpu:
+        met = "met" if cpu["ratio"] <= MAX_CPU_RATIO else "**missed**"
+        w(f"- Target: CPU per call over a kept-alive TLS connection within {round((MAX_CPU_RATIO - 1) * 100)} % of plain "
+          f"HTTP: {met}, {100 * (cpu['ratio'] - 1):+.1f} %.")
+    if tls.get("skipped"):
+        w(f"- Skipped: {tls['skipped']}.")
+    w("")
