@@ -226,20 +226,13 @@ def main() -> None:
             http, https = statistics.median(samples["http"]), statistics.median(samples["https"])
             rows.append({"what": "cpu", "contender": contender, "http_us": http, "https_us": https, "ratio": https / http, "n": args.n, "rounds": args.rounds})
 
-    print("| contender | scheme | threads | RSS before -> after | MB per thread | connections per thread |")
-    print("|---|---|--:|--:|--:|--:|")
-    for r in rows:
-        if r["what"] == "threads":
-            print(f"| {r['contender']} | {r['scheme']} | {r['threads']} | {r['rss_before_mb']:.1f} -> {r['rss_after_mb']:.1f} MB "
-                  f"| {r['mb_per_thread']:.3f} | {r['connections_per_thread']:.2f} |")
-    print()
-    print("| contender | CPU per call, http | CPU per call, https (kept alive) | https / http |")
-    print("|---|--:|--:|--:|")
-    for r in rows:
-        if r["what"] == "cpu":
-            print(f"| {r['contender']} | {r['http_us']:.0f} µs | {r['https_us']:.0f} µs | {r['ratio']:.3f} |")
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     doc = {"rows": rows, "command": args.command or " ".join(sys.argv), "generated_utc": generated, "skipped": "; ".join(skipped)}
+    # The report's own tables (benches/report_tls.py), then the document.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from report_tls import render_tls
+
+    render_tls(doc, print)
     print(json.dumps(doc))
     if args.json:
         Path(args.json).write_text(json.dumps(doc, indent=2) + "\n")

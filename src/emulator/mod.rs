@@ -102,6 +102,7 @@ impl Emulator {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("lcbot-emulator")
+            .on_thread_start(crate::http::sigpipe::block_on_this_thread)
             .enable_io()
             .enable_time()
             .build()

@@ -14,5 +14,6 @@ pub(crate) mod config;
 pub(crate) mod credentials;
 pub(crate) mod notice;
 pub(crate) mod retry;
+pub(crate) mod sigpipe;
 pub(crate) mod tls;
 pub(crate) mod transport;

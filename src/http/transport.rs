@@ -111,6 +111,7 @@ impl Transport {
         timeout: Duration,
         cancel: Option<&CancelToken>,
     ) -> Result<Answer, Failure> {
+        let _sigpipe = crate::http::sigpipe::SigpipeBlocked::new();
         self.with_local(|local| {
             local.runtime.block_on(async {
                 let request = async {

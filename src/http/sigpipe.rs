@@ -1,0 +1,80 @@
+//! SIGPIPE around the library's writes. A write into a connection whose
+//! peer has gone raises SIGPIPE, and its default action ends the process.
+//! Rust programs ignore it and Python and Go handle it, but a C program
+//! usually keeps the default, and over TLS such writes are ordinary: closing
+//! a connection writes a close_notify, maybe after the server has gone.
+//!
+//! So the calling thread blocks SIGPIPE while a call runs and takes one
+//! raised meanwhile off the thread before unblocking it: the write just
+//! fails with EPIPE (as libpq does it). The emulator's own threads keep it
+//! blocked for good. The process's disposition is never changed.
+
+use std::mem::MaybeUninit;
+
+/// SIGPIPE blocked on this thread until dropped (a no-op when the thread
+/// had it blocked already).
+pub(crate) struct SigpipeBlocked {
+    old: libc::sigset_t,
+    /// One was pending before: not raised by this call, so left alone.
+    was_pending: bool,
+}
+
+fn sigpipe_set() -> libc::sigset_t {
+    // SAFETY: sigemptyset initialises the set before sigaddset reads it.
+    unsafe {
+        let mut set = MaybeUninit::<libc::sigset_t>::uninit();
+        libc::sigemptyset(set.as_mut_ptr());
+        libc::sigaddset(set.as_mut_ptr(), libc::SIGPIPE);
+        set.assume_init()
+    }
+}
+
+fn sigpipe_pending() -> bool {
+    // SAFETY: sigpending fills the set it is given.
+    unsafe {
+        let mut pending = MaybeUninit::<libc::sigset_t>::uninit();
+        libc::sigemptyset(pending.as_mut_ptr());
+        libc::sigpending(pending.as_mut_ptr()) == 0 && libc::sigismember(pending.as_ptr(), libc::SIGPIPE) == 1
+    }
+}
+
+impl SigpipeBlocked {
+    /// Blocks SIGPIPE on the calling thread.
+    pub(crate) fn new() -> Option<SigpipeBlocked> {
+        let set = sigpipe_set();
+        let mut old = MaybeUninit::<libc::sigset_t>::uninit();
+        // SAFETY: valid sets; pthread_sigmask fills `old` when it succeeds.
+        let old = unsafe {
+            if libc::pthread_sigmask(libc::SIG_BLOCK, &set, old.as_mut_ptr()) != 0 {
+                return None;
+            }
+            old.assume_init()
+        };
+        // SAFETY: `old` is initialised.
+        if unsafe { libc::sigismember(&old, libc::SIGPIPE) } == 1 {
+            return None;
+        }
+        Some(SigpipeBlocked { old, was_pending: sigpipe_pending() })
+    }
+}
+
+impl Drop for SigpipeBlocked {
+    fn drop(&mut self) {
+        if !self.was_pending && sigpipe_pending() {
+            let set = sigpipe_set();
+            let now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+            // SAFETY: valid set and timeout; the signal's info is not wanted.
+            while unsafe { libc::sigtimedwait(&set, std::ptr::null_mut(), &now) } == -1
+                && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR)
+            {}
+        }
+        // SAFETY: restores the mask this guard saved.
+        unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &self.old, std::ptr::null_mut()) };
+    }
+}
+
+/// Blocks SIGPIPE on the calling thread for good (the emulator's threads).
+#[cfg(feature = "emulator")]
+pub(crate) fn block_on_this_thread() {
+    std::mem::forget(SigpipeBlocked::new());
+}
