@@ -54,6 +54,9 @@
 /* This build has the emulator (the default features); without it the lcbot_emulator_* functions do not exist. */
 #define LCBOT_HAS_EMULATOR 1
 
+// How many templates one application (client id) may have.
+#define MAX_TEMPLATES_PER_APPLICATION 5
+
 // The longest token a provider may write, NUL excluded.
 #define LCBOT_TOKEN_MAX_LEN 8192
 
@@ -123,6 +126,12 @@ typedef int32_t lcbot_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The three batch actions of bots.
+typedef struct BatchAction BatchAction;
+
+// The bot template actions of the Configuration API (v3.5+).
+typedef struct TemplateAction TemplateAction;
+
 // An opaque bot handle: one bot acting through a client. Create with
 // `lcbot_bot_new`, free with `lcbot_bot_free`. Calls that take
 // `const lcbot_bot *` may run from many threads at once. The bot holds its
@@ -183,6 +192,10 @@ typedef struct lcbot_webhook_options {
   // The largest body accepted, in bytes; 0 keeps 1 MiB.
   uint32_t max_body_bytes;
 } lcbot_webhook_options;
+
+
+
+
 
 
 
