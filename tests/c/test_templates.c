@@ -24,6 +24,7 @@ static lcbot_client *new_client(const lcbot_emulator *emu, const char *version, 
 }
 
 static void templates_lifecycle(const char *version) {
+    lcbot_status st;
     lcbot_emulator *emu = NULL;
     char *out = NULL, id[128] = "", secret[128] = "", request[512];
     CHECK_INT(lcbot_emulator_start(NULL, &emu, &out), LCBOT_OK);
@@ -66,7 +67,8 @@ static void templates_lifecycle(const char *version) {
     CHECK_INT(lcbot_delete_bot_template(client, request, NULL, &out), LCBOT_OK);
     lcbot_string_free(out);
     snprintf(request, sizeof request, "{\"bot_agent_id\":\"%s\"}", id);
-    CHECK_ERROR(lcbot_get_bot_agent_details(client, request, NULL, &out), out, LCBOT_ERR_API, "api", "not_found", 1);
+    st = lcbot_get_bot_agent_details(client, request, NULL, &out);
+    CHECK_ERROR(st, out, LCBOT_ERR_API, "api", "not_found", 1);
     lcbot_string_free(out);
 
     /* Five per application; an unknown id is not_found. */
@@ -74,10 +76,12 @@ static void templates_lifecycle(const char *version) {
         CHECK_INT(lcbot_create_bot_template(client, "{\"name\":\"T\"}", NULL, &out), LCBOT_OK);
         lcbot_string_free(out);
     }
-    CHECK_ERROR(lcbot_create_bot_template(client, "{\"name\":\"Sixth\"}", NULL, &out), out, LCBOT_ERR_API, "api", "limit_reached", 1);
+    st = lcbot_create_bot_template(client, "{\"name\":\"Sixth\"}", NULL, &out);
+    CHECK_ERROR(st, out, LCBOT_ERR_API, "api", "limit_reached", 1);
     CHECK_HAS(out, "\"http_status\":400");
     lcbot_string_free(out);
-    CHECK_ERROR(lcbot_delete_bot_template(client, "{\"id\":\"nope\"}", NULL, &out), out, LCBOT_ERR_API, "api", "not_found", 1);
+    st = lcbot_delete_bot_template(client, "{\"id\":\"nope\"}", NULL, &out);
+    CHECK_ERROR(st, out, LCBOT_ERR_API, "api", "not_found", 1);
     lcbot_string_free(out);
 
     char *log = NULL;
@@ -89,6 +93,7 @@ static void templates_lifecycle(const char *version) {
 }
 
 static void batches(void) {
+    lcbot_status st;
     lcbot_emulator *emu = NULL;
     char *out = NULL, id[128] = "", request[512];
     CHECK_INT(lcbot_emulator_start(NULL, &emu, &out), LCBOT_OK);
@@ -107,7 +112,8 @@ static void batches(void) {
     CHECK_HAS(out, "\"http_status\":404");
     CHECK_HAS(out, "\"succeeded\":1,\"failed\":1");
     lcbot_string_free(out);
-    CHECK_ERROR(lcbot_remove_bot_agent(client, "{\"bot_agent_id\":\"ghost\"}", NULL, &out), out, LCBOT_ERR_API, "api", "not_found", 1);
+    st = lcbot_remove_bot_agent(client, "{\"bot_agent_id\":\"ghost\"}", NULL, &out);
+    CHECK_ERROR(st, out, LCBOT_ERR_API, "api", "not_found", 1);
     lcbot_string_free(out);
 
     CHECK_INT(lcbot_batch_update_bot_agents(client, "{\"requests\":[{\"id\":\"ghost\",\"name\":\"G\"}]}", NULL, &out), LCBOT_OK);
@@ -116,12 +122,15 @@ static void batches(void) {
 
     /* Every item checked, by index, before anything is sent. */
     int before = logged_requests(emu);
-    CHECK_ERROR(lcbot_batch_create_bot_agents(client, "{\"requests\":[{\"name\":\"A\"},{\"name\":\"B\"},{\"name\":\"C\"},{\"name\":\"\"}]}", NULL, &out),
+    st = lcbot_batch_create_bot_agents(client, "{\"requests\":[{\"name\":\"A\"},{\"name\":\"B\"},{\"name\":\"C\"},{\"name\":\"\"}]}", NULL, &out);
+    CHECK_ERROR(st,
                 out, LCBOT_ERR_VALIDATION, "validation", "requests[3].name: must not be empty", 0);
     lcbot_string_free(out);
-    CHECK_ERROR(lcbot_batch_remove_bot_agents(client, "{\"requests\":{}}", NULL, &out), out, LCBOT_ERR_VALIDATION, "validation", "requests: expected an array", 0);
+    st = lcbot_batch_remove_bot_agents(client, "{\"requests\":{}}", NULL, &out);
+    CHECK_ERROR(st, out, LCBOT_ERR_VALIDATION, "validation", "requests: expected an array", 0);
     lcbot_string_free(out);
-    CHECK_ERROR(lcbot_batch_remove_bot_agents(client, "{\"requests\":[]", NULL, &out), out, LCBOT_ERR_INVALID_JSON, "invalid_json", "request_json", 0);
+    st = lcbot_batch_remove_bot_agents(client, "{\"requests\":[]", NULL, &out);
+    CHECK_ERROR(st, out, LCBOT_ERR_INVALID_JSON, "invalid_json", "request_json", 0);
     lcbot_string_free(out);
     CHECK_INT(logged_requests(emu), before);
 
@@ -137,10 +146,12 @@ static void batches(void) {
     /* v3.4 has none of them: refused before sending, naming v3.5. */
     client = new_client(emu, "3.4", "");
     before = logged_requests(emu);
-    CHECK_ERROR(lcbot_batch_update_bot_agents(client, "{\"requests\":[]}", NULL, &out), out, LCBOT_ERR_VALIDATION, "validation",
+    st = lcbot_batch_update_bot_agents(client, "{\"requests\":[]}", NULL, &out);
+    CHECK_ERROR(st, out, LCBOT_ERR_VALIDATION, "validation",
                 "batch_update_bots: not in API v3.4; it exists from v3.5", 0);
     lcbot_string_free(out);
-    CHECK_ERROR(lcbot_list_bot_templates(client, "{}", NULL, &out), out, LCBOT_ERR_VALIDATION, "validation", "exists from v3.5", 0);
+    st = lcbot_list_bot_templates(client, "{}", NULL, &out);
+    CHECK_ERROR(st, out, LCBOT_ERR_VALIDATION, "validation", "exists from v3.5", 0);
     lcbot_string_free(out);
     CHECK_INT(logged_requests(emu), before);
     lcbot_client_free(client);
