@@ -54,9 +54,6 @@
 /* This build has the emulator (the default features); without it the lcbot_emulator_* functions do not exist. */
 #define LCBOT_HAS_EMULATOR 1
 
-// How many templates one application (client id) may have.
-#define MAX_TEMPLATES_PER_APPLICATION 5
-
 // The longest token a provider may write, NUL excluded.
 #define LCBOT_TOKEN_MAX_LEN 8192
 
@@ -125,12 +122,6 @@ typedef enum lcbot_status lcbot_status;
 typedef int32_t lcbot_status;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
-
-// The three batch actions of bots.
-typedef struct BatchAction BatchAction;
-
-// The bot template actions of the Configuration API (v3.5+).
-typedef struct TemplateAction TemplateAction;
 
 // An opaque bot handle: one bot acting through a client. Create with
 // `lcbot_bot_new`, free with `lcbot_bot_free`. Calls that take

@@ -18,6 +18,7 @@ use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
 
 /// The three batch actions of bots.
+/// cbindgen:ignore
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BatchAction {
     /// `batch_create_bots`: each item a `create_bot_agent` request.

@@ -18,9 +18,11 @@ use serde_json::{json, Value};
 /// The scope every template action needs.
 pub const SCOPE_TEMPLATES_RW: &str = "bots.templates:rw";
 /// How many templates one application (client id) may have.
+/// cbindgen:ignore
 pub const MAX_TEMPLATES_PER_APPLICATION: usize = 5;
 
 /// The bot template actions of the Configuration API (v3.5+).
+/// cbindgen:ignore
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TemplateAction {
     /// `create_bot_template`: `{"id", "secret"}`.
