@@ -166,7 +166,7 @@ struct Outcome<'a> {
 }
 
 /// Sends the plan's writes as batches: creates, then updates, then removes.
-fn send(client: &Client, steps: &[Planned]) -> Result<Vec<Outcome<'_>>, Failure> {
+fn send<'a>(client: &Client, steps: &'a [Planned]) -> Result<Vec<Outcome<'a>>, Failure> {
     let mut outcomes = Vec::new();
     for (step, action) in [(Step::Create, BatchAction::CreateBots), (Step::Update, BatchAction::UpdateBots), (Step::Remove, BatchAction::DeleteBots)] {
         let todo: Vec<&Planned> = steps.iter().filter(|p| p.step == step).collect();
@@ -193,11 +193,15 @@ fn write_secrets(path: &Path, outcomes: &[Outcome<'_>]) -> Result<(), Failure> {
     if path == Path::new("-") {
         return std::io::stdout().write_all(text.as_bytes()).map_err(fail);
     }
-    let mut file = std::fs::OpenOptions::new();
-    file.write(true).create(true).truncate(true);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
-    file.open(path).and_then(|mut f| f.write_all(text.as_bytes())).map_err(fail)
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(fail)?;
+    // A file that was there keeps its mode on open: narrow it before writing.
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600)).map_err(fail)?;
+    file.write_all(text.as_bytes()).map_err(fail)
 }
 
 /// The plan as lines: `create  NAME`, `update  NAME  ID  fields`, ...
