@@ -201,8 +201,8 @@ impl Client {
     }
 
     /// [`Client::execute_batch_with`] on `{"requests": [...]}` text, as the
-    /// C ABI uses it; answers [`batch_document`] with `error_document` for
-    /// the failed items.
+    /// C ABI uses it; answers `{"responses": [{"result": ...} or {"error":
+    /// error_document(e)}], "succeeded": N, "failed": N}`.
     pub fn execute_batch_json_with(
         &self,
         action: BatchAction,
