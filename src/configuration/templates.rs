@@ -238,12 +238,42 @@ pub struct CreatedBotTemplate {
     pub secret: Secret,
 }
 
+/// An action sent as the caller wrote it (no shape per version): checked
+/// before it is sent, its answer checked after. The bot-admin actions and
+/// the template actions share [`Client::execute_checked`] through it.
+pub(crate) trait CheckedAction: Copy {
+    fn name(self) -> &'static str;
+    fn is_read(self) -> bool;
+    fn validate_request(self, version: ApiVersion, request: &Value) -> Result<()>;
+    fn check_response(self, body: Value) -> Result<Value>;
+}
+
+impl CheckedAction for TemplateAction {
+    fn name(self) -> &'static str {
+        TemplateAction::name(self)
+    }
+    fn is_read(self) -> bool {
+        TemplateAction::is_read(self)
+    }
+    fn validate_request(self, version: ApiVersion, request: &Value) -> Result<()> {
+        TemplateAction::validate_request(self, version, request)
+    }
+    fn check_response(self, body: Value) -> Result<Value> {
+        TemplateAction::check_response(self, body)
+    }
+}
+
 impl Client {
-    /// Runs one bot template action (v3.5+), checked before it is sent.
-    pub fn execute_template_with(&self, action: TemplateAction, request: &Value, options: &CallOptions) -> Result<Value> {
+    /// Validates `request` for the configured version, sends it, checks the answer.
+    pub(crate) fn execute_checked(&self, action: impl CheckedAction, request: &Value, options: &CallOptions) -> Result<Value> {
         action.validate_request(self.config().api_version, request)?;
         let answer = self.send(action.name(), request, action.is_read(), options)?;
         action.check_response(answer.unwrap_or_else(|| json!({})))
+    }
+
+    /// Runs one bot template action (v3.5+), checked before it is sent.
+    pub fn execute_template_with(&self, action: TemplateAction, request: &Value, options: &CallOptions) -> Result<Value> {
+        self.execute_checked(action, request, options)
     }
 
     /// [`Client::execute_template_with`] on JSON text, as the C ABI uses it.
