@@ -8,11 +8,11 @@
 use crate::configuration::actions::Action;
 use crate::configuration::model::{CreateBotAgent, CreatedBotAgent, UpdateBotAgent};
 use crate::configuration::templates::{refuse_before, to_request};
+use crate::configuration::wire::{request_to_wire, response_from_wire};
+use crate::error::{ApiError, Error, ErrorCode, Outcome, Result};
 use crate::http::cancel::CallOptions;
 use crate::http::client::Client;
 use crate::json::{from_answer, parse_strict, to_text};
-use crate::configuration::wire::{request_to_wire, response_from_wire};
-use crate::error::{ApiError, Error, ErrorCode, Outcome, Result};
 use crate::validate::object;
 use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
@@ -110,7 +110,7 @@ impl BatchAction {
 
 /// Every item failed with `error` (a batch whose answer was lost or
 /// unreadable): a write that may have been applied, so each outcome is unknown.
-pub(crate) fn all_unknown(count: usize, error: &Error) -> Vec<Result<Value>> {
+fn all_unknown(count: usize, error: &Error) -> Vec<Result<Value>> {
     let mut e = error.clone();
     if e.outcome.is_none() && !matches!(e.code, ErrorCode::Validation) {
         e.outcome = Some(Outcome::Unknown);
@@ -136,7 +136,7 @@ fn item_error(index: usize, error: &Value, attempts: u32) -> Error {
 
 /// The HTTP status a single call gets with an error of `error_type` (the
 /// mapping the emulator answers with; LiveChat publishes none).
-pub(crate) fn status_of(error_type: &str) -> u16 {
+fn status_of(error_type: &str) -> u16 {
     match error_type {
         "validation" | "limit_reached" | "group_not_found" => 400,
         "authentication" => 401,
@@ -160,7 +160,7 @@ fn at_index(path: &str, message: &str) -> String {
 
 /// A batch's items as one document: `{"responses": [{"result": {...}} or
 /// {"error": <error document>}], "succeeded": N, "failed": N}`.
-pub fn batch_document(items: &[Result<Value>], error_document: impl Fn(&Error) -> Value) -> Value {
+pub(crate) fn batch_document(items: &[Result<Value>], error_document: impl Fn(&Error) -> Value) -> Value {
     let failed = items.iter().filter(|i| i.is_err()).count();
     let responses: Vec<Value> = items
         .iter()
@@ -214,7 +214,10 @@ impl Client {
         let items = match request.as_object().map(|o| (o.len(), o.get("requests"))) {
             Some((1, Some(Value::Array(requests)))) => self.execute_batch_with(action, requests, options)?,
             // Not `{"requests": [...]}`: the rules say what is wrong with it.
-            _ => return Err(action.validate_request(self.config().api_version, &request).err().unwrap_or_else(|| Error::validation("requests: expected an array"))),
+            _ => {
+                let why = action.validate_request(self.config().api_version, &request).err();
+                return Err(why.unwrap_or_else(|| Error::validation("requests: expected an array")));
+            }
         };
         Ok(to_text(&batch_document(&items, error_document)))
     }
