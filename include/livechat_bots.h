@@ -194,6 +194,10 @@ typedef struct lcbot_webhook_options {
 
 
 
+
+
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -753,6 +757,119 @@ lcbot_status lcbot_webhook_verify(const char *secrets_json,
 // # Safety
 // `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
 lcbot_status lcbot_emulator_ca_pem(const struct lcbot_emulator *emulator, char **out);
+#endif
+
+// `create_bot_template` (v3.5+): `{"name", "avatar"?, "max_chats_count"?,
+// "default_group_priority"?, "job_title"?, "owner_client_id"?,
+// "affect_existing_installations"?}` -> `{"id", "secret"}`. At most five
+// templates per application; the secret is the one the templates' bots get
+// their tokens with: keep it like a token.
+//
+// # Safety
+// `client` a live handle or NULL; `request_json` NULL or a NUL-terminated
+// string; `options` NULL or a valid `lcbot_call_options`; `out` NULL or
+// valid for one pointer write.
+lcbot_status lcbot_create_bot_template(const struct lcbot_client *client,
+                                       const char *request_json,
+                                       const struct lcbot_call_options *options,
+                                       char **out);
+
+// `update_bot_template` (v3.5+): `{"id", ...the create fields}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_create_bot_template`.
+lcbot_status lcbot_update_bot_template(const struct lcbot_client *client,
+                                       const char *request_json,
+                                       const struct lcbot_call_options *options,
+                                       char **out);
+
+// `delete_bot_template` (v3.5+): `{"id", "owner_client_id"?,
+// "affect_existing_installations"?}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_create_bot_template`.
+lcbot_status lcbot_delete_bot_template(const struct lcbot_client *client,
+                                       const char *request_json,
+                                       const struct lcbot_call_options *options,
+                                       char **out);
+
+// `list_bot_templates` (v3.5+): `{"owner_client_id"?}` -> `[{"id", "name",
+// "avatar_path"?, ...}]`.
+//
+// # Safety
+// As for `lcbot_create_bot_template`.
+lcbot_status lcbot_list_bot_templates(const struct lcbot_client *client,
+                                      const char *request_json,
+                                      const struct lcbot_call_options *options,
+                                      char **out);
+
+// `reset_bot_template_secret` (v3.5+): `{"id", "owner_client_id"?,
+// "affect_existing_installations"?}` -> `{"secret"}`.
+//
+// # Safety
+// As for `lcbot_create_bot_template`.
+lcbot_status lcbot_reset_bot_template_secret(const struct lcbot_client *client,
+                                             const char *request_json,
+                                             const struct lcbot_call_options *options,
+                                             char **out);
+
+// `batch_create_bots` (v3.5+): `{"requests": [create requests as for
+// lcbot_create_bot_agent]}`. Every request is checked before anything is
+// sent (a failure names it: `requests[3].name: must not be empty`). Once
+// sent, the call returns `LCBOT_OK` and `*out` is `{"responses": [...],
+// "succeeded": N, "failed": N}`, one entry per request in order: `{"result":
+// {"bot_agent_id", "bot_secret"}}` or `{"error": <error document>}` (what
+// `lcbot_create_bot_agent` would have answered). When the batch's answer is
+// lost, every entry is an error with `"outcome": "unknown"`.
+//
+// # Safety
+// As for `lcbot_create_bot_template`.
+lcbot_status lcbot_batch_create_bot_agents(const struct lcbot_client *client,
+                                           const char *request_json,
+                                           const struct lcbot_call_options *options,
+                                           char **out);
+
+// `batch_update_bots` (v3.5+): `{"requests": [update requests]}`; each
+// result `{}`. Otherwise as `lcbot_batch_create_bot_agents`.
+//
+// # Safety
+// As for `lcbot_create_bot_template`.
+lcbot_status lcbot_batch_update_bot_agents(const struct lcbot_client *client,
+                                           const char *request_json,
+                                           const struct lcbot_call_options *options,
+                                           char **out);
+
+// `batch_delete_bots` (v3.5+): `{"requests": [{"bot_agent_id"}]}`; each
+// result `{}`. Otherwise as `lcbot_batch_create_bot_agents`.
+//
+// # Safety
+// As for `lcbot_create_bot_template`.
+lcbot_status lcbot_batch_remove_bot_agents(const struct lcbot_client *client,
+                                           const char *request_json,
+                                           const struct lcbot_call_options *options,
+                                           char **out);
+
+#if defined(LCBOT_HAS_EMULATOR)
+// Plays LiveChat installing an application on the emulated license (a
+// control call): `request_json` `{"client_id"}`. Each of the application's
+// bot templates without a bot gets one, with the template's id and secret;
+// `*out` is `{"client_id", "bots_created": [ids], "installed": [client ids]}`.
+//
+// # Safety
+// `emulator` a live handle or NULL; `request_json` NULL or a NUL-terminated
+// string; `out` NULL or valid for one pointer write.
+lcbot_status lcbot_emulator_install_application(const struct lcbot_emulator *emulator,
+                                                const char *request_json,
+                                                char **out);
+#endif
+
+#if defined(LCBOT_HAS_EMULATOR)
+// Every application's bot templates on the emulator (secrets left out) and
+// the applications installed: `{"templates": [...], "installed": [...]}`.
+//
+// # Safety
+// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+lcbot_status lcbot_emulator_templates(const struct lcbot_emulator *emulator, char **out);
 #endif
 
 #ifdef __cplusplus

@@ -451,6 +451,38 @@ class Client {
         return run(lcbot_unregister_webhook, request, options);
     }
 
+    // Bot templates (v3.5+): shapes as in livechat_bots.h. The secrets in the
+    // answers of create and reset are the templates' bots' secrets.
+    std::string create_bot_template(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_create_bot_template, request, options);
+    }
+    std::string update_bot_template(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_update_bot_template, request, options);
+    }
+    std::string delete_bot_template(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_delete_bot_template, request, options);
+    }
+    std::string list_bot_templates(const std::string &request = "{}", const CallOptions &options = {}) const {
+        return run(lcbot_list_bot_templates, request, options);
+    }
+    std::string reset_bot_template_secret(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_reset_bot_template_secret, request, options);
+    }
+
+    // Batches (v3.5+): {"requests": [...]} -> {"responses": [{"result"} or
+    // {"error"}], "succeeded", "failed"}. Only a batch that was not sent
+    // throws (a request broke a rule: the message names requests[i]); once
+    // sent, each item says how it went.
+    std::string batch_create_bot_agents(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_batch_create_bot_agents, request, options);
+    }
+    std::string batch_update_bot_agents(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_batch_update_bot_agents, request, options);
+    }
+    std::string batch_remove_bot_agents(const std::string &request, const CallOptions &options = {}) const {
+        return run(lcbot_batch_remove_bot_agents, request, options);
+    }
+
     const lcbot_client *get() const noexcept { return client_.get(); }
 
   private:
@@ -618,6 +650,12 @@ class Emulator {
     std::string faults() const { return detail::answer(lcbot_emulator_faults, emulator_.get()); }
     // Drops every pending fault: {"cleared": N, "pending_faults": 0}.
     std::string clear_faults() const { return detail::answer(lcbot_emulator_clear_faults, emulator_.get()); }
+    // Installs application {"client_id"} on the license: a bot per template.
+    std::string install_application(const std::string &request) const {
+        return detail::answer(lcbot_emulator_install_application, emulator_.get(), request.c_str());
+    }
+    // {"templates": [...], "installed": [client ids]}.
+    std::string templates() const { return detail::answer(lcbot_emulator_templates, emulator_.get()); }
 
     const lcbot_emulator *get() const noexcept { return emulator_.get(); }
 

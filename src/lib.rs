@@ -51,11 +51,13 @@ pub use agent_chat::actions::ChatAction;
 pub use agent_chat::bot::{Bot, BotIdentity};
 pub use agent_chat::model::{Chat, ChatPage, ChatSummary, ChatUser, Event, RoutingStatus, Thread};
 pub use configuration::actions::Action;
+pub use configuration::batches::BatchAction;
 pub use configuration::bot_admin::AdminAction;
 pub use configuration::model::{
     Application, BotAgent, BotAgentDetails, CreateBotAgent, CreatedBotAgent, Group, Priority, Status, UpdateBotAgent,
     WebhookAction, Webhooks,
 };
+pub use configuration::templates::{BotTemplate, CreateBotTemplate, CreatedBotTemplate, TemplateAction, UpdateBotTemplate};
 #[cfg(feature = "emulator")]
 pub use emulator::{DeliveryConfig, Emulator, EmulatorConfig, Fault, RetiringStage, TlsOptions, TokenGrant};
 pub use error::{ApiError, Error, ErrorCode, Outcome, Result};

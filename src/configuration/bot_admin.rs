@@ -185,6 +185,21 @@ impl AdminAction {
     }
 }
 
+impl crate::configuration::templates::CheckedAction for AdminAction {
+    fn name(self) -> &'static str {
+        AdminAction::name(self)
+    }
+    fn is_read(self) -> bool {
+        AdminAction::is_read(self)
+    }
+    fn validate_request(self, version: ApiVersion, request: &Value) -> Result<()> {
+        AdminAction::validate_request(self, version, request)
+    }
+    fn check_response(self, body: Value) -> Result<Value> {
+        AdminAction::check_response(self, body)
+    }
+}
+
 fn check_filters(f: &Obj<'_>) -> Result<()> {
     f.only(&["author_type", "only_my_chats", "chat_presence", "source_type", "agent_ids"])?;
     f.opt_enum("author_type", &["customer", "agent"])?;

@@ -112,9 +112,7 @@ impl Client {
     /// Runs one of the Configuration API actions a bot needs (its token, its
     /// webhooks), checked before it is sent, in the configured version.
     pub fn execute_admin_with(&self, action: AdminAction, request: &Value, options: &CallOptions) -> Result<Value> {
-        action.validate_request(self.config().api_version, request)?;
-        let answer = self.send(action.name(), request, action.is_read(), options)?;
-        action.check_response(answer.unwrap_or_else(|| json!({})))
+        self.execute_checked(action, request, options)
     }
 
     /// [`Client::execute_admin_with`] on JSON text, as the C ABI uses it.

@@ -10,3 +10,5 @@ pub(crate) mod bot_admin;
 pub(crate) mod calls;
 pub(crate) mod model;
 pub(crate) mod wire;
+pub(crate) mod batches;
+pub(crate) mod templates;

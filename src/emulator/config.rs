@@ -48,11 +48,12 @@ impl TokenGrant {
         }
     }
 
-    /// `dev-token`: client `dev-client`, every bot scope and
-    /// `webhooks.configuration:rw`, region `dal`.
+    /// `dev-token`: client `dev-client`, every bot scope,
+    /// `webhooks.configuration:rw` and `bots.templates:rw`, region `dal`.
     pub fn dev() -> Self {
         let mut scopes = ALL_SCOPES.to_vec();
         scopes.push(crate::emulator::webhooks::SCOPE_WEBHOOKS_RW);
+        scopes.push(crate::configuration::templates::SCOPE_TEMPLATES_RW);
         TokenGrant::new(DEV_TOKEN, DEV_CLIENT_ID, &scopes, Region::Dal)
     }
 

@@ -4,13 +4,16 @@
 //! (`register_webhook`, `list_webhooks`, `unregister_webhook`, v3.3+).
 
 use crate::configuration::actions::Action;
+use crate::configuration::batches::BatchAction;
 use crate::configuration::bot_admin::AdminAction;
+use crate::configuration::templates::TemplateAction;
 use crate::configuration::wire::{message_for_wire, request_from_wire, response_to_wire};
 use crate::emulator::auth::{authenticate, check_region};
 use crate::emulator::config::TokenGrant;
 use crate::emulator::failure::{new_id, require, ApiFailure};
 use crate::emulator::state::{lock, Shared};
 use crate::emulator::store::Store;
+use crate::emulator::template_api;
 use crate::emulator::webhooks::{Webhooks, SCOPE_WEBHOOKS_RW};
 use crate::json::parse_strict;
 use crate::validate::object;
@@ -58,32 +61,69 @@ pub(crate) fn answer(
             });
             return (result, client_id);
         }
+        if let Some(template) = TemplateAction::ALL.into_iter().find(|a| a.name() == action_name && version >= a.since()) {
+            let result = read_request(version, body)
+                .and_then(|request| template_api::answer(&mut lock(&shared.store), grant, is_pat, version, template, &request));
+            return (result, client_id);
+        }
+        if let Some(batch) = BatchAction::ALL.into_iter().find(|a| a.name() == action_name && version >= a.since()) {
+            let result = read_request(version, body).and_then(|request| batch_of_bot_actions(shared, grant, is_pat, version, batch, request));
+            return (result, client_id);
+        }
         return (Err(ApiFailure::new(404, "not_found", format!("Unknown action: {action_name}"))), client_id);
     };
     let result = read_request(version, body).and_then(|sent| {
-        // Messages name the fields as this version's caller sent them.
-        let invalid = |e: crate::Error| ApiFailure::validation(message_for_wire(action, version, e.message, &sent));
-        let request = request_from_wire(action, version, sent.clone()).map_err(invalid)?;
-        action.validate_request(version, &request).map_err(invalid)?;
-        if action == Action::CreateBotAgent && version.flat_bots() {
-            check_owner_client_id(version, &request, is_pat)?;
-        }
-        let fields: Vec<String> = request
-            .get("fields")
-            .and_then(Value::as_array)
-            .map(|f| f.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
-            .unwrap_or_default();
         let mut store = lock(&shared.store);
-        let doc = store.apply(grant, action, &request)?;
-        if request.get("webhooks").is_some() {
-            // Deliveries to a bot's config webhooks speak this version.
-            let id = doc.get("bot_agent_id").or_else(|| request.get("id")).and_then(Value::as_str).unwrap_or_default();
-            store.set_webhook_version(id, version);
-        }
-        drop(store);
-        Ok(response_to_wire(action, version, doc, &fields))
+        bot_action(&mut store, grant, is_pat, version, action, sent)
     });
     (result, client_id)
+}
+
+/// One of the five bot actions, its request `sent` in `version`'s shape:
+/// the answer in that shape, or the error the API gives.
+fn bot_action(store: &mut Store, grant: &TokenGrant, is_pat: bool, version: ApiVersion, action: Action, sent: Value) -> Result<Value, ApiFailure> {
+    // Messages name the fields as this version's caller sent them.
+    let invalid = |e: crate::Error| ApiFailure::validation(message_for_wire(action, version, e.message, &sent));
+    let request = request_from_wire(action, version, sent.clone()).map_err(invalid)?;
+    action.validate_request(version, &request).map_err(invalid)?;
+    if action == Action::CreateBotAgent && version.flat_bots() {
+        check_owner_client_id(version, &request, is_pat)?;
+    }
+    let fields: Vec<String> = request
+        .get("fields")
+        .and_then(Value::as_array)
+        .map(|f| f.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    let doc = store.apply(grant, action, &request)?;
+    if request.get("webhooks").is_some() {
+        // Deliveries to a bot's config webhooks speak this version.
+        let id = doc.get("bot_agent_id").or_else(|| request.get("id")).and_then(Value::as_str).unwrap_or_default();
+        store.set_webhook_version(id, version);
+    }
+    Ok(response_to_wire(action, version, doc, &fields))
+}
+
+/// `batch_create_bots`, `batch_update_bots`, `batch_delete_bots` (v3.5+):
+/// `{"requests": [...]}` -> `{"responses": [...]}`, each the single
+/// action's answer or its `{"error": ...}`, in order (run one after
+/// another here; LiveChat runs them concurrently).
+fn batch_of_bot_actions(shared: &Shared, grant: &TokenGrant, is_pat: bool, version: ApiVersion, batch: BatchAction, request: Value) -> Result<Value, ApiFailure> {
+    let requests = match request {
+        Value::Object(mut o) if o.len() == 1 => match o.remove("requests") {
+            Some(Value::Array(items)) => items,
+            _ => return Err(ApiFailure::validation("requests: expected an array of request objects")),
+        },
+        _ => return Err(ApiFailure::validation("requests: the body must be {\"requests\": [...]}")),
+    };
+    let mut store = lock(&shared.store);
+    let responses: Vec<Value> = requests
+        .into_iter()
+        .map(|item| match bot_action(&mut store, grant, is_pat, version, batch.action(), item) {
+            Ok(answer) => answer,
+            Err(failure) => failure.body(),
+        })
+        .collect();
+    Ok(json!({ "responses": responses }))
 }
 
 /// v3.3+: `owner_client_id` is required when authorizing with a personal

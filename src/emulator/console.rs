@@ -145,6 +145,7 @@ fn is_post_route(path: &str) -> bool {
             | "/_emulator/chats/close"
             | "/_emulator/faults"
             | "/_emulator/faults/clear"
+            | "/_emulator/install"
     )
 }
 
@@ -159,13 +160,15 @@ fn write(shared: &Arc<Shared>, path: &str, request: &Value) -> crate::Result<Val
         "/_emulator/faults/clear" => parse(&control::clear_faults_json(shared)),
         "/_emulator/bots" => create_bot(shared, request)?,
         "/_emulator/bots/update" => update_bot(shared, request)?,
+        "/_emulator/install" => control::install_application(shared, request)?,
         _ => return Err(Error::validation(format!("no console action at {path}"))),
     };
     Ok(masked(doc))
 }
 
 /// `{"bots": [details...], "webhooks": [registered...], "clients": [client
-/// ids the tokens act for], "chats_in_progress": {"<bot id>": N}}`.
+/// ids the tokens act for], "chats_in_progress": {"<bot id>": N},
+/// "templates": [bot templates], "installed": [client ids]}`.
 fn bots_doc(shared: &Shared) -> Value {
     let bots = control::bots(shared);
     let in_progress: serde_json::Map<String, Value> = {
@@ -181,7 +184,9 @@ fn bots_doc(shared: &Shared) -> Value {
             clients.push(&t.client_id);
         }
     }
-    json!({ "bots": bots, "webhooks": control::webhooks(shared), "clients": clients, "chats_in_progress": in_progress })
+    let templates = control::templates(shared);
+    json!({ "bots": bots, "webhooks": control::webhooks(shared), "clients": clients, "chats_in_progress": in_progress,
+            "templates": templates["templates"], "installed": templates["installed"] })
 }
 
 /// `Emulator::requests_json`'s document, narrowed by the query:

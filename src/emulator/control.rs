@@ -10,6 +10,7 @@ use crate::emulator::delivery;
 use crate::emulator::faults::Fault;
 use crate::emulator::outbox::Happening;
 use crate::emulator::state::{lock, Shared};
+use crate::emulator::template_api;
 use crate::error::{Error, Result};
 use crate::validate::object;
 use serde_json::{json, Value};
@@ -70,6 +71,20 @@ pub(crate) fn pending_faults(shared: &Shared) -> usize {
 /// The work of `Emulator::bots`.
 pub(crate) fn bots(shared: &Shared) -> Vec<Value> {
     lock(&shared.store).snapshot()
+}
+
+/// The work of `Emulator::install_application`.
+pub(crate) fn install_application(shared: &Arc<Shared>, request: &Value) -> Result<Value> {
+    let answer = template_api::install_application(&mut lock(&shared.store), request)?;
+    delivery::flush(shared);
+    Ok(answer)
+}
+
+/// The work of `Emulator::templates`: every application's templates (no
+/// secrets) and the applications installed.
+pub(crate) fn templates(shared: &Shared) -> Value {
+    let store = lock(&shared.store);
+    json!({ "templates": store.templates.all(), "installed": store.templates.installed() })
 }
 
 /// The work of `Emulator::deliveries_json`.

@@ -33,6 +33,8 @@ mod server;
 mod state;
 mod store;
 mod tls;
+mod template_api;
+mod templates;
 mod webhooks;
 
 pub use config::{DeliveryConfig, EmulatorConfig, RetiringStage, TokenGrant};
@@ -259,6 +261,26 @@ impl Emulator {
     /// [`Emulator::chats`] as JSON text.
     pub fn chats_json(&self) -> String {
         self.chats().to_string()
+    }
+
+    /// Plays LiveChat installing application `{"client_id"}` on the
+    /// license: each of its bot templates (v3.5+) without a bot gets one,
+    /// with the template's id and secret. Answers `{"client_id",
+    /// "bots_created": [ids], "installed": [client ids]}`.
+    pub fn install_application(&self, request: &Value) -> Result<Value> {
+        control::install_application(&self.shared, request)
+    }
+
+    /// [`Emulator::install_application`] on JSON text.
+    pub fn install_application_json(&self, request_json: &str) -> Result<String> {
+        self.install_application(&crate::json::parse_strict(request_json, "request_json")?).map(|v| v.to_string())
+    }
+
+    /// `{"templates": [...], "installed": [client ids]}`: every
+    /// application's bot templates (secrets left out) and the applications
+    /// installed on the license.
+    pub fn templates(&self) -> Value {
+        control::templates(&self.shared)
     }
 
     /// Stops serving and waits (briefly) for the runtime's threads.

@@ -9,6 +9,7 @@ use crate::emulator::chats::{Candidate, Chats};
 use crate::emulator::config::{TokenGrant, DEFAULT_ORGANIZATION_ID};
 use crate::emulator::failure::{new_id, require, ApiFailure};
 use crate::emulator::outbox::{plan, Happening, License, Outgoing};
+use crate::emulator::templates::Templates;
 use crate::emulator::webhooks::Webhooks;
 use crate::version::ApiVersion;
 use serde_json::{json, Map, Value};
@@ -37,6 +38,8 @@ pub(crate) struct Store {
     pub chats: Chats,
     pub bot_tokens: BotTokens,
     pub webhooks: Webhooks,
+    /// Bot templates (v3.5+) and the applications installed.
+    pub templates: Templates,
     pub organization_id: String,
     pub bot_token_lifetime: std::time::Duration,
     /// Webhook deliveries planned and not yet handed to the runtime.
@@ -53,6 +56,7 @@ impl Default for Store {
             chats: Chats::default(),
             bot_tokens: BotTokens::default(),
             webhooks: Webhooks::default(),
+            templates: Templates::default(),
             organization_id: DEFAULT_ORGANIZATION_ID.to_owned(),
             bot_token_lifetime: DEFAULT_LIFETIME,
             outbox: Vec::new(),
@@ -117,6 +121,28 @@ impl Store {
         let secret = bot.secret.clone();
         self.bot_tokens.revoke_bot(id);
         Some(secret)
+    }
+
+    /// Sets the bot's secret (a template's, carried to its bots) and revokes its tokens.
+    pub fn set_bot_secret(&mut self, id: &str, secret: &str) {
+        if let Some(bot) = self.bots.get_mut(id) {
+            bot.secret = secret.to_owned();
+            self.bot_tokens.revoke_bot(id);
+        }
+    }
+
+    /// Sets fields of bot `id` (a template's change carried to its bot).
+    pub fn patch_bot(&mut self, id: &str, fields: Map<String, Value>) {
+        if let Some(bot) = self.bots.get_mut(id) {
+            bot.doc.extend(fields);
+            self.route();
+        }
+    }
+
+    /// Removes bot `id` and its tokens, whoever owns it.
+    pub fn remove_bot(&mut self, id: &str) {
+        self.bots.remove(id);
+        self.bot_tokens.revoke_bot(id);
     }
 
     /// Bot ids in creation order.
@@ -275,8 +301,7 @@ impl Store {
             Action::RemoveBotAgent => {
                 let id = request["bot_agent_id"].as_str().unwrap_or_default().to_owned();
                 self.find(grant, &id, all_scope)?;
-                self.bots.remove(&id);
-                self.bot_tokens.revoke_bot(&id);
+                self.remove_bot(&id);
                 Ok(json!({}))
             }
         }

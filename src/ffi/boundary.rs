@@ -27,16 +27,20 @@ pub unsafe fn guard(out: *mut *mut c_char, body: impl FnOnce() -> Result<Option<
         }
         Ok(None) => lcbot_status::LCBOT_OK,
         Err(error) => {
-            let status = lcbot_status::from(error.code);
-            let mut doc = error.to_document();
-            if let Some(map) = doc.as_object_mut() {
-                // Second, after "code", as the header documents it.
-                map.shift_insert(1, "status".into(), (status as i32).into());
-            }
-            *out = into_c_string(doc.to_string());
-            status
+            *out = into_c_string(error_document(&error).to_string());
+            lcbot_status::from(error.code)
         }
     }
+}
+
+/// The error document of the C ABI: [`Error::to_document`] with the
+/// status number second, after "code", as the header documents it.
+pub fn error_document(error: &Error) -> serde_json::Value {
+    let mut doc = error.to_document();
+    if let Some(map) = doc.as_object_mut() {
+        map.shift_insert(1, "status".into(), (lcbot_status::from(error.code) as i32).into());
+    }
+    doc
 }
 
 /// For the constructors (`lcbot_client_new`, `lcbot_emulator_start`): clears

@@ -24,3 +24,4 @@ mod test_hooks;
 mod webhooks;
 #[cfg(feature = "emulator")]
 mod emulator_tls;
+mod templates;

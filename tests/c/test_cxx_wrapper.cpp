@@ -199,6 +199,27 @@ void over_tls() {
     CHECK(lb::Emulator().ca_pem().empty());
 }
 
+// Templates and batches through the wrapper: an installation makes the
+// template's bot; a batch half succeeds without throwing; a broken item throws.
+void templates_and_batches() {
+    const lb::Emulator emulator;
+    const lb::Client client(lb::client_config("dev-token", emulator.url(), "3.6"));
+    const std::string created = client.create_bot_template(R"({"name":"Greeter"})");
+    const std::string id = lb::json_get(created, "/id");
+    CHECK_HAS(client.list_bot_templates().c_str(), id.c_str());
+    CHECK_HAS(emulator.install_application(R"({"client_id":"dev-client"})").c_str(), id.c_str());
+    CHECK(lb::json_get(client.get_bot_agent_details(std::string(R"({"bot_agent_id":)") + lb::json_quote(id) + "}"), "/bot_agent/name") ==
+          "Greeter");
+    const std::string removed =
+        client.batch_remove_bot_agents(std::string(R"({"requests":[{"bot_agent_id":)") + lb::json_quote(id) + R"(},{"bot_agent_id":"ghost"}]})");
+    CHECK(lb::json_get(removed, "/responses/1/error/api_error/type") == "not_found");
+    CHECK(lb::json_get(removed, "/succeeded") == "1");
+    const lb::Error broken = thrown([&] { client.batch_create_bot_agents(R"({"requests":[{"name":"A"},{"name":""}]})"); });
+    CHECK_INT(broken.status(), LCBOT_ERR_VALIDATION);
+    CHECK(broken.message() == "requests[1].name: must not be empty");
+    CHECK_LACKS(emulator.templates().c_str(), lb::json_get(created, "/secret").c_str());
+}
+
 void the_reader() {
     // Escapes, \u sequences (a surrogate pair too) and nested values in an error document.
     const lb::Error e(LCBOT_ERR_API,
@@ -237,6 +258,7 @@ int main() {
     webhooks();
     a_bot_in_a_chat();
     over_tls();
+    templates_and_batches();
     the_reader();
     return check_finish();
 }

@@ -244,6 +244,18 @@ def run(driver: WebDriver, url: str, console: str, bot: EchoBot, shots: str | No
     driver.find_element(By.ID, "bot-save").click()
     wait_for("the hand-made bot", lambda: "Handmade" in text_of(driver, "#bot-list .card"))
     no_secret_in(driver)
+
+    # Bot templates (v3.5+): one created through the API shows; installing
+    # its application from the page makes its bot, with the template's id.
+    with Client(TOKEN, base_url=url, api_version="3.6") as templates:
+        template = templates.create_bot_template("Greeter", job_title="Concierge")
+    template_card = f'article[data-template="{template.id}"]'
+    wait_for("the template's card", lambda: "not installed" in text_of(driver, template_card))
+    Select(driver.find_element(By.ID, "install-client")).select_by_value("dev-client")
+    driver.find_element(By.ID, "install-button").click()
+    wait_for("the template's bot", lambda: "Greeter" in text_of(driver, f'article[data-bot="{template.id}"]'))
+    wait_for("the template marked as installed", lambda: "bot on the license" in text_of(driver, template_card))
+    assert template.secret not in driver.page_source
     if shots:
         driver.save_screenshot(os.path.join(shots, "bots.png"))
 

@@ -28,6 +28,7 @@ from ._errors import (
 )
 from ._ffi import ABI_VERSION, LIBRARY_VERSION
 from .client import BotId, Client, TokenProviderFunc
+from ._templates import BotTemplate, CreatedBotTemplate
 from . import webhooks
 from .bot import Bot
 from .chat_models import (
@@ -70,6 +71,7 @@ __all__ = [
     "BodyTooLargeError",
     "BotAgentDetails",
     "BotId",
+    "BotTemplate",
     "BotToken",
     "CancelledError",
     "Chat",
@@ -78,6 +80,7 @@ __all__ = [
     "ChatUser",
     "Client",
     "CreatedBot",
+    "CreatedBotTemplate",
     "DecodeError",
     "Delivery",
     "DeliveryLog",

@@ -143,6 +143,15 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lcbot_register_webhook": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
     "lcbot_list_webhooks": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
     "lcbot_unregister_webhook": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    # Bot templates and batches (v3.5+).
+    "lcbot_create_bot_template": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_update_bot_template": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_delete_bot_template": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_list_bot_templates": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_reset_bot_template_secret": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_batch_create_bot_agents": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_batch_update_bot_agents": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_batch_remove_bot_agents": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
 }
 
 # Present only when the library was built with the "emulator" feature.
@@ -164,6 +173,9 @@ _EMULATOR_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lcbot_emulator_clear_faults": (c_int32, [c_void_p, _OUT]),
     # The CA of an emulator started with "tls": true.
     "lcbot_emulator_ca_pem": (c_int32, [c_void_p, _OUT]),
+    # Installing an application (its bot templates' bots), and the templates.
+    "lcbot_emulator_install_application": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_templates": (c_int32, [c_void_p, _OUT]),
 }
 
 #: The functions without which there is no emulator at all; the others of

@@ -17,6 +17,7 @@ from . import _ffi, _sigint
 from ._errors import DecodeError, LiveChatBotsError, ValidationError, error_from_document, local_error
 from ._ffi import _take
 from ._handle import Handle, Managed
+from ._templates import BotTemplate, CreatedBotTemplate, batch_items
 from .chat_models import BotToken, RegisteredWebhook
 from .models import (
     BotAgent,
@@ -613,6 +614,153 @@ class Client(Managed):
         """Removes a webhook (API v3.3+); :class:`NotFoundError` when unknown."""
         request = {"id": webhook_id, "owner_client_id": owner_client_id}
         self._run(_ffi.lib.lcbot_unregister_webhook, (to_json(request, "unregister_webhook"),), timeout, attempt_timeout)
+
+    # -- bot templates and batches (API v3.5+) ----------------------------
+
+    def _template(self, fn_name: str, request: Mapping[str, Any], timeout: float | None, attempt_timeout: float | None) -> str | None:
+        what = fn_name.removeprefix("lcbot_")
+        return self._run(getattr(_ffi.lib, fn_name), (to_json(request, what),), timeout, attempt_timeout)
+
+    def create_bot_template(
+        self,
+        name: str,
+        *,
+        avatar: str | None = None,
+        max_chats_count: int | None = None,
+        default_group_priority: Priority | str | None = None,
+        job_title: str | None = None,
+        owner_client_id: str | None = None,
+        affect_existing_installations: bool | None = None,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> CreatedBotTemplate:
+        """Creates a bot template (API v3.5+; at most five per application).
+        Installing the application on a license makes a bot of it there, with
+        the template's id and secret; ``affect_existing_installations`` makes
+        one on the licenses that have it installed already. Returns the id and
+        the secret (left out of ``repr()``)."""
+        request: dict[str, Any] = {"name": name}
+        optional = {
+            "avatar": avatar,
+            "max_chats_count": max_chats_count,
+            "default_group_priority": default_group_priority,
+            "job_title": job_title,
+            "owner_client_id": owner_client_id,
+            "affect_existing_installations": affect_existing_installations,
+        }
+        request.update((k, v) for k, v in optional.items() if v is not None)
+        text = self._template("lcbot_create_bot_template", request, timeout, attempt_timeout)
+        return _read(text, "create_bot_template", CreatedBotTemplate.from_dict)
+
+    def update_bot_template(
+        self,
+        template_id: str | CreatedBotTemplate,
+        *,
+        name: str | None = None,
+        avatar: str | None = None,
+        max_chats_count: int | None = None,
+        default_group_priority: Priority | str | None = None,
+        job_title: str | None = None,
+        owner_client_id: str | None = None,
+        affect_existing_installations: bool | None = None,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> None:
+        """Changes the fields of a template that are not None (API v3.5+);
+        ``affect_existing_installations`` carries them to its bots."""
+        request: dict[str, Any] = {"id": str(template_id)}
+        optional = {
+            "name": name,
+            "avatar": avatar,
+            "max_chats_count": max_chats_count,
+            "default_group_priority": default_group_priority,
+            "job_title": job_title,
+            "owner_client_id": owner_client_id,
+            "affect_existing_installations": affect_existing_installations,
+        }
+        request.update((k, v) for k, v in optional.items() if v is not None)
+        self._template("lcbot_update_bot_template", request, timeout, attempt_timeout)
+
+    def _template_id_request(self, template_id: str | CreatedBotTemplate, owner_client_id: str | None, affect: bool | None) -> dict[str, Any]:
+        request: dict[str, Any] = {"id": str(template_id)}
+        if owner_client_id is not None:
+            request["owner_client_id"] = owner_client_id
+        if affect is not None:
+            request["affect_existing_installations"] = affect
+        return request
+
+    def delete_bot_template(
+        self,
+        template_id: str | CreatedBotTemplate,
+        *,
+        owner_client_id: str | None = None,
+        affect_existing_installations: bool | None = None,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> None:
+        """Deletes a template (API v3.5+); with ``affect_existing_installations``
+        its bots too. :class:`NotFoundError` when unknown."""
+        request = self._template_id_request(template_id, owner_client_id, affect_existing_installations)
+        self._template("lcbot_delete_bot_template", request, timeout, attempt_timeout)
+
+    def list_bot_templates(
+        self, owner_client_id: str | None = None, *, timeout: float | None = None, attempt_timeout: float | None = None
+    ) -> list[BotTemplate]:
+        """The templates of ``owner_client_id`` (the token's application when None; API v3.5+)."""
+        request = {} if owner_client_id is None else {"owner_client_id": owner_client_id}
+        text = self._template("lcbot_list_bot_templates", request, timeout, attempt_timeout)
+        return _read_list(text, "list_bot_templates", BotTemplate.from_dict)
+
+    def reset_bot_template_secret(
+        self,
+        template_id: str | CreatedBotTemplate,
+        *,
+        owner_client_id: str | None = None,
+        affect_existing_installations: bool | None = None,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> str:
+        """Gives a template a new secret and returns it (API v3.5+); with
+        ``affect_existing_installations`` its bots get it too (and their
+        tokens stop working). The answer is a secret: keep it out of logs."""
+        request = self._template_id_request(template_id, owner_client_id, affect_existing_installations)
+        text = self._template("lcbot_reset_bot_template_secret", request, timeout, attempt_timeout)
+        return _read(text, "reset_bot_template_secret", lambda doc: _string(doc, "secret"))
+
+    def batch_create_bot_agents(
+        self, requests: Sequence[Mapping[str, Any]], *, timeout: float | None = None, attempt_timeout: float | None = None
+    ) -> list[CreatedBot | LiveChatBotsError]:
+        """Creates bots in one request (API v3.5+): each of ``requests`` is
+        what :meth:`create_bot_agent` sends (``{"name": ..., ...}``). Every
+        request is checked before anything is sent (a
+        :class:`ValidationError` names it: ``requests[3].name: must not be
+        empty``). Once sent, the answer is one item per request, in order: a
+        :class:`CreatedBot`, or the exception its own create would have
+        raised (not raised here: a batch can half succeed). When the
+        answer is lost, every item is an error with ``outcome == "unknown"``."""
+        text = self._batch("lcbot_batch_create_bot_agents", list(requests), timeout, attempt_timeout)
+        return batch_items(text, "batch_create_bot_agents", CreatedBot.from_dict)
+
+    def batch_update_bot_agents(
+        self, requests: Sequence[Mapping[str, Any]], *, timeout: float | None = None, attempt_timeout: float | None = None
+    ) -> list[None | LiveChatBotsError]:
+        """Updates bots in one request (API v3.5+): each of ``requests`` is
+        ``{"id": ..., fields to change}``. Per item None (done) or the
+        exception; otherwise as :meth:`batch_create_bot_agents`."""
+        text = self._batch("lcbot_batch_update_bot_agents", list(requests), timeout, attempt_timeout)
+        return batch_items(text, "batch_update_bot_agents", lambda _: None)
+
+    def batch_remove_bot_agents(
+        self, bot_agent_ids: Sequence[BotId], *, timeout: float | None = None, attempt_timeout: float | None = None
+    ) -> list[None | LiveChatBotsError]:
+        """Removes bots in one request (API v3.5+). Per id None (removed) or
+        the exception; otherwise as :meth:`batch_create_bot_agents`."""
+        requests = [{"bot_agent_id": _bot_id(i)} for i in bot_agent_ids]
+        text = self._batch("lcbot_batch_remove_bot_agents", requests, timeout, attempt_timeout)
+        return batch_items(text, "batch_remove_bot_agents", lambda _: None)
+
+    def _batch(self, fn_name: str, requests: list[Any], timeout: float | None, attempt_timeout: float | None) -> str | None:
+        return self._template(fn_name, {"requests": requests}, timeout, attempt_timeout)
 
     # -- credentials ----------------------------------------------------
 

@@ -493,5 +493,21 @@ class Emulator(Managed):
         polls until the state it waits for shows."""
         return _typed(self._control("lcbot_emulator_deliveries", None, "deliveries"), "deliveries", DeliveryLog.from_dict)
 
+    def install_application(self, client_id: str) -> list[str]:
+        """Plays LiveChat installing application ``client_id`` on the
+        license: each of its bot templates without a bot gets one, with the
+        template's id and secret. Returns the ids of the bots made."""
+        return _typed(
+            self._control("lcbot_emulator_install_application", {"client_id": client_id}, "install_application"),
+            "install_application",
+            lambda doc: [str(i) for i in doc["bots_created"]],
+        )
+
+    def templates(self) -> dict[str, Any]:
+        """``{"templates": [...], "installed": [client ids]}``: every
+        application's bot templates (without secrets) and the applications
+        installed on the license."""
+        return _object(self._control("lcbot_emulator_templates", None, "templates"), "templates")
+
     def __repr__(self) -> str:
         return f"<livechat_bots.Emulator {self._url} {'closed' if self.closed else 'running'}>"

@@ -52,6 +52,22 @@ class BotsApi(Protocol):
 
     def delete_bot(self, *, id: str) -> httpx.Response: ...
 
+    def create_bot_template(self, *, name: str, job_title: str) -> httpx.Response: ...
+
+    def update_bot_template(self, *, id: str, name: str, affect_existing_installations: bool) -> httpx.Response: ...
+
+    def list_bot_templates(self) -> httpx.Response: ...
+
+    def reset_bot_template_secret(self, *, id: str) -> httpx.Response: ...
+
+    def delete_bot_template(self, *, id: str, affect_existing_installations: bool) -> httpx.Response: ...
+
+    def batch_create_bots(self, *, requests: list[dict[str, Any]]) -> httpx.Response: ...
+
+    def batch_update_bots(self, *, requests: list[dict[str, Any]]) -> httpx.Response: ...
+
+    def batch_delete_bots(self, *, requests: list[dict[str, Any]]) -> httpx.Response: ...
+
 
 SdkFactory = Callable[..., BotsApi]
 
@@ -167,6 +183,61 @@ def test_official_sdk_bad_token_gets_401(version: str, token: str, sdk_client: S
     assert request["client_id"] is None
     # Nothing was done on the rejected token's behalf.
     assert ok_json(sdk_client(version).list_bots()) == []
+
+
+@pytest.mark.parametrize("version", SDK_VERSIONS)
+def test_official_sdk_bot_templates(version: str, sdk_client: SdkFactory, emulator: Emulator) -> None:
+    sdk = sdk_client(version)
+    created = ok_json(sdk.create_bot_template(name="Template bot", job_title="Concierge"))
+    assert list(created) == ["id", "secret"] and HEX_ID.match(created["id"])
+    template_id = created["id"]
+    listed = {"id": template_id, "name": "Template bot", "job_title": "Concierge", "owner_client_id": "dev-client"}
+    assert ok_json(sdk.list_bot_templates()) == [listed]
+
+    # Installing the application makes the template's bot, with its id and secret.
+    assert emulator.install_application("dev-client") == [template_id]
+    assert ok_json(sdk.get_bot(id=template_id))["name"] == "Template bot"
+
+    assert ok_json(sdk.update_bot_template(id=template_id, name="Renamed", affect_existing_installations=True)) == {}
+    assert ok_json(sdk.get_bot(id=template_id))["name"] == "Renamed"
+    secret = ok_json(sdk.reset_bot_template_secret(id=template_id))["secret"]
+    assert isinstance(secret, str) and secret != created["secret"]
+    assert ok_json(sdk.delete_bot_template(id=template_id, affect_existing_installations=True)) == {}
+    assert ok_json(sdk.list_bot_templates()) == []
+    assert sdk.get_bot(id=template_id).status_code == 404
+
+    for _ in range(5):
+        ok_json(sdk.create_bot_template(name="T", job_title="x"))
+    sixth = sdk.create_bot_template(name="Sixth", job_title="x")
+    assert sixth.status_code == 400 and sixth.json()["error"]["type"] == "limit_reached"
+    assert sdk.delete_bot_template(id="unknown", affect_existing_installations=False).status_code == 404
+
+    prefix = f"/v{version}/configuration/action/"
+    log = emulator.requests()
+    assert log[0]["path"] == prefix + "create_bot_template"
+    assert log[0]["body"] == {"name": "Template bot", "job_title": "Concierge"}
+    assert created["secret"] not in str(log) and secret not in str(log)
+
+
+@pytest.mark.parametrize("version", SDK_VERSIONS)
+def test_official_sdk_batches(version: str, sdk_client: SdkFactory, emulator: Emulator) -> None:
+    sdk = sdk_client(version)
+    created = ok_json(sdk.batch_create_bots(requests=[{"name": "A"}, {"name": ""}, {"name": "C", "max_chats_count": 3}]))
+    first, invalid, third = created["responses"]
+    assert list(first) == ["id", "secret"] and list(third) == ["id", "secret"]
+    assert invalid == {"error": {"type": "validation", "message": "name: must not be empty"}}
+
+    updated = ok_json(sdk.batch_update_bots(requests=[{"id": first["id"], "name": "A2"}, {"id": "ghost", "name": "G"}]))
+    assert updated["responses"][0] == {}
+    assert updated["responses"][1]["error"]["type"] == "not_found"
+    assert ok_json(sdk.get_bot(id=first["id"]))["name"] == "A2"
+
+    deleted = ok_json(sdk.batch_delete_bots(requests=[{"id": first["id"]}, {"id": third["id"]}, {}]))
+    assert deleted["responses"][:2] == [{}, {}]
+    assert deleted["responses"][2]["error"]["type"] == "validation"
+    assert ok_json(sdk.list_bots()) == []
+    paths = [r["path"] for r in emulator.requests()]
+    assert paths[0] == f"/v{version}/configuration/action/batch_create_bots"
 
 
 # -- our own client, the same lifecycle on every API version -------------------

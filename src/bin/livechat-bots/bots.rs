@@ -1,5 +1,6 @@
 //! `livechat-bots bots list|show|create|update|remove`: the five Bot Agents
-//! actions with a flag for every field of the request. The flags become the
+//! actions with a flag for every field of the request (and `apply`, in
+//! apply.rs). The flags become the
 //! spec's request object and go through `Client::execute`, so the library
 //! checks them against the chosen API version as it checks any caller's.
 
@@ -26,7 +27,7 @@ pub struct BotsArgs {
 /// How to reach the API; the token comes from LIVECHAT_TOKEN.
 #[derive(Args, Debug)]
 #[command(next_help_heading = "Connection (the token is read from LIVECHAT_TOKEN)")]
-struct Connection {
+pub struct Connection {
     /// Configuration API version [default: 3.0]
     #[arg(long, global = true, value_name = "V",
           value_parser = ["3.0", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6"])]
@@ -60,6 +61,8 @@ enum BotsCommand {
     Update(UpdateArgs),
     /// Remove a bot agent (remove_bot_agent)
     Remove(RemoveArgs),
+    /// Make the caller's bots match a YAML or JSON file, in batches (v3.5+)
+    Apply(crate::apply::ApplyArgs),
 }
 
 #[derive(Args, Debug)]
@@ -330,11 +333,20 @@ fn request(command: &BotsCommand) -> Result<(Action, Value), Failure> {
             }
             Action::UpdateBotAgent
         }
+        BotsCommand::Apply(_) => return Err(local(ErrorCode::Validation, "apply: not one action".into())),
     };
     Ok((action, Value::Object(r)))
 }
 
-fn client(c: &Connection) -> Result<Client, Failure> {
+impl Connection {
+    /// Whether `--json` was given.
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+}
+
+/// A client for the connection flags, with the token from LIVECHAT_TOKEN.
+pub fn client(c: &Connection) -> Result<Client, Failure> {
     let token = std::env::var(TOKEN_ENV).ok().filter(|t| !t.is_empty()).ok_or_else(|| {
         local(ErrorCode::Validation, format!("no token: set {TOKEN_ENV} (the token is never taken from a flag)"))
     })?;
@@ -367,6 +379,9 @@ fn client(c: &Connection) -> Result<Client, Failure> {
 /// Runs the command; on failure returns the error and whether to print it as JSON.
 pub fn run(args: BotsArgs) -> Result<(), (Failure, bool)> {
     let json = args.connection.json;
+    if let BotsCommand::Apply(apply) = &args.command {
+        return crate::apply::run(apply, &args.connection, json).map_err(|f| (f, json));
+    }
     let go = || -> Result<(), Failure> {
         // The flags are checked before the token, so a mistake shows without one.
         let (action, request) = request(&args.command)?;

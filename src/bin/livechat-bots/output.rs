@@ -5,7 +5,7 @@ use livechat_bots::Action;
 use serde_json::Value;
 
 /// Columns padded to their widest cell, two spaces apart.
-fn table(rows: &[Vec<String>]) -> String {
+pub fn table(rows: &[Vec<String>]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> =
         (0..columns).map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
@@ -26,7 +26,7 @@ fn table(rows: &[Vec<String>]) -> String {
 }
 
 /// A field's value as one line; "-" for absent.
-fn text(v: Option<&Value>) -> String {
+pub fn text(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => "-".into(),
         Some(Value::String(s)) => s.clone(),

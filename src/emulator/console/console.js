@@ -6,7 +6,7 @@ const POLL_MS = 1000;
 const MAX_REQUESTS = 2000;
 const state = {
   view: "chats",
-  bots: [], webhooks: [], clients: [], inProgress: {},
+  bots: [], webhooks: [], clients: [], inProgress: {}, templates: [], installed: [],
   chats: [], requests: [], lastSeq: 0, openRequests: new Set(),
   deliveries: null, faults: [],
   // What the user unfolded, kept across the re-renders polling causes.
@@ -214,12 +214,43 @@ function renderBots() {
   }));
 }
 
+function renderTemplates() {
+  $("templates-empty").hidden = state.templates.length > 0;
+  $("template-summary").textContent = state.templates.length ? `${state.templates.length}` : "";
+  $("template-list").replaceChildren(...state.templates.map((t) => {
+    const installed = state.installed.includes(t.owner_client_id);
+    const hasBot = state.bots.some((b) => b.id === t.id);
+    return el("article", { class: "card", "data-template": t.id },
+      el("div", { class: "card-head" }, el("span", { class: "title" }, t.name),
+        badge(hasBot ? "bot on the license" : installed ? "no bot yet" : "not installed", hasBot ? "ok" : "offline")),
+      el("dl", { class: "facts" },
+        el("dt", {}, "Id"), el("dd", { class: "mono" }, t.id),
+        el("dt", {}, "Application"), el("dd", { class: "mono" }, t.owner_client_id || ""),
+        el("dt", {}, "Job title"), el("dd", {}, t.job_title || "-"),
+        el("dt", {}, "Max chats"), el("dd", {}, t.max_chats_count === undefined ? "6" : String(t.max_chats_count))));
+  }));
+}
+
+async function installApplication(event) {
+  event.preventDefault();
+  try {
+    const done = await api("install", { client_id: $("install-client").value });
+    showError("install-error", null);
+    $("install-result").hidden = false;
+    $("install-result").textContent = `Installed ${done.client_id}: ${done.bots_created.length} bot(s) made from its templates.`;
+    await poll();
+  } catch (e) {
+    showError("install-error", e);
+  }
+}
+
 function fillOwners() {
   const key = state.clients.join(",");
   const select = $("bot-owner");
   if (select.dataset.key === key) return;
   select.dataset.key = key;
   select.replaceChildren(...state.clients.map((c) => el("option", { value: c }, c)));
+  $("install-client").replaceChildren(...state.clients.map((c) => el("option", { value: c }, c)));
 }
 
 function editBot(bot) {
@@ -405,6 +436,7 @@ async function poll() {
       api("bots"), api("chats"), api("requests?after=" + state.lastSeq), api("deliveries"), api("faults"),
     ]);
     state.bots = bots.bots; state.webhooks = bots.webhooks; state.clients = bots.clients; state.inProgress = bots.chats_in_progress;
+    state.templates = bots.templates || []; state.installed = bots.installed || [];
     state.chats = chats.chats;
     // Two polls may overlap (one after a click): keep each entry once.
     for (const r of requests.requests) {
@@ -414,7 +446,7 @@ async function poll() {
     state.deliveries = deliveries;
     state.faults = faults.faults;
     const botsKey = JSON.stringify(bots);
-    renderIfChanged("bots", botsKey, () => { renderBots(); renderGroups(); fillOwners(); state.seen.chats = null; });
+    renderIfChanged("bots", botsKey, () => { renderBots(); renderTemplates(); renderGroups(); fillOwners(); state.seen.chats = null; });
     renderIfChanged("chats", JSON.stringify(chats) + state.myChat, renderChats);
     renderIfChanged("requests", state.lastSeq, () => { renderActionFilter(); renderRequests(); });
     renderIfChanged("deliveries", JSON.stringify(deliveries), renderDeliveries);
@@ -473,6 +505,7 @@ function wire() {
   $("new-bot").addEventListener("click", () => editBot(null));
   $("bot-cancel").addEventListener("click", () => { $("bot-form").hidden = true; });
   $("bot-form").addEventListener("submit", saveBot);
+  $("install-form").addEventListener("submit", installApplication);
   $("filter-action").addEventListener("change", renderRequests);
   $("filter-status").addEventListener("change", renderRequests);
   $("fault-form").addEventListener("submit", addFault);
