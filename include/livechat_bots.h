@@ -365,6 +365,10 @@ lcbot_status lcbot_unregister_webhook(const struct lcbot_client *client,
                                       char **out);
 
 // Creates a client from a config document, e.g. `{"token": "..."}`.
+// Each of `base_url`, `token`, `api_version` and `region` the document
+// leaves out comes from `LIVECHAT_BASE_URL`, `LIVECHAT_TOKEN`,
+// `LIVECHAT_API_VERSION` or `LIVECHAT_REGION` when that is set and not
+// empty; what the document says always wins.
 // On success `*client_out` is the new handle and `*error_out` is NULL; on
 // failure `*client_out` is NULL and `*error_out` an error document to free
 // with `lcbot_string_free`.
@@ -743,6 +747,16 @@ lcbot_status lcbot_webhook_verify(const char *secrets_json,
                                   size_t body_len,
                                   const struct lcbot_webhook_options *options,
                                   char **out);
+
+// Writes to `*out` the client's settings that are not secret:
+// `{"api_version": "3.6", "base_url": "http://127.0.0.1:8080",
+//   "region": "fra" | null, "token_type": "Bearer" | "Basic"}`.
+// Free it with `lcbot_string_free`.
+//
+// # Safety
+// `client` must be a live handle or NULL; `out` NULL or valid for one
+// pointer write.
+lcbot_status lcbot_client_settings(const struct lcbot_client *client, char **out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -118,6 +118,7 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lcbot_client_set_token_provider": (c_int32, [c_void_p, TokenProvider, c_void_p, _OUT]),
     "lcbot_client_set_notice_handler": (c_int32, [c_void_p, NoticeHandler, c_void_p, _OUT]),
     "lcbot_client_notices": (c_int32, [c_void_p, _OUT]),
+    "lcbot_client_settings": (c_int32, [c_void_p, _OUT]),
     # The body is `const uint8_t *` plus a length, not a C string: c_char_p
     # hands ctypes a bytes object's own buffer (no copy); NUL bytes inside
     # are fine because the length travels beside it.

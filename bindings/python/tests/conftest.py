@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 
@@ -9,6 +10,12 @@ import pytest
 
 import livechat_bots
 from livechat_bots import Client, Emulator
+
+
+# A client takes what its config leaves out from these: the tests never see
+# the shell's (the tests of that reading set them with monkeypatch).
+for _name in ("LIVECHAT_BASE_URL", "LIVECHAT_TOKEN", "LIVECHAT_API_VERSION", "LIVECHAT_REGION"):
+    os.environ.pop(_name, None)
 
 
 def pytest_report_header() -> list[str]:
