@@ -758,6 +758,116 @@ lcbot_status lcbot_webhook_verify(const char *secrets_json,
 // pointer write.
 lcbot_status lcbot_client_settings(const struct lcbot_client *client, char **out);
 
+// `send_typing_indicator` (v3.2+): `{"chat_id", "is_typing": true|false,
+// "visibility"?: "all"|"agents"}` -> `{}`. Shows (or hides) "typing..." to
+// the customer; LiveChat hides it by itself after a few seconds.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_send_typing_indicator(const struct lcbot_bot *bot,
+                                             const char *request_json,
+                                             const struct lcbot_call_options *options,
+                                             char **out);
+
+// `send_thinking_indicator` (v3.6): `{"chat_id", "title"?, "description"?,
+// "visibility"?, "custom_id"?}` -> `{}`. Shows "thinking..." until the
+// bot's next event; refused before sending on older versions.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_send_thinking_indicator(const struct lcbot_bot *bot,
+                                               const char *request_json,
+                                               const struct lcbot_call_options *options,
+                                               char **out);
+
+// `send_event_preview` (v3.6): `{"chat_id", "event": {"type": "message",
+// "text"}}` -> `{}`: the text the bot is writing, shown before it is sent.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_send_event_preview(const struct lcbot_bot *bot,
+                                          const char *request_json,
+                                          const struct lcbot_call_options *options,
+                                          char **out);
+
+// `tag_thread` (v3.2+): `{"chat_id", "thread_id", "tag"}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_tag_thread(const struct lcbot_bot *bot,
+                                  const char *request_json,
+                                  const struct lcbot_call_options *options,
+                                  char **out);
+
+// `untag_thread` (v3.2+): `{"chat_id", "thread_id", "tag"}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_untag_thread(const struct lcbot_bot *bot,
+                                    const char *request_json,
+                                    const struct lcbot_call_options *options,
+                                    char **out);
+
+// `update_chat_properties` (v3.2+): `{"id", "properties": {namespace:
+// {name: value}}}` -> `{}` (`chat_id` on the wire before v3.3).
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_update_chat_properties(const struct lcbot_bot *bot,
+                                              const char *request_json,
+                                              const struct lcbot_call_options *options,
+                                              char **out);
+
+// `delete_chat_properties` (v3.2+): `{"id", "properties": {namespace:
+// [names]}}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_delete_chat_properties(const struct lcbot_bot *bot,
+                                              const char *request_json,
+                                              const struct lcbot_call_options *options,
+                                              char **out);
+
+// `update_thread_properties` (v3.2+): `{"chat_id", "thread_id",
+// "properties": {namespace: {name: value}}}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_update_thread_properties(const struct lcbot_bot *bot,
+                                                const char *request_json,
+                                                const struct lcbot_call_options *options,
+                                                char **out);
+
+// `delete_thread_properties` (v3.2+): `{"chat_id", "thread_id",
+// "properties": {namespace: [names]}}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_delete_thread_properties(const struct lcbot_bot *bot,
+                                                const char *request_json,
+                                                const struct lcbot_call_options *options,
+                                                char **out);
+
+// `mark_events_as_seen` (v3.2+): `{"chat_id", "seen_up_to": RFC 3339}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_mark_events_as_seen(const struct lcbot_bot *bot,
+                                           const char *request_json,
+                                           const struct lcbot_call_options *options,
+                                           char **out);
+
+// `get_customer` (v3.2+): `{"id"}` (`customer_id` on the wire before
+// v3.3) -> the customer: `{"id", "type": "customer", "name"?, "email"?,
+// "session_fields"?, ...}`. A read: retried like one.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_get_customer(const struct lcbot_bot *bot,
+                                    const char *request_json,
+                                    const struct lcbot_call_options *options,
+                                    char **out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

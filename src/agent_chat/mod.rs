@@ -9,3 +9,5 @@
 pub(crate) mod actions;
 pub(crate) mod bot;
 pub(crate) mod model;
+pub(crate) mod conversation;
+pub(crate) mod rich_message;

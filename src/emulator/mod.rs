@@ -17,12 +17,14 @@
 mod agent_chat;
 mod auth;
 mod bot_tokens;
+mod chat_talk;
 mod chats;
 mod clock;
 mod config;
 mod configuration;
 mod console;
 mod control;
+mod conversation;
 mod delivery;
 mod delivery_log;
 mod failure;

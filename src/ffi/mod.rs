@@ -23,3 +23,4 @@ mod strings;
 mod test_hooks;
 mod webhooks;
 mod client_settings;
+mod conversation;

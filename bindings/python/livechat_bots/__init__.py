@@ -28,7 +28,7 @@ from ._errors import (
 )
 from ._ffi import ABI_VERSION, LIBRARY_VERSION
 from .client import BotId, Client, TokenProviderFunc
-from . import webhooks
+from . import rich_messages, webhooks
 from .bot import Bot
 from .chat_models import (
     AgentRoutingStatus,
@@ -37,6 +37,7 @@ from .chat_models import (
     ChatPage,
     ChatSummary,
     ChatUser,
+    Customer,
     Event,
     RegisteredWebhook,
     RoutingStatus,
@@ -78,6 +79,7 @@ __all__ = [
     "ChatUser",
     "Client",
     "CreatedBot",
+    "Customer",
     "DecodeError",
     "Delivery",
     "DeliveryLog",
@@ -108,5 +110,6 @@ __all__ = [
     "ValidationError",
     "WebhookAction",
     "Webhooks",
+    "rich_messages",
     "webhooks",
 ]
