@@ -868,6 +868,24 @@ lcbot_status lcbot_bot_get_customer(const struct lcbot_bot *bot,
                                     const struct lcbot_call_options *options,
                                     char **out);
 
+#if defined(LCBOT_HAS_EMULATOR)
+// Plays the customer pressing a button of a rich message: `request_json`
+// `{"chat_id", "event_id", "button_id"}` (`button_id` is the button's
+// `postback_id`); `*out` is `{"toggled": bool, "event_id": "..." | null}`.
+// The press toggles the customer in the button's `user_ids` and tells the
+// chat's bots `incoming_rich_message_postback`; a `message` button pressed
+// on also makes the customer write its `value` in a message carrying
+// `postback` (`event_id` is that message's). An unknown chat is a
+// `validation` error whose message starts with `not_found`; an unknown
+// event or button one that names `event_id` or `button_id`.
+//
+// # Safety
+// As `lcbot_emulator_start_chat`.
+lcbot_status lcbot_emulator_press_button(const struct lcbot_emulator *emulator,
+                                         const char *request_json,
+                                         char **out);
+#endif
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -31,6 +31,7 @@ mod failure;
 mod faults;
 mod log;
 mod outbox;
+mod postback;
 mod server;
 mod state;
 mod store;

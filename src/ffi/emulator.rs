@@ -9,7 +9,7 @@ use std::os::raw::c_char;
 /// `lcbot_emulator_stop`.
 #[allow(non_camel_case_types)]
 pub struct lcbot_emulator {
-    emulator: Emulator,
+    pub(crate) emulator: Emulator,
     url: CString,
 }
 

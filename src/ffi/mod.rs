@@ -24,3 +24,5 @@ mod test_hooks;
 mod webhooks;
 mod client_settings;
 mod conversation;
+#[cfg(feature = "emulator")]
+mod emulator_postback;

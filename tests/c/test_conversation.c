@@ -4,8 +4,14 @@
  * malformed one refused before sending; typing and thinking indicators
  * shown until the bot writes; an event preview; thread tags; chat and thread
  * properties; events marked seen; the customer read. An action a version
- * lacks is refused before sending, naming the version that has it.
+ * lacks is refused before sending, naming the version that has it. The
+ * customer presses the buttons (lcbot_emulator_press_button): the bot is
+ * told incoming_rich_message_postback and, for a message button, gets the
+ * customer's message with its postback (read from the delivery log: the
+ * webhooks go to a closed port).
  */
+#define _POSIX_C_SOURCE 200809L
+#include <time.h>
 #include "check.h"
 
 #define QUICK_REPLIES                                                                                              \
@@ -32,15 +38,32 @@ static int set_up(struct scene *s, const char *version) {
     char config[256], identity[512], id[64] = "", secret[128] = "", org[128] = "";
     char *out = NULL;
     memset(s, 0, sizeof *s);
-    CHECK_INT(lcbot_emulator_start(NULL, &s->emu, &out), LCBOT_OK);
+    CHECK_INT(lcbot_emulator_start("{\"webhook_backoff_ms\":20}", &s->emu, &out), LCBOT_OK);
     snprintf(config, sizeof config, "{\"token\":\"dev-token\",\"base_url\":\"%s\",\"api_version\":\"%s\"}",
              lcbot_emulator_url(s->emu), version);
     CHECK_INT(lcbot_client_new(config, &s->client, &out), LCBOT_OK);
-    CHECK_INT(lcbot_create_bot_agent(s->client, "{\"name\":\"Talker\",\"groups\":[{\"id\":0,\"priority\":\"first\"}]}", NULL, &out),
+    /* The bot hears of clicks and messages: through its config up to v3.2, registered webhooks after. */
+    CHECK_INT(lcbot_create_bot_agent(s->client,
+                                     strcmp(version, "3.3") < 0
+                                         ? "{\"name\":\"Talker\",\"groups\":[{\"id\":0,\"priority\":\"first\"}],\"webhooks\":{"
+                                           "\"url\":\"http://127.0.0.1:1/\",\"secret_key\":\"k\",\"actions\":[{\"name\":"
+                                           "\"incoming_rich_message_postback\"},{\"name\":\"incoming_event\"}]}}"
+                                         : "{\"name\":\"Talker\",\"groups\":[{\"id\":0,\"priority\":\"first\"}]}",
+                                     NULL, &out),
               LCBOT_OK);
     CHECK_DOC(json_str(out, "bot_agent_id", id, sizeof id), out);
     json_str(out, "bot_secret", secret, sizeof secret);
     lcbot_string_free(out);
+    for (int i = 0; strcmp(version, "3.3") >= 0 && i < 2; i++) {
+        char hook[256];
+        out = NULL;
+        snprintf(hook, sizeof hook,
+                 "{\"action\":\"%s\",\"secret_key\":\"k\",\"url\":\"http://127.0.0.1:1/\",\"type\":\"bot\",\"owner_client_id\":"
+                 "\"dev-client\"}",
+                 i ? "incoming_event" : "incoming_rich_message_postback");
+        CHECK_INT(lcbot_register_webhook(s->client, hook, NULL, &out), LCBOT_OK);
+        lcbot_string_free(out);
+    }
     out = NULL;
     CHECK_INT(lcbot_emulator_chats(s->emu, &out), LCBOT_OK);
     json_str(out, "organization_id", org, sizeof org);
@@ -97,6 +120,56 @@ static void expect_refused(const struct scene *s, bot_fn fn, const char *fmt, in
     lcbot_string_free(out);
 }
 
+/* Polls the delivery log until an entry holds `a` and `b` (10 s at most). */
+static int delivered_with(const struct scene *s, const char *a, const char *b) {
+    for (int i = 0; i < 1000; i++) {
+        char *log = NULL;
+        int found = 0;
+        if (lcbot_emulator_deliveries(s->emu, &log) == LCBOT_OK) {
+            for (const char *p = log ? strstr(log, "{\"seq\":") : NULL; p && !found; p = strstr(p + 1, "{\"seq\":")) {
+                const char *end = strstr(p + 1, "{\"seq\":");
+                size_t len = end ? (size_t)(end - p) : strlen(p);
+                char *entry = (char *)malloc(len + 1);
+                memcpy(entry, p, len);
+                entry[len] = '\0';
+                found = strstr(entry, a) != NULL && strstr(entry, b) != NULL;
+                free(entry);
+            }
+        }
+        lcbot_string_free(log);
+        if (found) return 1;
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    return 0;
+}
+
+/* The customer presses the quick replies of `event_id`. */
+static void presses(const struct scene *s, const char *event_id) {
+    char request[256], *out = NULL, message_id[64] = "";
+    snprintf(request, sizeof request, "{\"chat_id\":\"%s\",\"event_id\":\"%s\",\"button_id\":\"agent\"}", s->chat_id, event_id);
+    CHECK_INT(lcbot_emulator_press_button(s->emu, request, &out), LCBOT_OK);
+    CHECK_HAS(out, "\"toggled\":true");
+    CHECK_DOC(json_str(out, "event_id", message_id, sizeof message_id), out);
+    lcbot_string_free(out);
+    CHECK(delivered_with(s, "\"action\":\"incoming_rich_message_postback\"", "\"postback\":{\"id\":\"agent\",\"toggled\":true"));
+    CHECK(delivered_with(s, message_id, "\"postback\":{\"id\":\"agent\",\"thread_id\":"));
+    char *doc = chats(s);
+    CHECK_HAS(doc, "\"text\":\"Agent\"");
+    CHECK_HAS(doc, "\"user_ids\":[\"");
+    lcbot_string_free(doc);
+    /* Pressed again, the press is taken back: no message. */
+    out = NULL;
+    CHECK_INT(lcbot_emulator_press_button(s->emu, request, &out), LCBOT_OK);
+    CHECK_HAS(out, "\"toggled\":false,\"event_id\":null");
+    lcbot_string_free(out);
+    snprintf(request, sizeof request, "{\"chat_id\":\"%s\",\"event_id\":\"%s\",\"button_id\":\"nope\"}", s->chat_id, event_id);
+    out = NULL;
+    lcbot_status st = lcbot_emulator_press_button(s->emu, request, &out);
+    CHECK_ERROR(st, out, LCBOT_ERR_VALIDATION, "validation", "button_id", -1);
+    lcbot_string_free(out);
+}
+
 static void conversation(const char *version) {
     struct scene s;
     char *out = NULL, *doc = NULL, needle[256];
@@ -106,12 +179,16 @@ static void conversation(const char *version) {
         return;
     }
 
-    /* A rich message: sent, and kept in the transcript with its buttons. */
-    expect_ok(&s, lcbot_bot_send_event, "{\"chat_id\":\"%s\",\"event\":" QUICK_REPLIES "}");
+    /* A rich message: sent, kept in the transcript with its buttons, pressed. */
+    char rich_id[64] = "";
+    CHECK_INT(act(&s, lcbot_bot_send_event, "{\"chat_id\":\"%s\",\"event\":" QUICK_REPLIES "}", &out), LCBOT_OK);
+    CHECK_DOC(json_str(out, "event_id", rich_id, sizeof rich_id), out);
+    lcbot_string_free(out);
     doc = chats(&s);
     CHECK_HAS(doc, "\"template_id\":\"quick_replies\"");
     CHECK_HAS(doc, "\"postback_id\":\"agent\"");
     lcbot_string_free(doc);
+    presses(&s, rich_id);
     /* A malformed one is refused before sending, the field named. */
     expect_refused(&s, lcbot_bot_send_event,
                    "{\"chat_id\":\"%s\",\"event\":{\"type\":\"rich_message\",\"template_id\":\"cards\",\"elements\":[{\"buttons\":"

@@ -167,6 +167,7 @@ _EMULATOR_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     # Playing the customer (control calls, not LiveChat's API).
     "lcbot_emulator_start_chat": (c_int32, [c_void_p, c_char_p, _OUT]),
     "lcbot_emulator_send_message": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_press_button": (c_int32, [c_void_p, c_char_p, _OUT]),
     "lcbot_emulator_close_chat": (c_int32, [c_void_p, c_char_p, _OUT]),
     "lcbot_emulator_chats": (c_int32, [c_void_p, _OUT]),
     # The webhook delivery log (issue 14's emulator half; no Python method yet).

@@ -5,14 +5,14 @@ refused before sending."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
 
-from livechat_bots import Bot, Client, Customer, Emulator, ValidationError
+from livechat_bots import Bot, Customer, Emulator, Group, Priority, ValidationError, WebhookAction, Webhooks
 from livechat_bots.rich_messages import Button, card, cards, quick_replies, sticker
-from test_bots import count_requests, make_bot, version_client
+from test_bots import count_requests, make_bot, version_client, wait_for
 
 
 @pytest.fixture(params=["3.2", "3.6"])
@@ -129,3 +129,42 @@ def test_actions_a_version_lacks_are_refused_before_sending() -> None:
             bot.tag_thread("C", "T", "x")
         assert not [r for r in emu.requests() if r.get("action") == "tag_thread"]
         bot.close()
+
+
+def test_the_customer_presses_buttons(version: str) -> None:
+    """The press reaches the bot's webhooks (read from the delivery log: they
+    go to a closed port) as incoming_rich_message_postback and, for a message
+    button, as the customer's message with its postback."""
+    closed = "http://127.0.0.1:1/hook"
+    actions = ["incoming_rich_message_postback", "incoming_event"]
+    with Emulator({"webhook_backoff_ms": 20}) as emu, version_client(emu, version) as client:
+        hooks = Webhooks(closed, "k", [WebhookAction(a) for a in actions]) if version < "3.3" else None
+        created = client.create_bot_agent("Menu", groups=[Group(0, Priority.FIRST)], webhooks=hooks)
+        for action in actions if version >= "3.3" else []:
+            client.register_webhook(action, closed, "k", owner_client_id="dev-client")
+        with Bot.from_created(client, created, client_id="dev-client", organization_id=emu.organization_id) as bot:
+            bot.set_routing_status("accepting_chats")
+            chat = emu.start_chat(0, "Hi")
+            menu = bot.send_rich_message(chat.chat_id, quick_replies("Pick one", ["Orders", Button.message("Agent", "agent")]))
+            said = emu.press_button(chat.chat_id, menu, "agent")
+            assert said is not None
+            entry = [e for e in emu.chat(chat.chat_id).transcript if e.event_id == said][0]
+            assert (entry.author_type, entry.text) == ("customer", "Agent")
+            assert entry.raw["postback"] == {"id": "agent", "thread_id": chat.thread_id, "event_id": menu, "type": "message", "value": "Agent"}
+
+            def payloads(action: str) -> list[Mapping[str, Any]]:
+                return [d.payload for d in emu.deliveries() if d.action == action]
+
+            wait_for("the postback's delivery", lambda: len(payloads("incoming_rich_message_postback")) == 1)
+            postback: dict[str, Any] = {"id": "agent", "toggled": True}
+            if version == "3.6":  # v3.6 names the button's type and value
+                postback.update(button_type="message", button_value="Agent")
+            assert payloads("incoming_rich_message_postback")[0] == {
+                "user_id": chat.customer_id, "chat_id": chat.chat_id, "thread_id": chat.thread_id,
+                "event_id": menu, "postback": postback,
+            }
+            wait_for("the message's delivery", lambda: any(p["event"]["id"] == said for p in payloads("incoming_event")))
+            # Pressed again, the press is taken back; an unknown button is refused.
+            assert emu.press_button(chat.chat_id, menu, "agent") is None
+            with pytest.raises(ValidationError, match="button_id"):
+                emu.press_button(chat.chat_id, menu, "nope")
