@@ -2,8 +2,8 @@
 "typing..." first), tags the thread with what was asked, and hands the chat to a human on
 "agent" (transfer_chat to the humans' group, queued when nobody is free).
 
-Offline, on the emulator inside the library (the script plays the customer and presses the
-buttons):
+Offline, on the emulator inside the library (the script plays the customer, presses the
+buttons, and plays Anna, the human agent of group 1, once the chat is hers):
 
     python examples/menu_bot.py
 
@@ -41,6 +41,8 @@ MENU: dict[str, tuple[str, str | None]] = {
     "agent": ("Talk to an agent", None),
 }
 GREETING = "Hi! What can I do for you?"
+#: The human agent of the offline run, in the humans' group.
+ANNA = {"id": "anna@example.com", "name": "Anna", "groups": [1], "max_chats": 2}
 HANDOFF = "I am handing you to one of our people; please wait a moment."
 
 
@@ -213,7 +215,8 @@ def play_customer(emu: Emulator, choices: list[str]) -> EmulatorChat:
         answered = len(bot_texts(chat))
         emu.press_button(chat_id, menu_id, choice)
         chat = wait_for(emu, chat_id, lambda c: len(bot_texts(c)) > answered and (choice == "agent" or last_menu(c) != menu_id))
-    return wait_for(emu, chat_id, lambda c: c.state != "assigned" or "agent" not in choices)
+    # Handed off: the bot leaves; the chat goes to a human, or waits for one.
+    return wait_for(emu, chat_id, lambda c: "agent" not in choices or c.bot_id is None or c.bot_id == ANNA["id"])
 
 
 def on_livechat(version: str) -> int:
@@ -240,18 +243,21 @@ def on_livechat(version: str) -> int:
 
 
 def offline(version: str) -> int:
-    """Runs the bot on the emulator and plays a customer through every choice."""
-    with Emulator() as emu, Client("dev-token", api_version=version, base_url=emu.url) as client:
+    """Runs the bot on the emulator and plays a customer through every choice, then Anna."""
+    with Emulator({"agents": [ANNA]}) as emu, Client("dev-token", api_version=version, base_url=emu.url) as client:
         with run_menu_bot(client, client_id="dev-client", organization_id=emu.organization_id, humans_group=1) as menu_bot:
             chat = play_customer(emu, ["hours", "order", "agent"])
+            if chat.bot_id == ANNA["id"]:  # the chat is hers now
+                emu.agent_send_message(chat.chat_id, str(ANNA["id"]), "Hi, Anna here. How can I help?")
+                chat = emu.chat(chat.chat_id)
             tags = chat.raw["talk"]["tags"]
         print(f"menu bot on API v{version}; transcript of chat {chat.chat_id}:")
         for entry in chat.transcript:
             shown = entry.text if entry.type == "message" else f"[{entry.raw.get('template_id')}]"
             print(f"  {entry.author_type:<8} {shown}")
-        print(f"thread tags: {sorted(t for thread in tags.values() for t in thread)}; chat now {chat.state}")
+        print(f"thread tags: {sorted(t for thread in tags.values() for t in thread)}; chat now {chat.state} ({chat.bot_id})")
         print(f"postbacks the bot was told of: {menu_bot.postbacks}")
-    ok = bot_texts(chat)[-1] == HANDOFF and chat.state == "queued"
+    ok = bot_texts(chat)[-1] == HANDOFF and chat.transcript[-1].author_type == "agent"
     return 0 if ok else 1
 
 

@@ -886,6 +886,28 @@ lcbot_status lcbot_emulator_press_button(const struct lcbot_emulator *emulator,
                                          char **out);
 #endif
 
+#if defined(LCBOT_HAS_EMULATOR)
+// Plays a human agent (of the config's `agents`) writing in a chat routed
+// to them: `request_json` `{"chat_id", "agent_id", "text"}`; `*out` is
+// `{"event_id"}`. An agent not in the chat is a `validation` error naming
+// `agent_id`.
+//
+// # Safety
+// As `lcbot_emulator_start_chat`.
+lcbot_status lcbot_emulator_agent_send_message(const struct lcbot_emulator *emulator,
+                                               const char *request_json,
+                                               char **out);
+#endif
+
+#if defined(LCBOT_HAS_EMULATOR)
+// Writes to `*out` the human agents: `{"agents": [{"id", "name",
+// "groups", "max_chats", "chats": [active chat ids]}]}`.
+//
+// # Safety
+// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+lcbot_status lcbot_emulator_agents(const struct lcbot_emulator *emulator, char **out);
+#endif
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

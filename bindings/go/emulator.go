@@ -63,6 +63,9 @@ type EmulatorConfig struct {
 	// loopback ones (127.0.0.0/8, ::1, localhost); by default such a
 	// delivery is refused (Delivery.State DeliveryRefused).
 	WebhookAllowRemote bool `json:"webhook_allow_remote,omitempty"`
+	// Agents are human agents: a chat goes to one when no bot of its group
+	// can take it (see Emulator.AgentSendMessage).
+	Agents []HumanAgent `json:"agents,omitzero"`
 }
 
 // UnmarshalJSON reads a config document of lcbot_emulator_start (as a file

@@ -19,9 +19,7 @@ use serde_json::{json, Map, Value};
 /// `set_routing_status` values (v3.2+ spelling).
 pub const ROUTING_STATUSES: [&str; 3] = ["accepting_chats", "not_accepting_chats", "offline"];
 pub const EVENT_TYPES: [&str; 3] = ["message", "rich_message", "system_message"];
-pub const VISIBILITIES: [&str; 2] = ["all", "agents"];
-/// The longest `message` text LiveChat takes, in bytes.
-pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+pub use crate::agent_chat::events::{MAX_MESSAGE_BYTES, VISIBILITIES};
 /// `list_chats` page sizes.
 pub const MAX_LIST_LIMIT: i64 = 100;
 /// `filters.group_ids` holds at most this many ids.
@@ -119,7 +117,7 @@ impl ChatAction {
     /// version has no Agent Chat action for it (routing status before v3.2
     /// is a Configuration API `update_bot_agent`).
     pub fn wire_name(self, version: ApiVersion) -> Option<&'static str> {
-        if conversation::first_version(self).is_some_and(|first| version < first) {
+        if conversation::first_version(self.name()).is_some_and(|first| version < first) {
             return None;
         }
         let old = version < ApiVersion::V3_2;
@@ -236,7 +234,7 @@ impl ChatAction {
                 }
                 Ok(())
             }
-            conversational => conversation::validate(conversational, version, &o),
+            conversational => conversation::validate(conversational.name(), version, &o),
         }
     }
 
@@ -274,7 +272,7 @@ impl ChatAction {
                     o.insert("thread_ids".into(), json!([thread]));
                 }
             }
-            conversational => conversation::to_wire(conversational, version, o),
+            conversational => conversation::to_wire(conversational.name(), version, o),
         }
         request
     }

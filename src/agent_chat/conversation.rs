@@ -16,39 +16,33 @@
 //! v3.0 and v3.1 are refused before sending: this library knows their Agent
 //! Chat API only for the actions of `actions.rs`.
 
-use crate::agent_chat::actions::{ChatAction, MAX_MESSAGE_BYTES, VISIBILITIES};
+use crate::agent_chat::events::{MAX_MESSAGE_BYTES, VISIBILITIES};
 use crate::agent_chat::rich_message::since;
 use crate::error::{Error, Result};
 use crate::validate::{describe, Obj};
 use crate::version::ApiVersion;
 use serde_json::{Map, Value};
 
-/// The first version with `action`, when it is a conversation action.
-pub(crate) fn first_version(action: ChatAction) -> Option<ApiVersion> {
+/// The first version with `action` (today's name), when it is a
+/// conversation action.
+pub(crate) fn first_version(action: &str) -> Option<ApiVersion> {
     match action {
-        ChatAction::SendThinkingIndicator | ChatAction::SendEventPreview => Some(ApiVersion::V3_6),
-        ChatAction::SendTypingIndicator
-        | ChatAction::TagThread
-        | ChatAction::UntagThread
-        | ChatAction::UpdateChatProperties
-        | ChatAction::DeleteChatProperties
-        | ChatAction::UpdateThreadProperties
-        | ChatAction::DeleteThreadProperties
-        | ChatAction::MarkEventsAsSeen
-        | ChatAction::GetCustomer => Some(ApiVersion::V3_2),
+        "send_thinking_indicator" | "send_event_preview" => Some(ApiVersion::V3_6),
+        "send_typing_indicator" | "tag_thread" | "untag_thread" | "update_chat_properties" | "delete_chat_properties"
+        | "update_thread_properties" | "delete_thread_properties" | "mark_events_as_seen" | "get_customer" => Some(ApiVersion::V3_2),
         _ => None,
     }
 }
 
-/// Checks a conversation action's request (today's shape) for `version`.
-pub(crate) fn validate(action: ChatAction, version: ApiVersion, o: &Obj<'_>) -> Result<()> {
+/// Checks a conversation action's request (today's name and shape) for `version`.
+pub(crate) fn validate(action: &str, version: ApiVersion, o: &Obj<'_>) -> Result<()> {
     if let Some(first) = first_version(action) {
         if version < first {
-            return Err(since(action.name(), version, first.as_str()));
+            return Err(since(action, version, first.as_str()));
         }
     }
     match action {
-        ChatAction::SendTypingIndicator => {
+        "send_typing_indicator" => {
             o.only(&["chat_id", "visibility", "is_typing"])?;
             o.req_str("chat_id")?;
             o.opt_enum("visibility", &VISIBILITIES)?;
@@ -58,7 +52,7 @@ pub(crate) fn validate(action: ChatAction, version: ApiVersion, o: &Obj<'_>) -> 
                 None => Err(Error::validation("is_typing: required field is missing")),
             }
         }
-        ChatAction::SendThinkingIndicator => {
+        "send_thinking_indicator" => {
             o.only(&["chat_id", "title", "description", "visibility", "custom_id"])?;
             o.req_str("chat_id")?;
             o.opt_str("title")?;
@@ -66,7 +60,7 @@ pub(crate) fn validate(action: ChatAction, version: ApiVersion, o: &Obj<'_>) -> 
             o.opt_non_empty_str("custom_id")?;
             o.opt_enum("visibility", &VISIBILITIES).map(|_| ())
         }
-        ChatAction::SendEventPreview => {
+        "send_event_preview" => {
             o.only(&["chat_id", "event"])?;
             o.req_str("chat_id")?;
             let e = o.req_object("event")?;
@@ -80,24 +74,24 @@ pub(crate) fn validate(action: ChatAction, version: ApiVersion, o: &Obj<'_>) -> 
             }
             Ok(())
         }
-        ChatAction::TagThread | ChatAction::UntagThread => {
+        "tag_thread" | "untag_thread" => {
             o.only(&["chat_id", "thread_id", "tag"])?;
             o.req_str("chat_id")?;
             o.req_str("thread_id")?;
             o.req_str("tag").map(|_| ())
         }
-        ChatAction::UpdateChatProperties | ChatAction::DeleteChatProperties => {
+        "update_chat_properties" | "delete_chat_properties" => {
             o.only(&["id", "properties"])?;
             o.req_str("id")?;
             properties(action, o)
         }
-        ChatAction::UpdateThreadProperties | ChatAction::DeleteThreadProperties => {
+        "update_thread_properties" | "delete_thread_properties" => {
             o.only(&["chat_id", "thread_id", "properties"])?;
             o.req_str("chat_id")?;
             o.req_str("thread_id")?;
             properties(action, o)
         }
-        ChatAction::MarkEventsAsSeen => {
+        "mark_events_as_seen" => {
             o.only(&["chat_id", "seen_up_to"])?;
             o.req_str("chat_id")?;
             let at = o.req_str("seen_up_to")?;
@@ -110,7 +104,7 @@ pub(crate) fn validate(action: ChatAction, version: ApiVersion, o: &Obj<'_>) -> 
                 )))
             }
         }
-        ChatAction::GetCustomer => {
+        "get_customer" => {
             o.only(&["id"])?;
             o.req_str("id").map(|_| ())
         }
@@ -120,12 +114,12 @@ pub(crate) fn validate(action: ChatAction, version: ApiVersion, o: &Obj<'_>) -> 
 
 /// `properties`: `{namespace: {name: value}}` to update, `{namespace:
 /// [names]}` to delete; neither empty.
-fn properties(action: ChatAction, o: &Obj<'_>) -> Result<()> {
+fn properties(action: &str, o: &Obj<'_>) -> Result<()> {
     let namespaces = o.req_object("properties")?;
     if namespaces.map.is_empty() {
         return Err(Error::validation("properties: must name at least one namespace"));
     }
-    let delete = matches!(action, ChatAction::DeleteChatProperties | ChatAction::DeleteThreadProperties);
+    let delete = action.starts_with("delete_");
     for (namespace, names) in namespaces.map {
         let path = format!("properties.{namespace}");
         let count = match (delete, names) {
@@ -176,11 +170,11 @@ fn chrono_like_rfc3339(s: &str) -> bool {
 }
 
 /// Today's request in `version`'s names.
-pub(crate) fn to_wire(action: ChatAction, version: ApiVersion, o: &mut Map<String, Value>) {
+pub(crate) fn to_wire(action: &str, version: ApiVersion, o: &mut Map<String, Value>) {
     match action {
-        ChatAction::SendTypingIndicator if version < ApiVersion::V3_4 => rename(o, "visibility", "recipients"),
-        ChatAction::UpdateChatProperties | ChatAction::DeleteChatProperties if version < ApiVersion::V3_3 => rename(o, "id", "chat_id"),
-        ChatAction::GetCustomer if version < ApiVersion::V3_3 => rename(o, "id", "customer_id"),
+        "send_typing_indicator" if version < ApiVersion::V3_4 => rename(o, "visibility", "recipients"),
+        "update_chat_properties" | "delete_chat_properties" if version < ApiVersion::V3_3 => rename(o, "id", "chat_id"),
+        "get_customer" if version < ApiVersion::V3_3 => rename(o, "id", "customer_id"),
         _ => {}
     }
 }
@@ -194,6 +188,7 @@ fn rename(o: &mut Map<String, Value>, from: &str, to: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::agent_chat::actions::ChatAction;
     use serde_json::json;
 
     fn check(action: ChatAction, version: ApiVersion, v: Value) -> std::result::Result<(), String> {

@@ -10,4 +10,5 @@ pub(crate) mod actions;
 pub(crate) mod bot;
 pub(crate) mod model;
 pub(crate) mod conversation;
+pub(crate) mod events;
 pub(crate) mod rich_message;

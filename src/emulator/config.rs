@@ -91,6 +91,8 @@ pub struct EmulatorConfig {
     pub bot_token_lifetime: std::time::Duration,
     /// How webhooks are delivered: tries, backoff, timeout, remote targets.
     pub delivery: DeliveryConfig,
+    /// Human agents: `{"id", "name"?, "groups": [ids], "max_chats"?}` each.
+    pub agents: Vec<Map<String, Value>>,
 }
 
 /// A retiring version's stage and the date it ends (`YYYY-MM-DD`).
@@ -125,6 +127,7 @@ impl Default for EmulatorConfig {
             organization_id: DEFAULT_ORGANIZATION_ID.to_owned(),
             bot_token_lifetime: crate::emulator::bot_tokens::DEFAULT_LIFETIME,
             delivery: Default::default(),
+            agents: vec![],
         }
     }
 }
@@ -167,6 +170,7 @@ impl EmulatorConfig {
             "webhook_backoff_ms",
             "webhook_timeout_ms",
             "webhook_allow_remote",
+            "agents",
         ])?;
         let mut config = EmulatorConfig::default();
         if let Some(n) = o.opt_int("webhook_tries", 1, 10)? {
@@ -252,6 +256,8 @@ impl EmulatorConfig {
             .flatten()
             .filter_map(|b| b.as_object().cloned())
             .collect();
+        o.opt_array("agents", crate::emulator::humans::check)?;
+        config.agents = o.get("agents").and_then(Value::as_array).into_iter().flatten().filter_map(|a| a.as_object().cloned()).collect();
         o.opt_array("faults", |item, path| Fault::from_value(item, path).map(|_| ()))?;
         for item in o.get("faults").and_then(Value::as_array).into_iter().flatten() {
             config.faults.push(Fault::from_value(item, "faults")?);

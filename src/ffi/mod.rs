@@ -26,3 +26,5 @@ mod client_settings;
 mod conversation;
 #[cfg(feature = "emulator")]
 mod emulator_postback;
+#[cfg(feature = "emulator")]
+mod emulator_humans;

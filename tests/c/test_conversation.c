@@ -259,10 +259,91 @@ static void conversation(const char *version) {
     tear_down(&s);
 }
 
+/* The handoff to humans: a chat transferred to the humans' group goes to
+ * its agent, the next one waits in the queue while she is busy, she answers
+ * from her seat, and the queued chat is hers once the first one ends. */
+static void handoff(void) {
+    lcbot_emulator *emu = NULL;
+    lcbot_client *client = NULL;
+    lcbot_bot *bot = NULL;
+    char *out = NULL, id[64] = "", first[64] = "", second[64] = "", request[256];
+    CHECK_INT(lcbot_emulator_start("{\"agents\":[{\"id\":\"anna@example.com\",\"name\":\"Anna\",\"groups\":[1],\"max_chats\":1}]}",
+                                   &emu, &out),
+              LCBOT_OK);
+    lcbot_string_free(out);
+    out = NULL;
+    lcbot_emulator *refused = NULL;
+    CHECK_INT(lcbot_emulator_start("{\"agents\":[{\"id\":\"\",\"groups\":[1]}]}", &refused, &out), LCBOT_ERR_VALIDATION);
+    CHECK(refused == NULL);
+    CHECK_HAS(out, "agents[0].id");
+    lcbot_string_free(out);
+    snprintf(request, sizeof request, "{\"token\":\"dev-token\",\"base_url\":\"%s\",\"api_version\":\"3.4\"}", lcbot_emulator_url(emu));
+    out = NULL;
+    CHECK_INT(lcbot_client_new(request, &client, &out), LCBOT_OK);
+    CHECK_INT(lcbot_create_bot_agent(client, "{\"name\":\"Front\",\"groups\":[{\"id\":0,\"priority\":\"first\"}]}", NULL, &out), LCBOT_OK);
+    CHECK_DOC(json_str(out, "bot_agent_id", id, sizeof id), out);
+    lcbot_string_free(out);
+    snprintf(request, sizeof request, "{\"bot_agent_id\":\"%s\"}", id);
+    out = NULL;
+    CHECK_INT(lcbot_bot_new(client, request, &bot, &out), LCBOT_OK);
+    CHECK_INT(lcbot_bot_set_routing_status(bot, "{\"status\":\"accepting_chats\"}", NULL, &out), LCBOT_OK);
+    lcbot_string_free(out);
+    for (int i = 0; i < 2; i++) {
+        char *chat_id = i ? second : first;
+        out = NULL;
+        CHECK_INT(lcbot_emulator_start_chat(emu, "{\"group_id\":0,\"text\":\"I want a human\"}", &out), LCBOT_OK);
+        CHECK_DOC(json_str(out, "chat_id", chat_id, 64), out);
+        lcbot_string_free(out);
+        snprintf(request, sizeof request, "{\"id\":\"%s\",\"target\":{\"type\":\"group\",\"ids\":[1]},\"ignore_agents_availability\":true}", chat_id);
+        out = NULL;
+        CHECK_INT(lcbot_bot_transfer_chat(bot, request, NULL, &out), LCBOT_OK);
+        lcbot_string_free(out);
+    }
+    out = NULL;
+    CHECK_INT(lcbot_emulator_agents(emu, &out), LCBOT_OK);
+    snprintf(request, sizeof request, "\"chats\":[\"%s\"]", first);
+    CHECK_HAS(out, request);
+    lcbot_string_free(out);
+    char *doc = NULL;
+    CHECK_INT(lcbot_emulator_chats(emu, &doc), LCBOT_OK);
+    snprintf(request, sizeof request, "\"chat_id\":\"%s\",\"group_id\":1,", second);
+    CHECK_HAS(doc, request);
+    CHECK_HAS(doc, "\"state\":\"queued\"");
+    lcbot_string_free(doc);
+    /* Anna answers the first; the second is not hers yet. */
+    snprintf(request, sizeof request, "{\"chat_id\":\"%s\",\"agent_id\":\"anna@example.com\",\"text\":\"Anna here\"}", first);
+    out = NULL;
+    CHECK_INT(lcbot_emulator_agent_send_message(emu, request, &out), LCBOT_OK);
+    CHECK_HAS(out, "\"event_id\"");
+    lcbot_string_free(out);
+    snprintf(request, sizeof request, "{\"chat_id\":\"%s\",\"agent_id\":\"anna@example.com\",\"text\":\"x\"}", second);
+    out = NULL;
+    lcbot_status st = lcbot_emulator_agent_send_message(emu, request, &out);
+    CHECK_ERROR(st, out, LCBOT_ERR_VALIDATION, "validation", "is not in chat", -1);
+    lcbot_string_free(out);
+    snprintf(request, sizeof request, "{\"chat_id\":\"%s\"}", first);
+    out = NULL;
+    CHECK_INT(lcbot_emulator_close_chat(emu, request, &out), LCBOT_OK);
+    lcbot_string_free(out);
+    out = NULL;
+    CHECK_INT(lcbot_emulator_agents(emu, &out), LCBOT_OK);
+    snprintf(request, sizeof request, "\"chats\":[\"%s\"]", second);
+    CHECK_HAS(out, request);
+    lcbot_string_free(out);
+    doc = NULL;
+    CHECK_INT(lcbot_emulator_chats(emu, &doc), LCBOT_OK);
+    CHECK_HAS(doc, "\"author_type\":\"agent\",\"type\":\"message\",\"text\":\"Anna here\"");
+    lcbot_string_free(doc);
+    lcbot_bot_free(bot);
+    lcbot_client_free(client);
+    lcbot_emulator_stop(emu);
+}
+
 int main(void) {
     char *out = NULL;
     conversation("3.2");
     conversation("3.6");
+    handoff();
     CHECK_INT(lcbot_bot_tag_thread(NULL, "{}", NULL, &out), LCBOT_ERR_NULL_ARGUMENT);
     lcbot_string_free(out);
     return check_finish();

@@ -168,6 +168,8 @@ _EMULATOR_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lcbot_emulator_start_chat": (c_int32, [c_void_p, c_char_p, _OUT]),
     "lcbot_emulator_send_message": (c_int32, [c_void_p, c_char_p, _OUT]),
     "lcbot_emulator_press_button": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_agent_send_message": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_agents": (c_int32, [c_void_p, _OUT]),
     "lcbot_emulator_close_chat": (c_int32, [c_void_p, c_char_p, _OUT]),
     "lcbot_emulator_chats": (c_int32, [c_void_p, _OUT]),
     # The webhook delivery log (issue 14's emulator half; no Python method yet).

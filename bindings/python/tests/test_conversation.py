@@ -168,3 +168,29 @@ def test_the_customer_presses_buttons(version: str) -> None:
             assert emu.press_button(chat.chat_id, menu, "agent") is None
             with pytest.raises(ValidationError, match="button_id"):
                 emu.press_button(chat.chat_id, menu, "nope")
+
+
+def test_a_handoff_reaches_a_human_who_answers() -> None:
+    """A chat transferred to the humans' group goes to its agent; the next
+    waits while she is busy; she answers; the waiting one is hers after."""
+    anna = "anna@example.com"
+    with Emulator({"agents": [{"id": anna, "name": "Anna", "groups": [1], "max_chats": 1}]}) as emu, \
+            version_client(emu, "3.6") as client:
+        bot = make_bot(client, emu, "3.6", "Front", routing="accepting_chats")
+        chats = []
+        for _ in range(2):
+            chat = emu.start_chat(0, "A human, please")
+            bot.transfer_chat(chat.chat_id, {"type": "group", "ids": [1]}, ignore_agents_availability=True)
+            chats.append(chat.chat_id)
+        assert emu.agents() == [{"id": anna, "name": "Anna", "groups": [1], "max_chats": 1, "chats": chats[:1]}]
+        assert (emu.chat(chats[1]).state, emu.chat(chats[1]).group_id) == ("queued", 1)
+        emu.agent_send_message(chats[0], anna, "Anna here")
+        with pytest.raises(ValidationError, match="is not in chat"):
+            emu.agent_send_message(chats[1], anna, "not mine yet")
+        emu.close_chat(chats[0])
+        assert emu.agents()[0]["chats"] == chats[1:]
+        last = emu.chat(chats[0]).transcript[-1]
+        assert (last.author_type, last.text) == ("agent", "Anna here")
+        bot.close()
+    with pytest.raises(ValidationError, match=r"agents\[0\]\.groups"):
+        Emulator({"agents": [{"id": "x"}]})

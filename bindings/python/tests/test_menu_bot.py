@@ -1,7 +1,8 @@
 """The menu bot of examples/menu_bot.py, whole, on the emulator, on v3.2 and
 v3.6: the customer presses every button (and types), the bot shows
 "typing..." before each answer, tags the thread with each choice, and hands
-the chat to the humans' group on "agent", where it waits in the queue."""
+the chat to the humans' group on "agent": to Anna, who answers, or to the
+queue when the group has nobody."""
 
 from __future__ import annotations
 
@@ -32,8 +33,8 @@ menu_bot = _load_example()
 
 
 @contextmanager
-def running(version: str) -> Iterator[tuple[Emulator, Any]]:
-    with Emulator() as emu, Client("dev-token", api_version=version, base_url=emu.url) as client:
+def running(version: str, agents: list[dict[str, Any]] | None = None) -> Iterator[tuple[Emulator, Any]]:
+    with Emulator({"agents": agents or []}) as emu, Client("dev-token", api_version=version, base_url=emu.url) as client:
         with menu_bot.run_menu_bot(client, client_id="dev-client", organization_id=emu.organization_id, humans_group=1) as bot:
             yield emu, bot
 
@@ -56,10 +57,13 @@ def typed_before_each_answer(emu: Emulator) -> bool:
 
 @pytest.mark.parametrize("version", ["3.2", "3.6"])
 def test_every_button_of_the_menu(version: str) -> None:
-    with running(version) as (emu, bot):
+    anna = menu_bot.ANNA["id"]
+    with running(version, [menu_bot.ANNA]) as (emu, bot):
         chat = menu_bot.play_customer(emu, ["hours", "order", "agent"])
         poll("the three postbacks reach the bot", lambda: sorted(bot.postbacks) == ["agent", "hours", "order"])
         assert typed_before_each_answer(emu)
+        emu.agent_send_message(chat.chat_id, anna, "Anna here")
+        assert emu.chat(chat.chat_id).transcript[-1].author_id == anna
     answers = menu_bot.bot_texts(chat)
     assert answers == [menu_bot.MENU["hours"][1], menu_bot.MENU["order"][1], menu_bot.HANDOFF]
     pressed = [e for e in chat.transcript if e.author_type == "customer" and "postback" in e.raw]
@@ -67,8 +71,8 @@ def test_every_button_of_the_menu(version: str) -> None:
         ("Opening hours", "hours"), ("Order status", "order"), ("Talk to an agent", "agent"),
     ]
     assert sorted(chat.raw["talk"]["tags"][pressed[0].thread_id]) == ["agent", "hours", "order"]
-    # Handed off: the bot left, the chat waits in the humans' group.
-    assert (chat.state, chat.group_id, chat.bot_id) == ("queued", 1, None)
+    # Handed off: the bot left, the chat is Anna's, in the humans' group.
+    assert (chat.state, chat.group_id, chat.bot_id) == ("assigned", 1, anna)
 
 
 @pytest.mark.parametrize("version", ["3.2", "3.6"])
@@ -86,4 +90,4 @@ def test_typed_text_and_a_typed_handoff(version: str) -> None:
 def test_the_example_runs_as_a_script(capsys: pytest.CaptureFixture[str]) -> None:
     assert menu_bot.offline("3.6") == 0
     out = capsys.readouterr().out
-    assert "customer Talk to an agent" in out and "chat now queued" in out
+    assert "customer Talk to an agent" in out and "agent    Hi, Anna here." in out

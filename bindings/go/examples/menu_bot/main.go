@@ -3,9 +3,9 @@
 // to the humans' group (1) on "agent", queued when nobody there is free.
 // The Go twin of examples/menu_bot.py.
 //
-// Offline (no LIVECHAT_TOKEN) it starts the emulator, plays a customer who
-// presses every button, prints the transcript and exits (0 when the chat
-// ended in the humans' queue). With LIVECHAT_TOKEN it runs where the
+// Offline (no LIVECHAT_TOKEN) it starts the emulator with Anna, a human
+// agent of group 1, plays a customer who presses every button and then Anna
+// answering the handed-off chat, prints the transcript and exits. With LIVECHAT_TOKEN it runs where the
 // environment says (LIVECHAT_BASE_URL: a running emulator) until
 // interrupted; it then needs LIVECHAT_CLIENT_ID, LIVECHAT_ORGANIZATION_ID
 // and MENU_BOT_PUBLIC_URL, where its receiver on MENU_BOT_LISTEN (default
@@ -39,6 +39,8 @@ var menu = []struct{ Tag, Text, Answer string }{
 	{"order", "Order status", "Your last order left our warehouse yesterday; it arrives within 2 days."},
 	{"agent", "Talk to an agent", ""},
 }
+
+const anna = "anna@example.com"
 
 const (
 	greeting    = "Hi! What can I do for you?"
@@ -208,10 +210,10 @@ func (b *menuBot) close() error {
 	return errors.Join(errs...)
 }
 
-// offline plays a customer through every button on the emulator and
-// prints the transcript; the chat must end queued in the humans' group.
+// offline plays a customer through every button on the emulator, then
+// Anna answering the handed-off chat, and prints the transcript.
 func offline(ctx context.Context, version string, out io.Writer) error {
-	emu, err := lcbot.StartEmulator(nil)
+	emu, err := lcbot.StartEmulator(&lcbot.EmulatorConfig{Agents: []lcbot.HumanAgent{{ID: anna, Name: "Anna", Groups: []uint64{humansGroup}}}})
 	if err != nil {
 		return err
 	}
@@ -246,7 +248,13 @@ func offline(ctx context.Context, version string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	chat, err = waitFor(emu, started.ChatID, func(c lcbot.EmulatorChat) bool { return c.State == lcbot.ChatQueued })
+	if _, err = waitFor(emu, started.ChatID, func(c lcbot.EmulatorChat) bool { return c.BotID == anna }); err != nil {
+		return err
+	}
+	if _, err = emu.AgentSendMessage(started.ChatID, anna, "Hi, Anna here. How can I help?"); err != nil {
+		return err
+	}
+	chat, err = waitFor(emu, started.ChatID, func(lcbot.EmulatorChat) bool { return true })
 	fmt.Fprintf(out, "menu bot on API v%s; transcript of chat %s:\n", version, chat.ChatID)
 	for _, e := range chat.Transcript {
 		shown := e.Text
@@ -255,7 +263,7 @@ func offline(ctx context.Context, version string, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "  %-8s %s\n", e.AuthorType, shown)
 	}
-	fmt.Fprintf(out, "thread tags: %v; chat now %s in group %d\n", chat.Talk.Tags[started.ThreadID], chat.State, chat.GroupID)
+	fmt.Fprintf(out, "thread tags: %v; chat now %s to %s in group %d\n", chat.Talk.Tags[started.ThreadID], chat.State, chat.BotID, chat.GroupID)
 	return err
 }
 

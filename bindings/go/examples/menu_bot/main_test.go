@@ -8,7 +8,7 @@ import (
 )
 
 // TestMenuBotEveryButton presses every button of the menu on v3.2 and v3.6:
-// each answer comes, the chat ends queued in the humans' group.
+// each answer comes, the chat goes to Anna in the humans' group, she answers.
 func TestMenuBotEveryButton(t *testing.T) {
 	for _, version := range []string{"3.2", "3.6"} {
 		t.Run("v"+version, func(t *testing.T) {
@@ -18,7 +18,7 @@ func TestMenuBotEveryButton(t *testing.T) {
 			if err := offline(ctx, version, &out); err != nil {
 				t.Fatalf("offline: %v\n%s", err, out.String())
 			}
-			for _, want := range []string{menu[0].Answer, menu[1].Answer, handoff, "customer Talk to an agent", "chat now queued in group 1", "thread tags: [hours order agent]"} {
+			for _, want := range []string{menu[0].Answer, menu[1].Answer, handoff, "customer Talk to an agent", "chat now assigned to anna@example.com in group 1", "agent    Hi, Anna here.", "thread tags: [hours order agent]"} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("the run lacks %q:\n%s", want, out.String())
 				}
