@@ -45,8 +45,8 @@ pub fn validate(version: ApiVersion, e: &Obj<'_>) -> Result<()> {
     if count > MAX_ELEMENTS {
         return Err(Error::validation(format!("{}.elements: {count} elements; at most {MAX_ELEMENTS}", e.path)));
     }
-    e.opt_array("elements", |item, path| element(version, item, path))?;
-    Ok(())
+    // LiveChat's table calls them optional, but a rich message without any shows nothing.
+    e.req_array("elements", |item, path| element(version, item, path))
 }
 
 fn element(version: ApiVersion, item: &Value, path: &str) -> Result<()> {
