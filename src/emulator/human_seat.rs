@@ -6,30 +6,10 @@ use crate::emulator::control::unknown_chat;
 use crate::emulator::delivery;
 use crate::emulator::outbox::Happening;
 use crate::emulator::state::{lock, Shared};
-use crate::emulator::Emulator;
 use crate::error::{Error, Result};
 use crate::validate::{object, Obj};
 use serde_json::{json, Value};
 use std::sync::Arc;
-
-impl Emulator {
-    /// Plays a human agent writing in a chat they were routed:
-    /// `{chat_id, agent_id, text}` -> `{event_id}`.
-    pub fn agent_send_message(&self, request: &Value) -> Result<Value> {
-        agent_send_message(&self.shared, request)
-    }
-
-    /// [`Emulator::agent_send_message`] on JSON text.
-    pub fn agent_send_message_json(&self, request_json: &str) -> Result<String> {
-        self.agent_send_message(&crate::json::parse_strict(request_json, "request_json")?).map(|v| v.to_string())
-    }
-
-    /// `{"agents": [{id, name, groups, max_chats, chats: [chat ids now]}]}`:
-    /// the human agents and the active chats each has.
-    pub fn agents(&self) -> Value {
-        agents_doc(&self.shared)
-    }
-}
 
 /// The work of `Emulator::agent_send_message`: `{chat_id, agent_id, text}`
 /// -> `{event_id}`. The agent must be one of the chat's users.

@@ -33,6 +33,7 @@ mod human_seat;
 mod humans;
 mod log;
 mod outbox;
+mod players;
 mod postback;
 mod server;
 mod state;

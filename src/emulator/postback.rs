@@ -9,26 +9,10 @@ use crate::emulator::control::unknown_chat;
 use crate::emulator::delivery;
 use crate::emulator::outbox::Happening;
 use crate::emulator::state::{lock, Shared};
-use crate::emulator::Emulator;
 use crate::error::{Error, Result};
 use crate::validate::object;
 use serde_json::{json, Value};
 use std::sync::Arc;
-
-impl Emulator {
-    /// Plays the customer pressing a button: `{chat_id, event_id,
-    /// button_id}` (the button's `postback_id`) -> `{toggled, event_id}`
-    /// (`event_id`: the customer's message a `message` button made, or
-    /// null).
-    pub fn press_button(&self, request: &Value) -> Result<Value> {
-        press_button(&self.shared, request)
-    }
-
-    /// [`Emulator::press_button`] on JSON text.
-    pub fn press_button_json(&self, request_json: &str) -> Result<String> {
-        self.press_button(&crate::json::parse_strict(request_json, "request_json")?).map(|v| v.to_string())
-    }
-}
 
 /// The work of `Emulator::press_button`.
 pub(crate) fn press_button(shared: &Arc<Shared>, request: &Value) -> Result<Value> {
