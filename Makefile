@@ -44,6 +44,13 @@ demo: $(BUILD_DIR)/quickstart $(BUILD_DIR)/echo_bot
 	@echo
 	env -u LIVECHAT_TOKEN ./$(BUILD_DIR)/echo_bot
 
+# The tests never see the LIVECHAT_* settings of the shell that runs them
+# (a client would take what its config leaves out from them); the tests
+# of that reading set them themselves.
+ifneq ($(filter test test-% console-screenshots bench%,$(MAKECMDGOALS)),)
+unexport LIVECHAT_BASE_URL LIVECHAT_TOKEN LIVECHAT_API_VERSION LIVECHAT_REGION
+endif
+
 # Every test target (and the build it depends on) has the test-only hook.
 test test-rust test-c test-python test-go test-console console-screenshots test-install: export CARGO_FEATURES = test-hooks
 # test-wheel last: its release build (no test hook) replaces the library the others link.

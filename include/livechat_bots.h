@@ -369,6 +369,10 @@ lcbot_status lcbot_unregister_webhook(const struct lcbot_client *client,
                                       char **out);
 
 // Creates a client from a config document, e.g. `{"token": "..."}`.
+// Each of `base_url`, `token`, `api_version` and `region` the document
+// leaves out comes from `LIVECHAT_BASE_URL`, `LIVECHAT_TOKEN`,
+// `LIVECHAT_API_VERSION` or `LIVECHAT_REGION` when that is set and not
+// empty; what the document says always wins.
 // On success `*client_out` is the new handle and `*error_out` is NULL; on
 // failure `*client_out` is NULL and `*error_out` an error document to free
 // with `lcbot_string_free`.
@@ -870,6 +874,166 @@ lcbot_status lcbot_emulator_install_application(const struct lcbot_emulator *emu
 // # Safety
 // `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
 lcbot_status lcbot_emulator_templates(const struct lcbot_emulator *emulator, char **out);
+#endif
+
+// Writes to `*out` the client's settings that are not secret:
+// `{"api_version": "3.6", "base_url": "http://127.0.0.1:8080",
+//   "region": "fra" | null, "token_type": "Bearer" | "Basic"}`.
+// Free it with `lcbot_string_free`.
+//
+// # Safety
+// `client` must be a live handle or NULL; `out` NULL or valid for one
+// pointer write.
+lcbot_status lcbot_client_settings(const struct lcbot_client *client, char **out);
+
+// `send_typing_indicator` (v3.2+): `{"chat_id", "is_typing": true|false,
+// "visibility"?: "all"|"agents"}` -> `{}`. Shows (or hides) "typing..." to
+// the customer; LiveChat hides it by itself after a few seconds.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_send_typing_indicator(const struct lcbot_bot *bot,
+                                             const char *request_json,
+                                             const struct lcbot_call_options *options,
+                                             char **out);
+
+// `send_thinking_indicator` (v3.6): `{"chat_id", "title"?, "description"?,
+// "visibility"?, "custom_id"?}` -> `{}`. Shows "thinking..." until the
+// bot's next event; refused before sending on older versions.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_send_thinking_indicator(const struct lcbot_bot *bot,
+                                               const char *request_json,
+                                               const struct lcbot_call_options *options,
+                                               char **out);
+
+// `send_event_preview` (v3.6): `{"chat_id", "event": {"type": "message",
+// "text"}}` -> `{}`: the text the bot is writing, shown before it is sent.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_send_event_preview(const struct lcbot_bot *bot,
+                                          const char *request_json,
+                                          const struct lcbot_call_options *options,
+                                          char **out);
+
+// `tag_thread` (v3.2+): `{"chat_id", "thread_id", "tag"}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_tag_thread(const struct lcbot_bot *bot,
+                                  const char *request_json,
+                                  const struct lcbot_call_options *options,
+                                  char **out);
+
+// `untag_thread` (v3.2+): `{"chat_id", "thread_id", "tag"}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_untag_thread(const struct lcbot_bot *bot,
+                                    const char *request_json,
+                                    const struct lcbot_call_options *options,
+                                    char **out);
+
+// `update_chat_properties` (v3.2+): `{"id", "properties": {namespace:
+// {name: value}}}` -> `{}` (`chat_id` on the wire before v3.3).
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_update_chat_properties(const struct lcbot_bot *bot,
+                                              const char *request_json,
+                                              const struct lcbot_call_options *options,
+                                              char **out);
+
+// `delete_chat_properties` (v3.2+): `{"id", "properties": {namespace:
+// [names]}}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_delete_chat_properties(const struct lcbot_bot *bot,
+                                              const char *request_json,
+                                              const struct lcbot_call_options *options,
+                                              char **out);
+
+// `update_thread_properties` (v3.2+): `{"chat_id", "thread_id",
+// "properties": {namespace: {name: value}}}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_update_thread_properties(const struct lcbot_bot *bot,
+                                                const char *request_json,
+                                                const struct lcbot_call_options *options,
+                                                char **out);
+
+// `delete_thread_properties` (v3.2+): `{"chat_id", "thread_id",
+// "properties": {namespace: [names]}}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_delete_thread_properties(const struct lcbot_bot *bot,
+                                                const char *request_json,
+                                                const struct lcbot_call_options *options,
+                                                char **out);
+
+// `mark_events_as_seen` (v3.2+): `{"chat_id", "seen_up_to": RFC 3339}` -> `{}`.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_mark_events_as_seen(const struct lcbot_bot *bot,
+                                           const char *request_json,
+                                           const struct lcbot_call_options *options,
+                                           char **out);
+
+// `get_customer` (v3.2+): `{"id"}` (`customer_id` on the wire before
+// v3.3) -> the customer: `{"id", "type": "customer", "name"?, "email"?,
+// "session_fields"?, ...}`. A read: retried like one.
+//
+// # Safety
+// As for `lcbot_bot_set_routing_status`.
+lcbot_status lcbot_bot_get_customer(const struct lcbot_bot *bot,
+                                    const char *request_json,
+                                    const struct lcbot_call_options *options,
+                                    char **out);
+
+#if defined(LCBOT_HAS_EMULATOR)
+// Plays the customer pressing a button of a rich message: `request_json`
+// `{"chat_id", "event_id", "button_id"}` (`button_id` is the button's
+// `postback_id`); `*out` is `{"toggled": bool, "event_id": "..." | null}`.
+// The press toggles the customer in the button's `user_ids` and tells the
+// chat's bots `incoming_rich_message_postback`; a `message` button pressed
+// on also makes the customer write its `value` in a message carrying
+// `postback` (`event_id` is that message's). An unknown chat is a
+// `validation` error whose message starts with `not_found`; an unknown
+// event or button one that names `event_id` or `button_id`.
+//
+// # Safety
+// As `lcbot_emulator_start_chat`.
+lcbot_status lcbot_emulator_press_button(const struct lcbot_emulator *emulator,
+                                         const char *request_json,
+                                         char **out);
+#endif
+
+#if defined(LCBOT_HAS_EMULATOR)
+// Plays a human agent (of the config's `agents`) writing in a chat routed
+// to them: `request_json` `{"chat_id", "agent_id", "text"}`; `*out` is
+// `{"event_id"}`. An agent not in the chat is a `validation` error naming
+// `agent_id`.
+//
+// # Safety
+// As `lcbot_emulator_start_chat`.
+lcbot_status lcbot_emulator_agent_send_message(const struct lcbot_emulator *emulator,
+                                               const char *request_json,
+                                               char **out);
+#endif
+
+#if defined(LCBOT_HAS_EMULATOR)
+// Writes to `*out` the human agents: `{"agents": [{"id", "name",
+// "groups", "max_chats", "chats": [active chat ids]}]}`.
+//
+// # Safety
+// `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
+lcbot_status lcbot_emulator_agents(const struct lcbot_emulator *emulator, char **out);
 #endif
 
 #ifdef __cplusplus

@@ -312,13 +312,19 @@ inline std::string schema() { return detail::answer(lcbot_schema); }
 
 // A client config document for the common case; "" leaves a key out
 // (the library's defaults: https://api.livechatinc.com, API version 3.0,
-// the system's CA roots only). `ca_pem`: more CAs to trust, as PEM text.
-inline std::string client_config(std::string_view token, std::string_view base_url = {}, std::string_view api_version = {},
+// the system's CA roots only). An empty argument is left out of the
+// document: the library then takes it from LIVECHAT_TOKEN, LIVECHAT_BASE_URL
+// or LIVECHAT_API_VERSION when set (client_config() alone is a client aimed
+// wherever the environment says). `ca_pem`: more CAs to trust, as PEM text.
+inline std::string client_config(std::string_view token = {}, std::string_view base_url = {}, std::string_view api_version = {},
                                  std::string_view ca_pem = {}) {
-    std::string config = "{\"token\":" + detail::quote(token);
+    std::string config;
+    if (!token.empty()) config += ",\"token\":" + detail::quote(token);
     if (!base_url.empty()) config += ",\"base_url\":" + detail::quote(base_url);
     if (!api_version.empty()) config += ",\"api_version\":" + detail::quote(api_version);
     if (!ca_pem.empty()) config += ",\"ca_pem\":" + detail::quote(ca_pem);
+    if (config.empty()) return "{}";
+    config[0] = '{';
     return config + "}";
 }
 
@@ -432,6 +438,10 @@ class Client {
 
     // The notices seen so far, a JSON array.
     std::string notices() const { return detail::answer(lcbot_client_notices, client_.get()); }
+
+    // The settings in use, the environment's included (no secret):
+    // {"api_version","base_url","region","token_type"}.
+    std::string settings() const { return detail::answer(lcbot_client_settings, client_.get()); }
 
     // The Configuration API actions a bot needs: its token (v3.5+), its
     // webhooks (v3.3+). Request and answer shapes as in livechat_bots.h.

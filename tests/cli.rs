@@ -76,6 +76,8 @@ fn call_prints_the_answer_and_a_retiring_version_on_stderr() {
             .arg("call")
             .args(args)
             .args(["--base-url", emu.url()])
+            .env_remove("LIVECHAT_API_VERSION")
+            .env_remove("LIVECHAT_REGION")
             .env("LIVECHAT_TOKEN", "dev-token")
             .output()
             .expect("the binary runs")

@@ -21,7 +21,11 @@ fn emulator() -> Emulator {
 /// Runs `livechat-bots bots ARGS` with `token` (None: LIVECHAT_TOKEN unset).
 fn bots_with(token: Option<&str>, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_livechat-bots"));
-    cmd.arg("bots").args(args).env_remove("LIVECHAT_TOKEN").env_remove("LIVECHAT_WEBHOOK_SECRET");
+    cmd.arg("bots").args(args).env_remove("LIVECHAT_WEBHOOK_SECRET");
+    // Nothing of the shell's LIVECHAT_* settings (tests/cli_environment.rs tests them).
+    for name in ["LIVECHAT_TOKEN", "LIVECHAT_BASE_URL", "LIVECHAT_API_VERSION", "LIVECHAT_REGION"] {
+        cmd.env_remove(name);
+    }
     if let Some(t) = token {
         cmd.env("LIVECHAT_TOKEN", t);
     }

@@ -68,7 +68,7 @@ func TestBotEventsAndReads(t *testing.T) {
 	rich := lcbot.Event{
 		Type:       lcbot.EventRichMessage,
 		TemplateID: "quick_replies",
-		Elements:   []map[string]any{{"title": "Pick one", "buttons": []map[string]any{{"type": "message", "text": "Yes", "postback_id": "yes"}}}},
+		Elements:   []map[string]any{{"title": "Pick one", "buttons": []map[string]any{{"type": "message", "text": "Yes", "value": "Yes", "postback_id": "yes", "user_ids": []string{}}}}},
 	}
 	richID, err := w.online.SendEvent(ctx, first.ChatID, rich)
 	if err != nil {

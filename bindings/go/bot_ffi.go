@@ -56,16 +56,38 @@ const (
 	botTransferChat
 	botDeactivateChat
 	botListRoutingStatuses
+	botSendTypingIndicator
+	botSendThinkingIndicator
+	botSendEventPreview
+	botTagThread
+	botUntagThread
+	botUpdateChatProperties
+	botDeleteChatProperties
+	botUpdateThreadProperties
+	botDeleteThreadProperties
+	botMarkEventsAsSeen
+	botGetCustomer
 )
 
 var botActionNames = [...]string{
-	botSetRoutingStatus:    "set_routing_status",
-	botSendEvent:           "send_event",
-	botListChats:           "list_chats",
-	botGetChat:             "get_chat",
-	botTransferChat:        "transfer_chat",
-	botDeactivateChat:      "deactivate_chat",
-	botListRoutingStatuses: "list_routing_statuses",
+	botSetRoutingStatus:       "set_routing_status",
+	botSendEvent:              "send_event",
+	botListChats:              "list_chats",
+	botGetChat:                "get_chat",
+	botTransferChat:           "transfer_chat",
+	botDeactivateChat:         "deactivate_chat",
+	botListRoutingStatuses:    "list_routing_statuses",
+	botSendTypingIndicator:    "send_typing_indicator",
+	botSendThinkingIndicator:  "send_thinking_indicator",
+	botSendEventPreview:       "send_event_preview",
+	botTagThread:              "tag_thread",
+	botUntagThread:            "untag_thread",
+	botUpdateChatProperties:   "update_chat_properties",
+	botDeleteChatProperties:   "delete_chat_properties",
+	botUpdateThreadProperties: "update_thread_properties",
+	botDeleteThreadProperties: "delete_thread_properties",
+	botMarkEventsAsSeen:       "mark_events_as_seen",
+	botGetCustomer:            "get_customer",
 }
 
 func (a botAction) String() string { return botActionNames[a] }
@@ -93,6 +115,28 @@ func (b *cBot) run(a botAction, request string, o *callOptions) (string, *Error)
 		status = C.lcbot_bot_deactivate_chat(b.p, req, opts, &out)
 	case botListRoutingStatuses:
 		status = C.lcbot_bot_list_routing_statuses(b.p, req, opts, &out)
+	case botSendTypingIndicator:
+		status = C.lcbot_bot_send_typing_indicator(b.p, req, opts, &out)
+	case botSendThinkingIndicator:
+		status = C.lcbot_bot_send_thinking_indicator(b.p, req, opts, &out)
+	case botSendEventPreview:
+		status = C.lcbot_bot_send_event_preview(b.p, req, opts, &out)
+	case botTagThread:
+		status = C.lcbot_bot_tag_thread(b.p, req, opts, &out)
+	case botUntagThread:
+		status = C.lcbot_bot_untag_thread(b.p, req, opts, &out)
+	case botUpdateChatProperties:
+		status = C.lcbot_bot_update_chat_properties(b.p, req, opts, &out)
+	case botDeleteChatProperties:
+		status = C.lcbot_bot_delete_chat_properties(b.p, req, opts, &out)
+	case botUpdateThreadProperties:
+		status = C.lcbot_bot_update_thread_properties(b.p, req, opts, &out)
+	case botDeleteThreadProperties:
+		status = C.lcbot_bot_delete_thread_properties(b.p, req, opts, &out)
+	case botMarkEventsAsSeen:
+		status = C.lcbot_bot_mark_events_as_seen(b.p, req, opts, &out)
+	case botGetCustomer:
+		status = C.lcbot_bot_get_customer(b.p, req, opts, &out)
 	default:
 		panic("livechatbots: unknown bot action")
 	}

@@ -62,6 +62,9 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{h: h, timeout: cfg.timeout(), baseURL: cfg.BaseURL}
+	if settings, err := readSettings(h); err == nil {
+		c.baseURL = settings.BaseURL // the environment's, when cfg left it out
+	}
 	if cfg.TokenProvider != nil || cfg.OnNotice != nil {
 		c.cb = newCallbacksHandle(&callbacks{provider: cfg.TokenProvider, onNotice: cfg.OnNotice})
 		c.cbRefs = newCallbackRefs(c.cb)

@@ -31,6 +31,12 @@ const DefaultTimeout = 30 * time.Second
 // (an unknown region, a timeout out of range, http:// to a non-loopback
 // host ...) and NewClient returns its validation error.
 //
+// Token, APIVersion, BaseURL and Region left empty are taken from
+// LIVECHAT_TOKEN, LIVECHAT_API_VERSION, LIVECHAT_BASE_URL and
+// LIVECHAT_REGION when those are set and not empty (a bot is aimed at a
+// running emulator without a change to its code); what the Config says
+// always wins. Client.Settings tells what was chosen.
+//
 // Printing a Config with fmt never shows the token.
 type Config struct {
 	// Token is the access token (Bearer), or the ready base64 credential

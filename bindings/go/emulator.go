@@ -68,6 +68,9 @@ type EmulatorConfig struct {
 	// signed by a CA made at start: URL is https://, and CAPEM is the CA
 	// a client trusts (ClientConfig sets it).
 	TLS bool `json:"tls,omitempty"`
+	// Agents are human agents: a chat goes to one when no bot of its group
+	// can take it (see Emulator.AgentSendMessage).
+	Agents []HumanAgent `json:"agents,omitzero"`
 }
 
 // UnmarshalJSON reads a config document of lcbot_emulator_start (as a file

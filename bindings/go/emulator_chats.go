@@ -68,6 +68,8 @@ type EmulatorChat struct {
 	BotID      string            `json:"bot_id"`
 	Routing    []RoutingStep     `json:"routing"`
 	Transcript []TranscriptEntry `json:"transcript"`
+	// Talk is what the bots' conversation actions left on the chat.
+	Talk ChatTalk `json:"talk"`
 }
 
 // RoutingStep is an entry of a chat's routing history.
@@ -91,6 +93,11 @@ type TranscriptEntry struct {
 	Type       string `json:"type"`
 	Text       string `json:"text"`
 	Visibility string `json:"visibility"`
+	// TemplateID and Elements are a rich message's, as the customer sees it.
+	TemplateID string           `json:"template_id,omitempty"`
+	Elements   []map[string]any `json:"elements,omitempty"`
+	// Postback is on the customer's message a button click made.
+	Postback map[string]any `json:"postback,omitempty"`
 }
 
 // control runs one of the emulator's control calls.

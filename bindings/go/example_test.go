@@ -77,7 +77,7 @@ func ExampleNewClient() {
 	_, err = lcbot.NewClient(lcbot.Config{Token: "t", BaseURL: "http://example.com"})
 	fmt.Println(lcbot.IsValidation(err))
 	// Output:
-	// livechatbots.Client{BaseURL: default, Timeout: 10s, closed: false}
+	// livechatbots.Client{BaseURL: https://api.livechatinc.com, Timeout: 10s, closed: false}
 	// true
 }
 

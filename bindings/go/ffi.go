@@ -211,6 +211,13 @@ func (c *cClient) notices() (string, *Error) {
 	return result("notices", status, out)
 }
 
+// settings is the client's settings document (no secret in it).
+func (c *cClient) settings() (string, *Error) {
+	var out *C.char
+	status := C.lcbot_client_settings(c.p, &out)
+	return result("settings", status, out)
+}
+
 // cCancel is a live lcbot_cancel_token.
 type cCancel struct{ p *C.lcbot_cancel_token }
 

@@ -10,6 +10,7 @@
 //! | 3.4, 3.5 | - | `id` | `visibility` | `ignore_agents_availability` (+ `ignore_requester_presence`) | `include_active` |
 //! | 3.6 | - | `id` | `visibility` | `ignore_agents_availability` (+ `ignore_requester_presence`) | `active` |
 
+use crate::agent_chat::{conversation, rich_message};
 use crate::error::{Error, Result};
 use crate::validate::{object, Obj};
 use crate::version::ApiVersion;
@@ -18,9 +19,7 @@ use serde_json::{json, Map, Value};
 /// `set_routing_status` values (v3.2+ spelling).
 pub const ROUTING_STATUSES: [&str; 3] = ["accepting_chats", "not_accepting_chats", "offline"];
 pub const EVENT_TYPES: [&str; 3] = ["message", "rich_message", "system_message"];
-pub const VISIBILITIES: [&str; 2] = ["all", "agents"];
-/// The longest `message` text LiveChat takes, in bytes.
-pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+pub use crate::agent_chat::events::{MAX_MESSAGE_BYTES, VISIBILITIES};
 /// `list_chats` page sizes.
 pub const MAX_LIST_LIMIT: i64 = 100;
 /// `filters.group_ids` holds at most this many ids.
@@ -43,11 +42,33 @@ pub enum ChatAction {
     DeactivateChat,
     /// `list_routing_statuses` (v3.2+).
     ListRoutingStatuses,
+    /// `send_typing_indicator` (v3.2+).
+    SendTypingIndicator,
+    /// `send_thinking_indicator` (v3.6).
+    SendThinkingIndicator,
+    /// `send_event_preview` (v3.6).
+    SendEventPreview,
+    /// `tag_thread` (v3.2+).
+    TagThread,
+    /// `untag_thread` (v3.2+).
+    UntagThread,
+    /// `update_chat_properties` (v3.2+).
+    UpdateChatProperties,
+    /// `delete_chat_properties` (v3.2+).
+    DeleteChatProperties,
+    /// `update_thread_properties` (v3.2+).
+    UpdateThreadProperties,
+    /// `delete_thread_properties` (v3.2+).
+    DeleteThreadProperties,
+    /// `mark_events_as_seen` (v3.2+).
+    MarkEventsAsSeen,
+    /// `get_customer` (v3.2+).
+    GetCustomer,
 }
 
 impl ChatAction {
     /// Every action a bot makes.
-    pub const ALL: [ChatAction; 7] = [
+    pub const ALL: [ChatAction; 18] = [
         ChatAction::SetRoutingStatus,
         ChatAction::SendEvent,
         ChatAction::ListChats,
@@ -55,6 +76,17 @@ impl ChatAction {
         ChatAction::TransferChat,
         ChatAction::DeactivateChat,
         ChatAction::ListRoutingStatuses,
+        ChatAction::SendTypingIndicator,
+        ChatAction::SendThinkingIndicator,
+        ChatAction::SendEventPreview,
+        ChatAction::TagThread,
+        ChatAction::UntagThread,
+        ChatAction::UpdateChatProperties,
+        ChatAction::DeleteChatProperties,
+        ChatAction::UpdateThreadProperties,
+        ChatAction::DeleteThreadProperties,
+        ChatAction::MarkEventsAsSeen,
+        ChatAction::GetCustomer,
     ];
 
     /// Today's (v3.6) name, used in every normalized document.
@@ -67,6 +99,17 @@ impl ChatAction {
             ChatAction::TransferChat => "transfer_chat",
             ChatAction::DeactivateChat => "deactivate_chat",
             ChatAction::ListRoutingStatuses => "list_routing_statuses",
+            ChatAction::SendTypingIndicator => "send_typing_indicator",
+            ChatAction::SendThinkingIndicator => "send_thinking_indicator",
+            ChatAction::SendEventPreview => "send_event_preview",
+            ChatAction::TagThread => "tag_thread",
+            ChatAction::UntagThread => "untag_thread",
+            ChatAction::UpdateChatProperties => "update_chat_properties",
+            ChatAction::DeleteChatProperties => "delete_chat_properties",
+            ChatAction::UpdateThreadProperties => "update_thread_properties",
+            ChatAction::DeleteThreadProperties => "delete_thread_properties",
+            ChatAction::MarkEventsAsSeen => "mark_events_as_seen",
+            ChatAction::GetCustomer => "get_customer",
         }
     }
 
@@ -74,6 +117,9 @@ impl ChatAction {
     /// version has no Agent Chat action for it (routing status before v3.2
     /// is a Configuration API `update_bot_agent`).
     pub fn wire_name(self, version: ApiVersion) -> Option<&'static str> {
+        if conversation::first_version(self.name()).is_some_and(|first| version < first) {
+            return None;
+        }
         let old = version < ApiVersion::V3_2;
         Some(match self {
             ChatAction::SetRoutingStatus | ChatAction::ListRoutingStatuses if old => return None,
@@ -86,7 +132,7 @@ impl ChatAction {
 
     /// Reads change nothing, so they may be retried.
     pub fn is_read(self) -> bool {
-        matches!(self, ChatAction::ListChats | ChatAction::GetChat | ChatAction::ListRoutingStatuses)
+        matches!(self, ChatAction::ListChats | ChatAction::GetChat | ChatAction::ListRoutingStatuses | ChatAction::GetCustomer)
     }
 
     /// Checks a request in today's shape.
@@ -188,6 +234,7 @@ impl ChatAction {
                 }
                 Ok(())
             }
+            conversational => conversation::validate(conversational.name(), version, &o),
         }
     }
 
@@ -225,7 +272,7 @@ impl ChatAction {
                     o.insert("thread_ids".into(), json!([thread]));
                 }
             }
-            _ => {}
+            conversational => conversation::to_wire(conversational.name(), version, o),
         }
         request
     }
@@ -264,6 +311,7 @@ impl ChatAction {
             ChatAction::ListChats => (body.get("chats_summary").is_some_and(Value::is_array), r#"{"chats_summary": array}"#),
             ChatAction::GetChat => (body.get("id").is_some_and(Value::is_string), r#"{"id": string, "thread": object}"#),
             ChatAction::ListRoutingStatuses => (body.is_array(), "an array"),
+            ChatAction::GetCustomer => (body.get("id").is_some_and(Value::is_string), r#"{"id": string, ...}"#),
             _ => (body.is_object(), "an object"),
         };
         if ok {
@@ -319,9 +367,8 @@ fn validate_event(version: ApiVersion, e: &Obj<'_>) -> Result<()> {
             e.opt_object("text_vars")?;
         }
         _ => {
-            allowed.extend(["template_id", "elements"]);
-            e.req_enum("template_id", &["cards", "sticker", "quick_replies"])?;
-            e.req_array("elements", |item, path| object(item, path).map(|_| ()))?;
+            allowed.extend(rich_message::FIELDS);
+            rich_message::validate(version, e)?;
         }
     }
     e.only(&allowed)

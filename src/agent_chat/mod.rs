@@ -9,3 +9,6 @@
 pub(crate) mod actions;
 pub(crate) mod bot;
 pub(crate) mod model;
+pub(crate) mod conversation;
+pub(crate) mod events;
+pub(crate) mod rich_message;

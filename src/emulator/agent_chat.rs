@@ -7,6 +7,7 @@ use base64::Engine;
 use crate::emulator::auth::{authenticate, bearer, check_region};
 use crate::emulator::bot_tokens::Refusal;
 use crate::emulator::chats::{visibility_key, Chat, Placement, MAX_TEXT_BYTES};
+use crate::emulator::conversation::{self, Talk};
 use crate::emulator::failure::ApiFailure;
 use crate::emulator::outbox::Happening;
 use crate::emulator::state::{lock, Shared};
@@ -29,6 +30,8 @@ pub(crate) enum Op {
     DeactivateChat,
     SetRoutingStatus,
     ListRoutingStatuses,
+    /// Indicators, tags, properties, seen events, the customer.
+    Talk(Talk),
 }
 
 impl Op {
@@ -46,7 +49,7 @@ impl Op {
             "deactivate_chat" if !old => Op::DeactivateChat,
             "set_routing_status" if !old => Op::SetRoutingStatus,
             "list_routing_statuses" if !old => Op::ListRoutingStatuses,
-            _ => return None,
+            other => return Talk::from_wire(version, other).map(Op::Talk),
         })
     }
 }
@@ -178,6 +181,7 @@ pub(crate) fn normalize(version: ApiVersion, op: Op, request: Value) -> Result<V
             o.opt_array("thread_ids", string_item).map_err(ApiFailure::invalid)?;
         }
         Op::SendEvent => return check_send_event(version, &o),
+        Op::Talk(talk) => return conversation::normalize(version, talk, &o),
         Op::TransferChat | Op::DeactivateChat => return check_chat_change(version, op, &o),
         Op::SetRoutingStatus => {
             o.only(&["status", "agent_id"]).map_err(ApiFailure::invalid)?;
@@ -338,6 +342,14 @@ pub(crate) fn serve(store: &mut Store, version: ApiVersion, op: Op, caller: &Cal
         Op::DeactivateChat => deactivate_chat(store, version, caller, request),
         Op::SetRoutingStatus => set_routing_status(store, caller, request),
         Op::ListRoutingStatuses => list_routing_statuses(store, request),
+        Op::Talk(Talk::GetCustomer) => conversation::get_customer(store, request, |chat| can_read(store, caller, chat)),
+        Op::Talk(talk) => {
+            // Indicators need a chat going on; tags, properties and seen marks do not.
+            let ongoing = matches!(talk, Talk::Typing | Talk::Thinking | Talk::Preview);
+            let chat_id = talk.chat_id(request).unwrap_or_default().to_owned();
+            writable_chat(store, version, caller, &chat_id, false, !ongoing)?;
+            conversation::serve(store, talk, caller.author.as_deref().unwrap_or_default(), request)
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! Everything here is kept normalized in today's (v3.6) names; the
 //! renderers take the version to answer in (`recipients` before v3.4).
 
+use crate::emulator::chat_talk::ChatTalk;
 use crate::emulator::clock::now_rfc3339;
 use crate::emulator::log::now_ms;
 use crate::version::ApiVersion;
@@ -91,6 +92,8 @@ pub(crate) struct Chat {
     routing: Vec<Value>,
     /// Every bot that was ever in the chat: it keeps read access.
     pub seen_bots: Vec<String>,
+    /// Properties, tags, seen times and the indicator showing.
+    pub talk: ChatTalk,
 }
 
 impl Chat {
@@ -132,6 +135,8 @@ impl Chat {
     /// (type, text, visibility, ...). Returns the normalized event.
     pub fn add_event(&mut self, fields: &Map<String, Value>, author_id: &str, author_type: &'static str) -> Value {
         let Some(thread) = self.threads.last_mut() else { return Value::Null };
+        // Writing ends the author's "typing..." or "thinking...".
+        self.talk.hide(author_id);
         let mut doc = Map::new();
         doc.insert("id".into(), json!(format!("{}_{}", thread.id, thread.events.len() + 1)));
         doc.insert("created_at".into(), json!(now_rfc3339()));
@@ -209,7 +214,7 @@ impl Chat {
             .iter()
             .flat_map(|t| {
                 t.events.iter().map(move |e| {
-                    json!({
+                    let mut entry = json!({
                         "event_id": e.doc["id"],
                         "thread_id": t.id,
                         "created_at": e.doc["created_at"],
@@ -218,7 +223,14 @@ impl Chat {
                         "type": e.doc["type"],
                         "text": e.doc.get("text").cloned().unwrap_or(Value::Null),
                         "visibility": e.doc["visibility"],
-                    })
+                    });
+                    // A rich message as the customer sees it; a click's message with its postback.
+                    for key in ["template_id", "elements", "postback"] {
+                        if let Some(v) = e.doc.get(key) {
+                            entry[key] = v.clone();
+                        }
+                    }
+                    entry
                 })
             })
             .collect()
@@ -326,6 +338,7 @@ impl Chats {
             state: ChatState::Queued,
             routing: vec![],
             seen_bots: vec![],
+            talk: ChatTalk::default(),
         };
         let event_id = text.map(|text| {
             let fields = json!({ "type": "message", "text": text, "visibility": "all" });
@@ -481,7 +494,8 @@ impl Chats {
         doc.insert("active".into(), json!(thread.active));
         doc.insert("user_ids".into(), json!(thread.user_ids));
         doc.insert("events".into(), Value::Array(thread.events.iter().map(|e| e.render(version)).collect()));
-        doc.insert("properties".into(), json!({}));
+        doc.insert("properties".into(), json!(chat.talk.thread_properties.get(&thread.id).cloned().unwrap_or_default()));
+        doc.insert("tags".into(), json!(chat.talk.tags.get(&thread.id).cloned().unwrap_or_default()));
         doc.insert("access".into(), chat.access());
         if let Some((queued_at, since)) = &thread.queued_at {
             let position = self.queue.iter().position(|w| w.chat_id == chat.id).map_or(1, |p| p + 1);
@@ -501,7 +515,7 @@ impl Chats {
             doc.insert("thread".into(), self.thread_doc(chat, t, version));
         }
         doc.insert("users".into(), json!(chat.users()));
-        doc.insert("properties".into(), json!({}));
+        doc.insert("properties".into(), json!(chat.talk.properties));
         doc.insert("access".into(), chat.access());
         doc.insert("is_followed".into(), json!(false));
         Value::Object(doc)
@@ -563,6 +577,7 @@ impl Chats {
                     "bot_id": c.bot_id,
                     "routing": c.routing,
                     "transcript": c.transcript(),
+                    "talk": c.talk.control_doc(),
                 })
             })
             .collect();

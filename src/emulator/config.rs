@@ -94,6 +94,8 @@ pub struct EmulatorConfig {
     pub delivery: DeliveryConfig,
     /// Serve HTTPS with a certificate made at start (`None`: plain HTTP).
     pub tls: Option<crate::emulator::tls::TlsOptions>,
+    /// Human agents: `{"id", "name"?, "groups": [ids], "max_chats"?}` each.
+    pub agents: Vec<Map<String, Value>>,
 }
 
 /// A retiring version's stage and the date it ends (`YYYY-MM-DD`).
@@ -129,6 +131,7 @@ impl Default for EmulatorConfig {
             bot_token_lifetime: crate::emulator::bot_tokens::DEFAULT_LIFETIME,
             delivery: Default::default(),
             tls: None,
+            agents: vec![],
         }
     }
 }
@@ -172,6 +175,7 @@ impl EmulatorConfig {
             "webhook_timeout_ms",
             "webhook_allow_remote",
             "tls",
+            "agents",
         ])?;
         let mut config = EmulatorConfig::default();
         if let Some(tls) = o.get("tls") {
@@ -260,6 +264,8 @@ impl EmulatorConfig {
             .flatten()
             .filter_map(|b| b.as_object().cloned())
             .collect();
+        o.opt_array("agents", crate::emulator::humans::check)?;
+        config.agents = o.get("agents").and_then(Value::as_array).into_iter().flatten().filter_map(|a| a.as_object().cloned()).collect();
         o.opt_array("faults", |item, path| Fault::from_value(item, path).map(|_| ()))?;
         for item in o.get("faults").and_then(Value::as_array).into_iter().flatten() {
             config.faults.push(Fault::from_value(item, "faults")?);

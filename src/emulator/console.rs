@@ -21,6 +21,7 @@ use bytes::Bytes;
 use crate::configuration::actions::Action;
 use crate::emulator::config::{TokenGrant, ALL_SCOPES};
 use crate::emulator::control;
+use crate::emulator::{human_seat, postback};
 use crate::emulator::state::{lock, Shared};
 use crate::error::Error;
 use crate::http::config::Region;
@@ -130,6 +131,7 @@ fn read(shared: &Shared, path: &str, query: &str) -> Option<Value> {
         "/_emulator/requests" => requests_doc(shared, query),
         "/_emulator/deliveries" => deliveries_doc(shared),
         "/_emulator/faults" => parse(&control::faults_json(shared)),
+        "/_emulator/agents" => human_seat::agents_doc(shared),
         _ => return None,
     };
     Some(masked(doc))
@@ -143,6 +145,8 @@ fn is_post_route(path: &str) -> bool {
             | "/_emulator/chats/start"
             | "/_emulator/chats/send"
             | "/_emulator/chats/close"
+            | "/_emulator/chats/press"
+            | "/_emulator/chats/agent"
             | "/_emulator/faults"
             | "/_emulator/faults/clear"
             | "/_emulator/install"
@@ -156,6 +160,8 @@ fn write(shared: &Arc<Shared>, path: &str, request: &Value) -> crate::Result<Val
         "/_emulator/chats/start" => control::start_chat(shared, request)?,
         "/_emulator/chats/send" => control::send_message(shared, request)?,
         "/_emulator/chats/close" => control::close_chat(shared, request)?,
+        "/_emulator/chats/press" => postback::press_button(shared, request)?,
+        "/_emulator/chats/agent" => human_seat::agent_send_message(shared, request)?,
         "/_emulator/faults" => parse(&control::inject_json(shared, &request.to_string())?),
         "/_emulator/faults/clear" => parse(&control::clear_faults_json(shared)),
         "/_emulator/bots" => create_bot(shared, request)?,

@@ -195,7 +195,7 @@ fn check_text(text: Option<&str>) -> Result<()> {
 }
 
 /// The control calls' error for a chat that does not exist.
-fn unknown_chat(chat_id: &str) -> Error {
+pub(crate) fn unknown_chat(chat_id: &str) -> Error {
     let mut e = Error::validation(format!("not_found: no chat {}", crate::validate::describe(&json!(chat_id))));
     e.api_error = Some(Box::new(crate::error::ApiError { error_type: "not_found".into(), message: "Chat not found".into(), data: None }));
     e

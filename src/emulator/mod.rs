@@ -17,18 +17,24 @@
 mod agent_chat;
 mod auth;
 mod bot_tokens;
+mod chat_talk;
 mod chats;
 mod clock;
 mod config;
 mod configuration;
 mod console;
 mod control;
+mod conversation;
 mod delivery;
 mod delivery_log;
 mod failure;
 mod faults;
+mod human_seat;
+mod humans;
 mod log;
 mod outbox;
+mod players;
+mod postback;
 mod server;
 mod state;
 mod store;
@@ -81,6 +87,7 @@ impl Emulator {
         let mut store = Store::default();
         store.organization_id = config.organization_id;
         store.bot_token_lifetime = config.bot_token_lifetime;
+        store.humans = humans::from_docs(&config.agents);
         let owner = config.tokens.first().map(|t| t.client_id.clone()).unwrap_or_default();
         for bot in config.bots {
             store.insert(bot, &owner);

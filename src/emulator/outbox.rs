@@ -41,6 +41,18 @@ pub(crate) enum Happening {
     ChatTransferred { chat_id: String, requester: String, group_ids: Vec<u64>, agent_ids: Vec<String> },
     /// A bot's routing status was set (`accepting chats`, with spaces).
     RoutingStatusSet { bot_id: String, status: String },
+    /// The customer `user_id` pressed (or, `toggled` false, took back) a
+    /// rich message's button (v3.6 bodies name its type and value too).
+    RichMessagePostback {
+        chat_id: String,
+        thread_id: String,
+        event_id: String,
+        user_id: String,
+        postback_id: String,
+        toggled: bool,
+        button_type: String,
+        button_value: String,
+    },
 }
 
 impl Happening {
@@ -52,6 +64,7 @@ impl Happening {
             Happening::ChatDeactivated { .. } => "chat_deactivated",
             Happening::ChatTransferred { .. } => "chat_transferred",
             Happening::RoutingStatusSet { .. } => "routing_status_set",
+            Happening::RichMessagePostback { .. } => "incoming_rich_message_postback",
         }
     }
 }
@@ -68,6 +81,7 @@ pub(crate) fn wire_action(action: &str, version: ApiVersion) -> Option<&'static 
         "routing_status_set" => "routing_status_set",
         "chat_transferred" if version >= ApiVersion::V3_3 => "chat_transferred",
         "incoming_event" => "incoming_event",
+        "incoming_rich_message_postback" => "incoming_rich_message_postback",
         _ => return None,
     })
 }
@@ -199,7 +213,8 @@ pub(crate) fn plan(store: &impl License, happening: &Happening) -> Vec<Outgoing>
         Happening::IncomingChat { chat_id, .. }
         | Happening::IncomingEvent { chat_id, .. }
         | Happening::ChatDeactivated { chat_id, .. }
-        | Happening::ChatTransferred { chat_id, .. } => Some(chat_id.as_str()),
+        | Happening::ChatTransferred { chat_id, .. }
+        | Happening::RichMessagePostback { chat_id, .. } => Some(chat_id.as_str()),
         Happening::RoutingStatusSet { .. } => None,
     };
     let chat = chat_id.and_then(|id| store.chats().get(id));
@@ -207,7 +222,7 @@ pub(crate) fn plan(store: &impl License, happening: &Happening) -> Vec<Outgoing>
     // a bot always hears of its own status).
     let concerned: Vec<String> = match happening {
         Happening::IncomingChat { bot_id, .. } => vec![bot_id.clone()],
-        Happening::IncomingEvent { .. } => chat.map(Chat::bot_ids).unwrap_or_default(),
+        Happening::IncomingEvent { .. } | Happening::RichMessagePostback { .. } => chat.map(Chat::bot_ids).unwrap_or_default(),
         Happening::ChatDeactivated { bots, .. } => bots.clone(),
         Happening::ChatTransferred { requester, agent_ids, .. } => {
             let mut v = vec![requester.clone()];
@@ -220,7 +235,10 @@ pub(crate) fn plan(store: &impl License, happening: &Happening) -> Vec<Outgoing>
         Happening::IncomingEvent { event_id, .. } => chat.and_then(|c| c.event(event_id)),
         _ => None,
     };
-    let author_type = event.as_ref().map(|(_, e)| if e.author_type == "customer" { "customer" } else { "agent" });
+    let author_type = match happening {
+        Happening::RichMessagePostback { .. } => Some("customer"),
+        _ => event.as_ref().map(|(_, e)| if e.author_type == "customer" { "customer" } else { "agent" }),
+    };
     let mut seen: Vec<String> = Vec::new();
     let mut out = Vec::new();
     for bot_id in concerned {
@@ -264,11 +282,19 @@ pub(crate) fn plan(store: &impl License, happening: &Happening) -> Vec<Outgoing>
                     json!({ "chat_id": chat_id, "thread_id": thread_id, "requester_id": requester, "reason": "manual", "transferred_to": to })
                 }
                 Happening::RoutingStatusSet { bot_id, status } => json!({ "agent_id": bot_id, "status": status }),
+                Happening::RichMessagePostback { chat_id, thread_id, event_id, user_id, postback_id, toggled, button_type, button_value } => {
+                    let mut postback = json!({ "id": postback_id, "toggled": toggled });
+                    if version >= ApiVersion::V3_6 {
+                        postback["button_type"] = json!(button_type);
+                        postback["button_value"] = json!(button_value);
+                    }
+                    json!({ "user_id": user_id, "chat_id": chat_id, "thread_id": thread_id, "event_id": event_id, "postback": postback })
+                }
             };
             let mut additional = Map::new();
             if let Some(chat) = chat {
                 if target.additional_data.iter().any(|a| a == "chat_properties") {
-                    additional.insert("chat_properties".into(), json!({}));
+                    additional.insert("chat_properties".into(), json!(chat.talk.properties));
                 }
                 if target.additional_data.iter().any(|a| a == "chat_presence_user_ids") {
                     additional.insert("chat_presence_user_ids".into(), json!(chat.user_ids()));

@@ -8,6 +8,7 @@ use crate::emulator::bot_tokens::{new_secret, BotTokens, DEFAULT_LIFETIME};
 use crate::emulator::chats::{Candidate, Chats};
 use crate::emulator::config::{TokenGrant, DEFAULT_ORGANIZATION_ID};
 use crate::emulator::failure::{new_id, require, ApiFailure};
+use crate::emulator::humans::Human;
 use crate::emulator::outbox::{plan, Happening, License, Outgoing};
 use crate::emulator::templates::Templates;
 use crate::emulator::webhooks::Webhooks;
@@ -46,6 +47,8 @@ pub(crate) struct Store {
     pub outbox: Vec<Outgoing>,
     /// The version a bot's config webhooks (v3.0-3.2) were set in.
     webhook_versions: HashMap<String, ApiVersion>,
+    /// The human agents, routed chats after the bots.
+    pub humans: Vec<Human>,
 }
 
 impl Default for Store {
@@ -61,6 +64,7 @@ impl Default for Store {
             bot_token_lifetime: DEFAULT_LIFETIME,
             outbox: Vec::new(),
             webhook_versions: HashMap::new(),
+            humans: Vec::new(),
         }
     }
 }
@@ -210,6 +214,7 @@ impl Store {
                     user: self.bot_user(id),
                 }
             })
+            .chain(self.humans.iter().enumerate().map(|(i, h)| h.candidate(u64::MAX - self.humans.len() as u64 + i as u64)))
             .collect()
     }
 

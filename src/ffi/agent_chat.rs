@@ -54,7 +54,7 @@ pub unsafe extern "C" fn lcbot_bot_free(bot: *mut lcbot_bot) {
     }
 }
 
-unsafe fn run(
+pub(crate) unsafe fn run(
     bot: *const lcbot_bot,
     action: ChatAction,
     request_json: *const c_char,

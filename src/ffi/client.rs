@@ -10,6 +10,7 @@ use crate::ffi::status::lcbot_status;
 use crate::error::Result;
 use crate::http::cancel::CallOptions;
 use crate::http::client::Client;
+use crate::http::config::ClientConfig;
 use std::ffi::c_void;
 use std::os::raw::c_char;
 
@@ -23,6 +24,10 @@ pub struct lcbot_client {
 }
 
 /// Creates a client from a config document, e.g. `{"token": "..."}`.
+/// Each of `base_url`, `token`, `api_version` and `region` the document
+/// leaves out comes from `LIVECHAT_BASE_URL`, `LIVECHAT_TOKEN`,
+/// `LIVECHAT_API_VERSION` or `LIVECHAT_REGION` when that is set and not
+/// empty; what the document says always wins.
 /// On success `*client_out` is the new handle and `*error_out` is NULL; on
 /// failure `*client_out` is NULL and `*error_out` an error document to free
 /// with `lcbot_string_free`.
@@ -37,7 +42,8 @@ pub unsafe extern "C" fn lcbot_client_new(
     error_out: *mut *mut c_char,
 ) -> lcbot_status {
     new_handle(client_out, "client_out", error_out, || {
-        Ok(lcbot_client { client: std::sync::Arc::new(Client::from_json(arg_str(config_json, "config_json")?)?) })
+        let config = ClientConfig::from_json_with_environment(arg_str(config_json, "config_json")?)?;
+        Ok(lcbot_client { client: std::sync::Arc::new(Client::new(config)?) })
     })
 }
 

@@ -25,3 +25,9 @@ mod webhooks;
 #[cfg(feature = "emulator")]
 mod emulator_tls;
 mod templates;
+mod client_settings;
+mod conversation;
+#[cfg(feature = "emulator")]
+mod emulator_postback;
+#[cfg(feature = "emulator")]
+mod emulator_humans;

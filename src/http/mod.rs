@@ -12,6 +12,7 @@ pub(crate) mod cancel;
 pub(crate) mod client;
 pub(crate) mod config;
 pub(crate) mod credentials;
+pub(crate) mod environment;
 pub(crate) mod notice;
 pub(crate) mod retry;
 pub(crate) mod sigpipe;

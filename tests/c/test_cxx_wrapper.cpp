@@ -4,6 +4,7 @@
 // Built with -std=c++17 -Wall -Wextra -Werror -pedantic, run natively and
 // under valgrind (every handle and string the wrapper takes must be freed).
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
@@ -240,6 +241,19 @@ void the_reader() {
 
 }  // namespace
 
+// client_config() leaves out what it is not given: the environment fills it.
+static void aimed_by_the_environment() {
+    const lb::Emulator emulator;
+    setenv("LIVECHAT_BASE_URL", emulator.url().c_str(), 1);
+    setenv("LIVECHAT_TOKEN", "dev-token", 1);
+    const lb::Client client(lb::client_config());
+    unsetenv("LIVECHAT_BASE_URL");
+    unsetenv("LIVECHAT_TOKEN");
+    CHECK(lb::client_config() == "{}");
+    CHECK_HAS(client.settings().c_str(), ("\"base_url\":\"" + emulator.url() + "\"").c_str());
+    CHECK_HAS(client.get_bot_agents("{}").c_str(), "\"bot_agents\":[]");
+}
+
 int main() {
     CHECK(lb::version() == lcbot_version());
     CHECK_HAS(lb::schema().c_str(), "\"requests\"");
@@ -260,5 +274,6 @@ int main() {
     over_tls();
     templates_and_batches();
     the_reader();
+    aimed_by_the_environment();
     return check_finish();
 }

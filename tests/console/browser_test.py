@@ -3,15 +3,18 @@
 
 Starts an emulator (the Python package's ``Emulator``) with an echo bot:
 its webhook receiver gets the customer's messages from the emulator and
-answers each through ``Bot.send_message`` (v3.2). Then, in the page: starts a chat in the customer's chat box, writes, sees the echo;
+answers each through ``Bot.send_message`` (v3.2); "menu" gets a card with
+buttons, "wait" a typing indicator, and the card's "Talk to a human" button
+a handoff to Anna, a human agent of group 5. Then, in the page: starts a chat in the customer's chat box, writes, sees the echo;
+sees "typing...", the card, clicks its button, and answers as Anna;
 sees the request log (credentials by scheme only, filters); sees the webhook
 delivery of the message; creates a bot by hand; injects a fault and sees the
 bot's next call fail; clears faults. No secret may appear in the page.
 
     browser_test.py [--screenshots DIR]
 
-With --screenshots, writes chats.png, bots.png, requests.png and
-deliveries.png into DIR. Every wait polls with a deadline; nothing sleeps a
+With --screenshots, writes chats.png, bots.png, requests.png,
+deliveries.png, card.png and handoff.png into DIR. Every wait polls with a deadline; nothing sleeps a
 fixed time.
 """
 
@@ -28,6 +31,7 @@ import urllib.request
 from typing import Any, Callable
 
 from livechat_bots import ApiError, Bot, Client, Emulator, SecretMismatchError, webhooks
+from livechat_bots.rich_messages import Button, card, cards
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -37,6 +41,7 @@ from selenium.webdriver.support.ui import Select
 DEADLINE_S = 15
 WEBHOOK_SECRET = "whsec-console-test-must-not-show"
 TOKEN = "dev-token"
+ANNA = {"id": "anna@example.com", "name": "Anna", "groups": [5], "max_chats": 2}
 
 
 def wait_for(what: str, check: Callable[[], Any], deadline_s: float = DEADLINE_S) -> Any:
@@ -87,10 +92,23 @@ class EchoBot:
             self.seen.add(event.dedupe_key)
         if fresh and message.author_id != self.bot_id and message.event_type == "message":
             try:
-                self.bot.send_message(message.chat_id, f"echo: {message.text}")
+                self.answer(message.chat_id, message.text or "", message.event.get("postback"))
             except ApiError as e:
                 self.failures.append(e.http_status)
         return 200
+
+    def answer(self, chat_id: str, text: str, postback: dict[str, Any] | None) -> None:
+        if postback and postback.get("id") == "agent":
+            self.bot.send_message(chat_id, "Handing you to a human.")
+            self.bot.transfer_chat(chat_id, {"type": "group", "ids": [5]}, ignore_agents_availability=True)
+        elif text == "menu":
+            menu = card("Help desk", "What next?", buttons=[Button.message("Talk to a human", postback_id="agent"),
+                                                             Button.url("Docs", "https://example.com/docs")])
+            self.bot.send_rich_message(chat_id, cards(menu))
+        elif text == "wait":
+            self.bot.send_typing_indicator(chat_id)
+        else:
+            self.bot.send_message(chat_id, f"echo: {text}")
 
     def close(self) -> None:
         self.bot.close()
@@ -161,7 +179,7 @@ def main() -> int:
         "id": "echo-bot-0000000000000000000000e1", "name": "Echo", "status": "accepting chats", "max_chats_count": 3,
         "groups": [{"id": 0, "priority": "first"}, {"id": 2, "priority": "normal"}],
     }
-    with Emulator({"bots": [bot_doc]}) as emu:
+    with Emulator({"bots": [bot_doc], "agents": [ANNA]}) as emu:
         bot = EchoBot(emu, bot_doc["id"])
         receiver = receiver_for(bot)
         driver = None
@@ -292,6 +310,29 @@ def run(driver: WebDriver, url: str, console: str, bot: EchoBot, shots: str | No
     driver.find_element(By.ID, "fault-clear").click()
     wait_for("no faults", lambda: driver.find_element(By.ID, "faults-empty").is_displayed())
     assert get_json(f"{url}/_emulator/faults")["pending_faults"] == 0
+
+    # "typing...", a card with buttons, a click, the handoff, Anna's seat.
+    tab(driver, "chats")
+    say(driver, "wait")
+    wait_for("the bot typing", lambda: "Echo is typing" in driver.find_element(By.ID, "indicator").text)
+    say(driver, "menu")
+    button = '#chatbox-transcript .rich-button[data-postback="agent"]'
+    wait_for("the card's button", lambda: driver.find_elements(By.CSS_SELECTOR, button))
+    assert "Help desk" in text_of(driver, "#chatbox-transcript .rich-card")
+    assert not driver.find_elements(By.ID, "indicator"), "the typing indicator outlived the bot's message"
+    if shots:
+        driver.save_screenshot(os.path.join(shots, "card.png"))
+    driver.find_element(By.CSS_SELECTOR, button).click()
+    wait_for("the button's message", lambda: "Talk to a human" in text_of(driver, "#chatbox-transcript li.customer"))
+    wait_for("the chat with Anna", lambda: "with Anna (agent)" in driver.find_element(By.ID, "chatbox-head").text)
+    wait_for("the agent's seat", lambda: driver.find_element(By.ID, "seat-form").is_displayed())
+    type_into(driver, "seat-text", "Hi, Anna here. How can I help?")
+    driver.find_element(By.ID, "seat-send").click()
+    wait_for("Anna's answer", lambda: "Anna here" in text_of(driver, "#chatbox-transcript li.agent"))
+    assert get_json(f"{url}/_emulator/agents")["agents"][0]["chats"], "the chat is not Anna's"
+    no_secret_in(driver)
+    if shots:
+        driver.save_screenshot(os.path.join(shots, "handoff.png"))
 
     # A narrow window still shows the chat box.
     driver.set_window_size(380, 800)

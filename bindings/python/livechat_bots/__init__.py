@@ -29,7 +29,7 @@ from ._errors import (
 from ._ffi import ABI_VERSION, LIBRARY_VERSION
 from .client import BotId, Client, TokenProviderFunc
 from ._templates import BotTemplate, CreatedBotTemplate
-from . import webhooks
+from . import rich_messages, webhooks
 from .bot import Bot
 from .chat_models import (
     AgentRoutingStatus,
@@ -38,6 +38,7 @@ from .chat_models import (
     ChatPage,
     ChatSummary,
     ChatUser,
+    Customer,
     Event,
     RegisteredWebhook,
     RoutingStatus,
@@ -81,6 +82,7 @@ __all__ = [
     "Client",
     "CreatedBot",
     "CreatedBotTemplate",
+    "Customer",
     "DecodeError",
     "Delivery",
     "DeliveryLog",
@@ -111,5 +113,6 @@ __all__ = [
     "ValidationError",
     "WebhookAction",
     "Webhooks",
+    "rich_messages",
     "webhooks",
 ]

@@ -118,6 +118,7 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lcbot_client_set_token_provider": (c_int32, [c_void_p, TokenProvider, c_void_p, _OUT]),
     "lcbot_client_set_notice_handler": (c_int32, [c_void_p, NoticeHandler, c_void_p, _OUT]),
     "lcbot_client_notices": (c_int32, [c_void_p, _OUT]),
+    "lcbot_client_settings": (c_int32, [c_void_p, _OUT]),
     # The body is `const uint8_t *` plus a length, not a C string: c_char_p
     # hands ctypes a bytes object's own buffer (no copy); NUL bytes inside
     # are fine because the length travels beside it.
@@ -137,6 +138,17 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lcbot_bot_deactivate_chat": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
     "lcbot_bot_list_routing_statuses": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
     "lcbot_bot_call": (c_int32, [c_void_p, c_char_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_send_typing_indicator": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_send_thinking_indicator": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_send_event_preview": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_tag_thread": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_untag_thread": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_update_chat_properties": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_delete_chat_properties": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_update_thread_properties": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_delete_thread_properties": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_mark_events_as_seen": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_get_customer": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
     # The Configuration API actions a bot needs (client level).
     "lcbot_issue_bot_token": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
     "lcbot_reset_bot_secret": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
@@ -164,6 +176,9 @@ _EMULATOR_SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     # Playing the customer (control calls, not LiveChat's API).
     "lcbot_emulator_start_chat": (c_int32, [c_void_p, c_char_p, _OUT]),
     "lcbot_emulator_send_message": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_press_button": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_agent_send_message": (c_int32, [c_void_p, c_char_p, _OUT]),
+    "lcbot_emulator_agents": (c_int32, [c_void_p, _OUT]),
     "lcbot_emulator_close_chat": (c_int32, [c_void_p, c_char_p, _OUT]),
     "lcbot_emulator_chats": (c_int32, [c_void_p, _OUT]),
     # The webhook delivery log (issue 14's emulator half; no Python method yet).

@@ -9,7 +9,7 @@ from typing import Any
 from . import _ffi
 from ._errors import error_from_document
 from ._handle import Handle, Managed
-from .chat_models import AgentRoutingStatus, Chat, ChatPage, ChatSummary, RoutingStatus
+from .chat_models import AgentRoutingStatus, Chat, ChatPage, ChatSummary, Customer, RoutingStatus
 from .client import BotId, Client, _bot_id, _parse, _read, _read_list, _text, secret_argument
 from .models import CreatedBot, to_json
 
@@ -285,6 +285,134 @@ class Bot(Managed):
             request["filters"] = {"group_ids": group_ids}
         text = self._run(_ffi.lib.lcbot_bot_list_routing_statuses, request, "list_routing_statuses", timeout, attempt_timeout)
         return _read_list(text, "list_routing_statuses", AgentRoutingStatus.from_dict)
+
+    # -- the conversation (v3.2+; thinking and previews v3.6) ---------------
+    # An action the client's version lacks raises ValidationError before
+    # anything is sent, naming the first version that has it.
+
+    def send_rich_message(
+        self, chat_id: str, event: Mapping[str, Any], *, timeout: float | None = None, attempt_timeout: float | None = None
+    ) -> str:
+        """Sends a rich message (see :mod:`livechat_bots.rich_messages` for
+        quick replies and cards) and returns its event id."""
+        if event.get("type", "rich_message") != "rich_message":
+            raise ValueError(f"event: expected a rich_message, got type {event.get('type')!r}")
+        return self.send_event(chat_id, {"type": "rich_message", **event}, timeout=timeout, attempt_timeout=attempt_timeout)
+
+    def send_typing_indicator(
+        self,
+        chat_id: str,
+        is_typing: bool = True,
+        *,
+        visibility: str | None = None,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> None:
+        """Shows (``is_typing=False``: hides) "typing..." in the chat."""
+        request: dict[str, Any] = {"chat_id": chat_id, "is_typing": is_typing}
+        if visibility is not None:
+            request["visibility"] = visibility
+        self._run(_ffi.lib.lcbot_bot_send_typing_indicator, request, "send_typing_indicator", timeout, attempt_timeout)
+
+    def send_thinking_indicator(
+        self,
+        chat_id: str,
+        *,
+        title: str | None = None,
+        description: str | None = None,
+        visibility: str | None = None,
+        custom_id: str | None = None,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> None:
+        """Shows "thinking..." until the bot's next event (API v3.6)."""
+        request: dict[str, Any] = {"chat_id": chat_id}
+        optional = {"title": title, "description": description, "visibility": visibility, "custom_id": custom_id}
+        request.update((k, v) for k, v in optional.items() if v is not None)
+        self._run(_ffi.lib.lcbot_bot_send_thinking_indicator, request, "send_thinking_indicator", timeout, attempt_timeout)
+
+    def send_event_preview(
+        self, chat_id: str, text: str, *, timeout: float | None = None, attempt_timeout: float | None = None
+    ) -> None:
+        """Shows the message the bot is writing before it is sent (API v3.6)."""
+        request = {"chat_id": chat_id, "event": {"type": "message", "text": text}}
+        self._run(_ffi.lib.lcbot_bot_send_event_preview, request, "send_event_preview", timeout, attempt_timeout)
+
+    def tag_thread(
+        self, chat_id: str, thread_id: str, tag: str, *, timeout: float | None = None, attempt_timeout: float | None = None
+    ) -> None:
+        """Adds ``tag`` to a thread."""
+        request = {"chat_id": chat_id, "thread_id": thread_id, "tag": tag}
+        self._run(_ffi.lib.lcbot_bot_tag_thread, request, "tag_thread", timeout, attempt_timeout)
+
+    def untag_thread(
+        self, chat_id: str, thread_id: str, tag: str, *, timeout: float | None = None, attempt_timeout: float | None = None
+    ) -> None:
+        """Removes ``tag`` from a thread."""
+        request = {"chat_id": chat_id, "thread_id": thread_id, "tag": tag}
+        self._run(_ffi.lib.lcbot_bot_untag_thread, request, "untag_thread", timeout, attempt_timeout)
+
+    def update_chat_properties(
+        self,
+        chat_id: str,
+        properties: Mapping[str, Mapping[str, Any]],
+        *,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> None:
+        """Sets chat properties: ``{namespace: {name: value}}``."""
+        request = {"id": chat_id, "properties": properties}
+        self._run(_ffi.lib.lcbot_bot_update_chat_properties, request, "update_chat_properties", timeout, attempt_timeout)
+
+    def delete_chat_properties(
+        self,
+        chat_id: str,
+        properties: Mapping[str, Sequence[str]],
+        *,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> None:
+        """Deletes chat properties: ``{namespace: [names]}``."""
+        request = {"id": chat_id, "properties": properties}
+        self._run(_ffi.lib.lcbot_bot_delete_chat_properties, request, "delete_chat_properties", timeout, attempt_timeout)
+
+    def update_thread_properties(
+        self,
+        chat_id: str,
+        thread_id: str,
+        properties: Mapping[str, Mapping[str, Any]],
+        *,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> None:
+        """Sets thread properties: ``{namespace: {name: value}}``."""
+        request = {"chat_id": chat_id, "thread_id": thread_id, "properties": properties}
+        self._run(_ffi.lib.lcbot_bot_update_thread_properties, request, "update_thread_properties", timeout, attempt_timeout)
+
+    def delete_thread_properties(
+        self,
+        chat_id: str,
+        thread_id: str,
+        properties: Mapping[str, Sequence[str]],
+        *,
+        timeout: float | None = None,
+        attempt_timeout: float | None = None,
+    ) -> None:
+        """Deletes thread properties: ``{namespace: [names]}``."""
+        request = {"chat_id": chat_id, "thread_id": thread_id, "properties": properties}
+        self._run(_ffi.lib.lcbot_bot_delete_thread_properties, request, "delete_thread_properties", timeout, attempt_timeout)
+
+    def mark_events_as_seen(
+        self, chat_id: str, seen_up_to: str, *, timeout: float | None = None, attempt_timeout: float | None = None
+    ) -> None:
+        """Marks the chat's events up to ``seen_up_to`` (RFC 3339) as seen by the bot."""
+        request = {"chat_id": chat_id, "seen_up_to": seen_up_to}
+        self._run(_ffi.lib.lcbot_bot_mark_events_as_seen, request, "mark_events_as_seen", timeout, attempt_timeout)
+
+    def get_customer(self, customer_id: str, *, timeout: float | None = None, attempt_timeout: float | None = None) -> Customer:
+        """The customer ``customer_id`` (of a chat the bot may read)."""
+        text = self._run(_ffi.lib.lcbot_bot_get_customer, {"id": customer_id}, "get_customer", timeout, attempt_timeout)
+        return _read(text, "get_customer", Customer.from_dict)
 
     def call(
         self,

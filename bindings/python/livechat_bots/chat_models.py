@@ -30,6 +30,7 @@ __all__ = [
     "AgentRoutingStatus",
     "BotToken",
     "RegisteredWebhook",
+    "Customer",
 ]
 
 
@@ -303,5 +304,30 @@ class RegisteredWebhook:
             description=_opt_str(doc, "description"),
             filters=None if filters is None else dict(_object(filters, "filters")),
             additional_data=None if data is None else tuple(str(d) for d in data),
+            raw=dict(doc),
+        )
+
+
+@dataclass(frozen=True)
+class Customer:
+    """A customer as ``get_customer`` answers (v3.2+; ``customer_id`` is
+    ``id`` in the request from v3.3, renamed by the core)."""
+
+    id: str
+    name: str | None = None
+    email: str | None = None
+    created_at: str | None = None
+    chat_ids: tuple[str, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, doc: Any) -> Customer:
+        doc = _object(doc, "customer")
+        return cls(
+            id=str(doc["id"]),
+            name=_opt_str(doc, "name"),
+            email=_opt_str(doc, "email"),
+            created_at=_opt_str(doc, "created_at"),
+            chat_ids=tuple(str(c) for c in doc.get("chat_ids") or ()),
             raw=dict(doc),
         )

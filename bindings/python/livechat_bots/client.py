@@ -259,6 +259,13 @@ class Client(Managed):
     ``{"account_id": ..., "pat": ...}``. ``ca_pem`` is PEM text of more CA
     certificates to trust beside the system's (e.g. ``Emulator.ca_pem``).
 
+    ``token``, ``api_version``, ``base_url`` and ``region`` not passed (or
+    None) come from ``LIVECHAT_TOKEN``, ``LIVECHAT_API_VERSION``,
+    ``LIVECHAT_BASE_URL`` and ``LIVECHAT_REGION`` when those are set and not
+    empty, else the library's defaults (API 3.0, LiveChat's URL); what is
+    passed always wins. :attr:`api_version` and :attr:`base_url` say what
+    was chosen.
+
     ``token_provider`` is called (on the calling thread, at most once per
     call, never twice at once) when LiveChat refuses the token as
     ``authentication``; it returns a fresh token, or None. ``interruptible``
@@ -270,9 +277,9 @@ class Client(Managed):
 
     def __init__(
         self,
-        token: str | Mapping[str, str],
+        token: str | Mapping[str, str] | None = None,
         *,
-        api_version: str = "3.0",
+        api_version: str | None = None,
         base_url: str | None = None,
         region: str | None = None,
         token_type: str = "Bearer",
@@ -286,8 +293,10 @@ class Client(Managed):
         token_provider: TokenProviderFunc | None = None,
         interruptible: bool = True,
     ) -> None:
-        config: dict[str, Any] = {"token": token, "token_type": token_type, "api_version": api_version}
+        config: dict[str, Any] = {"token_type": token_type}
         optional: dict[str, Any] = {
+            "token": token,
+            "api_version": api_version,
             "base_url": base_url,
             "region": region,
             "timeout_ms": _milliseconds("timeout", timeout),
@@ -302,8 +311,11 @@ class Client(Managed):
             config["allow_insecure_http"] = allow_insecure_http
         address = _ffi.call_new(_ffi.lib.lcbot_client_new, to_json(config, "client config"))
         self._handle = Handle(self, address, _ffi.lib.lcbot_client_free, "Client")
-        self._description = f"api_version={api_version!r}, base_url={base_url!r}"
-        self._api_version = api_version
+        # The settings in use: the environment may have filled what was not passed.
+        settings = _parse(_ffi.call(_ffi.lib.lcbot_client_settings, address), "client settings")
+        self._api_version: str = settings["api_version"]
+        self._base_url: str = settings["base_url"]
+        self._description = f"api_version={self._api_version!r}, base_url={self._base_url!r}"
         self._interruptible = bool(interruptible)
         # Every callback handed to the core stays referenced as long as the
         # handle lives: a replaced one may still be running on another thread.
@@ -319,6 +331,11 @@ class Client(Managed):
     def api_version(self) -> str:
         """The API version this client speaks, e.g. ``"3.6"``."""
         return self._api_version
+
+    @property
+    def base_url(self) -> str:
+        """The base URL this client sends to, e.g. an emulator's."""
+        return self._base_url
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"

@@ -466,6 +466,35 @@ class Emulator(Managed):
             lambda doc: str(doc["event_id"]),
         )
 
+    def press_button(self, chat_id: str, event_id: str, button_id: str) -> str | None:
+        """The customer presses the button ``button_id`` (its ``postback_id``)
+        of the rich message ``event_id``: the chat's bots are told
+        ``incoming_rich_message_postback``; a ``message`` button also makes
+        the customer write its value in a message carrying ``postback``,
+        whose event id is returned (None for other buttons, and for a press
+        that takes a previous one back)."""
+        request = {"chat_id": chat_id, "event_id": event_id, "button_id": button_id}
+        return _typed(
+            self._control("lcbot_emulator_press_button", request, "press_button"),
+            "press_button",
+            lambda doc: None if doc["event_id"] is None else str(doc["event_id"]),
+        )
+
+    def agent_send_message(self, chat_id: str, agent_id: str, text: str) -> str:
+        """A human agent (of the config's ``agents``) writes in a chat routed
+        to them; returns the event's id."""
+        request = {"chat_id": chat_id, "agent_id": agent_id, "text": text}
+        return _typed(
+            self._control("lcbot_emulator_agent_send_message", request, "agent_send_message"),
+            "agent_send_message",
+            lambda doc: str(doc["event_id"]),
+        )
+
+    def agents(self) -> list[dict[str, Any]]:
+        """The human agents (``{"id", "name", "groups", "max_chats",
+        "chats"}``, ``chats`` the active ones each has now)."""
+        return _typed(self._control("lcbot_emulator_agents", None, "agents"), "agents", lambda doc: list(doc["agents"]))
+
     def close_chat(self, chat_id: str) -> None:
         """The customer leaves: the chat is closed and its bot's slot freed."""
         self._control("lcbot_emulator_close_chat", {"chat_id": chat_id}, "close_chat")

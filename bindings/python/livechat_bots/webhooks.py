@@ -21,8 +21,10 @@ from __future__ import annotations
 import ctypes
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import MappingProxyType
 from typing import Any, Protocol, TypeVar, Union
 
@@ -59,6 +61,7 @@ __all__ = [
     "WebhookHandler",
     "WebhookPayload",
     "respond",
+    "serve",
     "verify",
 ]
 
@@ -665,3 +668,42 @@ def respond(
         log.exception("webhook handler failed for %s (%s)", event.action, event.dedupe_key)
         return _answer(500, {"error": "handler_failed"})
     return _answer(200, {"ok": True})
+
+
+def serve(
+    secrets: Sequence[str],
+    handler: WebhookHandler,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    max_body_bytes: int | None = None,
+) -> ThreadingHTTPServer:
+    """A webhook receiver answering every POST with :func:`respond`, served
+    from a thread of its own (``port`` 0: a free one, see
+    ``server.server_port``). Stop it with ``shutdown()`` and
+    ``server_close()``. Enough for a bot on the emulator or behind a
+    tunnel; a web framework's route calling :func:`respond` does the same."""
+    cap = max_body_bytes if max_body_bytes is not None else DEFAULT_MAX_BODY_BYTES
+
+    class Receiver(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > cap:
+                body, self.close_connection = b"", True  # respond() answers 413 from the header
+            else:
+                body = self.rfile.read(length)
+            status, answer = respond("POST", self.headers, body, secrets, handler, max_body_bytes=max_body_bytes)
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((host, port), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

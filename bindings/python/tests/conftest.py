@@ -14,6 +14,12 @@ import livechat_bots
 from livechat_bots import Client, Emulator
 
 
+# A client takes what its config leaves out from these: the tests never see
+# the shell's (the tests of that reading set them with monkeypatch).
+for _name in ("LIVECHAT_BASE_URL", "LIVECHAT_TOKEN", "LIVECHAT_API_VERSION", "LIVECHAT_REGION"):
+    os.environ.pop(_name, None)
+
+
 def pytest_report_header() -> list[str]:
     from livechat_bots import _ffi
 

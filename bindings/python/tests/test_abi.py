@@ -193,7 +193,7 @@ def test_every_call_takes_options_before_its_out_parameter() -> None:
     calls = [n for n in _ffi._SIGNATURES if n.startswith(("lcbot_create", "lcbot_remove", "lcbot_update", "lcbot_get"))]
     bot_calls = [n for n in _ffi._SIGNATURES if n.startswith("lcbot_bot_") and n not in ("lcbot_bot_new", "lcbot_bot_free")]
     admin = [f"lcbot_{a}" for a in ("issue_bot_token", "reset_bot_secret", "register_webhook", "list_webhooks", "unregister_webhook")]
-    assert len(bot_calls) == 8
+    assert len(bot_calls) == 19  # the 18 typed actions and lcbot_bot_call
     for name in [*calls, "lcbot_call", *bot_calls, *admin]:
         argtypes = _ffi._SIGNATURES[name][1]
         assert argtypes[-2:] == [options, ctypes.POINTER(ctypes.c_void_p)], name

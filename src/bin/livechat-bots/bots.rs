@@ -28,17 +28,17 @@ pub struct BotsArgs {
 #[derive(Args, Debug)]
 #[command(next_help_heading = "Connection (the token is read from LIVECHAT_TOKEN)")]
 pub struct Connection {
-    /// Configuration API version [default: 3.0]
+    /// Configuration API version [default: LIVECHAT_API_VERSION, else 3.0]
     #[arg(long, global = true, value_name = "V",
           value_parser = ["3.0", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6"])]
     api_version: Option<String>,
-    /// Base URL of the API, e.g. an emulator's [default: https://api.livechatinc.com]
+    /// Base URL of the API, e.g. an emulator's [default: LIVECHAT_BASE_URL, else https://api.livechatinc.com]
     #[arg(long, global = true, value_name = "URL")]
     base_url: Option<String>,
     /// More CA certificates to trust (a PEM file), beside the system's
     #[arg(long, global = true, value_name = "FILE")]
     ca_file: Option<PathBuf>,
-    /// Data centre, sent as X-Region [default: from the token]
+    /// Data centre, sent as X-Region [default: LIVECHAT_REGION, else from the token]
     #[arg(long, global = true, value_enum)]
     region: Option<RegionArg>,
     /// The budget of the whole call in milliseconds, retries included [default: 30000]
@@ -369,7 +369,7 @@ pub fn client(c: &Connection) -> Result<Client, Failure> {
     if let Some(ms) = c.timeout_ms {
         config["timeout_ms"] = json!(ms);
     }
-    let client = Client::new(ClientConfig::from_json(&config.to_string())?)?;
+    let client = Client::new(ClientConfig::from_json_with_environment(&config.to_string())?)?;
     client.notices().set_handler(Some(std::sync::Arc::new(|n: &livechat_bots::Notice| {
         eprintln!("livechat-bots: notice: {}", n.message());
     })));

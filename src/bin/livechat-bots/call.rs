@@ -18,10 +18,10 @@ pub struct CallArgs {
     /// A client config file (`token`, `api_version`, `base_url`, ...), as lcbot_client_new takes it
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// API version, e.g. 3.6
+    /// API version, e.g. 3.6 [default: the config file's, LIVECHAT_API_VERSION, else 3.0]
     #[arg(long, value_name = "V")]
     api_version: Option<String>,
-    /// Base URL of the API (an emulator's URL)
+    /// Base URL of the API (an emulator's URL) [default: the config file's, LIVECHAT_BASE_URL, else LiveChat's]
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
     /// More CA certificates to trust (a PEM file), beside the system's
@@ -52,7 +52,7 @@ pub fn run(args: CallArgs) -> Result<(), String> {
         let token = std::env::var("LIVECHAT_TOKEN").map_err(|_| "no token: set LIVECHAT_TOKEN or give --config FILE with \"token\"".to_owned())?;
         config["token"] = json!(token);
     }
-    let client = Client::new(ClientConfig::from_json(&config.to_string()).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let client = Client::new(ClientConfig::from_json_with_environment(&config.to_string()).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     client.notices().set_handler(Some(std::sync::Arc::new(|n: &livechat_bots::Notice| {
         eprintln!("livechat-bots: notice: {}", n.message());
     })));

@@ -7,7 +7,7 @@ const MAX_REQUESTS = 2000;
 const state = {
   view: "chats",
   bots: [], webhooks: [], clients: [], inProgress: {}, templates: [], installed: [],
-  chats: [], requests: [], lastSeq: 0, openRequests: new Set(),
+  chats: [], agents: [], requests: [], lastSeq: 0, openRequests: new Set(),
   deliveries: null, faults: [],
   // What the user unfolded, kept across the re-renders polling causes.
   openChats: new Set(), openDeliveries: new Set(),
@@ -63,7 +63,13 @@ function time(ms) {
 
 function botName(id) {
   const bot = state.bots.find((b) => b.id === id);
-  return bot ? bot.name : id;
+  const agent = state.agents.find((a) => a.id === id);
+  return bot ? bot.name : agent ? agent.name + " (agent)" : id;
+}
+
+// The human agent a chat is with, if it is with one.
+function humanOf(chat) {
+  return chat && state.agents.find((a) => a.id === chat.bot_id);
 }
 
 function badge(text, kind) {
@@ -99,15 +105,52 @@ function routingText(r) {
   }
 }
 
-function transcriptItems(chat) {
+// A rich message as the customer sees it: each card's title, subtitle and
+// image, and its buttons (quick replies as chips). In the customer's chat
+// box (`press` set) a button is pressed by a click.
+function richMessage(chat, e, press) {
+  const quick = e.template_id === "quick_replies";
+  return el("div", { class: "rich " + (quick ? "quick-replies" : "cards"), "data-template": e.template_id },
+    (e.elements || []).map((card) => el("div", { class: quick ? "rich-element" : "rich-element rich-card" },
+      card.title && el("div", { class: "rich-title" }, card.title),
+      card.subtitle && el("div", { class: "rich-subtitle muted" }, card.subtitle),
+      card.image && el("div", { class: "rich-image muted" }, "image: " + (card.image.alternative_text || card.image.name || card.image.url)),
+      el("div", { class: "rich-buttons" }, (card.buttons || []).map((b) => {
+        const pressed = (b.user_ids || []).includes(chat.customer_id);
+        const title = b.type === "message" ? "says: " + b.value : b.type + ": " + b.value;
+        return el("button", { type: "button", class: "small rich-button" + (pressed ? " pressed" : ""), title,
+          "data-postback": b.postback_id, disabled: !press,
+          onclick: press ? () => press(e.event_id, b.postback_id) : undefined }, b.text);
+      })))));
+}
+
+function transcriptItems(chat, press) {
   return timeline(chat).map((item) => {
     if (item.routing) return el("li", { class: "routing" }, "— " + routingText(item.routing) + " · " + time(item.routing.time_ms) + " —");
     const e = item.event;
-    const who = e.author_type === "customer" ? "Customer" : e.author_type === "bot" ? botName(e.author_id) + " (bot)" : "Agent " + e.author_id;
-    const text = e.text !== null && e.text !== undefined ? e.text : "[" + e.type + "]";
-    return el("li", { class: e.author_type, "data-author": e.author_type },
-      el("span", { class: "who" }, who + (e.visibility === "agents" ? " · agents only" : "")), text);
+    const who = e.author_type === "customer" ? "Customer" : e.author_type === "bot" ? botName(e.author_id) + " (bot)" : botName(e.author_id);
+    const text = e.elements ? richMessage(chat, e, press) : e.text !== null && e.text !== undefined ? e.text : "[" + e.type + "]";
+    return el("li", { class: e.author_type, "data-author": e.author_type, "data-event": e.event_id },
+      el("span", { class: "who" }, who + (e.visibility === "agents" ? " · agents only" : "") + (e.postback ? " · pressed " + e.postback.id : "")), text);
   });
+}
+
+// "typing...", "thinking..." or the preview the bot shows now, if any.
+function indicatorText(chat) {
+  const i = chat.talk && chat.talk.indicator;
+  if (!i) return "";
+  const who = botName(i.author_id);
+  if (i.kind === "thinking") return `${who} is thinking…` + (i.title ? " " + i.title : "");
+  if (i.kind === "preview") return `${who} is writing: ${i.title || ""}`;
+  return `${who} is typing…`;
+}
+
+// The chat's tags (every thread's) and properties, as one line.
+function talkText(chat) {
+  const t = chat.talk || {};
+  const tags = Object.values(t.tags || {}).flat();
+  const props = Object.entries(t.properties || {}).flatMap(([ns, kv]) => Object.entries(kv).map(([k, v]) => `${ns}.${k}=${JSON.stringify(v)}`));
+  return [tags.length ? "tags: " + tags.join(", ") : "", props.length ? "properties: " + props.join(", ") : ""].filter(Boolean).join(" · ");
 }
 
 function renderChats() {
@@ -123,6 +166,7 @@ function renderChats() {
       el("div", { class: "card-head" },
         el("span", { class: "title mono" }, chat.chat_id), badge(chat.state),
         el("span", { class: "muted" }, `group ${chat.group_id} · ${bot}`),
+        talkText(chat) && el("span", { class: "muted talk" }, talkText(chat)),
         mine ? el("span", { class: "muted" }, "(in the chat box)")
           : chat.state !== "closed" && el("button", { class: "small secondary", type: "button", onclick: () => pickChat(chat.chat_id) }, "Write as customer")),
       el("details", { open: mine || chats.length <= 3 || state.openChats.has(chat.chat_id),
@@ -140,16 +184,35 @@ function renderChatbox() {
   $("send-button").disabled = !active;
   $("close-button").disabled = !active;
   if (!chat) {
+    $("seat-form").hidden = true;
     $("chatbox-head").textContent = "No chat yet: pick a group and start one, or pick a chat in the list.";
     $("chatbox-transcript").replaceChildren();
     return;
   }
-  const who = chat.bot_id ? "with " + botName(chat.bot_id) : chat.state === "queued" ? "waiting for a bot" : "";
+  const who = chat.bot_id ? "with " + botName(chat.bot_id) : chat.state === "queued" ? "waiting for a bot or an agent" : "";
   $("chatbox-head").replaceChildren("Chat ", el("span", { class: "mono" }, chat.chat_id), " ", badge(chat.state), " ", who);
+  // The agent's seat: a chat handed to a human is answered here as them.
+  const human = active && humanOf(chat);
+  $("seat-form").hidden = !human;
+  $("seat-name").textContent = human ? human.name : "";
   const box = $("chatbox-transcript");
   const atEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
-  box.replaceChildren(...transcriptItems(chat));
+  const press = active ? (eventId, postbackId) => pressButton(chat.chat_id, eventId, postbackId) : null;
+  const indicator = indicatorText(chat);
+  const items = transcriptItems(chat, press);
+  if (indicator) items.push(el("li", { class: "indicator muted", id: "indicator" }, indicator));
+  box.replaceChildren(...items);
   if (atEnd) box.scrollTop = box.scrollHeight;
+}
+
+async function pressButton(chatId, eventId, postbackId) {
+  try {
+    await api("chats/press", { chat_id: chatId, event_id: eventId, button_id: postbackId });
+    showError("chatbox-error", null);
+    await poll();
+  } catch (e) {
+    showError("chatbox-error", e);
+  }
 }
 
 function pickChat(id) {
@@ -432,9 +495,10 @@ async function addFault(event) {
 
 async function poll() {
   try {
-    const [bots, chats, requests, deliveries, faults] = await Promise.all([
-      api("bots"), api("chats"), api("requests?after=" + state.lastSeq), api("deliveries"), api("faults"),
+    const [bots, chats, requests, deliveries, faults, agents] = await Promise.all([
+      api("bots"), api("chats"), api("requests?after=" + state.lastSeq), api("deliveries"), api("faults"), api("agents"),
     ]);
+    state.agents = agents.agents;
     state.bots = bots.bots; state.webhooks = bots.webhooks; state.clients = bots.clients; state.inProgress = bots.chats_in_progress;
     state.templates = bots.templates || []; state.installed = bots.installed || [];
     state.chats = chats.chats;
@@ -447,7 +511,7 @@ async function poll() {
     state.faults = faults.faults;
     const botsKey = JSON.stringify(bots);
     renderIfChanged("bots", botsKey, () => { renderBots(); renderTemplates(); renderGroups(); fillOwners(); state.seen.chats = null; });
-    renderIfChanged("chats", JSON.stringify(chats) + state.myChat, renderChats);
+    renderIfChanged("chats", JSON.stringify(chats) + JSON.stringify(agents) + state.myChat, renderChats);
     renderIfChanged("requests", state.lastSeq, () => { renderActionFilter(); renderRequests(); });
     renderIfChanged("deliveries", JSON.stringify(deliveries), renderDeliveries);
     renderIfChanged("faults", JSON.stringify(faults), renderFaults);
@@ -488,6 +552,21 @@ function wire() {
     try {
       await api("chats/send", { chat_id: state.myChat, text });
       $("send-text").value = "";
+      showError("chatbox-error", null);
+      await poll();
+    } catch (e) {
+      showError("chatbox-error", e);
+    }
+  });
+  $("seat-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const chat = state.chats.find((c) => c.chat_id === state.myChat);
+    const human = humanOf(chat);
+    const text = $("seat-text").value;
+    if (!text || !human) return;
+    try {
+      await api("chats/agent", { chat_id: chat.chat_id, agent_id: human.id, text });
+      $("seat-text").value = "";
       showError("chatbox-error", null);
       await poll();
     } catch (e) {
