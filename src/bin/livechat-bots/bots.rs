@@ -1,8 +1,8 @@
 //! `livechat-bots bots list|show|create|update|remove`: the five Bot Agents
-//! actions with a flag for every field of the request (and `apply`, in
-//! apply.rs). The flags become the
-//! spec's request object and go through `Client::execute`, so the library
-//! checks them against the chosen API version as it checks any caller's.
+//! actions with a flag for every field of the request (`apply` is in
+//! apply.rs). The flags become the spec's request object and go through
+//! `Client::execute`, so the library checks them against the chosen API
+//! version as it checks any caller's.
 
 use clap::{Args, Subcommand, ValueEnum};
 use crate::output;
