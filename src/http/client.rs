@@ -99,9 +99,10 @@ impl Client {
         // Over plain http (the emulator) no certificate is ever checked, so
         // no roots are loaded; over https one TLS configuration (roots,
         // session cache) serves every thread's connections.
-        let tls = match config.base_url.starts_with("http://") {
-            true => None,
-            false => Some(crate::http::tls::client_config(config.ca_pem.as_deref())?),
+        let tls = if config.base_url.starts_with("http://") {
+            None
+        } else {
+            Some(crate::http::tls::client_config(config.ca_pem.as_deref())?)
         };
         let http = crate::http::transport::Transport::new(move || {
             let builder = reqwest::Client::builder()

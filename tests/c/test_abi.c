@@ -193,6 +193,15 @@ static void test_null_emulator(const lcbot_emulator *emulator) {
     CHECK_INT(lcbot_emulator_requests(emulator, NULL), LCBOT_ERR_NULL_ARGUMENT);
     CHECK_INT(lcbot_emulator_requests(NULL, NULL), LCBOT_ERR_NULL_ARGUMENT);
 
+    out = DUMMY;
+    st = lcbot_emulator_ca_pem(NULL, &out);
+    CHECK_NULL_DOC(st, out, "emulator");
+    CHECK_INT(lcbot_emulator_ca_pem(emulator, NULL), LCBOT_ERR_NULL_ARGUMENT);
+    /* A plain emulator has no CA: LCBOT_OK and NULL. */
+    out = DUMMY;
+    CHECK_INT(lcbot_emulator_ca_pem(emulator, &out), LCBOT_OK);
+    CHECK(out == NULL);
+
     /* The refused injections above queued nothing: the next one is the first. */
     out = DUMMY;
     st = lcbot_emulator_inject(emulator, "{\"action\":\"never_called\",\"status\":503}", &out);
@@ -410,6 +419,10 @@ static const struct config_case CONFIGS[] = {
     {"{\"token\":\"t\",\"base_url\":\"http://example.com\",\"allow_insecure_http\":false}", LCBOT_ERR_VALIDATION, "base_url: plain http:// is refused", NULL},
     {"{\"token\":\"t\",\"base_url\":\"ftp://example.com\"}", LCBOT_ERR_VALIDATION, "base_url: expected an http(s) URL", NULL},
     {"{\"token\":\"t\",\"base_url\":\"ftp://example.com\",\"allow_insecure_http\":true}", LCBOT_ERR_VALIDATION, "base_url: expected an http(s) URL", NULL},
+    /* ca_pem: PEM certificates or a clear error */
+    {"{\"token\":\"t\",\"ca_pem\":\"not a certificate\"}", LCBOT_ERR_VALIDATION, "config_json.ca_pem: no certificate found", NULL},
+    {"{\"token\":\"t\",\"ca_pem\":\"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----\\n\"}", LCBOT_ERR_VALIDATION, "config_json.ca_pem: certificate 1 cannot be a root", NULL},
+    {"{\"token\":\"t\",\"ca_pem\":7}", LCBOT_ERR_VALIDATION, "config_json.ca_pem: expected a string", NULL},
     {"{\"token\":\"t\",\"base_url\":\"https://user:pw0rd@example.com\"}", LCBOT_ERR_VALIDATION, "base_url: must not carry credentials", "pw0rd"},
     {"{\"token\":\"t\",\"base_url\":\"https://example.com/?license_id=1\"}", LCBOT_ERR_VALIDATION, "base_url: must not carry credentials, a query or a fragment", NULL},
     {"{\"token\":\"t\",\"base_url\":\"https://example.com/#x\"}", LCBOT_ERR_VALIDATION, "base_url: must not carry credentials, a query or a fragment", NULL},
@@ -491,6 +504,8 @@ static const struct config_case EMULATOR_CONFIGS[] = {
     {"{\"faults\":[{\"status\":503,\"times\":2}]}", LCBOT_OK, NULL, NULL},
     {"[]", LCBOT_ERR_VALIDATION, "config_json: expected an object", NULL},
     {"{\"bogus\":1}", LCBOT_ERR_VALIDATION, "config_json.bogus: unknown field", NULL},
+    {"{\"tls\":\"yes\"}", LCBOT_ERR_VALIDATION, "config_json.tls: expected true, false or an object", NULL},
+    {"{\"tls\":{\"names\":[]}}", LCBOT_ERR_VALIDATION, "config_json.tls.names: must name at least one host", NULL},
     {"{\"port\":70000}", LCBOT_ERR_VALIDATION, "config_json.port: expected an integer from 0 to 65535", NULL},
     {"{\"port\":null}", LCBOT_ERR_VALIDATION, "config_json.port", NULL},
     {"{\"tokens\":{}}", LCBOT_ERR_VALIDATION, "config_json.tokens: expected an array", NULL},
