@@ -27,16 +27,22 @@ pub unsafe fn guard(out: *mut *mut c_char, body: impl FnOnce() -> Result<Option<
         }
         Ok(None) => lcbot_status::LCBOT_OK,
         Err(error) => {
-            let status = lcbot_status::from(error.code);
-            let mut doc = error.to_document();
-            if let Some(map) = doc.as_object_mut() {
-                // Second, after "code", as the header documents it.
-                map.shift_insert(1, "status".into(), (status as i32).into());
-            }
-            *out = into_c_string(doc.to_string());
+            let (status, doc) = error_document(&error);
+            *out = into_c_string(doc);
             status
         }
     }
+}
+
+/// An error's status and its error document, as every call writes them.
+pub fn error_document(error: &Error) -> (lcbot_status, String) {
+    let status = lcbot_status::from(error.code);
+    let mut doc = error.to_document();
+    if let Some(map) = doc.as_object_mut() {
+        // Second, after "code", as the header documents it.
+        map.shift_insert(1, "status".into(), (status as i32).into());
+    }
+    (status, doc.to_string())
 }
 
 /// For the constructors (`lcbot_client_new`, `lcbot_emulator_start`): clears

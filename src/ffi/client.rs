@@ -8,7 +8,7 @@ use crate::ffi::callbacks::{lcbot_notice_handler, lcbot_token_provider, notice_h
 use crate::ffi::options::{lcbot_call_options, read_call_options};
 use crate::ffi::status::lcbot_status;
 use crate::error::Result;
-use crate::http::cancel::CallOptions;
+use crate::http::cancel::{CallOptions, CancelToken};
 use crate::http::client::Client;
 use std::ffi::c_void;
 use std::os::raw::c_char;
@@ -20,6 +20,8 @@ use std::os::raw::c_char;
 pub struct lcbot_client {
     /// Shared with the bots made from it, which keep it alive.
     pub(crate) client: std::sync::Arc<Client>,
+    /// Fired by `lcbot_client_free`: cancels the client's queued calls.
+    pub(crate) queued: CancelToken,
 }
 
 /// Creates a client from a config document, e.g. `{"token": "..."}`.
@@ -37,19 +39,27 @@ pub unsafe extern "C" fn lcbot_client_new(
     error_out: *mut *mut c_char,
 ) -> lcbot_status {
     new_handle(client_out, "client_out", error_out, || {
-        Ok(lcbot_client { client: std::sync::Arc::new(Client::from_json(arg_str(config_json, "config_json")?)?) })
+        let client = std::sync::Arc::new(Client::from_json(arg_str(config_json, "config_json")?)?);
+        Ok(lcbot_client { client, queued: CancelToken::new() })
     })
 }
 
-/// Frees a client. NULL is allowed. No call on it may be in flight. Bots
-/// made from it keep working: they hold the client until they are freed.
+/// Frees a client. NULL is allowed. No blocking call on it may be in
+/// flight; its queued calls still in flight complete as
+/// `LCBOT_ERR_CANCELLED` (a write that may have been sent with
+/// `"outcome": "unknown"`). Bots made from it keep working: they hold the
+/// client until they are freed.
 ///
 /// # Safety
 /// `client` must be NULL or a handle from `lcbot_client_new`, not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn lcbot_client_free(client: *mut lcbot_client) {
     if !client.is_null() {
-        guard_void(|| drop(Box::from_raw(client)));
+        guard_void(|| {
+            let client = Box::from_raw(client);
+            client.queued.cancel();
+            drop(client)
+        });
     }
 }
 

@@ -22,3 +22,4 @@ mod strings;
 #[cfg(feature = "test-hooks")]
 mod test_hooks;
 mod webhooks;
+mod queue;

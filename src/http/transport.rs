@@ -21,6 +21,10 @@
 //! - A call may be cancelled from another thread: the request races the
 //!   cancel token.
 //!
+//! Queued calls (see `http::background`) use one more pool per client,
+//! driven by the background I/O thread's runtime; [`Io`] is what both kinds
+//! of call send through, so the client's retry loop is written once.
+//!
 //! A thread's part of a client is dropped when that thread frees the client,
 //! at the thread's next call after another thread freed it, or when the
 //! thread exits. Like any blocking client, it must not be called from inside
@@ -43,6 +47,8 @@ pub struct Transport {
     build: Box<Build>,
     /// The client built by `new`, for the first thread that calls.
     spare: Mutex<Option<reqwest::Client>>,
+    /// The pool of the queued calls and the fork generation it was made in.
+    queued: Mutex<Option<(u64, reqwest::Client)>>,
 }
 
 /// One thread's runtime and connection pool for one client.
@@ -91,18 +97,18 @@ pub enum Failure {
     Cancelled,
 }
 
-impl Transport {
-    /// `build` makes a thread's reqwest client; it is tried once here so that
-    /// a bad setting fails now, not at the first call.
-    pub fn new(build: impl Fn() -> reqwest::Result<reqwest::Client> + Send + Sync + 'static) -> reqwest::Result<Self> {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        let spare = Mutex::new(Some(build()?));
-        Ok(Transport { id: NEXT.fetch_add(1, Ordering::Relaxed), alive: Arc::new(()), build: Box::new(build), spare })
-    }
+/// What a call's requests go through: a client's connection pool, on the
+/// calling thread's runtime (a blocking call) or on the background I/O
+/// thread (a queued call). The retry loop is written once against it.
+pub struct Io {
+    http: reqwest::Client,
+    queued: bool,
+}
 
+impl Io {
     /// Posts `body` to `url` with `auth` as the Authorization header, and
     /// `author` as `X-Author-Id` when a creator's token acts as a bot.
-    pub fn post(
+    pub async fn post(
         &self,
         url: &reqwest::Url,
         body: &str,
@@ -111,54 +117,111 @@ impl Transport {
         timeout: Duration,
         cancel: Option<&CancelToken>,
     ) -> Result<Answer, Failure> {
-        self.with_local(|local| {
-            local.runtime.block_on(async {
-                let request = async {
-                    settle().await;
-                    let mut request = local.http.post(url.clone()).header(reqwest::header::AUTHORIZATION, auth.clone());
-                    if let Some(author) = author {
-                        request = request.header(HeaderName::from_static("x-author-id"), author.clone());
-                    }
-                    let response = request.timeout(timeout).body(body.to_owned()).send().await?;
-                    // Names made once, not parsed per call (a parse also trips
-                    // valgrind on http's uninitialised scratch buffer).
-                    let header = |name: &HeaderName| {
-                        response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
-                    };
-                    let retry_after = header(&reqwest::header::RETRY_AFTER);
-                    let legacy = header(&HeaderName::from_static("legacy"));
-                    let deprecation = header(&HeaderName::from_static("deprecation"));
-                    let status = response.status().as_u16();
-                    let body = response.bytes().await?.to_vec();
-                    Ok(Answer { status, retry_after, legacy, deprecation, body })
-                };
-                match cancel {
-                    None => request.await.map_err(Failure::Http),
-                    Some(token) => tokio::select! {
-                        answer = request => answer.map_err(Failure::Http),
-                        _ = token.cancelled() => Err(Failure::Cancelled),
-                    },
-                }
-            })
-        })
+        let request = async {
+            // The I/O thread's runtime never stops, so its pool sees closes
+            // as they come; a calling thread's runtime must look first.
+            if !self.queued {
+                settle().await;
+            }
+            let mut request = self.http.post(url.clone()).header(reqwest::header::AUTHORIZATION, auth.clone());
+            if let Some(author) = author {
+                request = request.header(HeaderName::from_static("x-author-id"), author.clone());
+            }
+            let response = request.timeout(timeout).body(body.to_owned()).send().await?;
+            // Names made once, not parsed per call (a parse also trips
+            // valgrind on http's uninitialised scratch buffer).
+            let header =
+                |name: &HeaderName| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let retry_after = header(&reqwest::header::RETRY_AFTER);
+            let legacy = header(&HeaderName::from_static("legacy"));
+            let deprecation = header(&HeaderName::from_static("deprecation"));
+            let status = response.status().as_u16();
+            let body = response.bytes().await?.to_vec();
+            Ok(Answer { status, retry_after, legacy, deprecation, body })
+        };
+        match cancel {
+            None => request.await.map_err(Failure::Http),
+            Some(token) => tokio::select! {
+                answer = request => answer.map_err(Failure::Http),
+                _ = token.cancelled() => Err(Failure::Cancelled),
+            },
+        }
     }
 
     /// Waits `wait` between two attempts; a cancelled token ends it early.
-    pub fn pause(&self, wait: Duration, cancel: Option<&CancelToken>) -> Result<(), Failure> {
+    pub async fn pause(&self, wait: Duration, cancel: Option<&CancelToken>) -> Result<(), Failure> {
         match cancel {
             None => {
-                std::thread::sleep(wait);
+                tokio::time::sleep(wait).await;
                 Ok(())
             }
-            Some(token) => self.with_local(|local| {
-                local.runtime.block_on(async {
-                    tokio::select! {
-                        _ = tokio::time::sleep(wait) => Ok(()),
-                        _ = token.cancelled() => Err(Failure::Cancelled),
-                    }
-                })
-            }),
+            Some(token) => tokio::select! {
+                _ = tokio::time::sleep(wait) => Ok(()),
+                _ = token.cancelled() => Err(Failure::Cancelled),
+            },
         }
+    }
+
+    /// Runs `f`, a user's callback that may block (the token provider): on
+    /// the calling thread for a blocking call, as before; for a queued call
+    /// on a blocking-pool thread, so that the I/O thread keeps serving the
+    /// other calls meanwhile. A cancel stops the wait, not `f`.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+        cancel: Option<&CancelToken>,
+    ) -> Result<T, Failure> {
+        if !self.queued {
+            return Ok(f());
+        }
+        let task = tokio::task::spawn_blocking(f);
+        let joined = match cancel {
+            None => task.await,
+            Some(token) => tokio::select! {
+                joined = task => joined,
+                _ = token.cancelled() => return Err(Failure::Cancelled),
+            },
+        };
+        joined.map_err(|e| Failure::Runtime(std::io::Error::other(e.to_string())))
+    }
+}
+
+impl Transport {
+    /// `build` makes a thread's reqwest client; it is tried once here so that
+    /// a bad setting fails now, not at the first call.
+    pub fn new(build: impl Fn() -> reqwest::Result<reqwest::Client> + Send + Sync + 'static) -> reqwest::Result<Self> {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let spare = Mutex::new(Some(build()?));
+        Ok(Transport {
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            alive: Arc::new(()),
+            build: Box::new(build),
+            spare,
+            queued: Mutex::new(None),
+        })
+    }
+
+    /// Runs a call on this thread's runtime and connection pool, blocking
+    /// until it ends: `call` gets the [`Io`] the call's requests go through.
+    pub fn block_on<F: std::future::Future>(&self, call: impl FnOnce(Io) -> F) -> Result<F::Output, Failure> {
+        self.with_local(|local| Ok(local.runtime.block_on(call(Io { http: (*local.http).clone(), queued: false }))))
+    }
+
+    /// The connection pool of this client's queued calls (see
+    /// `http::background`), made on first use and again in a forked child.
+    pub fn queued_io(&self) -> Result<Io, Failure> {
+        let forks = fork_generation();
+        let mut pool = self.queued.lock().unwrap_or_else(|p| p.into_inner());
+        match pool.as_ref() {
+            Some((made_in, http)) if *made_in == forks => return Ok(Io { http: http.clone(), queued: true }),
+            // The parent's pool: its connections belong to the parent's I/O
+            // thread, so it is left alone (leaked), never dropped here.
+            Some(_) => std::mem::forget(pool.take()),
+            None => {}
+        }
+        let http = (self.build)().map_err(Failure::Http)?;
+        *pool = Some((forks, http.clone()));
+        Ok(Io { http, queued: true })
     }
 
     /// Runs `f` with this thread's part of the client, made on first use.
@@ -216,7 +279,7 @@ extern "C" fn count_fork_in_child() {
 
 /// How many forks this process descends from since the library first made
 /// a runtime (the counter is bumped in each child).
-fn fork_generation() -> u64 {
+pub(crate) fn fork_generation() -> u64 {
     static REGISTER: Once = Once::new();
     REGISTER.call_once(|| {
         // SAFETY: the handler only increments an atomic, which is
@@ -233,5 +296,9 @@ impl Drop for Transport {
         // This thread's part goes now; other threads' at their next call or
         // exit. A part inherited through fork is never dropped (see above).
         let _ = LOCAL.try_with(|cell| cell.borrow_mut().retain(|(id, _)| *id != self.id));
+        let queued = self.queued.get_mut().unwrap_or_else(|p| p.into_inner());
+        if queued.as_ref().is_some_and(|(made_in, _)| *made_in != fork_generation()) {
+            std::mem::forget(queued.take());
+        }
     }
 }
