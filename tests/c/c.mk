@@ -26,7 +26,7 @@
 
 C_TEST_SRC      := tests/c
 C_TEST_OUT      := $(BUILD_DIR)/c
-C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx test_lifecycle test_soak test_webhooks test_bots
+C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx test_lifecycle test_soak test_webhooks test_bots test_queue
 C_TEST_BINS     := $(addprefix $(C_TEST_OUT)/,$(C_TEST_PROGRAMS))
 C_TEST_LINK     := -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
 C_TEST_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -Iinclude
@@ -74,6 +74,7 @@ test-c: build deps-valgrind $(C_TEST_BINS) $(C_TEST_OUT)/test_cxx_wrapper $(C_TE
 	./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS)
 	./$(C_TEST_OUT)/test_webhooks
 	./$(C_TEST_OUT)/test_bots $(C_TEST_BOTS_ARGS)
+	./$(C_TEST_OUT)/test_queue
 	bash $(C_TEST_SRC)/test_echo_bot.sh ./$(C_TEST_OUT)/echo_bot
 	@echo "== C tests: under valgrind"
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_abi
@@ -87,5 +88,6 @@ test-c: build deps-valgrind $(C_TEST_BINS) $(C_TEST_OUT)/test_cxx_wrapper $(C_TE
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_soak $(C_TEST_SOAK_ARGS_VALGRIND)
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_webhooks
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_bots $(C_TEST_BOTS_ARGS_VALGRIND)
+	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_queue
 	bash $(C_TEST_SRC)/test_echo_bot.sh ./$(C_TEST_OUT)/echo_bot $(C_TEST_VALGRIND)
 	@echo "== C tests: all passed, natively and under valgrind"
