@@ -12,10 +12,12 @@ blocking method does. So the request checks, the answer types and the
 errors are the blocking method's, with no copy of them here.
 
 Cancelling the task (``task.cancel()``, ``asyncio.timeout``, ``wait_for``)
-cancels the call; the ``CancelledError`` then has the call's own error as
-its ``__cause__`` (a :class:`~livechat_bots.CancelledError`, whose
-``outcome`` is ``"unknown"`` when a write may have been applied), as the
-blocking path reports it.
+cancels the call; the ``asyncio.CancelledError`` raised in the task has the
+call's own error as its ``__cause__`` (a
+:class:`~livechat_bots.CancelledError`, whose ``outcome`` is ``"unknown"``
+when a write may have been applied), as the blocking path reports it; what
+an awaiter of the task sees (a new ``CancelledError``, or ``TimeoutError``)
+has that one in its ``__context__`` chain.
 """
 
 from __future__ import annotations
@@ -194,7 +196,9 @@ async def _run(body: Callable[[], T]) -> T:
         QUEUED_CALL.reset(reset)
     future, token = _queue().submit(request)
     try:
-        text: str | None = await future
+        # Shielded: a cancel of the task must not cancel the future the
+        # completion will resolve (the call's own error is still to come).
+        text: str | None = await asyncio.shield(future)
         outcome: LiveChatBotsError | None = None
     except LiveChatBotsError as e:
         text, outcome = None, e
@@ -228,11 +232,11 @@ async def _run(body: Callable[[], T]) -> T:
 def _coroutine(method: Callable[Concatenate[Any, P], T]) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:
     """The coroutine of a blocking method, on the wrapped object."""
 
-    @functools.wraps(method)
-    async def run(self: _AsyncHandle, *args: P.args, **kwargs: P.kwargs) -> T:
+    async def run(self: Any, /, *args: P.args, **kwargs: P.kwargs) -> T:
         blocking = self._blocking
         return await _run(lambda: method(blocking, *args, **kwargs))
 
+    functools.update_wrapper(run, method)  # its name and docstring
     return run
 
 

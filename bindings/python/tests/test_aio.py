@@ -4,6 +4,7 @@ loop, through the library's completion queue (no thread per call)."""
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from typing import Any
 
@@ -21,7 +22,18 @@ from livechat_bots import (
     ValidationError,
 )
 
-from .conftest import wait_for_fault_taken
+from conftest import wait_for_fault_taken
+
+
+def call_error(e: BaseException) -> livechat_bots.CancelledError | None:
+    """The call's own error in the chain of a task's cancellation (asyncio
+    makes the awaiter's CancelledError anew, with ours as its context)."""
+    seen: BaseException | None = e
+    while seen is not None:
+        if isinstance(seen, livechat_bots.CancelledError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def aclient(emulator: Emulator, **settings: Any) -> AsyncClient:
@@ -91,9 +103,8 @@ def test_a_cancelled_task_cancels_its_call(emulator: Emulator) -> None:
             with pytest.raises(asyncio.CancelledError) as e:
                 await task
             # the call's own error: a read, so no unknown outcome
-            cause = e.value.__cause__
-            assert isinstance(cause, livechat_bots.CancelledError)
-            assert cause.outcome is None
+            cause = call_error(e.value)
+            assert cause is not None and cause.outcome is None
             # the client goes on
             assert await client.get_bot_agents() == []
 
@@ -106,17 +117,16 @@ def test_a_write_cancelled_by_a_timeout_reports_an_unknown_outcome(emulator: Emu
     async def main() -> None:
         async with aclient(emulator) as client:
             with pytest.raises(TimeoutError) as e:
-                async with asyncio.timeout(0.3):
-                    await client.create_bot_agent("Held", "offline")
-            cancelled = e.value.__cause__
-            assert isinstance(cancelled, asyncio.CancelledError)
-            cause = cancelled.__cause__
-            assert isinstance(cause, livechat_bots.CancelledError)
-            assert cause.outcome == "unknown"
-            # wait_for cancels as well
-            emulator.inject(action="get_bot_agents", delay_ms=10_000)
-            with pytest.raises(TimeoutError):
-                await asyncio.wait_for(client.get_bot_agents(), 0.2)
+                await asyncio.wait_for(client.create_bot_agent("Held", "offline"), 0.3)
+            cause = call_error(e.value)
+            assert cause is not None and cause.outcome == "unknown"
+            if sys.version_info >= (3, 11):
+                emulator.inject(action="create_bot_agent", delay_ms=10_000)
+                with pytest.raises(TimeoutError) as e:
+                    async with asyncio.timeout(0.3):
+                        await client.create_bot_agent("Held again", "offline")
+                cause = call_error(e.value)
+                assert cause is not None and cause.outcome == "unknown"
 
     asyncio.run(main())
 
