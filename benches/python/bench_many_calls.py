@@ -169,8 +169,11 @@ def main() -> int:
         process.terminate()
         process.wait()
 
-    print(f"Python asyncio, {args.tasks} tasks, every call held {args.delay_ms} ms (`get_bot_agents`), "
-          f"on {os.cpu_count()} cores:\n")
+    load = os.getloadavg()[0]
+    print(f"Python asyncio, {args.tasks} tasks, every call held {args.delay_ms} ms by the emulator "
+          f"(`get_bot_agents`), each contender in its own process, one after the other on one emulator process; "
+          f"{os.cpu_count()} cores, load average {load:.1f} at the end "
+          f"(`{' '.join(['benches/python/bench_many_calls.py', *sys.argv[1:]])}`):\n")
     print("| contender | calls | calls/s | vs ours | peak OS threads | 5 ms ticker lag p99 |")
     print("|---|--:|--:|--:|--:|--:|")
     ours = rows.get("ours", {}).get("calls_per_s")

@@ -47,6 +47,9 @@ P = ParamSpec("P")
 T = TypeVar("T")
 _S = TypeVar("_S", bound="_AsyncHandle")
 
+#: Completions taken per wake-up of the loop's reader.
+_DRAIN_BATCH = 32
+
 
 class _Request(BaseException):
     """Raised out of a method's body at its call, carrying the call."""
@@ -112,7 +115,11 @@ class _Queue:
     def _drain(self) -> None:
         done = POINTER(_ffi.Completion)()
         error = c_void_p()
-        while self._address is not None:
+        # A few at a time: the fd stays readable while more wait, so the loop
+        # comes back for them after its other callbacks (a ticker, a request).
+        for _ in range(_DRAIN_BATCH):
+            if self._address is None:
+                return
             status = int(_ffi.lib.lcbot_queue_next(self._address, 0, byref(done), byref(error)))
             if status != 0:  # pragma: no cover - only for bad arguments
                 raise error_from_document(status, _take(error))
