@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -163,6 +164,11 @@ def render(r: dict[str, Any]) -> str:
           "in the caches (a perf profile of the real loop spreads the extra time over `_PyEval_EvalFrameDefault`, object "
           "allocation and dict lookups, not over any one function). Fewer Python operations per call is the lever: each "
           "one saved counts several times.\n")
+
+    many_calls = Path(__file__).resolve().parent / "results" / "many-calls.md"
+    if many_calls.is_file():  # written by `make bench-many-calls`
+        w("## Many calls at once\n")
+        w(many_calls.read_text())
 
     feel = r.get("feel")
     if feel:

@@ -168,9 +168,9 @@ impl Client {
     }
 
     /// The [`Io`] of this client's queued calls: its shared pool, driven by
-    /// the background I/O thread.
-    pub(crate) fn queued_io(&self) -> Result<Io> {
-        self.http.queued_io().map_err(runtime_failure)
+    /// the background I/O thread's start `generation`.
+    pub(crate) fn queued_io(&self, generation: u64) -> Result<Io> {
+        self.http.queued_io(generation).map_err(runtime_failure)
     }
 
     /// The notices of a retiring API version seen so far.

@@ -47,8 +47,15 @@ pub struct Transport {
     build: Box<Build>,
     /// The client built by `new`, for the first thread that calls.
     spare: Mutex<Option<reqwest::Client>>,
-    /// The pool of the queued calls and the fork generation it was made in.
-    queued: Mutex<Option<(u64, reqwest::Client)>>,
+    /// The pool of the queued calls.
+    queued: Mutex<Option<QueuedPool>>,
+}
+
+/// A client's pool of queued calls, and the I/O thread it was made for.
+struct QueuedPool {
+    forks: u64,
+    generation: u64,
+    http: reqwest::Client,
 }
 
 /// One thread's runtime and connection pool for one client.
@@ -208,19 +215,21 @@ impl Transport {
     }
 
     /// The connection pool of this client's queued calls (see
-    /// `http::background`), made on first use and again in a forked child.
-    pub fn queued_io(&self) -> Result<Io, Failure> {
+    /// `http::background`) for the I/O thread's start `generation`: made on
+    /// first use, again after the thread was restarted (the old pool's
+    /// connections went with the old thread), and in a forked child.
+    pub fn queued_io(&self, generation: u64) -> Result<Io, Failure> {
         let forks = fork_generation();
         let mut pool = self.queued.lock().unwrap_or_else(|p| p.into_inner());
         match pool.as_ref() {
-            Some((made_in, http)) if *made_in == forks => return Ok(Io { http: http.clone(), queued: true }),
+            Some(q) if q.forks == forks && q.generation == generation => return Ok(Io { http: q.http.clone(), queued: true }),
             // The parent's pool: its connections belong to the parent's I/O
             // thread, so it is left alone (leaked), never dropped here.
-            Some(_) => std::mem::forget(pool.take()),
-            None => {}
+            Some(q) if q.forks != forks => std::mem::forget(pool.take()),
+            _ => {}
         }
         let http = (self.build)().map_err(Failure::Http)?;
-        *pool = Some((forks, http.clone()));
+        *pool = Some(QueuedPool { forks, generation, http: http.clone() });
         Ok(Io { http, queued: true })
     }
 
@@ -297,7 +306,7 @@ impl Drop for Transport {
         // exit. A part inherited through fork is never dropped (see above).
         let _ = LOCAL.try_with(|cell| cell.borrow_mut().retain(|(id, _)| *id != self.id));
         let queued = self.queued.get_mut().unwrap_or_else(|p| p.into_inner());
-        if queued.as_ref().is_some_and(|(made_in, _)| *made_in != fork_generation()) {
+        if queued.as_ref().is_some_and(|q| q.forks != fork_generation()) {
             std::mem::forget(queued.take());
         }
     }

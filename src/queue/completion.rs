@@ -3,7 +3,7 @@
 
 use crate::agent_chat::bot::Bot;
 use crate::error::{Error, ErrorCode, Result};
-use crate::http::background;
+use crate::http::background::Lease;
 use crate::http::cancel::{CallOptions, CancelToken};
 use crate::http::client::Client;
 use crate::http::transport::fork_generation;
@@ -37,6 +37,9 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 pub struct Queue {
     shared: Arc<Shared>,
+    /// Keeps the I/O thread running while the queue exists; dropped after
+    /// the calls in flight have ended.
+    lease: Lease,
 }
 
 /// A call that ended: its tag, and its answer (the document its blocking
@@ -70,7 +73,7 @@ struct State {
 
 impl Queue {
     /// A queue with nothing in flight. Fails only when the process is out
-    /// of file descriptors.
+    /// of file descriptors or threads.
     pub fn new() -> Result<Queue> {
         // SAFETY: plain system call; the fd is owned below.
         let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
@@ -87,7 +90,8 @@ impl Queue {
             closing: CancelToken::new(),
             made_in: fork_generation(),
         };
-        Ok(Queue { shared: Arc::new(shared) })
+        let lease = Lease::take().map_err(|e| Error::new(ErrorCode::Transport, format!("cannot start the I/O thread: {e}")))?;
+        Ok(Queue { shared: Arc::new(shared), lease })
     }
 
     /// The fd that is readable while completions wait: poll it, then drain
@@ -118,11 +122,11 @@ impl Queue {
         if self.shared.made_in != fork_generation() {
             return Err(Error::validation("queue: made before fork() by the parent process; make a new queue in the child"));
         }
-        let io = call.client().queued_io()?;
+        let io = call.client().queued_io(self.lease.generation())?;
         let cancel = CancelToken::joined(options.cancel.iter().chain([&self.shared.closing]));
         let options = CallOptions { cancel: Some(cancel), ..options };
         self.shared.lock().in_flight += 1;
-        let pending = Pending { shared: self.shared.clone(), tag };
+        let pending = Pending { shared: Some(self.shared.clone()), tag };
         let job = async move {
             let result = call.run(&options, &io).await;
             // The call's handles go before the completion is seen, so that
@@ -130,7 +134,8 @@ impl Queue {
             drop((call, io, options));
             pending.complete(result);
         };
-        background::spawn(job).map_err(|e| Error::new(ErrorCode::Transport, format!("cannot start the I/O thread: {e}")))
+        self.lease.spawn(job);
+        Ok(())
     }
 
     /// The next completion, in the order the calls ended: waits up to
@@ -214,23 +219,25 @@ impl Shared {
 /// A call in flight: completes it when the call ends, or with a panic
 /// error if the task is dropped before (a panic in the call).
 struct Pending {
-    shared: Arc<Shared>,
+    /// Taken by `complete`; still here at drop when the call never ended.
+    shared: Option<Arc<Shared>>,
     tag: u64,
 }
 
 impl Pending {
-    fn complete(self, result: Result<String>) {
-        let shared = self.shared.clone();
-        let tag = self.tag;
-        std::mem::forget(self);
-        finish(&shared, tag, result);
+    fn complete(mut self, result: Result<String>) {
+        if let Some(shared) = self.shared.take() {
+            finish(&shared, self.tag, result);
+        }
     }
 }
 
 impl Drop for Pending {
     fn drop(&mut self) {
-        let error = Error::new(ErrorCode::Panic, "internal error: the queued call ended without an answer");
-        finish(&self.shared, self.tag, Err(error));
+        if let Some(shared) = self.shared.take() {
+            let error = Error::new(ErrorCode::Panic, "internal error: the queued call ended without an answer");
+            finish(&shared, self.tag, Err(error));
+        }
     }
 }
 

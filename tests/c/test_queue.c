@@ -266,7 +266,7 @@ static int faults_taken(const lcbot_emulator *emu) {
     int taken = 0;
     while (!taken && now_ms() < deadline) {
         char *faults = NULL;
-        if (lcbot_emulator_faults(emu, &faults) == LCBOT_OK && faults) taken = strstr(faults, "\"times\"") == NULL;
+        if (lcbot_emulator_faults(emu, &faults) == LCBOT_OK && faults) taken = strstr(faults, "\"pending_faults\":0") != NULL;
         lcbot_string_free(faults);
         if (!taken) {
             struct timespec ts = {0, 2000000};

@@ -30,6 +30,7 @@ from ._ffi import ABI_VERSION, LIBRARY_VERSION
 from .client import BotId, Client, TokenProviderFunc
 from . import webhooks
 from .bot import Bot
+from .aio import AsyncBot, AsyncClient
 from .chat_models import (
     AgentRoutingStatus,
     BotToken,
@@ -63,6 +64,8 @@ __all__ = [
     "LIBRARY_VERSION",
     "AgentRoutingStatus",
     "ApiError",
+    "AsyncBot",
+    "AsyncClient",
     "AuthenticationError",
     "AuthorizationError",
     "Bot",

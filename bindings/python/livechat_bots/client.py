@@ -9,6 +9,7 @@ import threading
 import warnings
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from ctypes import byref, c_void_p
 from json.encoder import encode_basestring_ascii as _quote
 from typing import Any, TypeVar
@@ -174,6 +175,13 @@ def _read_list(text: str | None, what: str, item: Callable[[Any], T]) -> list[T]
     except (KeyError, TypeError, ValueError) as e:
         detail = f"missing field {e}" if isinstance(e, KeyError) else str(e)
         raise local_error(DecodeError, f"{what}: unexpected result: {detail}") from None
+
+
+#: Set while an ``aio`` coroutine runs a method's body: how its call goes
+#: (submitted to the queue, then answered from the completion).
+QUEUED_CALL: ContextVar[Callable[[Client, Handle, Any, tuple[Any, ...], int, int], str | None] | None] = ContextVar(
+    "livechat_bots_queued_call", default=None
+)
 
 
 def _invoke(fn: Any, args: tuple[Any, ...], timeout_ms: int, attempt_ms: int, interruptible: bool) -> str | None:
@@ -350,6 +358,10 @@ class Client(Managed):
         """
         timeout_ms = 0 if timeout is None else _call_milliseconds("timeout", timeout)
         attempt_ms = 0 if attempt_timeout is None else _call_milliseconds("attempt_timeout", attempt_timeout)
+        queued = QUEUED_CALL.get()
+        if queued is not None:
+            # An AsyncClient's or AsyncBot's call: the queue runs it (see aio).
+            return queued(self, handle, fn, args, timeout_ms, attempt_ms)
         if self._has_provider:
             self._provider_failure.error = None
         address = handle.acquire()
