@@ -166,9 +166,13 @@ def render(r: dict[str, Any]) -> str:
           "one saved counts several times.\n")
 
     many_calls = Path(__file__).resolve().parent / "results" / "many-calls.md"
-    if many_calls.is_file():  # written by `make bench-many-calls`
+    go_many_calls = many_calls.with_name("go-many-calls.md")  # written by `make bench-go-many-calls`
+    if many_calls.is_file() or go_many_calls.is_file():  # many-calls.md: written by `make bench-many-calls`
         w("## Many calls at once\n")
+    if many_calls.is_file():
         w(many_calls.read_text())
+    if go_many_calls.is_file():
+        w(go_many_calls.read_text())
 
     feel = r.get("feel")
     if feel:
