@@ -194,7 +194,7 @@ func control(url, path string, doc any) {
 // request of the run (setup and warm-up included), cleared after.
 func run(url, bin string, s scenario) result {
 	if s.DelayMS > 0 {
-		control(url, "/_emulator/faults", map[string]any{"times": 1 << 30, "delay_ms": s.DelayMS})
+		control(url, "/_emulator/faults", map[string]any{"times": 1_000_000, "delay_ms": s.DelayMS})
 		defer control(url, "/_emulator/faults/clear", map[string]any{})
 	}
 	warm := max(500, s.Goroutines*4)
