@@ -237,7 +237,6 @@ def render(r: dict[str, Any]) -> str:
                   f".a {100 * (var['a_bytes'] / base['a_bytes'] - 1):+.1f} %, build time ×{var['build_s'] / base['build_s']:.1f}.")
             w("")
         try:
-            from pathlib import Path
             toml = (Path(__file__).resolve().parent.parent / "Cargo.toml").read_text()
             section = toml.split("[profile.release]", 1)[1].split("\n[", 1)[0].strip()
             w(f"The release profile kept in `Cargo.toml`: `{'`, `'.join(line.strip() for line in section.splitlines() if line.strip() and not line.strip().startswith('#'))}`"

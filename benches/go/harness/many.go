@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -24,6 +25,17 @@ type manyReport struct {
 	CallsPerS   float64 `json:"calls_per_s"`
 	PeakThreads int     `json:"peak_threads"`
 	PeakSockets int     `json:"peak_sockets"`
+	// The process's CPU time and context switches (voluntary and not, all
+	// threads) per call: where a call's cost goes, beside calls/s.
+	CPUUSPerCall    float64 `json:"cpu_us_per_call"`
+	SwitchesPerCall float64 `json:"switches_per_call"`
+}
+
+// switches is the process's context switches so far (getrusage).
+func switches() int64 {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return ru.Nvcsw + ru.Nivcsw
 }
 
 // threadsNow is the process's OS thread count (/proc/self/status Threads).
@@ -113,9 +125,14 @@ func runMany(contender string, ops Ops, seed string, a Args) {
 	calls()
 	rep.Errors, rep.FirstError = 0, nil
 	left.Store(int64(a.N))
+	u0, s0 := cpuUS()
+	sw0 := switches()
 	t0 := time.Now()
 	calls()
 	wall := time.Since(t0)
+	u1, s1 := cpuUS()
+	rep.CPUUSPerCall = float64(u1-u0+s1-s0) / float64(a.N)
+	rep.SwitchesPerCall = float64(switches()-sw0) / float64(a.N)
 	rep.PeakThreads, rep.PeakSockets = threads(), sockets()
 	close(stop)
 	rep.Calls = a.N
