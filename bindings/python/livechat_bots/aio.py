@@ -260,6 +260,11 @@ class _AsyncHandle:
     def closed(self) -> bool:
         return self._blocking.closed
 
+    def __repr__(self) -> str:
+        # The blocking object's (which shows no secret), under this class's name.
+        blocking = f"livechat_bots.{type(self._blocking).__name__} "
+        return repr(self._blocking).replace(blocking, f"livechat_bots.{type(self).__name__} ", 1)
+
     async def __aenter__(self: _S) -> _S:
         return self
 
@@ -322,9 +327,6 @@ class AsyncClient(_AsyncHandle):
     def api_version(self) -> str:
         """The API version this client speaks, e.g. ``"3.6"``."""
         return self._blocking.api_version
-
-    def __repr__(self) -> str:
-        return repr(self._blocking).replace("livechat_bots.Client", "livechat_bots.AsyncClient", 1)
 
     create_bot_agent = _coroutine(Client.create_bot_agent)
     remove_bot_agent = _coroutine(Client.remove_bot_agent)
@@ -395,9 +397,6 @@ class AsyncBot(_AsyncHandle):
     def client(self) -> AsyncClient:
         """The client the bot acts through."""
         return self._client
-
-    def __repr__(self) -> str:
-        return repr(self._blocking).replace("livechat_bots.Bot", "livechat_bots.AsyncBot", 1)
 
     set_routing_status = _coroutine(Bot.set_routing_status)
     send_event = _coroutine(Bot.send_event)

@@ -198,7 +198,9 @@ def test_a_bot_through_an_async_client(emulator: Emulator) -> None:
 def test_a_closed_client_refuses_calls(emulator: Emulator) -> None:
     async def main() -> None:
         client = aclient(emulator)
+        assert repr(client).startswith("<livechat_bots.AsyncClient api_version='3.0'") and repr(client).endswith(" open>")
         client.close()
+        assert client.closed and repr(client).endswith(" closed>")
         with pytest.raises(ValueError):
             await client.get_bot_agents()
 
