@@ -10,9 +10,14 @@
 //! Three things follow from a runtime that runs only during calls, and are
 //! handled here:
 //! - Between calls nobody reads the idle connections, so a close by the
-//!   server (a restart, a load balancer's idle timeout) goes unseen. Each
-//!   request first lets the runtime look at its sockets once (`settle`), so
-//!   the pool drops a closed connection instead of writing into it.
+//!   server (a restart, a load balancer's idle timeout) goes unseen. A
+//!   request that follows an idle spell first lets the runtime look at its
+//!   sockets once (`settle`), so the pool drops a closed connection instead
+//!   of writing into it (see [`SETTLE_AFTER_IDLE`] for when).
+//! - A call's deadline and its cancel token are watched on one timer per
+//!   thread and client, moved from call to call (see `stop`): a new timer
+//!   per call would wake the runtime's driver through its eventfd, a system
+//!   call per call.
 //! - After `fork()` the child shares the parent's sockets and epoll set.
 //!   A child's first call sees a new fork generation and leaves everything
 //!   it inherited untouched (leaked, never dropped, not even at exit:
@@ -26,13 +31,24 @@
 //! thread exits. Like any blocking client, it must not be called from inside
 //! an async runtime (use `spawn_blocking` there).
 
-use crate::http::cancel::CancelToken;
+use crate::http::cancel::{CancelToken, POLL_INTERVAL};
 use reqwest::header::{HeaderName, HeaderValue};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::mem::ManuallyDrop;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Once, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+use tokio::time::Sleep;
+
+/// How long this thread's connections to a client must have been idle
+/// (since its last call on the client ended) before a call settles them.
+/// A server closes an idle connection after its idle timeout, seconds in
+/// practice (a load balancer's is a minute or more), never within a few
+/// milliseconds of its last answer; calls closer together than this reuse
+/// the connection unchecked. Above it, settling (two turns of the driver,
+/// a few microseconds) costs at most a thousandth of the idle spell.
+const SETTLE_AFTER_IDLE: Duration = Duration::from_millis(5);
 
 type Build = dyn Fn() -> reqwest::Result<reqwest::Client> + Send + Sync;
 
@@ -50,6 +66,11 @@ struct Local {
     alive: Weak<()>,
     /// The fork generation it was made in; another one means a child process.
     forks: u64,
+    /// When this thread's last call on the client ended; `None` before its first.
+    last_call_end: Cell<Option<Instant>>,
+    /// The timer of this thread's calls (see `stop`); made with the runtime,
+    /// dropped before it.
+    timer: ManuallyDrop<RefCell<Pin<Box<Sleep>>>>,
     runtime: ManuallyDrop<tokio::runtime::Runtime>,
     http: ManuallyDrop<reqwest::Client>,
 }
@@ -61,6 +82,7 @@ impl Drop for Local {
         if self.forks == FORKS.load(Ordering::Relaxed) {
             // SAFETY: dropped once, here, and never used again.
             unsafe {
+                ManuallyDrop::drop(&mut self.timer);
                 ManuallyDrop::drop(&mut self.http);
                 ManuallyDrop::drop(&mut self.runtime);
             }
@@ -87,6 +109,8 @@ pub struct Answer {
 pub enum Failure {
     Http(reqwest::Error),
     Runtime(std::io::Error),
+    /// No whole answer within the time the attempt was given.
+    TimedOut,
     /// The cancel token fired while the request was in flight.
     Cancelled,
 }
@@ -112,14 +136,19 @@ impl Transport {
         cancel: Option<&CancelToken>,
     ) -> Result<Answer, Failure> {
         self.with_local(|local| {
-            local.runtime.block_on(async {
+            let started = Instant::now();
+            let idle = local.last_call_end.get().is_some_and(|end| started.duration_since(end) >= SETTLE_AFTER_IDLE);
+            let mut timer = local.timer.borrow_mut();
+            let result = local.runtime.block_on(async {
                 let request = async {
-                    settle().await;
+                    if idle {
+                        settle().await;
+                    }
                     let mut request = local.http.post(url.clone()).header(reqwest::header::AUTHORIZATION, auth.clone());
                     if let Some(author) = author {
                         request = request.header(HeaderName::from_static("x-author-id"), author.clone());
                     }
-                    let response = request.timeout(timeout).body(body.to_owned()).send().await?;
+                    let response = request.body(body.to_owned()).send().await?;
                     // Names made once, not parsed per call (a parse also trips
                     // valgrind on http's uninitialised scratch buffer).
                     let header = |name: &HeaderName| {
@@ -132,14 +161,14 @@ impl Transport {
                     let body = response.bytes().await?.to_vec();
                     Ok(Answer { status, retry_after, legacy, deprecation, body })
                 };
-                match cancel {
-                    None => request.await.map_err(Failure::Http),
-                    Some(token) => tokio::select! {
-                        answer = request => answer.map_err(Failure::Http),
-                        _ = token.cancelled() => Err(Failure::Cancelled),
-                    },
+                tokio::select! {
+                    biased;
+                    answer = request => answer.map_err(Failure::Http),
+                    failure = stop(timer.as_mut(), started + timeout, cancel) => Err(failure),
                 }
-            })
+            });
+            local.last_call_end.set(Some(Instant::now()));
+            result
         })
     }
 
@@ -194,7 +223,19 @@ impl Transport {
             Some(http) => http,
             None => (self.build)().map_err(Failure::Http)?,
         };
-        Ok(Local { alive: Arc::downgrade(&self.alive), forks, runtime: ManuallyDrop::new(runtime), http: ManuallyDrop::new(http) })
+        // Its deadline is set by each call; it is registered at the first.
+        let timer = {
+            let _runtime = runtime.enter();
+            Box::pin(tokio::time::sleep(Duration::ZERO))
+        };
+        Ok(Local {
+            alive: Arc::downgrade(&self.alive),
+            forks,
+            last_call_end: Cell::new(None),
+            timer: ManuallyDrop::new(RefCell::new(timer)),
+            runtime: ManuallyDrop::new(runtime),
+            http: ManuallyDrop::new(http),
+        })
     }
 }
 
@@ -206,6 +247,30 @@ impl Transport {
 async fn settle() {
     tokio::task::yield_now().await;
     tokio::task::yield_now().await;
+}
+
+/// Completes with why a call must stop: its `deadline` passed, or its
+/// `cancel` token fired (looked at every [`POLL_INTERVAL`]).
+///
+/// It waits on the thread's one `timer`, moved to this call's next wake-up.
+/// Tokio wakes its driver (a write to an eventfd) when a timer is set
+/// earlier than the driver's next wake-up, as a timer made anew per call
+/// always is; moved later, as it is from one call to the next in a loop, it
+/// is only marked (no system call), and the driver finds the new time when
+/// the old one comes.
+async fn stop(mut timer: Pin<&mut Sleep>, deadline: Instant, cancel: Option<&CancelToken>) -> Failure {
+    loop {
+        if cancel.is_some_and(CancelToken::is_cancelled) {
+            return Failure::Cancelled;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Failure::TimedOut;
+        }
+        let wake = if cancel.is_some() { deadline.min(now + POLL_INTERVAL) } else { deadline };
+        timer.as_mut().reset(wake.into());
+        timer.as_mut().await;
+    }
 }
 
 static FORKS: AtomicU64 = AtomicU64::new(0);
