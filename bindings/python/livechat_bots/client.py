@@ -297,10 +297,15 @@ class Client(Managed):
         if allow_insecure_http:
             config["allow_insecure_http"] = allow_insecure_http
         address = _ffi.call_new(_ffi.lib.lcbot_client_new, to_json(config, "client config"))
-        self._handle = Handle(self, address, _ffi.lib.lcbot_client_free, "Client")
+        self._interruptible = bool(interruptible)
+        if self._interruptible:
+            # Ctrl-C's set-up stays while an interruptible client is open.
+            self._handle = Handle(self, address, _sigint.releasing(_ffi.lib.lcbot_client_free), "Client")
+            _sigint.hold()
+        else:
+            self._handle = Handle(self, address, _ffi.lib.lcbot_client_free, "Client")
         self._description = f"api_version={api_version!r}, base_url={base_url!r}"
         self._api_version = api_version
-        self._interruptible = bool(interruptible)
         # Every callback handed to the core stays referenced as long as the
         # handle lives: a replaced one may still be running on another thread.
         self._callbacks: list[Any] = []
