@@ -67,7 +67,7 @@ def _c_signal_functions() -> Any:
 
 signal: Any = _c_signal_functions()
 
-__all__ = ["Guard", "deliver", "enter", "hold", "releasing"]
+__all__ = ["deliver", "enter", "hold", "leave", "releasing"]
 
 _SIGINT = int(_signal_module.SIGINT)
 
@@ -92,7 +92,6 @@ class _State:
         self.pending = False  # a SIGINT reached the stand-in during a call
         # The options of a call with no per-call setting, made once per token
         # (every call on the main thread passes the same; they are only read).
-        self.options_token: int | None = None
         self.options_ref: Any = None
 
     def ensure_started(self) -> int:
@@ -165,14 +164,18 @@ class _State:
             if self.cancelled and self.token is not None:
                 _ffi.lib.lcbot_cancel_token_free(self.token)
                 self.token = None
+                self.options_ref = None
             self.cancelled = False
 
 
 _state = _State()
 
 
+get_ident = threading.get_ident
+
+
 def _on_main_thread() -> bool:
-    return threading.get_ident() == _main_ident
+    return get_ident() == _main_ident
 
 
 def hold() -> None:
@@ -258,53 +261,34 @@ def _stand_in(signum: int, frame: FrameType | None) -> None:
         handler(signum, frame)
 
 
-class Guard:
-    """What :func:`enter` sets up for one call; :meth:`exit` ends it."""
-
-    __slots__ = ("token", "outermost")
-
-    def __init__(self, token: int, outermost: bool) -> None:
-        self.token = token
-        self.outermost = outermost
-
-    def options(self, timeout_ms: int, attempt_ms: int) -> Any:
-        """The call's ``lcbot_call_options`` (by reference) with this guard's token."""
-        if timeout_ms or attempt_ms:
-            return ctypes.byref(_ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, self.token))
-        state = _state
-        if state.options_token != self.token or state.options_ref is None:
-            state.options_ref = ctypes.byref(_ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, 0, 0, self.token))
-            state.options_token = self.token
-        return state.options_ref
-
-    def exit(self) -> Any:
-        """Ends the call. Returns the program's SIGINT handler if a SIGINT
-        came during the call (to be run by the caller with :func:`deliver`),
-        else None."""
-        state = _state
-        if not self.outermost:
-            state.depth -= 1
-            return None
-        raised: BaseException | None = None
-        if state.cancelled and not state.pending:
-            # A SIGINT's byte cancelled the call; Python may not have run
-            # the stand-in for it yet.
-            try:
-                _run_pending_handlers()
-            except BaseException as e:  # noqa: BLE001 - another signal's handler: re-raised below
-                raised = e
-        with state.lock:  # against the watcher's check-and-cancel
-            state.depth -= 1
-            if state.cancelled:
-                state.retire_cancelled_token()
-            handler = state.original if state.pending else None
-            if state.pending:
-                state.pending = False
-                # The SIGINT's byte may still be in the socket: pass it on now.
-                _drain(state.forward_fd)
-        if raised is not None:
-            raise raised
-        return handler
+def leave() -> Any:
+    """Ends a call begun by :func:`enter` (which returned options). Returns
+    the program's SIGINT handler if a SIGINT came during the call (to be run
+    by the caller with :func:`deliver`), else None."""
+    state = _state
+    if state.depth > 1:  # a call made from a callback of a call in progress
+        state.depth -= 1
+        return None
+    raised: BaseException | None = None
+    if state.cancelled and not state.pending:
+        # A SIGINT's byte cancelled the call; Python may not have run the
+        # stand-in for it yet.
+        try:
+            _run_pending_handlers()
+        except BaseException as e:  # noqa: BLE001 - another signal's handler: re-raised below
+            raised = e
+    with state.lock:  # against the watcher's check-and-cancel
+        state.depth -= 1
+        if state.cancelled:
+            state.retire_cancelled_token()
+        handler = state.original if state.pending else None
+        if state.pending:
+            state.pending = False
+            # The SIGINT's byte may still be in the socket: pass it on now.
+            _drain(state.forward_fd)
+    if raised is not None:
+        raise raised
+    return handler
 
 
 def _run_pending_handlers() -> None:
@@ -330,33 +314,37 @@ def _drain(forward_fd: int) -> None:
         _forward(forward_fd, data)
 
 
-def enter() -> Guard | None:
-    """Sets up SIGINT cancellation for a call about to start on this thread.
+def enter(timeout_ms: int = 0, attempt_ms: int = 0) -> Any:
+    """Begins a call on this thread that Ctrl-C may cancel: returns its
+    ``lcbot_call_options`` (by reference, with the cancel token and the
+    given settings), to be followed by :func:`leave` once the call is back.
 
     Returns None (nothing to do) off the main thread, when no interruptible
     client is open, or when SIGINT has no Python-level handler.
     """
-    if threading.get_ident() != _main_ident:
+    if get_ident() != _main_ident:
         return None
     state = _state
     if state.depth > 0:  # a call from a callback of a call in progress: same token
-        assert state.token is not None
         state.depth += 1
-        return Guard(state.token, outermost=False)
-    if signal.getsignal(_SIGINT) is not _stand_in:
-        # First call, or the program set a handler since: ours goes in front.
-        if state.clients <= 0:
-            state.uninstall()  # the last client was freed off the main thread
-            return None
-        if not state.install():
-            return None
-    if state.cancelled:  # an earlier call's exit was cut short
-        state.retire_cancelled_token()
-    token = state.token
-    if token is None:
-        token = state.ensure_started()
-    state.depth = 1
-    return Guard(token, outermost=True)
+    else:
+        if signal.getsignal(_SIGINT) is not _stand_in:
+            # First call, or the program set a handler since: ours goes in front.
+            if state.clients <= 0:
+                state.uninstall()  # the last client was freed off the main thread
+                return None
+            if not state.install():
+                return None
+        if state.cancelled:  # an earlier call's end was cut short
+            state.retire_cancelled_token()
+        state.depth = 1
+    if timeout_ms or attempt_ms:
+        return ctypes.byref(_ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, state.ensure_started()))
+    options = state.options_ref
+    if options is None:
+        options = ctypes.byref(_ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, 0, 0, state.ensure_started()))
+        state.options_ref = options
+    return options
 
 
 def deliver(handler: Any, error: BaseException | None) -> None:

@@ -182,30 +182,29 @@ def _invoke(fn: Any, args: tuple[Any, ...], timeout_ms: int, attempt_ms: int, in
     ``options`` is NULL unless a per-call setting is given or the call is
     made cancellable by Ctrl-C (see ``_sigint``).
     """
-    guard = _sigint.enter() if interruptible else None
-    if guard is None:
-        options = None
+    options = _sigint.enter(timeout_ms, attempt_ms) if interruptible else None
+    if options is None:
         if timeout_ms or attempt_ms:
             options = byref(_ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, None))
         return _ffi.call(fn, *args, options)
     out = c_void_p()
     try:
-        status = int(fn(*args, guard.options(timeout_ms, attempt_ms), byref(out)))
+        status = int(fn(*args, options, byref(out)))
     except BaseException:
         # Not the call's own failure (that comes back as a status): ctypes
-        # refused an argument, say. Undo the set-up all the same, and let a
+        # refused an argument, say. End the call all the same, and let a
         # SIGINT that came meanwhile have its say.
         try:
             _take(out)
         finally:
-            handler = guard.exit()
+            handler = _sigint.leave()
         if handler is not None:
             _sigint.deliver(handler, None)
         raise
     try:
         text = _take(out)
     finally:
-        handler = guard.exit()
+        handler = _sigint.leave()
     error = error_from_document(status, text) if status != 0 else None
     if handler is not None:
         # A SIGINT came during the call: the program's handler runs now

@@ -253,19 +253,19 @@ def test_a_sigint_at_the_very_end_of_a_call_cannot_cancel_the_next_one(client: A
 
     if not callable(signal.getsignal(signal.SIGINT)):
         pytest.skip("SIGINT has no Python handler here")
-    first = _sigint.enter()
-    assert first is not None
+    assert _sigint.enter() is not None
     state = _sigint._state
+    first_token = state.token
     assert state.writer is not None
     state.writer.send(bytes([signal.SIGINT]))
     _sigint._stand_in(signal.SIGINT, None)
     assert state.cancelled  # the call in progress is cancelled...
-    assert first.exit() is state.original  # ...and its SIGINT is to be delivered to the program's handler
-    second = _sigint.enter()
-    assert second is not None and second.token != first.token  # a fresh token
+    assert _sigint.leave() is state.original  # ...and its SIGINT is to be delivered to the program's handler
+    assert _sigint.enter() is not None
+    assert state.token != first_token  # a fresh token
     try:
         time.sleep(0.2)  # the watcher may run now: nothing is left for it
         assert not state.cancelled
     finally:
-        assert second.exit() is None
+        assert _sigint.leave() is None
     assert signal.getsignal(signal.SIGINT) is _sigint._stand_in  # while the client is open
