@@ -32,8 +32,8 @@ replaces the stand-in: the next call on the main thread takes it as the
 program's own, with the wakeup fd in place then, and puts the stand-in back
 in front of it. When the last client is freed on another thread (or by the
 garbage collector there), where Python cannot change signal handlers, the
-program's handler is put back by the main thread's next SIGINT (which it
-then gets) or next call of this package. Calls on other threads, or while
+stand-in stays until the next SIGINT, which it passes to the program's
+handler as it puts it back. Calls on other threads, or while
 SIGINT is ignored or left to the OS, are not touched. After ``fork()`` the
 child starts with fresh state and the program's own handler.
 """
