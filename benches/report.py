@@ -49,8 +49,11 @@ def render(r: dict[str, Any]) -> str:
     for run in r.get("partial_runs") or []:
         w(f"Re-measured on {run['generated_utc']} at {run['git_commit']} by `{run['command']}` ({run['rounds']} rounds, "
           f"N = {num(run['n'])}, load average {' -> '.join('/'.join(map(str, x)) for x in run['load_average'])}): "
-          f"{', '.join(run['sections'])}; the figures of the other sections are from the run above, and every ratio is "
-          "recomputed from the figures now in the file.\n")
+          f"{', '.join(run['sections'])}"
+          + (f" (except {', '.join(cs[k]['label'] for k in run['kept_contenders'] if k in cs)}: not built for it)"
+             if run.get("kept_contenders") else "")
+          + "; the figures of the other sections are from the run above, and every ratio is recomputed from the figures "
+          "now in the file.\n")
 
     w("## Targets\n")
     w("| target | state | figure |")

@@ -155,9 +155,11 @@ def run_contender(c: dict[str, Any], emu: Emulator, a: argparse.Namespace, soak_
     return rep
 
 
-def measure_contenders(emu: Emulator, a: argparse.Namespace, results: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def measure_contenders(emu: Emulator, a: argparse.Namespace, results: dict[str, Any],
+                       keep_unbuilt: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every contender in rounds; their merged figures go into results. Go
-    contenders whose program was not built are skipped, and said so."""
+    contenders whose program was not built are skipped, and said so; with
+    `keep_unbuilt` (a partial run) so are the others, keeping their figures."""
     go_threads = ",".join(str(t) for t in GO_THREADS)
     go_contenders = []
     results["go_skipped"] = []
@@ -167,13 +169,20 @@ def measure_contenders(emu: Emulator, a: argparse.Namespace, results: dict[str, 
         else:
             log(f"SKIPPED {c['name']}: {c['cmd'][0]} was not built (no ../shared/peers/lc-sdk-go-v3)")
             results["go_skipped"].append({"name": c["name"], "label": c["label"], "missing": c["cmd"][0]})
-    everyone = CONTENDERS + go_contenders
+    contenders = CONTENDERS
+    if keep_unbuilt:
+        contenders = [c for c in CONTENDERS if "{" in c["cmd"][0] or (ROOT / c["cmd"][0]).exists()]
+        for c in CONTENDERS:
+            if c not in contenders:
+                log(f"KEPT {c['name']}: {c['cmd'][0]} was not built, its figures from before stay")
+                results.setdefault("kept_contenders", []).append(c["name"])
+    everyone = contenders + go_contenders
     runs: dict[str, list[dict[str, Any]]] = {c["name"]: [] for c in everyone}
     for k in range(a.rounds):
         log(f"round {k + 1} of {a.rounds}")
         for c in everyone:
             runs[c["name"]].append(run_contender(c, emu, a))
-    for c in CONTENDERS:
+    for c in contenders:
         results["contenders"][c["name"]] = merge_rounds(c, runs[c["name"]])
     results["go"] = {c["name"]: merge_rounds(c, runs[c["name"]]) for c in go_contenders}
     return everyone, go_contenders
@@ -311,7 +320,8 @@ def measure_some(a: argparse.Namespace, only: set[str]) -> None:
         if "contenders" in only:
             # The RSS runs are not measured again: theirs are kept.
             soaks = {name: rep.get("soak") for group in ("contenders", "go") for name, rep in (results.get(group) or {}).items()}
-            _, go_contenders = measure_contenders(emu, a, results)
+            results["kept_contenders"] = []
+            _, go_contenders = measure_contenders(emu, a, results, keep_unbuilt=True)
             if not go_contenders and kept_go["go"]:
                 log("the Go contenders were not built: their figures from before are kept")
                 results.update(kept_go)
@@ -332,6 +342,7 @@ def measure_some(a: argparse.Namespace, only: set[str]) -> None:
     commit = sh("git rev-parse --short HEAD") + (" (dirty tree)" if sh("git status --porcelain -- src Cargo.toml Cargo.lock bindings") else "")
     results.setdefault("partial_runs", []).append({
         "sections": sorted(only),
+        "kept_contenders": results.pop("kept_contenders", []) if "contenders" in only else [],
         "generated_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
         "command": a.command,
         "git_commit": commit,
