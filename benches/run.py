@@ -822,9 +822,13 @@ def derive(r: dict[str, Any]) -> dict[str, Any]:
         c_fig += ("; where the C ABI loop's time goes, by perf: "
                   + ", ".join(f"{e['area']} {e['percent']:.0f}%" for e in prof["areas"][:5]) + " (see the profile below)")
     t.append({"target": "C ABI client CPU per call <= 2.5x the floor", "met": c_x <= 2.5, "figure": c_fig})
+    runs = r.get("partial_runs") or []
+    kept = set(runs[-1].get("kept_contenders") or []) if runs and "contenders" in runs[-1]["sections"] else set()
     for name in ("rust-core", "c-abi", "python-ours", "go-ours"):
         x = phase(cs[name], "details")["cpu_us_per_call"] / floor["cpu_us_per_call"]
         fig = f"{x:.1f}x ({phase(cs[name], 'details')['cpu_us_per_call']:.1f} vs {floor['cpu_us_per_call']:.1f} us)"
+        if name in kept:
+            fig += " (its figure from the earlier run, the floor's from the later: not a side-by-side ratio)"
         if x > 2 and name in ("rust-core", "c-abi") and prof:
             fig += ("; where the C ABI loop's time goes, by perf: "
                     + ", ".join(f"{e['area']} {e['percent']:.0f}%" for e in prof["areas"][:5]) + " (see the profile below)")
