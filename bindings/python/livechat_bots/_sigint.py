@@ -171,11 +171,11 @@ class _State:
 _state = _State()
 
 
-get_ident = threading.get_ident
+_get_ident = threading.get_ident
 
 
 def _on_main_thread() -> bool:
-    return get_ident() == _main_ident
+    return _get_ident() == _main_ident
 
 
 def hold() -> None:
@@ -286,6 +286,8 @@ def leave() -> Any:
             state.pending = False
             # The SIGINT's byte may still be in the socket: pass it on now.
             _drain(state.forward_fd)
+    if state.clients == 0:  # the last client was freed during this call
+        state.uninstall()
     if raised is not None:
         raise raised
     return handler
@@ -322,7 +324,7 @@ def enter(timeout_ms: int = 0, attempt_ms: int = 0) -> Any:
     Returns None (nothing to do) off the main thread, when no interruptible
     client is open, or when SIGINT has no Python-level handler.
     """
-    if get_ident() != _main_ident:
+    if _get_ident() != _main_ident:
         return None
     state = _state
     if state.depth > 0:  # a call from a callback of a call in progress: same token
