@@ -344,7 +344,8 @@ def measure_some(a: argparse.Namespace, only: set[str]) -> None:
         "sections": sorted(only),
         "kept_contenders": results.pop("kept_contenders", []) if "contenders" in only else [],
         "generated_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
-        "command": a.command,
+        # The command line itself unless `--command` named it.
+        "command": a.command if a.command != "make bench" else shlex.join(["python3", "benches/run.py", *sys.argv[1:]]),
         "git_commit": commit,
         "rounds": a.rounds,
         "n": a.n,
