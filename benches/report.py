@@ -47,8 +47,9 @@ def render(r: dict[str, Any]) -> str:
       "highest round.\n")
 
     for run in r.get("partial_runs") or []:
-        w(f"Re-measured on {run['generated_utc']} at {run['git_commit']} by `{run['command']}` ({run['rounds']} rounds, "
-          f"N = {num(run['n'])}, load average {' -> '.join('/'.join(map(str, x)) for x in run['load_average'])}): "
+        sizes = f"{run['rounds']} rounds, N = {num(run['n'])}, " if "contenders" in run["sections"] else ""
+        w(f"Re-measured on {run['generated_utc']} at {run['git_commit']} by `{run['command']}` ({sizes}"
+          f"load average {' -> '.join('/'.join(map(str, x)) for x in run['load_average'])}): "
           f"{', '.join(run['sections'])}"
           + (f" (except {', '.join(cs[k]['label'] for k in run['kept_contenders'] if k in cs)}: not built for it)"
              if run.get("kept_contenders") else "")

@@ -823,8 +823,9 @@ def derive(r: dict[str, Any]) -> dict[str, Any]:
         c_fig += ("; where the C ABI loop's time goes, by perf: "
                   + ", ".join(f"{e['area']} {e['percent']:.0f}%" for e in prof["areas"][:5]) + " (see the profile below)")
     t.append({"target": "C ABI client CPU per call <= 2.5x the floor", "met": c_x <= 2.5, "figure": c_fig})
-    runs = r.get("partial_runs") or []
-    kept = set(runs[-1].get("kept_contenders") or []) if runs and "contenders" in runs[-1]["sections"] else set()
+    # Contenders a partial run of the contenders did not measure again (the latest such run).
+    last = next((x for x in reversed(r.get("partial_runs") or []) if "contenders" in x["sections"]), {})
+    kept = set(last.get("kept_contenders") or [])
     for name in ("rust-core", "c-abi", "python-ours", "go-ours"):
         x = phase(cs[name], "details")["cpu_us_per_call"] / floor["cpu_us_per_call"]
         fig = f"{x:.1f}x ({phase(cs[name], 'details')['cpu_us_per_call']:.1f} vs {floor['cpu_us_per_call']:.1f} us)"
