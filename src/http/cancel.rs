@@ -8,7 +8,7 @@ use std::time::Duration;
 /// How often a call in flight looks at its token: the longest a cancelled
 /// call may go on. A plain atomic (no lock, no wake-up) is what keeps
 /// [`CancelToken::cancel`] safe to call from a signal handler.
-const POLL_INTERVAL: Duration = Duration::from_millis(10);
+pub(crate) const POLL_INTERVAL: Duration = Duration::from_millis(10);
 
 /// A flag shared by the caller and the calls it passes it to. Cloning shares
 /// the flag. Once cancelled it stays cancelled.

@@ -301,6 +301,10 @@ impl Client {
         let answer = match io.post(out.url, &out.body, auth, out.author, time_left, options.cancel.as_ref()).await {
             Ok(a) => a,
             Err(Failure::Http(e)) => return transport_failure(&e, is_read),
+            Err(Failure::TimedOut) => {
+                let error = Error::new(ErrorCode::Timeout, format!("no answer within {} ms: the request timed out", time_left.as_millis()));
+                return unanswered(error, false, is_read);
+            }
             Err(Failure::Runtime(e)) => {
                 return Attempt::Done(Err(Error::new(ErrorCode::Transport, format!("cannot start the I/O runtime: {e}"))))
             }
@@ -341,6 +345,7 @@ fn runtime_failure(failure: Failure) -> Error {
         Failure::Http(e) => Error::new(ErrorCode::Transport, format!("cannot build the HTTP client: {}", chain(&e))),
         Failure::Runtime(e) => Error::new(ErrorCode::Transport, format!("cannot start the I/O runtime: {e}")),
         Failure::Cancelled => cancelled(false),
+        Failure::TimedOut => Error::new(ErrorCode::Timeout, "the call ran out of time before it was sent"),
     }
 }
 
@@ -360,8 +365,12 @@ pub(crate) fn cancelled(maybe_sent: bool) -> Error {
 /// that, only reads are, and a write's outcome is unknown.
 fn transport_failure(e: &reqwest::Error, is_read: bool) -> Attempt {
     let code = if e.is_timeout() { ErrorCode::Timeout } else { ErrorCode::Transport };
-    let never_sent = e.is_connect();
-    let error = Error::new(code, chain(e));
+    unanswered(Error::new(code, chain(e)), e.is_connect(), is_read)
+}
+
+/// A request that got no answer: tried again when it surely was not sent
+/// (`never_sent`) or is a read; a write's outcome is unknown.
+fn unanswered(error: Error, never_sent: bool, is_read: bool) -> Attempt {
     if never_sent || is_read {
         Attempt::Retry(error, None)
     } else {

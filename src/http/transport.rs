@@ -10,9 +10,14 @@
 //! Three things follow from a runtime that runs only during calls, and are
 //! handled here:
 //! - Between calls nobody reads the idle connections, so a close by the
-//!   server (a restart, a load balancer's idle timeout) goes unseen. Each
-//!   request first lets the runtime look at its sockets once (`settle`), so
-//!   the pool drops a closed connection instead of writing into it.
+//!   server (a restart, a load balancer's idle timeout) goes unseen. A
+//!   request that follows an idle spell first lets the runtime look at its
+//!   sockets once (`settle`), so the pool drops a closed connection instead
+//!   of writing into it (see [`SETTLE_AFTER_IDLE`] for when).
+//! - A call's deadline and its cancel token are watched on one timer per
+//!   thread and client, moved from call to call (see `stop`): a new timer
+//!   per call would wake the runtime's driver through its eventfd, a system
+//!   call per call.
 //! - After `fork()` the child shares the parent's sockets and epoll set.
 //!   A child's first call sees a new fork generation and leaves everything
 //!   it inherited untouched (leaked, never dropped, not even at exit:
@@ -30,13 +35,24 @@
 //! thread exits. Like any blocking client, it must not be called from inside
 //! an async runtime (use `spawn_blocking` there).
 
-use crate::http::cancel::CancelToken;
+use crate::http::cancel::{CancelToken, POLL_INTERVAL};
 use reqwest::header::{HeaderName, HeaderValue};
 use std::cell::RefCell;
 use std::mem::ManuallyDrop;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Once, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+use tokio::time::Sleep;
+
+/// How long this thread's connections to a client must have been idle
+/// (since its last call on the client ended) before a call settles them.
+/// A server closes an idle connection after its idle timeout, seconds in
+/// practice (a load balancer's is a minute or more), never within a few
+/// milliseconds of its last answer; calls closer together than this reuse
+/// the connection unchecked. Above it, settling (two turns of the driver,
+/// a few microseconds) costs at most a thousandth of the idle spell.
+const SETTLE_AFTER_IDLE: Duration = Duration::from_millis(5);
 
 type Build = dyn Fn() -> reqwest::Result<reqwest::Client> + Send + Sync;
 
@@ -63,6 +79,9 @@ struct Local {
     alive: Weak<()>,
     /// The fork generation it was made in; another one means a child process.
     forks: u64,
+    /// The timer of this thread's calls and its idle clock; made with the
+    /// runtime, dropped before it.
+    clock: ManuallyDrop<Arc<ThreadClock>>,
     runtime: ManuallyDrop<tokio::runtime::Runtime>,
     http: ManuallyDrop<reqwest::Client>,
 }
@@ -74,6 +93,7 @@ impl Drop for Local {
         if self.forks == FORKS.load(Ordering::Relaxed) {
             // SAFETY: dropped once, here, and never used again.
             unsafe {
+                ManuallyDrop::drop(&mut self.clock);
                 ManuallyDrop::drop(&mut self.http);
                 ManuallyDrop::drop(&mut self.runtime);
             }
@@ -100,6 +120,8 @@ pub struct Answer {
 pub enum Failure {
     Http(reqwest::Error),
     Runtime(std::io::Error),
+    /// No whole answer within the time the attempt was given.
+    TimedOut,
     /// The cancel token fired while the request was in flight.
     Cancelled,
 }
@@ -109,7 +131,41 @@ pub enum Failure {
 /// thread (a queued call). The retry loop is written once against it.
 pub struct Io {
     http: reqwest::Client,
-    queued: bool,
+    /// A blocking call's thread: its timer and idle clock. `None` for a
+    /// queued call.
+    thread: Option<Arc<ThreadClock>>,
+}
+
+/// One thread's timer and idle clock for one client (see `stop` and
+/// [`SETTLE_AFTER_IDLE`]). Only its own thread uses it, one call at a time:
+/// the locks are never contended, and never held across an await (which
+/// keeps `Io`'s futures `Send` for the queued path).
+struct ThreadClock {
+    /// When this thread's last call on the client ended; `None` before its first.
+    last_call_end: Mutex<Option<Instant>>,
+    /// The timer of this thread's calls, lent to one call at a time.
+    timer: Mutex<Option<Pin<Box<Sleep>>>>,
+}
+
+impl ThreadClock {
+    /// Whether a call starting at `now` follows an idle spell.
+    fn idle_at(&self, now: Instant) -> bool {
+        lock(&self.last_call_end).is_some_and(|end| now.duration_since(end) >= SETTLE_AFTER_IDLE)
+    }
+
+    fn take_timer(&self) -> Option<Pin<Box<Sleep>>> {
+        lock(&self.timer).take()
+    }
+
+    /// Returns the timer after a call, and marks when the call ended.
+    fn put_back(&self, timer: Pin<Box<Sleep>>) {
+        *lock(&self.timer) = Some(timer);
+        *lock(&self.last_call_end) = Some(Instant::now());
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Io {
@@ -124,17 +180,19 @@ impl Io {
         timeout: Duration,
         cancel: Option<&CancelToken>,
     ) -> Result<Answer, Failure> {
+        let started = Instant::now();
+        // The I/O thread's runtime never stops, so its pool sees closes as
+        // they come; a calling thread's runtime must look after an idle spell.
+        let idle = self.thread.as_ref().is_some_and(|t| t.idle_at(started));
         let request = async {
-            // The I/O thread's runtime never stops, so its pool sees closes
-            // as they come; a calling thread's runtime must look first.
-            if !self.queued {
+            if idle {
                 settle().await;
             }
             let mut request = self.http.post(url.clone()).header(reqwest::header::AUTHORIZATION, auth.clone());
             if let Some(author) = author {
                 request = request.header(HeaderName::from_static("x-author-id"), author.clone());
             }
-            let response = request.timeout(timeout).body(body.to_owned()).send().await?;
+            let response = request.body(body.to_owned()).send().await?;
             // Names made once, not parsed per call (a parse also trips
             // valgrind on http's uninitialised scratch buffer).
             let header =
@@ -146,13 +204,19 @@ impl Io {
             let body = response.bytes().await?.to_vec();
             Ok(Answer { status, retry_after, legacy, deprecation, body })
         };
-        match cancel {
-            None => request.await.map_err(Failure::Http),
-            Some(token) => tokio::select! {
-                answer = request => answer.map_err(Failure::Http),
-                _ = token.cancelled() => Err(Failure::Cancelled),
-            },
+        // A blocking call borrows its thread's timer (see `stop`); a queued
+        // call, on the I/O thread that is always awake, makes its own.
+        let mut timer =
+            self.thread.as_ref().and_then(|t| t.take_timer()).unwrap_or_else(|| Box::pin(tokio::time::sleep(timeout)));
+        let result = tokio::select! {
+            biased;
+            answer = request => answer.map_err(Failure::Http),
+            failure = stop(timer.as_mut(), started + timeout, cancel) => Err(failure),
+        };
+        if let Some(thread) = &self.thread {
+            thread.put_back(timer);
         }
+        result
     }
 
     /// Waits `wait` between two attempts; a cancelled token ends it early.
@@ -178,7 +242,7 @@ impl Io {
         f: impl FnOnce() -> T + Send + 'static,
         cancel: Option<&CancelToken>,
     ) -> Result<T, Failure> {
-        if !self.queued {
+        if self.thread.is_some() {
             return Ok(f());
         }
         let task = tokio::task::spawn_blocking(f);
@@ -211,7 +275,10 @@ impl Transport {
     /// Runs a call on this thread's runtime and connection pool, blocking
     /// until it ends: `call` gets the [`Io`] the call's requests go through.
     pub fn block_on<F: std::future::Future>(&self, call: impl FnOnce(Io) -> F) -> Result<F::Output, Failure> {
-        self.with_local(|local| Ok(local.runtime.block_on(call(Io { http: (*local.http).clone(), queued: false }))))
+        self.with_local(|local| {
+            let io = Io { http: (*local.http).clone(), thread: Some(Arc::clone(&local.clock)) };
+            Ok(local.runtime.block_on(call(io)))
+        })
     }
 
     /// The connection pool of this client's queued calls (see
@@ -222,7 +289,7 @@ impl Transport {
         let forks = fork_generation();
         let mut pool = self.queued.lock().unwrap_or_else(|p| p.into_inner());
         match pool.as_ref() {
-            Some(q) if q.forks == forks && q.generation == generation => return Ok(Io { http: q.http.clone(), queued: true }),
+            Some(q) if q.forks == forks && q.generation == generation => return Ok(Io { http: q.http.clone(), thread: None }),
             // The parent's pool: its connections belong to the parent's I/O
             // thread, so it is left alone (leaked), never dropped here.
             Some(q) if q.forks != forks => std::mem::forget(pool.take()),
@@ -230,7 +297,7 @@ impl Transport {
         }
         let http = (self.build)().map_err(Failure::Http)?;
         *pool = Some(QueuedPool { forks, generation, http: http.clone() });
-        Ok(Io { http, queued: true })
+        Ok(Io { http, thread: None })
     }
 
     /// Runs `f` with this thread's part of the client, made on first use.
@@ -266,7 +333,21 @@ impl Transport {
             Some(http) => http,
             None => (self.build)().map_err(Failure::Http)?,
         };
-        Ok(Local { alive: Arc::downgrade(&self.alive), forks, runtime: ManuallyDrop::new(runtime), http: ManuallyDrop::new(http) })
+        // Its deadline is set by each call; it is registered at the first.
+        let timer = {
+            let _runtime = runtime.enter();
+            Box::pin(tokio::time::sleep(Duration::ZERO))
+        };
+        Ok(Local {
+            alive: Arc::downgrade(&self.alive),
+            forks,
+            clock: ManuallyDrop::new(Arc::new(ThreadClock {
+                last_call_end: Mutex::new(None),
+                timer: Mutex::new(Some(timer)),
+            })),
+            runtime: ManuallyDrop::new(runtime),
+            http: ManuallyDrop::new(http),
+        })
     }
 }
 
@@ -278,6 +359,30 @@ impl Transport {
 async fn settle() {
     tokio::task::yield_now().await;
     tokio::task::yield_now().await;
+}
+
+/// Completes with why a call must stop: its `deadline` passed, or its
+/// `cancel` token fired (looked at every [`POLL_INTERVAL`]).
+///
+/// It waits on the thread's one `timer`, moved to this call's next wake-up.
+/// Tokio wakes its driver (a write to an eventfd) when a timer is set
+/// earlier than the driver's next wake-up, as a timer made anew per call
+/// always is; moved later, as it is from one call to the next in a loop, it
+/// is only marked (no system call), and the driver finds the new time when
+/// the old one comes.
+async fn stop(mut timer: Pin<&mut Sleep>, deadline: Instant, cancel: Option<&CancelToken>) -> Failure {
+    loop {
+        if cancel.is_some_and(CancelToken::is_cancelled) {
+            return Failure::Cancelled;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Failure::TimedOut;
+        }
+        let wake = if cancel.is_some() { deadline.min(now + POLL_INTERVAL) } else { deadline };
+        timer.as_mut().reset(wake.into());
+        timer.as_mut().await;
+    }
 }
 
 static FORKS: AtomicU64 = AtomicU64::new(0);

@@ -190,30 +190,29 @@ def _invoke(fn: Any, args: tuple[Any, ...], timeout_ms: int, attempt_ms: int, in
     ``options`` is NULL unless a per-call setting is given or the call is
     made cancellable by Ctrl-C (see ``_sigint``).
     """
-    guard = _sigint.enter() if interruptible else None
-    if guard is None:
-        options = None
+    options = _sigint.enter(timeout_ms, attempt_ms) if interruptible else None
+    if options is None:
         if timeout_ms or attempt_ms:
             options = byref(_ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, None))
         return _ffi.call(fn, *args, options)
     out = c_void_p()
     try:
-        status = int(fn(*args, guard.options(timeout_ms, attempt_ms), byref(out)))
+        status = int(fn(*args, options, byref(out)))
     except BaseException:
         # Not the call's own failure (that comes back as a status): ctypes
-        # refused an argument, say. Undo the set-up all the same, and let a
+        # refused an argument, say. End the call all the same, and let a
         # SIGINT that came meanwhile have its say.
         try:
             _take(out)
         finally:
-            handler = guard.exit()
+            handler = _sigint.leave()
         if handler is not None:
             _sigint.deliver(handler, None)
         raise
     try:
         text = _take(out)
     finally:
-        handler = guard.exit()
+        handler = _sigint.leave()
     error = error_from_document(status, text) if status != 0 else None
     if handler is not None:
         # A SIGINT came during the call: the program's handler runs now
@@ -305,10 +304,15 @@ class Client(Managed):
         if allow_insecure_http:
             config["allow_insecure_http"] = allow_insecure_http
         address = _ffi.call_new(_ffi.lib.lcbot_client_new, to_json(config, "client config"))
-        self._handle = Handle(self, address, _ffi.lib.lcbot_client_free, "Client")
+        self._interruptible = bool(interruptible)
+        if self._interruptible:
+            # Ctrl-C's set-up stays while an interruptible client is open.
+            self._handle = Handle(self, address, _sigint.releasing(_ffi.lib.lcbot_client_free), "Client")
+            _sigint.hold()
+        else:
+            self._handle = Handle(self, address, _ffi.lib.lcbot_client_free, "Client")
         self._description = f"api_version={api_version!r}, base_url={base_url!r}"
         self._api_version = api_version
-        self._interruptible = bool(interruptible)
         # Every callback handed to the core stays referenced as long as the
         # handle lives: a replaced one may still be running on another thread.
         self._callbacks: list[Any] = []
