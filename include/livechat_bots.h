@@ -485,12 +485,14 @@ lcbot_status lcbot_client_set_credentials(const struct lcbot_client *client,
                                           char **error_out);
 
 // Sets the function asked for a new token when LiveChat answers
-// `authentication` (NULL removes it). It runs on the thread of the call that
-// was refused, at most once per call, never two at once for one client, and
+// `authentication` (NULL removes it). It runs on the thread of the blocking
+// call that was refused (for a queued call, on a library thread beside the
+// I/O thread), at most once per call, never two at once for one client, and
 // once for all the calls refused with the same token; the call is then
 // repeated with the new token (safe for writes: a refused token means
-// nothing was done). It must not call into the same client. `user_data` is
-// passed back as given and must stay valid while the provider is set.
+// nothing was done). It must not make calls of this library on the thread
+// it runs on. `user_data` is passed back as given and must stay valid while
+// the provider is set.
 //
 // # Safety
 // `client` must be a live handle or NULL; `provider` NULL or a function
@@ -503,7 +505,8 @@ lcbot_status lcbot_client_set_token_provider(const struct lcbot_client *client,
 
 // Sets the function told when the client's API version is legacy or
 // deprecated (NULL removes it): once per client and kind, on the thread of
-// the call whose answer said so, with a document
+// the call whose answer said so (for a queued call, the I/O thread: return
+// quickly), with a document
 // `{"kind": "legacy"|"deprecated", "api_version", "until", "message"}`
 // valid only during the call. It must not call into the same client.
 //
