@@ -1,5 +1,5 @@
 # livechat-bots: build, demo, test, install.
-#   make demo   build the library, run examples/quickstart.c and the echo bot (examples/echo_bot.c) on the embedded emulator
+#   make demo   build the library, run examples/quickstart.c, examples/many_calls.c and the echo bot (examples/echo_bot.c) on the embedded emulator
 #   make test   every test suite: Rust, header check, C under valgrind, Python, Go, the emulator
 #               console in Chromium, the installed library (pkg-config, CMake) and the wheel
 #   make wheel  a Python wheel that installs without Rust (bindings/python/wheel.mk)
@@ -36,11 +36,15 @@ $(BUILD_DIR):
 $(BUILD_DIR)/quickstart: examples/quickstart.c build | $(BUILD_DIR)
 	$(CC) $(CFLAGS_C) examples/quickstart.c -o $@ -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
 
+$(BUILD_DIR)/many_calls: examples/many_calls.c build | $(BUILD_DIR)
+	$(CC) $(CFLAGS_C) examples/many_calls.c -o $@ -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
+
 $(BUILD_DIR)/echo_bot: examples/echo_bot.c build | $(BUILD_DIR)
 	$(CC) $(CFLAGS_C) examples/echo_bot.c -o $@ -pthread -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
 
-demo: $(BUILD_DIR)/quickstart $(BUILD_DIR)/echo_bot
+demo: $(BUILD_DIR)/quickstart $(BUILD_DIR)/echo_bot $(BUILD_DIR)/many_calls
 	./$(BUILD_DIR)/quickstart
+	./$(BUILD_DIR)/many_calls
 	@echo
 	env -u LIVECHAT_TOKEN ./$(BUILD_DIR)/echo_bot
 

@@ -27,11 +27,14 @@ BENCH_T0         := $(shell date +%s.%N)
 # Pinned so that runs compare: lc-sdk-python pins httpx itself.
 BENCH_PEERS_PY   := lc-sdk-python==0.4.2 loguru==0.7.3
 
-.PHONY: bench bench-deps bench-build bench-rust bench-c bench-go bench-gomod bench-python bench-release-profile bench-tls
+.PHONY: bench bench-deps bench-build bench-rust bench-c bench-go bench-gomod bench-python bench-release-profile bench-tls bench-many-calls bench-go-many-calls
 
 bench: build bench-deps bench-build
 	$(BENCH_PYTHON) benches/feel.py --venv $(BENCH_VENV) --runs 10 $(if $(filter 0,$(BENCH_BUILD_TIME)),--keep-build --no-build-time) > /dev/null
 	$(MAKE) --no-print-directory bench-tls
+	@# Many calls at once from one asyncio loop (its table goes into the report).
+	$(MAKE) --no-print-directory bench-many-calls
+	$(MAKE) --no-print-directory bench-go-many-calls
 	$(BENCH_PYTHON) benches/run.py --venv $(BENCH_VENV) --n $(BENCH_N) --n-slow $(BENCH_N_SLOW) \
 		--rounds $(BENCH_ROUNDS) --soak $(BENCH_SOAK) --wrk-seconds $(BENCH_WRK_SECS) --started-at $(BENCH_T0) \
 		--command "make bench$(BENCH_OVERRIDES)"
@@ -129,6 +132,26 @@ bench-python: $(BENCH_VENV)/bin/python
 		"setuptools>=77" "setuptools-rust>=1.9" $(BENCH_PEERS_PY)
 	CARGO_TARGET_DIR=$(CURDIR)/target $(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
 		--no-build-isolation --force-reinstall --no-deps ./bindings/python
+
+# Python asyncio with 256 tasks, every call held 20 ms: AsyncClient against
+# httpx.AsyncClient and our blocking client via asyncio.to_thread. Runnable
+# alone (after bench-python); writes benches/results/many-calls.md, which
+# run.py puts in BENCHMARKS.md ("Many calls at once").
+BENCH_MANY_CALLS ?= 5120
+bench-many-calls: build
+	$(BENCH_VENV)/bin/python benches/python/bench_many_calls.py --calls $(BENCH_MANY_CALLS) --slow 1024 --tasks 256 \
+		--delay-ms 20 | tee benches/results/many-calls.md
+
+# Go goroutines sharing one client, ours against lc-sdk-go: 256 with every
+# call held 20 ms, and 1, 4 and 16 without latency; calls/s, peak OS
+# threads and sockets (benches/go/cmd/manycalls). Runnable alone; writes
+# benches/results/go-many-calls.md, which report.py puts in BENCHMARKS.md
+# ("Many calls at once").
+BENCH_GO_MANY_ROUNDS ?= 3
+bench-go-many-calls: bench-go
+	$(BENCH_GO_BUILD) -o $(abspath $(BENCH_BIN))/manycalls ./cmd/manycalls
+	$(BENCH_BIN)/manycalls --bin $(BENCH_BIN) --emulator $(RELEASE)/livechat-bots --rounds $(BENCH_GO_MANY_ROUNDS) \
+		--json benches/results/go-many-calls.json | tee benches/results/go-many-calls.md
 
 # Release-profile variants (lto, codegen-units) side by side: build time,
 # sizes, C ABI CPU per call; writes benches/results/release-profile.json,

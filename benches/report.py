@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -45,6 +46,16 @@ def render(r: dict[str, Any]) -> str:
       f"The contenders ran in {p['rounds']} rounds (each round runs every contender once, in the order of the tables); every "
       "figure below is the median of the rounds, each measure taken on its own, and the calls/s range is the lowest and "
       "highest round.\n")
+
+    for run in r.get("partial_runs") or []:
+        sizes = f"{run['rounds']} rounds, N = {num(run['n'])}, " if "contenders" in run["sections"] else ""
+        w(f"Re-measured on {run['generated_utc']} at {run['git_commit']} by `{run['command']}` ({sizes}"
+          f"load average {' -> '.join('/'.join(map(str, x)) for x in run['load_average'])}): "
+          f"{', '.join(run['sections'])}"
+          + (f" (except {', '.join(cs[k]['label'] for k in run['kept_contenders'] if k in cs)}: not built for it)"
+             if run.get("kept_contenders") else "")
+          + "; the figures of the other sections are from the run above, and every ratio is recomputed from the figures "
+          "now in the file.\n")
 
     w("## Targets\n")
     w("| target | state | figure |")
@@ -164,6 +175,15 @@ def render(r: dict[str, Any]) -> str:
           "allocation and dict lookups, not over any one function). Fewer Python operations per call is the lever: each "
           "one saved counts several times.\n")
 
+    many_calls = Path(__file__).resolve().parent / "results" / "many-calls.md"
+    go_many_calls = many_calls.with_name("go-many-calls.md")  # written by `make bench-go-many-calls`
+    if many_calls.is_file() or go_many_calls.is_file():  # many-calls.md: written by `make bench-many-calls`
+        w("## Many calls at once\n")
+    if many_calls.is_file():
+        w(many_calls.read_text())
+    if go_many_calls.is_file():
+        w(go_many_calls.read_text())
+
     feel = r.get("feel")
     if feel:
         w("## Figures users feel\n")
@@ -227,7 +247,6 @@ def render(r: dict[str, Any]) -> str:
                   f".a {100 * (var['a_bytes'] / base['a_bytes'] - 1):+.1f} %, build time ×{var['build_s'] / base['build_s']:.1f}.")
             w("")
         try:
-            from pathlib import Path
             toml = (Path(__file__).resolve().parent.parent / "Cargo.toml").read_text()
             section = toml.split("[profile.release]", 1)[1].split("\n[", 1)[0].strip()
             w(f"The release profile kept in `Cargo.toml`: `{'`, `'.join(line.strip() for line in section.splitlines() if line.strip() and not line.strip().startswith('#'))}`"
@@ -260,6 +279,33 @@ def render(r: dict[str, Any]) -> str:
                 sym = sym[:107] + "…"
             w(f"| {e['percent']:.2f} | {e['dso']} | `{sym}` |")
         w("")
+
+    sc = r.get("syscalls")
+    if sc:
+        w("## System calls per call\n")
+        w(f"`get_bot_agent_details` in a steady loop on one thread (keep-alive, one connection): each program ran "
+          f"{num(sc['calls'][0])} and {num(sc['calls'][1])} calls under `strace -f -c` (every thread), and the difference "
+          "of the counts, divided by the difference of the calls, is what one call makes (start-up, setup and warm-up "
+          "cancel out). Command: `" + next(iter(sc["programs"].values()))["command"] + "` (N = each run's calls).\n")
+        w("| loop | system calls per call | by call |")
+        w("|---|--:|---|")
+        labels = {name: rep["label"] for name, rep in cs.items()}
+        for name, x in sc["programs"].items():
+            by = ", ".join(f"`{k}` {v:g}" for k, v in x["per_call"].items())
+            label = labels.get(name, name) + (" (main thread, Ctrl-C on)" if name == "python-ours" else "")
+            w(f"| {label} | {x['total']:.2f} | {by} |")
+        w("")
+        c_abi = sc["programs"].get("c-abi")
+        if c_abi and c_abi["per_call"].get("epoll_wait", 0) >= 1.5:
+            w("In the C ABI's loop a call is the request's `writev`, an `epoll_wait` that blocks until the answer comes, "
+              "the answer's `recvfrom`, and one more `epoll_wait` with a zero timeout: the answer is read by hyper's "
+              "connection task (a task reqwest spawns on the runtime; its executor is not ours to choose), which wakes "
+              "the call's future, and tokio's current-thread scheduler turns its I/O driver once (that `epoll_wait`) "
+              "before it polls a future woken while tasks ran. The floor's blocking socket needs neither. Idle "
+              "connections are looked at (`settle`, two more zero-timeout `epoll_wait`) only before a call that follows "
+              "5 ms or more of this thread's idleness on the client, and a call's deadline and cancel token use one "
+              "timer per thread that is moved, not made, so no eventfd `write` wakes the driver (see "
+              "`src/http/transport.rs`).\n")
 
     f = d["ffi"]
     cg = r["ffi_callgrind"]

@@ -60,6 +60,18 @@ GO_CONTENDERS: list[dict[str, Any]] = [
 ]
 
 
+# What `--only` can measure again on its own (the other figures are kept).
+SECTIONS = ("contenders", "syscalls", "python-layer", "perf", "callgrind")
+
+# The loops whose system calls are counted (`measure_syscalls`): the same
+# details loop as the contenders' first phase.
+SYSCALL_PROGRAMS: list[tuple[str, list[str]]] = [
+    ("floor", ["target/bench/floor"]),
+    ("c-abi", ["target/bench/bench_c"]),
+    ("python-ours", ["{venv}/bin/python", "benches/python/bench_py.py", "--impl", "ours"]),
+]
+
+
 def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
@@ -143,6 +155,39 @@ def run_contender(c: dict[str, Any], emu: Emulator, a: argparse.Namespace, soak_
     return rep
 
 
+def measure_contenders(emu: Emulator, a: argparse.Namespace, results: dict[str, Any],
+                       keep_unbuilt: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every contender in rounds; their merged figures go into results. Go
+    contenders whose program was not built are skipped, and said so; with
+    `keep_unbuilt` (a partial run) so are the others, keeping their figures."""
+    go_threads = ",".join(str(t) for t in GO_THREADS)
+    go_contenders = []
+    results["go_skipped"] = []
+    for c in GO_CONTENDERS:
+        if (ROOT / c["cmd"][0]).exists():
+            go_contenders.append(c | {"threads": go_threads})
+        else:
+            log(f"SKIPPED {c['name']}: {c['cmd'][0]} was not built (no ../shared/peers/lc-sdk-go-v3)")
+            results["go_skipped"].append({"name": c["name"], "label": c["label"], "missing": c["cmd"][0]})
+    contenders = CONTENDERS
+    if keep_unbuilt:
+        contenders = [c for c in CONTENDERS if "{" in c["cmd"][0] or (ROOT / c["cmd"][0]).exists()]
+        for c in CONTENDERS:
+            if c not in contenders:
+                log(f"KEPT {c['name']}: {c['cmd'][0]} was not built, its figures from before stay")
+                results.setdefault("kept_contenders", []).append(c["name"])
+    everyone = contenders + go_contenders
+    runs: dict[str, list[dict[str, Any]]] = {c["name"]: [] for c in everyone}
+    for k in range(a.rounds):
+        log(f"round {k + 1} of {a.rounds}")
+        for c in everyone:
+            runs[c["name"]].append(run_contender(c, emu, a))
+    for c in contenders:
+        results["contenders"][c["name"]] = merge_rounds(c, runs[c["name"]])
+    results["go"] = {c["name"]: merge_rounds(c, runs[c["name"]]) for c in go_contenders}
+    return everyone, go_contenders
+
+
 def median(xs: list[float]) -> float:
     xs = sorted(xs)
     k = len(xs) // 2
@@ -221,6 +266,99 @@ def measure_ffi(emu: Emulator, a: argparse.Namespace, out_dir: Path) -> dict[str
         result["instructions_per_call"][name] = round(per_call)
         log(f"callgrind {name}: {per_call:,.0f} instructions per details call")
     return result
+
+
+def strace_counts(cmd: list[str], out: Path) -> dict[str, int]:
+    """System calls of a whole run under `strace -f -c`, every thread, by name."""
+    r = subprocess.run(["strace", "-f", "-c", "-o", str(out), *cmd], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        raise RuntimeError(f"strace failed: {r.stderr[-1500:]}")
+    counts = {}
+    for line in out.read_text().splitlines():
+        # % time, seconds, usecs/call, calls, [errors,] syscall
+        parts = line.split()
+        if len(parts) in (5, 6) and parts[-1] != "total" and parts[3].isdigit():
+            counts[parts[-1]] = int(parts[3])
+    return counts
+
+
+def measure_syscalls(emu: Emulator, a: argparse.Namespace) -> dict[str, Any] | None:
+    """System calls per call of a steady single-thread details loop, by
+    name: two runs of different lengths under `strace -f -c`, the difference
+    of their counts over the difference of their calls (start-up, setup and
+    warm-up cancel out)."""
+    if shutil.which("strace") is None:
+        log("strace: not on this machine, no system call counts")
+        return None
+    n1, n2 = a.strace_n, 2 * a.strace_n
+    result: dict[str, Any] = {"calls": [n1, n2], "programs": {}}
+    with tempfile.TemporaryDirectory(prefix="lcbot-strace-") as tmp:
+        for name, prog in SYSCALL_PROGRAMS:
+            prog = [part.format(venv=a.venv) for part in prog]
+            totals = []
+            for n in (n1, n2):
+                cmd = [*prog, "--url", emu.url, "--n", str(n), "--mixed", "0", "--threads", "", "--thread-n", "0", "--soak", "0", "--warmup", "20"]
+                totals.append(strace_counts(cmd, Path(tmp) / f"strace.{name}.{n}"))
+            per_call = {k: round((totals[1].get(k, 0) - totals[0].get(k, 0)) / (n2 - n1), 2) for k in totals[0].keys() | totals[1].keys()}
+            per_call = {k: v for k, v in sorted(per_call.items(), key=lambda kv: -kv[1]) if v >= 0.01}
+            result["programs"][name] = {"per_call": per_call, "total": round(sum(per_call.values()), 2),
+                                        "command": shlex.join(["strace", "-f", "-c", *prog, "--url", "$URL", "--n", "N", *cmd[5:]])}
+            log(f"strace {name}: {result['programs'][name]['total']} system calls per call {per_call}")
+    return result
+
+
+def measure_some(a: argparse.Namespace, only: set[str]) -> None:
+    """`--only`: the chosen sections measured again into the figures of
+    --json-out (the others stay as they were), the report rewritten."""
+    results = json.loads(Path(a.json_out).read_text())
+    load_at_start = [round(x, 1) for x in os.getloadavg()]
+    t_start = time.time()
+    emu = Emulator(ROOT / "target/release/livechat-bots")
+    log(f"emulator at {emu.url} (pid {emu.proc.pid}); measuring {', '.join(sorted(only))}")
+    kept_go = {k: results.get(k) for k in ("go", "go_skipped")}
+    try:
+        if "contenders" in only:
+            # The RSS runs are not measured again: theirs are kept.
+            soaks = {name: rep.get("soak") for group in ("contenders", "go") for name, rep in (results.get(group) or {}).items()}
+            results["kept_contenders"] = []
+            _, go_contenders = measure_contenders(emu, a, results, keep_unbuilt=True)
+            if not go_contenders and kept_go["go"]:
+                log("the Go contenders were not built: their figures from before are kept")
+                results.update(kept_go)
+            for group in ("contenders", "go"):
+                for name, rep in (results.get(group) or {}).items():
+                    rep["soak"] = rep.get("soak") or soaks.get(name)
+        if "syscalls" in only:
+            results["syscalls"] = measure_syscalls(emu, a)
+        if "python-layer" in only:
+            results["python_layer"] = measure_python_layer(emu, a)
+        if "perf" in only:
+            results["perf_profile"] = perf_profile(emu, a)
+        if "callgrind" in only:
+            with tempfile.TemporaryDirectory(prefix="lcbot-callgrind-") as tmp:
+                results["ffi_callgrind"] = measure_ffi(emu, a, Path(tmp))
+    finally:
+        emu.stop()
+    commit = sh("git rev-parse --short HEAD") + (" (dirty tree)" if sh("git status --porcelain -- src Cargo.toml Cargo.lock bindings") else "")
+    results.setdefault("partial_runs", []).append({
+        "sections": sorted(only),
+        "kept_contenders": results.pop("kept_contenders", []) if "contenders" in only else [],
+        "generated_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        # The command line itself unless `--command` named it.
+        "command": a.command if a.command != "make bench" else shlex.join(["python3", "benches/run.py", *sys.argv[1:]]),
+        "git_commit": commit,
+        "rounds": a.rounds,
+        "n": a.n,
+        "n_slow": a.n_slow,
+        "load_average": [load_at_start, [round(x, 1) for x in os.getloadavg()]],
+        "runner_s": round(time.time() - t_start, 1),
+    })
+    results["derived"] = derive(results)
+    Path(a.json_out).write_text(json.dumps(results, indent=2) + "\n")
+    import report
+
+    Path(a.md_out).write_text(report.render(results))
+    log(f"wrote {a.json_out} and {a.md_out}")
 
 
 def wrk_run(emu: Emulator, path: str, body: str, a: argparse.Namespace) -> dict[str, Any]:
@@ -309,6 +447,9 @@ def main() -> None:
     ap.add_argument("--soak", type=int, default=100000)
     ap.add_argument("--soak-warmup", type=int, default=20000, help="calls before the RSS run's first reading")
     ap.add_argument("--callgrind-n", type=int, default=1000)
+    ap.add_argument("--strace-n", type=int, default=2000, help="calls of the shorter strace run (the longer makes twice as many)")
+    ap.add_argument("--only", help="measure only these sections (comma-separated: " + ", ".join(SECTIONS) + ") into the "
+                    "figures already in --json-out, and rewrite --md-out; the report names what was measured when")
     ap.add_argument("--wrk-seconds", type=int, default=10)
     ap.add_argument("--wrk-threads", type=int, default=2)
     ap.add_argument("--wrk-connections", type=int, default=32)
@@ -329,6 +470,12 @@ def main() -> None:
         return
     if not a.venv:
         ap.error("--venv is required")
+    only = set(a.only.split(",")) if a.only else set(SECTIONS)
+    if only - set(SECTIONS):
+        ap.error(f"--only: unknown sections {sorted(only - set(SECTIONS))} (known: {', '.join(SECTIONS)})")
+    if a.only:
+        measure_some(a, only)
+        return
     t_start = time.time()
     load_at_start = [round(x, 1) for x in os.getloadavg()]
 
@@ -336,24 +483,7 @@ def main() -> None:
     log(f"emulator at {emu.url} (pid {emu.proc.pid})")
     results: dict[str, Any] = {"contenders": {}}
     try:
-        go_threads = ",".join(str(t) for t in GO_THREADS)
-        go_contenders = []
-        results["go_skipped"] = []
-        for c in GO_CONTENDERS:
-            if (ROOT / c["cmd"][0]).exists():
-                go_contenders.append(c | {"threads": go_threads})
-            else:
-                log(f"SKIPPED {c['name']}: {c['cmd'][0]} was not built (no ../shared/peers/lc-sdk-go-v3)")
-                results["go_skipped"].append({"name": c["name"], "label": c["label"], "missing": c["cmd"][0]})
-        everyone = CONTENDERS + go_contenders
-        runs: dict[str, list[dict[str, Any]]] = {c["name"]: [] for c in everyone}
-        for k in range(a.rounds):
-            log(f"round {k + 1} of {a.rounds}")
-            for c in everyone:
-                runs[c["name"]].append(run_contender(c, emu, a))
-        for c in CONTENDERS:
-            results["contenders"][c["name"]] = merge_rounds(c, runs[c["name"]])
-        results["go"] = {c["name"]: merge_rounds(c, runs[c["name"]]) for c in go_contenders}
+        everyone, go_contenders = measure_contenders(emu, a, results)
         log(f"RSS runs of {a.soak:,} calls")
         for c in everyone:
             if c["kind"] == "ours":
@@ -362,6 +492,7 @@ def main() -> None:
                 group[c["name"]]["soak"] = soak["soak"] | {"command": soak["command"], "rss_setup_kb": soak["rss_setup_kb"]}
         with tempfile.TemporaryDirectory(prefix="lcbot-callgrind-") as tmp:
             results["ffi_callgrind"] = measure_ffi(emu, a, Path(tmp))
+        results["syscalls"] = measure_syscalls(emu, a)
         results["webhooks"] = measure_webhooks(a)
         results["echo"] = measure_echo(a)
         results["python_layer"] = measure_python_layer(emu, a)
@@ -675,9 +806,33 @@ def derive(r: dict[str, Any]) -> dict[str, Any]:
                       "met": x >= 0.9, "figure": f"{x:.2f}x ({o['calls_per_s']:.0f} vs {p_['calls_per_s']:.0f} calls/s)"})
     c_x = c["cpu_us_per_call"] / floor["cpu_us_per_call"]
     prof = r.get("perf_profile")
+    sc = (r.get("syscalls") or {}).get("programs") or {}
+    if "c-abi" in sc:
+        def calls(name: str) -> str:
+            return ", ".join(f"{k} {v:g}" for k, v in sc[name]["per_call"].items())
+        total = sc["c-abi"]["total"]
+        fig = f"{total:.2f} per call ({calls('c-abi')})"
+        if "floor" in sc:
+            fig += f"; the floor {sc['floor']['total']:.2f} ({calls('floor')})"
+        if "python-ours" in sc:
+            fig += f"; Python on the main thread, Ctrl-C on, {sc['python-ours']['total']:.2f}"
+        if total > 3:
+            fig += "; what is left above 3 is tokio's (see *System calls per call*)"
+        t.append({"target": "system calls per call in a steady single-thread loop <= 3: C ABI (strace -c)", "met": total <= 3,
+                  "figure": fig})
+    c_fig = f"{c_x:.1f}x ({c['cpu_us_per_call']:.1f} vs {floor['cpu_us_per_call']:.1f} us; the goal is 2x)"
+    if c_x > 2.5 and prof:
+        c_fig += ("; where the C ABI loop's time goes, by perf: "
+                  + ", ".join(f"{e['area']} {e['percent']:.0f}%" for e in prof["areas"][:5]) + " (see the profile below)")
+    t.append({"target": "C ABI client CPU per call <= 2.5x the floor", "met": c_x <= 2.5, "figure": c_fig})
+    # Contenders a partial run of the contenders did not measure again (the latest such run).
+    last = next((x for x in reversed(r.get("partial_runs") or []) if "contenders" in x["sections"]), {})
+    kept = set(last.get("kept_contenders") or [])
     for name in ("rust-core", "c-abi", "python-ours", "go-ours"):
         x = phase(cs[name], "details")["cpu_us_per_call"] / floor["cpu_us_per_call"]
         fig = f"{x:.1f}x ({phase(cs[name], 'details')['cpu_us_per_call']:.1f} vs {floor['cpu_us_per_call']:.1f} us)"
+        if name in kept:
+            fig += " (its figure from the earlier run, the floor's from the later: not a side-by-side ratio)"
         if x > 2 and name in ("rust-core", "c-abi") and prof:
             fig += ("; where the C ABI loop's time goes, by perf: "
                     + ", ".join(f"{e['area']} {e['percent']:.0f}%" for e in prof["areas"][:5]) + " (see the profile below)")

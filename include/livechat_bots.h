@@ -146,6 +146,11 @@ typedef struct lcbot_client lcbot_client;
 typedef struct lcbot_emulator lcbot_emulator;
 #endif
 
+// An opaque completion queue. Create with `lcbot_queue_new`, free with
+// `lcbot_queue_free`. Every function taking `const lcbot_queue *` may run
+// from many threads at once.
+typedef struct lcbot_queue lcbot_queue;
+
 // Options of one call. Pass NULL for the client's settings. Zero-initialise
 // the struct, set `version` to `LCBOT_CALL_OPTIONS_VERSION`, then the
 // fields you need:
@@ -184,6 +189,19 @@ typedef struct lcbot_webhook_options {
   uint32_t max_body_bytes;
 } lcbot_webhook_options;
 
+// A call that ended, from `lcbot_queue_next`; free with
+// `lcbot_completion_free`.
+typedef struct lcbot_completion {
+  // The tag the call was submitted with.
+  uint64_t tag;
+  // What the blocking call would have returned: `LCBOT_OK` or an
+  // `LCBOT_ERR_*` code.
+  lcbot_status status;
+  // The answer document (`LCBOT_OK`) or the error document, as the
+  // blocking call writes them. Owned by the completion.
+  char *document;
+} lcbot_completion;
+
 
 
 
@@ -219,7 +237,9 @@ lcbot_status lcbot_bot_new(const struct lcbot_client *client,
                            struct lcbot_bot **bot_out,
                            char **error_out);
 
-// Frees a bot (and its token). NULL is allowed. No call on it may be in flight.
+// Frees a bot (and its token). NULL is allowed. No blocking call on it may
+// be in flight; its queued calls still in flight complete as
+// `LCBOT_ERR_CANCELLED`.
 //
 // # Safety
 // `bot` must be NULL or a handle from `lcbot_bot_new`, not yet freed.
@@ -384,8 +404,11 @@ lcbot_status lcbot_client_new(const char *config_json,
                               struct lcbot_client **client_out,
                               char **error_out);
 
-// Frees a client. NULL is allowed. No call on it may be in flight. Bots
-// made from it keep working: they hold the client until they are freed.
+// Frees a client. NULL is allowed. No blocking call on it may be in
+// flight; its queued calls still in flight complete as
+// `LCBOT_ERR_CANCELLED` (a write that may have been sent with
+// `"outcome": "unknown"`). Bots made from it keep working: they hold the
+// client until they are freed.
 //
 // # Safety
 // `client` must be NULL or a handle from `lcbot_client_new`, not yet freed.
@@ -470,12 +493,14 @@ lcbot_status lcbot_client_set_credentials(const struct lcbot_client *client,
                                           char **error_out);
 
 // Sets the function asked for a new token when LiveChat answers
-// `authentication` (NULL removes it). It runs on the thread of the call that
-// was refused, at most once per call, never two at once for one client, and
+// `authentication` (NULL removes it). It runs on the thread of the blocking
+// call that was refused (for a queued call, on a library thread beside the
+// I/O thread), at most once per call, never two at once for one client, and
 // once for all the calls refused with the same token; the call is then
 // repeated with the new token (safe for writes: a refused token means
-// nothing was done). It must not call into the same client. `user_data` is
-// passed back as given and must stay valid while the provider is set.
+// nothing was done). It must not make calls of this library on the thread
+// it runs on. `user_data` is passed back as given and must stay valid while
+// the provider is set.
 //
 // # Safety
 // `client` must be a live handle or NULL; `provider` NULL or a function
@@ -488,7 +513,8 @@ lcbot_status lcbot_client_set_token_provider(const struct lcbot_client *client,
 
 // Sets the function told when the client's API version is legacy or
 // deprecated (NULL removes it): once per client and kind, on the thread of
-// the call whose answer said so, with a document
+// the call whose answer said so (for a queued call, the I/O thread: return
+// quickly), with a document
 // `{"kind": "legacy"|"deprecated", "api_version", "until", "message"}`
 // valid only during the call. It must not call into the same client.
 //
@@ -1035,6 +1061,100 @@ lcbot_status lcbot_emulator_agent_send_message(const struct lcbot_emulator *emul
 // `emulator` a live handle or NULL; `out` NULL or valid for one pointer write.
 lcbot_status lcbot_emulator_agents(const struct lcbot_emulator *emulator, char **out);
 #endif
+
+// Makes a completion queue. On failure (no file descriptor left)
+// `*queue_out` is NULL and `*error_out` an error document.
+//
+// # Safety
+// `queue_out` and `error_out` NULL or valid for one pointer write.
+lcbot_status lcbot_queue_new(struct lcbot_queue **queue_out, char **error_out);
+
+// Frees a queue. NULL is allowed. Calls still in flight are cancelled
+// (a write that may have been sent is not repeated) and waited for: each
+// ends within about 10 ms, or when a token provider it waits for returns.
+// Their completions, and those not yet taken, are freed. No other function
+// may be using the queue.
+//
+// # Safety
+// `queue` must be NULL or a handle from `lcbot_queue_new`, not yet freed.
+void lcbot_queue_free(struct lcbot_queue *queue);
+
+// The queue's file descriptor: readable while completions wait. Poll it
+// (poll, epoll, an event loop) for reading, then call `lcbot_queue_next`
+// with timeout 0 until it gives none. Owned by the queue: never close or
+// read it. -1 for a NULL queue.
+//
+// # Safety
+// `queue` must be NULL or a live queue.
+int32_t lcbot_queue_fd(const struct lcbot_queue *queue);
+
+// The calls submitted to the queue whose completions were not yet taken
+// (in flight, or waiting). 0 for a NULL queue.
+//
+// # Safety
+// `queue` must be NULL or a live queue.
+size_t lcbot_queue_in_flight(const struct lcbot_queue *queue);
+
+// Takes the next completion, in the order the calls ended, waiting up to
+// `timeout_ms` (0: only looks; -1: until one comes). `*completion_out` is
+// the completion, or NULL when none came in time or nothing is in flight;
+// either way the status is `LCBOT_OK`. The status is an error only for bad
+// arguments, with `*error_out` its error document.
+//
+// # Safety
+// `queue` NULL or a live queue; `completion_out` and `error_out` NULL or
+// valid for one pointer write.
+lcbot_status lcbot_queue_next(const struct lcbot_queue *queue,
+                              int32_t timeout_ms,
+                              struct lcbot_completion **completion_out,
+                              char **error_out);
+
+// Frees a completion and its document. NULL is allowed.
+//
+// # Safety
+// `completion` must be NULL or a completion from `lcbot_queue_next`, not yet freed.
+void lcbot_completion_free(struct lcbot_completion *completion);
+
+// Submits a call on `client` to `queue`: `operation` is the name of a
+// blocking function's call (`create_bot_agent`, `remove_bot_agent`,
+// `update_bot_agent`, `get_bot_agents`, `get_bot_agent_details`,
+// `issue_bot_token`, `reset_bot_secret`, `register_webhook`,
+// `list_webhooks`, `unregister_webhook`), or `call:ACTION` for
+// `lcbot_call`'s action ACTION with `request_json` as its payload. The call
+// runs on the library's I/O thread with everything the blocking call does
+// (validation, retries, `options`' deadline and cancel token, the token
+// provider, notices; a write never sent twice), and exactly one completion
+// with `tag` follows. Bad arguments, an unknown operation or a request
+// that is not JSON fail here (nothing is queued); any other error comes as
+// the completion. `options` and its cancel token may be freed once this
+// returns.
+//
+// # Safety
+// `client` and `queue` live handles or NULL; `operation` and
+// `request_json` NULL or NUL-terminated strings; `options` NULL or a valid
+// `lcbot_call_options`; `error_out` NULL or valid for one pointer write.
+lcbot_status lcbot_client_submit(const struct lcbot_client *client,
+                                 const struct lcbot_queue *queue,
+                                 uint64_t tag,
+                                 const char *operation,
+                                 const char *request_json,
+                                 const struct lcbot_call_options *options,
+                                 char **error_out);
+
+// Submits a call as `bot` to `queue`: `operation` is one of the bot's
+// calls (`set_routing_status`, `send_event`, `list_chats`, `get_chat`,
+// `transfer_chat`, `deactivate_chat`, `list_routing_statuses`), or
+// `call:ACTION` for `lcbot_bot_call`'s. Otherwise as `lcbot_client_submit`.
+//
+// # Safety
+// As for `lcbot_client_submit`, with `bot` a live handle or NULL.
+lcbot_status lcbot_bot_submit(const struct lcbot_bot *bot,
+                              const struct lcbot_queue *queue,
+                              uint64_t tag,
+                              const char *operation,
+                              const char *request_json,
+                              const struct lcbot_call_options *options,
+                              char **error_out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -592,6 +592,85 @@ class Bot {
     }
 };
 
+// A call that ended, from Queue::next: its tag, and what the blocking call
+// would have returned (status and document).
+struct Completion {
+    std::uint64_t tag = 0;
+    lcbot_status status = LCBOT_OK;
+    std::string document;
+
+    bool ok() const noexcept { return status == LCBOT_OK; }
+    // The answer document; throws Error when the call failed.
+    const std::string &value() const {
+        if (status != LCBOT_OK) throw Error(status, document);
+        return document;
+    }
+};
+
+// A completion queue (lcbot_queue): many calls in flight from one thread.
+// submit() returns at once; next() (or polling fd()) gives each call's
+// Completion with its tag. Destroying the queue cancels the calls still in
+// flight and waits for them. One queue may serve many clients and bots.
+class Queue {
+  public:
+    Queue() {
+        lcbot_queue *queue = nullptr;
+        char *error = nullptr;
+        const lcbot_status status = lcbot_queue_new(&queue, &error);
+        detail::check(status, error);
+        queue_.reset(queue);
+    }
+
+    // Readable while completions wait: poll it, then next(0) until empty.
+    int fd() const noexcept { return lcbot_queue_fd(queue_.get()); }
+    // Calls submitted whose completions were not yet taken.
+    std::size_t in_flight() const noexcept { return lcbot_queue_in_flight(queue_.get()); }
+
+    // Submits `operation` ("get_bot_agents", "issue_bot_token",
+    // "call:ACTION", ...) on `client`; throws Error for an unknown
+    // operation or a request that is not JSON (nothing is queued then).
+    void submit(const Client &client, std::uint64_t tag, const std::string &operation, const std::string &request = "{}",
+                const CallOptions &options = {}) const {
+        const lcbot_call_options o = options.c();
+        char *error = nullptr;
+        const lcbot_status status =
+            lcbot_client_submit(client.get(), queue_.get(), tag, operation.c_str(), request.c_str(), &o, &error);
+        detail::check(status, error);
+    }
+    // The same as `bot` ("send_event", "list_chats", "call:ACTION", ...).
+    void submit(const Bot &bot, std::uint64_t tag, const std::string &operation, const std::string &request = "{}",
+                const CallOptions &options = {}) const {
+        const lcbot_call_options o = options.c();
+        char *error = nullptr;
+        const lcbot_status status =
+            lcbot_bot_submit(bot.get(), queue_.get(), tag, operation.c_str(), request.c_str(), &o, &error);
+        detail::check(status, error);
+    }
+
+    // The next completion, waiting up to `timeout_ms` (-1: until one comes,
+    // 0: only looks); std::nullopt when none came in time or none is in flight.
+    std::optional<Completion> next(std::int32_t timeout_ms = -1) const {
+        lcbot_completion *done = nullptr;
+        char *error = nullptr;
+        const lcbot_status status = lcbot_queue_next(queue_.get(), timeout_ms, &done, &error);
+        detail::check(status, error);
+        if (!done) return std::nullopt;
+        std::unique_ptr<lcbot_completion, FreeCompletion> owned(done);
+        return Completion{done->tag, done->status, done->document ? done->document : ""};
+    }
+
+    const lcbot_queue *get() const noexcept { return queue_.get(); }
+
+  private:
+    struct Free {
+        void operator()(lcbot_queue *q) const noexcept { lcbot_queue_free(q); }
+    };
+    struct FreeCompletion {
+        void operator()(lcbot_completion *c) const noexcept { lcbot_completion_free(c); }
+    };
+    std::unique_ptr<lcbot_queue, Free> queue_;
+};
+
 // The value at an RFC 6901 pointer of a JSON document (a string unquoted,
 // anything else as JSON text); throws Error when it names nothing.
 inline std::string json_get(const std::string &json, const std::string &pointer) {

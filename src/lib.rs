@@ -16,6 +16,8 @@
 //!   [`ApiVersion`] from 3.0 to 3.6.
 //! - [`Bot`]: the Agent Chat Web API as one bot (its chats, its events, its
 //!   routing status).
+//! - [`Queue`]: many calls in flight without a thread each, drained as
+//!   [`Completion`]s (by `next`, or when its fd turns readable).
 //! - [`verify_webhook`] and [`WebhookEvent`]: what LiveChat POSTs to a bot.
 //! - [`Emulator`] (feature `emulator`, on by default): the offline LiveChat
 //!   that tests and examples run against.
@@ -37,6 +39,9 @@ mod agent_chat;
 mod configuration;
 mod http;
 mod webhooks;
+
+// Calls without a thread each, over the rooms above.
+mod queue;
 
 #[cfg(feature = "emulator")]
 mod emulator;
@@ -67,6 +72,8 @@ pub use http::config::{ClientConfig, Region, TokenType};
 pub use http::credentials::TokenProvider;
 pub use http::notice::{Notice, NoticeHandler, NoticeKind, Notices};
 pub use http::retry::RetryPolicy;
+pub use queue::completion::{Completion, Queue};
+pub use queue::operation::CALL_PREFIX;
 pub use secret::Secret;
 pub use version::ApiVersion;
 pub use webhooks::event::{

@@ -25,8 +25,9 @@ ALLOWED = {
     "webhooks": set(),
     "configuration": {"http"},
     "agent_chat": {"configuration", "http"},
+    "queue": {"configuration", "agent_chat", "http"},
     "emulator": {"configuration", "agent_chat", "webhooks", "http"},
-    "ffi": {"configuration", "agent_chat", "webhooks", "http", "emulator"},
+    "ffi": {"configuration", "agent_chat", "webhooks", "http", "emulator", "queue"},
 }
 
 

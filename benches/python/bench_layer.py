@@ -12,8 +12,8 @@ that the machine's drift hits them alike:
 - ``package``: ``Client.get_bot_agent_details`` with ``interruptible=False``
   (what every call off the main thread does);
 - ``package-ctrl-c``: the same on the main thread with Ctrl-C support on
-  (the default: a cancel token, and SIGINT's handler and the wakeup fd
-  swapped around the call).
+  (the default: a cancel token; SIGINT's handler and the wakeup fd are set
+  once while a client is open).
 
 CPU is ``time.process_time()`` (user + system, every thread of this
 process), wall is ``time.perf_counter()``. The package's figure minus the

@@ -92,68 +92,14 @@ var botActionNames = [...]string{
 
 func (a botAction) String() string { return botActionNames[a] }
 
-// run sends a typed bot action's request document; blocking.
+// run sends a typed bot action's request document.
 func (b *cBot) run(a botAction, request string, o *callOptions) (string, *Error) {
-	req := cString(request)
-	defer free(req)
-	var co C.lcbot_call_options
-	opts := o.c(&co)
-	var out *C.char
-	var status C.lcbot_status
-	switch a {
-	case botSetRoutingStatus:
-		status = C.lcbot_bot_set_routing_status(b.p, req, opts, &out)
-	case botSendEvent:
-		status = C.lcbot_bot_send_event(b.p, req, opts, &out)
-	case botListChats:
-		status = C.lcbot_bot_list_chats(b.p, req, opts, &out)
-	case botGetChat:
-		status = C.lcbot_bot_get_chat(b.p, req, opts, &out)
-	case botTransferChat:
-		status = C.lcbot_bot_transfer_chat(b.p, req, opts, &out)
-	case botDeactivateChat:
-		status = C.lcbot_bot_deactivate_chat(b.p, req, opts, &out)
-	case botListRoutingStatuses:
-		status = C.lcbot_bot_list_routing_statuses(b.p, req, opts, &out)
-	case botSendTypingIndicator:
-		status = C.lcbot_bot_send_typing_indicator(b.p, req, opts, &out)
-	case botSendThinkingIndicator:
-		status = C.lcbot_bot_send_thinking_indicator(b.p, req, opts, &out)
-	case botSendEventPreview:
-		status = C.lcbot_bot_send_event_preview(b.p, req, opts, &out)
-	case botTagThread:
-		status = C.lcbot_bot_tag_thread(b.p, req, opts, &out)
-	case botUntagThread:
-		status = C.lcbot_bot_untag_thread(b.p, req, opts, &out)
-	case botUpdateChatProperties:
-		status = C.lcbot_bot_update_chat_properties(b.p, req, opts, &out)
-	case botDeleteChatProperties:
-		status = C.lcbot_bot_delete_chat_properties(b.p, req, opts, &out)
-	case botUpdateThreadProperties:
-		status = C.lcbot_bot_update_thread_properties(b.p, req, opts, &out)
-	case botDeleteThreadProperties:
-		status = C.lcbot_bot_delete_thread_properties(b.p, req, opts, &out)
-	case botMarkEventsAsSeen:
-		status = C.lcbot_bot_mark_events_as_seen(b.p, req, opts, &out)
-	case botGetCustomer:
-		status = C.lcbot_bot_get_customer(b.p, req, opts, &out)
-	default:
-		panic("livechatbots: unknown bot action")
-	}
-	return result(a.String(), status, out)
+	return b.submit(a.String(), a.String(), request, o)
 }
 
-// call sends any Agent Chat action as the bot; blocking.
+// call sends any Agent Chat action as the bot.
 func (b *cBot) call(actionName, payload string, o *callOptions) (string, *Error) {
-	act := cString(actionName)
-	defer free(act)
-	pl := cString(payload)
-	defer free(pl)
-	var co C.lcbot_call_options
-	opts := o.c(&co)
-	var out *C.char
-	status := C.lcbot_bot_call(b.p, act, pl, opts, &out)
-	return result(actionName, status, out)
+	return b.submit(actionName, "call:"+actionName, payload, o)
 }
 
 // adminAction names one of the Configuration API actions a bot needs.
@@ -177,30 +123,10 @@ var adminActionNames = [...]string{
 
 func (a adminAction) String() string { return adminActionNames[a] }
 
-// admin sends one of them on the client's handle; blocking. Every request
-// may hold a secret (a bot secret, a webhook's secret_key), so its C copy
-// is wiped; the answer is returned as is (the caller wraps a token or a
-// secret in it at once).
+// admin sends one of them on the client's handle. Every request may hold
+// a secret (a bot secret, a webhook's secret_key), so its C copy is wiped;
+// the answer is returned as is (the caller wraps a token or a secret in it
+// at once).
 func (c *cClient) admin(a adminAction, request string, o *callOptions) (string, *Error) {
-	req := cString(request)
-	defer freeSecret(req, len(request))
-	var co C.lcbot_call_options
-	opts := o.c(&co)
-	var out *C.char
-	var status C.lcbot_status
-	switch a {
-	case adminIssueBotToken:
-		status = C.lcbot_issue_bot_token(c.p, req, opts, &out)
-	case adminResetBotSecret:
-		status = C.lcbot_reset_bot_secret(c.p, req, opts, &out)
-	case adminRegisterWebhook:
-		status = C.lcbot_register_webhook(c.p, req, opts, &out)
-	case adminListWebhooks:
-		status = C.lcbot_list_webhooks(c.p, req, opts, &out)
-	case adminUnregisterWebhook:
-		status = C.lcbot_unregister_webhook(c.p, req, opts, &out)
-	default:
-		panic("livechatbots: unknown admin action")
-	}
-	return result(a.String(), status, out)
+	return c.submit(a.String(), a.String(), request, o, true)
 }

@@ -16,10 +16,11 @@ import (
 // actions.
 //
 // A Client is safe for concurrent use by many goroutines: the library's
-// handle is shared (with its connections), and every call runs on its
-// goroutine's OS thread while the call blocks. Close it when done (Close is
-// idempotent and waits for calls in flight); a finalizer frees a Client
-// that was forgotten, but do not rely on it.
+// handle is shared (with its connections), and a call in flight holds no OS
+// thread: it runs on the library's I/O thread while its goroutine waits on
+// a channel (see the package's "Concurrency and context"). Close it when
+// done (Close is idempotent and waits for calls in flight); a finalizer
+// frees a Client that was forgotten, but do not rely on it.
 //
 // # Context
 //

@@ -82,8 +82,9 @@ type Config struct {
 	// TokenProvider, when set, is asked for a new token when LiveChat
 	// answers "authentication" (an expired or revoked token); the call is
 	// then repeated once with it (safe for writes: a refused token means
-	// nothing was done). The token type stays the client's. It runs on the
-	// goroutine of the refused call, at most once per call, never twice at
+	// nothing was done). The token type stays the client's. It runs on one
+	// of the library's threads (not the caller's goroutine), at most once
+	// per call, never twice at
 	// once for one client, and once for all the calls refused with the same
 	// token. An error (or an empty token, or a panic, which is recovered)
 	// means "no new token": the call returns its authentication error. It
@@ -92,10 +93,10 @@ type Config struct {
 	// only after a refusal.
 	TokenProvider func() (string, error)
 	// OnNotice, when set, is told when LiveChat marks the configured API
-	// version as legacy or deprecated: once per client and kind, on the
-	// goroutine of the call whose answer said so, after the answer was read.
-	// It must not call methods of the same Client; a panic in it is
-	// recovered. Client.Notices lists the notices whether or not it is set.
+	// version as legacy or deprecated: once per client and kind, after the
+	// answer that said so was read, on the library's I/O thread, which it
+	// holds up (keep it short: hand long work to a goroutine). It must not
+	// call methods of the same Client; a panic in it is recovered. Client.Notices lists the notices whether or not it is set.
 	OnNotice func(Notice)
 }
 

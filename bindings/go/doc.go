@@ -32,8 +32,13 @@
 //
 // # Concurrency and context
 //
-// A Client may be shared by any number of goroutines. Each call blocks its
-// goroutine's OS thread for the duration of the request. The context bounds
+// A Client may be shared by any number of goroutines. A call in flight
+// holds no OS thread: it is submitted to the library's completion queue,
+// run on the library's one background I/O thread with the client's shared
+// connection pool, and its goroutine waits on a channel (parked, like one
+// waiting on a net.Conn) until one dispatcher goroutine, woken by Go's
+// netpoller on the queue's file descriptor, hands it the answer. Hundreds
+// of goroutines in flight cost a few OS threads in all. The context bounds
 // the whole call: a deadline becomes the call's timeout (on the client's own
 // connections), and cancelling the context stops a call in flight with an
 // error matching context.Canceled. See Client for the details.

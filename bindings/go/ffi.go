@@ -286,42 +286,14 @@ var actionNames = [...]string{
 
 func (a action) String() string { return actionNames[a] }
 
-// run sends a typed action's request document; blocking.
+// run sends a typed action's request document.
 func (c *cClient) run(a action, request string, o *callOptions) (string, *Error) {
-	req := cString(request)
-	defer free(req)
-	var co C.lcbot_call_options
-	opts := o.c(&co)
-	var out *C.char
-	var status C.lcbot_status
-	switch a {
-	case actCreate:
-		status = C.lcbot_create_bot_agent(c.p, req, opts, &out)
-	case actRemove:
-		status = C.lcbot_remove_bot_agent(c.p, req, opts, &out)
-	case actUpdate:
-		status = C.lcbot_update_bot_agent(c.p, req, opts, &out)
-	case actList:
-		status = C.lcbot_get_bot_agents(c.p, req, opts, &out)
-	case actDetails:
-		status = C.lcbot_get_bot_agent_details(c.p, req, opts, &out)
-	default:
-		panic("livechatbots: unknown action")
-	}
-	return result(a.String(), status, out)
+	return c.submit(a.String(), a.String(), request, o, false)
 }
 
-// call sends any action with a payload document; blocking.
+// call sends any action with a payload document.
 func (c *cClient) call(actionName, payload string, o *callOptions) (string, *Error) {
-	act := cString(actionName)
-	defer free(act)
-	pl := cString(payload)
-	defer free(pl)
-	var co C.lcbot_call_options
-	opts := o.c(&co)
-	var out *C.char
-	status := C.lcbot_call(c.p, act, pl, opts, &out)
-	return result(actionName, status, out)
+	return c.submit(actionName, "call:"+actionName, payload, o, false)
 }
 
 // cEmulator is a running lcbot_emulator.

@@ -15,6 +15,9 @@ PY_BUILD_DEPS := "setuptools>=77" "setuptools-rust>=1.9"
 # unmodified official client). It imports loguru without declaring it, so loguru is
 # listed too. The SDK pins httpx and websocket-client exactly; nothing else here uses them.
 PY_SDK_DEPS   ?= "lc-sdk-python==0.4.2" loguru
+# examples/echo_bot_async.py's webhook receiver (tests/test_echo_bot_async.py); the
+# package itself does not use it.
+PY_EXAMPLE_DEPS ?= aiohttp
 
 .PHONY: test-python python-venv python-install python-sdist-check
 
@@ -22,7 +25,7 @@ $(PY_BIN)/python:
 	$(PY_PYTHON) -m venv $(PY_VENV)
 
 python-venv: $(PY_BIN)/python
-	$(PY_BIN)/python -m pip install --quiet --disable-pip-version-check pytest mypy build $(PY_BUILD_DEPS) $(PY_SDK_DEPS)
+	$(PY_BIN)/python -m pip install --quiet --disable-pip-version-check pytest mypy build $(PY_BUILD_DEPS) $(PY_SDK_DEPS) $(PY_EXAMPLE_DEPS)
 
 # The build requirements are in the venv, so no isolated build env is needed;
 # CARGO_TARGET_DIR reuses the Rust build of the rest of the project.

@@ -19,14 +19,15 @@ use crate::configuration::actions::{check_untyped_call, Action};
 use crate::configuration::bot_admin::AdminAction;
 use crate::error::{Error, ErrorCode, Result};
 use crate::http::cancel::CallOptions;
-use crate::http::client::{Api, Authorizer, Client, Outgoing};
+use crate::http::client::{cancelled, Api, Authorizer, BoxFuture, Client, Outgoing};
+use crate::http::transport::Io;
 use crate::json::{from_answer as from_value, parse_strict};
 use crate::secret::Secret;
 use crate::validate::object;
 use crate::version::ApiVersion;
 use reqwest::header::HeaderValue;
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// A bot token lives 24 hours unless it says otherwise.
@@ -176,6 +177,12 @@ impl Bot {
     /// Runs a typed action: `request` in today's (v3.6) shape, checked,
     /// sent in the client's version, and answered in today's shape.
     pub fn execute_with(&self, action: ChatAction, request: &Value, options: &CallOptions) -> Result<Value> {
+        self.client.block_on(|io| async move { self.execute_on(action, request, options, &io).await })
+    }
+
+    /// [`Bot::execute_with`] through `io`: the one implementation of the
+    /// blocking call and of the queued one.
+    pub(crate) async fn execute_on(&self, action: ChatAction, request: &Value, options: &CallOptions, io: &Io) -> Result<Value> {
         let version = self.client.config().api_version;
         action.validate_request(version, request)?;
         if action == ChatAction::SetRoutingStatus && version < ApiVersion::V3_2 {
@@ -183,14 +190,14 @@ impl Bot {
             let agent = request.get("agent_id").and_then(Value::as_str).unwrap_or(&self.id);
             let status = status_with_spaces(request["status"].as_str().unwrap_or_default());
             let update = json!({ "id": agent, "status": status });
-            return self.client.execute_with(Action::UpdateBotAgent, &update, options).map(|_| json!({}));
+            return self.client.execute_on(Action::UpdateBotAgent, &update, options, io).await.map(|_| json!({}));
         }
         let url = match self.urls.iter().find(|(a, _)| *a == action) {
             Some((_, url)) => url,
             None => return Err(Error::validation(format!("{}: not in API v{}", action.name(), version.as_str()))),
         };
         let wire = action.request_to_wire(version, request.clone(), &self.id);
-        let answer = self.send(url, &wire, action.is_read(), options)?;
+        let answer = self.send(url, &wire, action.is_read(), options, io).await?;
         action.response_from_wire(version, answer.unwrap_or_else(|| json!({})))
     }
 
@@ -204,9 +211,14 @@ impl Bot {
     /// version (no renaming) and answered as received (`{}` for an empty
     /// body). Treated as a write: repeated only when surely not applied.
     pub fn call_with(&self, action: &str, payload: &Value, options: &CallOptions) -> Result<Value> {
+        self.client.block_on(|io| async move { self.call_on(action, payload, options, &io).await })
+    }
+
+    /// [`Bot::call_with`] through `io`.
+    pub(crate) async fn call_on(&self, action: &str, payload: &Value, options: &CallOptions, io: &Io) -> Result<Value> {
         check_untyped_call(action, payload)?;
         let url = self.client.url(Api::AgentChat, action)?;
-        Ok(self.send(&url, payload, false, options)?.unwrap_or_else(|| json!({})))
+        Ok(self.send(&url, payload, false, options, io).await?.unwrap_or_else(|| json!({})))
     }
 
     /// [`Bot::call_with`] on JSON text, as the C ABI uses it.
@@ -274,7 +286,14 @@ impl Bot {
         self.execute_with(action, &request, &CallOptions::default())
     }
 
-    fn send(&self, url: &reqwest::Url, request: &Value, is_read: bool, options: &CallOptions) -> Result<Option<Value>> {
+    async fn send(
+        &self,
+        url: &reqwest::Url,
+        request: &Value,
+        is_read: bool,
+        options: &CallOptions,
+        io: &Io,
+    ) -> Result<Option<Value>> {
         let client = &*self.client;
         let credentials = client.credentials();
         let out = match &self.auth {
@@ -286,10 +305,11 @@ impl Bot {
             }
             BotAuth::Token(token) => {
                 let auth = TokenAuth { client, token };
-                return client.dispatch(Outgoing { url, body: client.body(request, None), is_read, author: None, auth: &auth }, options);
+                let out = Outgoing { url, body: client.body(request, None), is_read, author: None, auth: &auth };
+                return client.dispatch(out, options, io).await;
             }
         };
-        client.dispatch(out, options)
+        client.dispatch(out, options, io).await
     }
 }
 
@@ -306,8 +326,9 @@ struct BotToken {
     /// The `issue_bot_token` request; holds the secret.
     request: Value,
     current: RwLock<Option<Issued>>,
-    /// Held while a token is issued: one renewal at a time.
-    renewing: Mutex<()>,
+    /// Held while a token is issued: one renewal at a time. An async lock:
+    /// a queued call waits for it without holding the I/O thread.
+    renewing: tokio::sync::Mutex<()>,
 }
 
 impl BotToken {
@@ -315,7 +336,7 @@ impl BotToken {
         let request = json!({
             "bot_id": bot_id, "client_id": client_id, "bot_secret": secret.expose(), "organization_id": organization_id,
         });
-        BotToken { request, current: RwLock::new(None), renewing: Mutex::new(()) }
+        BotToken { request, current: RwLock::new(None), renewing: tokio::sync::Mutex::new(()) }
     }
 
     /// The token in use, if it is not due for renewal (and, after a refusal,
@@ -328,12 +349,12 @@ impl BotToken {
     }
 
     /// Issues a new token unless another thread did while this one waited.
-    fn renew(&self, client: &Client, refused: Option<u64>, options: &CallOptions) -> Result<(HeaderValue, u64)> {
-        let _one_at_a_time = self.wait_turn(client, options)?;
+    async fn renew(&self, client: &Client, refused: Option<u64>, options: &CallOptions, io: &Io) -> Result<(HeaderValue, u64)> {
+        let _one_at_a_time = self.wait_turn(client, options).await?;
         if let Some(fresh) = self.usable(refused) {
             return Ok(fresh);
         }
-        let mut doc = client.execute_admin_with(AdminAction::IssueBotToken, &self.request, options)?;
+        let mut doc = client.execute_admin_on(AdminAction::IssueBotToken, &self.request, options, io).await?;
         let token = doc["token"].take();
         let token = token.as_str().unwrap_or_default();
         let mut header = HeaderValue::from_str(&format!("Bearer {token}"))
@@ -349,24 +370,19 @@ impl BotToken {
 
 impl BotToken {
     /// The renewal lock, waited for no longer than this call may wait:
-    /// another thread's renewal (a slow `issue_bot_token`) must not hold a
+    /// another call's renewal (a slow `issue_bot_token`) must not hold a
     /// call past its own timeout, nor after its cancel token fired.
-    fn wait_turn(&self, client: &Client, options: &CallOptions) -> Result<std::sync::MutexGuard<'_, ()>> {
-        let deadline = Instant::now() + options.timeout.unwrap_or(client.config().timeout);
-        loop {
-            match self.renewing.try_lock() {
-                Ok(guard) => return Ok(guard),
-                Err(std::sync::TryLockError::Poisoned(p)) => return Ok(p.into_inner()),
-                Err(std::sync::TryLockError::WouldBlock) => {}
-            }
-            if options.cancel.as_ref().is_some_and(|c| c.is_cancelled()) {
-                return Err(Error::new(ErrorCode::Cancelled, "the call was cancelled"));
-            }
-            if Instant::now() >= deadline {
-                return Err(Error::new(ErrorCode::Timeout, "timed out waiting for the bot token another call is renewing"));
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
+    async fn wait_turn(&self, client: &Client, options: &CallOptions) -> Result<tokio::sync::MutexGuard<'_, ()>> {
+        let budget = options.timeout.unwrap_or(client.config().timeout);
+        let turn = tokio::time::timeout(budget, self.renewing.lock());
+        let turn = match &options.cancel {
+            None => turn.await,
+            Some(token) => tokio::select! {
+                turn = turn => turn,
+                _ = token.cancelled() => return Err(cancelled(false)),
+            },
+        };
+        turn.map_err(|_| Error::new(ErrorCode::Timeout, "timed out waiting for the bot token another call is renewing"))
     }
 }
 
@@ -377,15 +393,16 @@ struct TokenAuth<'a> {
 }
 
 impl Authorizer for TokenAuth<'_> {
-    fn current(&self, options: &CallOptions) -> Result<(HeaderValue, u64)> {
-        match self.token.usable(None) {
-            Some(fresh) => Ok(fresh),
-            None => self.token.renew(self.client, None, options),
-        }
+    fn ready(&self) -> Option<(HeaderValue, u64)> {
+        self.token.usable(None)
     }
 
-    fn renew(&self, refused: u64, options: &CallOptions) -> Result<bool> {
-        self.token.renew(self.client, Some(refused), options).map(|_| true)
+    fn fetch<'a>(&'a self, options: &'a CallOptions, io: &'a Io) -> BoxFuture<'a, Result<(HeaderValue, u64)>> {
+        Box::pin(self.token.renew(self.client, None, options, io))
+    }
+
+    fn renew<'a>(&'a self, refused: u64, options: &'a CallOptions, io: &'a Io) -> BoxFuture<'a, Result<bool>> {
+        Box::pin(async move { self.token.renew(self.client, Some(refused), options, io).await.map(|_| true) })
     }
 }
 

@@ -191,7 +191,8 @@ impl Client {
         if requests.is_empty() {
             return Ok(Vec::new());
         }
-        match self.send(action.name(), &action.request_to_wire(version, &request), false, options) {
+        let wire = action.request_to_wire(version, &request);
+        match self.block_on(|io| async move { self.send(action.name(), &wire, false, options, &io).await }) {
             // How many attempts a success took is not known here; one is the usual.
             Ok(answer) => Ok(action.items_from_wire(version, answer.unwrap_or(Value::Null), requests.len(), 1)),
             Err(e) if e.attempts == 0 => Err(e),

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::http::cancel::CallOptions;
 use crate::http::client::Client;
 use crate::http::config::ClientConfig;
+use crate::http::transport::Io;
 use crate::json::{from_answer as from_value, parse_strict, to_text};
 use crate::secret::Secret;
 use serde_json::{json, Value};
@@ -36,10 +37,16 @@ impl Client {
 
     /// [`Client::execute`] with a per-call timeout or cancel token.
     pub fn execute_with(&self, action: Action, request: &Value, options: &CallOptions) -> Result<Value> {
+        self.block_on(|io| async move { self.execute_on(action, request, options, &io).await })
+    }
+
+    /// [`Client::execute_with`] through `io`: the one implementation of the
+    /// blocking call and of the queued one.
+    pub(crate) async fn execute_on(&self, action: Action, request: &Value, options: &CallOptions, io: &Io) -> Result<Value> {
         let version = self.config().api_version;
         action.validate_request(version, request)?;
         let wire = request_to_wire(action, version, request);
-        match self.send(action.wire_name(version), &wire, action.is_read(), options)? {
+        match self.send(action.wire_name(version), &wire, action.is_read(), options, io).await? {
             // An empty answer body stands for `{}`.
             None => action.check_response(json!({})),
             Some(doc) => action.check_response(response_from_wire(action, version, doc)?),
@@ -66,8 +73,13 @@ impl Client {
 
     /// [`Client::call`] with a per-call timeout or cancel token.
     pub fn call_with(&self, action: &str, payload: &Value, options: &CallOptions) -> Result<Value> {
+        self.block_on(|io| async move { self.call_on(action, payload, options, &io).await })
+    }
+
+    /// [`Client::call_with`] through `io`.
+    pub(crate) async fn call_on(&self, action: &str, payload: &Value, options: &CallOptions, io: &Io) -> Result<Value> {
         check_untyped_call(action, payload)?;
-        Ok(self.send(action, payload, false, options)?.unwrap_or_else(|| json!({})))
+        Ok(self.send(action, payload, false, options, io).await?.unwrap_or_else(|| json!({})))
     }
 
     /// [`Client::call`] on JSON text, as the C ABI uses it.
@@ -113,6 +125,17 @@ impl Client {
     /// webhooks), checked before it is sent, in the configured version.
     pub fn execute_admin_with(&self, action: AdminAction, request: &Value, options: &CallOptions) -> Result<Value> {
         self.execute_checked(action, request, options)
+    }
+
+    /// [`Client::execute_admin_with`] through `io`.
+    pub(crate) async fn execute_admin_on(
+        &self,
+        action: AdminAction,
+        request: &Value,
+        options: &CallOptions,
+        io: &Io,
+    ) -> Result<Value> {
+        self.execute_checked_on(action, request, options, io).await
     }
 
     /// [`Client::execute_admin_with`] on JSON text, as the C ABI uses it.

@@ -8,6 +8,7 @@ use crate::configuration::model::Priority;
 use crate::error::{Error, Result};
 use crate::http::cancel::CallOptions;
 use crate::http::client::Client;
+use crate::http::transport::Io;
 use crate::json::{from_answer, parse_strict, to_text};
 use crate::secret::Secret;
 use crate::validate::object;
@@ -266,8 +267,19 @@ impl CheckedAction for TemplateAction {
 impl Client {
     /// Validates `request` for the configured version, sends it, checks the answer.
     pub(crate) fn execute_checked(&self, action: impl CheckedAction, request: &Value, options: &CallOptions) -> Result<Value> {
+        self.block_on(|io| async move { self.execute_checked_on(action, request, options, &io).await })
+    }
+
+    /// [`Client::execute_checked`] through `io`.
+    pub(crate) async fn execute_checked_on(
+        &self,
+        action: impl CheckedAction,
+        request: &Value,
+        options: &CallOptions,
+        io: &Io,
+    ) -> Result<Value> {
         action.validate_request(self.config().api_version, request)?;
-        let answer = self.send(action.name(), request, action.is_read(), options)?;
+        let answer = self.send(action.name(), request, action.is_read(), options, io).await?;
         action.check_response(answer.unwrap_or_else(|| json!({})))
     }
 

@@ -14,7 +14,10 @@ use std::os::raw::c_char;
 /// client: the client may be freed first.
 #[allow(non_camel_case_types)]
 pub struct lcbot_bot {
-    bot: Bot,
+    /// Shared with the bot's queued calls while they run.
+    pub(crate) bot: std::sync::Arc<Bot>,
+    /// Fired by `lcbot_bot_free`: cancels the bot's queued calls.
+    pub(crate) queued: crate::http::cancel::CancelToken,
 }
 
 /// Makes a bot from a client and the bot's identity:
@@ -39,18 +42,25 @@ pub unsafe extern "C" fn lcbot_bot_new(
     new_handle(bot_out, "bot_out", error_out, || {
         let c = arg_ref(client, "client")?;
         let identity = arg_str(identity_json, "identity_json")?;
-        Ok(lcbot_bot { bot: Bot::from_json(c.client.clone(), identity)? })
+        let bot = std::sync::Arc::new(Bot::from_json(c.client.clone(), identity)?);
+        Ok(lcbot_bot { bot, queued: crate::http::cancel::CancelToken::new() })
     })
 }
 
-/// Frees a bot (and its token). NULL is allowed. No call on it may be in flight.
+/// Frees a bot (and its token). NULL is allowed. No blocking call on it may
+/// be in flight; its queued calls still in flight complete as
+/// `LCBOT_ERR_CANCELLED`.
 ///
 /// # Safety
 /// `bot` must be NULL or a handle from `lcbot_bot_new`, not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn lcbot_bot_free(bot: *mut lcbot_bot) {
     if !bot.is_null() {
-        guard_void(|| drop(Box::from_raw(bot)));
+        guard_void(|| {
+            let bot = Box::from_raw(bot);
+            bot.queued.cancel();
+            drop(bot)
+        });
     }
 }
 

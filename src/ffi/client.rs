@@ -8,7 +8,7 @@ use crate::ffi::callbacks::{lcbot_notice_handler, lcbot_token_provider, notice_h
 use crate::ffi::options::{lcbot_call_options, read_call_options};
 use crate::ffi::status::lcbot_status;
 use crate::error::Result;
-use crate::http::cancel::CallOptions;
+use crate::http::cancel::{CallOptions, CancelToken};
 use crate::http::client::Client;
 use crate::http::config::ClientConfig;
 use std::ffi::c_void;
@@ -21,6 +21,8 @@ use std::os::raw::c_char;
 pub struct lcbot_client {
     /// Shared with the bots made from it, which keep it alive.
     pub(crate) client: std::sync::Arc<Client>,
+    /// Fired by `lcbot_client_free`: cancels the client's queued calls.
+    pub(crate) queued: CancelToken,
 }
 
 /// Creates a client from a config document, e.g. `{"token": "..."}`.
@@ -43,19 +45,26 @@ pub unsafe extern "C" fn lcbot_client_new(
 ) -> lcbot_status {
     new_handle(client_out, "client_out", error_out, || {
         let config = ClientConfig::from_json_with_environment(arg_str(config_json, "config_json")?)?;
-        Ok(lcbot_client { client: std::sync::Arc::new(Client::new(config)?) })
+        Ok(lcbot_client { client: std::sync::Arc::new(Client::new(config)?), queued: CancelToken::new() })
     })
 }
 
-/// Frees a client. NULL is allowed. No call on it may be in flight. Bots
-/// made from it keep working: they hold the client until they are freed.
+/// Frees a client. NULL is allowed. No blocking call on it may be in
+/// flight; its queued calls still in flight complete as
+/// `LCBOT_ERR_CANCELLED` (a write that may have been sent with
+/// `"outcome": "unknown"`). Bots made from it keep working: they hold the
+/// client until they are freed.
 ///
 /// # Safety
 /// `client` must be NULL or a handle from `lcbot_client_new`, not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn lcbot_client_free(client: *mut lcbot_client) {
     if !client.is_null() {
-        guard_void(|| drop(Box::from_raw(client)));
+        guard_void(|| {
+            let client = Box::from_raw(client);
+            client.queued.cancel();
+            drop(client)
+        });
     }
 }
 
@@ -214,12 +223,14 @@ pub unsafe extern "C" fn lcbot_client_set_credentials(
 }
 
 /// Sets the function asked for a new token when LiveChat answers
-/// `authentication` (NULL removes it). It runs on the thread of the call that
-/// was refused, at most once per call, never two at once for one client, and
+/// `authentication` (NULL removes it). It runs on the thread of the blocking
+/// call that was refused (for a queued call, on a library thread beside the
+/// I/O thread), at most once per call, never two at once for one client, and
 /// once for all the calls refused with the same token; the call is then
 /// repeated with the new token (safe for writes: a refused token means
-/// nothing was done). It must not call into the same client. `user_data` is
-/// passed back as given and must stay valid while the provider is set.
+/// nothing was done). It must not make calls of this library on the thread
+/// it runs on. `user_data` is passed back as given and must stay valid while
+/// the provider is set.
 ///
 /// # Safety
 /// `client` must be a live handle or NULL; `provider` NULL or a function
@@ -241,7 +252,8 @@ pub unsafe extern "C" fn lcbot_client_set_token_provider(
 
 /// Sets the function told when the client's API version is legacy or
 /// deprecated (NULL removes it): once per client and kind, on the thread of
-/// the call whose answer said so, with a document
+/// the call whose answer said so (for a queued call, the I/O thread: return
+/// quickly), with a document
 /// `{"kind": "legacy"|"deprecated", "api_version", "until", "message"}`
 /// valid only during the call. It must not call into the same client.
 ///

@@ -31,3 +31,4 @@ mod conversation;
 mod emulator_postback;
 #[cfg(feature = "emulator")]
 mod emulator_humans;
+mod queue;

@@ -10,9 +10,13 @@ use crate::http::config::{ClientConfig, TokenType};
 use crate::http::credentials::{Credentials, TokenProvider};
 use crate::http::notice::Notices;
 use crate::http::retry::{is_retryable_status, parse_retry_after};
+use crate::http::transport::{Failure, Io};
 use crate::json::to_text;
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
 use serde_json::{json, Value};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A LiveChat Configuration API client. Cheap to share: `&Client` may be used
@@ -23,8 +27,9 @@ pub struct Client {
     config: ClientConfig,
     /// The five actions' URLs (see [`Client::build`]), parsed once.
     urls: Vec<(&'static str, reqwest::Url)>,
-    /// The Authorization header, replaceable while calls are in flight.
-    credentials: Credentials,
+    /// The Authorization header, replaceable while calls are in flight
+    /// (shared with a queued call's token provider run).
+    credentials: Arc<Credentials>,
     notices: Notices,
 }
 
@@ -49,27 +54,47 @@ pub(crate) struct Outgoing<'a> {
     pub is_read: bool,
     /// `X-Author-Id`: the bot a creator's token acts as (v3.1-v3.5).
     pub author: Option<&'a HeaderValue>,
-    pub auth: &'a dyn Authorizer,
+    pub auth: &'a (dyn Authorizer + Sync),
 }
+
+/// A future boxed, for the few awaits that may recurse (a bot's token is
+/// issued by a call of its own) or that a trait object makes.
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Where the Authorization header comes from: the client's credentials, or
 /// a bot's own token.
 pub(crate) trait Authorizer {
-    /// The header to send now and its generation.
-    fn current(&self, options: &CallOptions) -> Result<(HeaderValue, u64)>;
+    /// The header to send now and its generation, when there is one without
+    /// waiting (the fast path of every call).
+    fn ready(&self) -> Option<(HeaderValue, u64)>;
+    /// The header to send when `ready` had none: got now (a bot's token).
+    fn fetch<'a>(&'a self, options: &'a CallOptions, io: &'a Io) -> BoxFuture<'a, Result<(HeaderValue, u64)>>;
     /// After the header of `failed` was refused: `Ok(true)` when a newer one
     /// is in place (renewed by this call or by another meanwhile), `Ok(false)`
     /// when there is nothing to renew with, `Err` when renewing failed.
-    fn renew(&self, failed: u64, options: &CallOptions) -> Result<bool>;
+    fn renew<'a>(&'a self, failed: u64, options: &'a CallOptions, io: &'a Io) -> BoxFuture<'a, Result<bool>>;
 }
 
-impl Authorizer for Credentials {
-    fn current(&self, _: &CallOptions) -> Result<(HeaderValue, u64)> {
-        Ok(Credentials::current(self))
+impl Authorizer for Arc<Credentials> {
+    fn ready(&self) -> Option<(HeaderValue, u64)> {
+        Some(self.current())
     }
 
-    fn renew(&self, failed: u64, _: &CallOptions) -> Result<bool> {
-        Ok(self.refresh(failed))
+    fn fetch<'a>(&'a self, _: &'a CallOptions, _: &'a Io) -> BoxFuture<'a, Result<(HeaderValue, u64)>> {
+        Box::pin(std::future::ready(Ok(self.current())))
+    }
+
+    fn renew<'a>(&'a self, failed: u64, options: &'a CallOptions, io: &'a Io) -> BoxFuture<'a, Result<bool>> {
+        // The provider is the user's and may block: `Io::blocking` keeps it
+        // off the I/O thread of queued calls.
+        let credentials = Arc::clone(self);
+        Box::pin(async move {
+            match io.blocking(move || credentials.refresh(failed), options.cancel.as_ref()).await {
+                Ok(renewed) => Ok(renewed),
+                Err(Failure::Cancelled) => Err(cancelled(false)),
+                Err(_) => Ok(false),
+            }
+        })
     }
 }
 
@@ -88,7 +113,7 @@ impl Client {
     /// costs more than the rest of a request's preparation.
     pub(crate) fn build(config: ClientConfig, hot_actions: impl Iterator<Item = &'static str>) -> Result<Self> {
         config.check()?;
-        let credentials = Credentials::new(config.token.expose(), config.token_type)?;
+        let credentials = Arc::new(Credentials::new(config.token.expose(), config.token_type)?);
         let mut headers = HeaderMap::new();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         if let Some(region) = config.region {
@@ -104,7 +129,7 @@ impl Client {
         } else {
             Some(crate::http::tls::client_config(config.ca_pem.as_deref())?)
         };
-        let http = crate::http::transport::Transport::new(move || {
+        let http = crate::http::transport::Transport::new(tls.is_some(), move || {
             let builder = reqwest::Client::builder()
                 .default_headers(headers.clone())
                 .user_agent(user_agent.as_str())
@@ -141,8 +166,20 @@ impl Client {
         self.credentials.set_provider(provider);
     }
 
-    pub(crate) fn credentials(&self) -> &Credentials {
+    pub(crate) fn credentials(&self) -> &Arc<Credentials> {
         &self.credentials
+    }
+
+    /// Runs `call` on the calling thread's runtime and pool, blocking until
+    /// it ends: how every blocking call runs the one async implementation.
+    pub(crate) fn block_on<T, F: Future<Output = Result<T>>>(&self, call: impl FnOnce(Io) -> F) -> Result<T> {
+        self.http.block_on(call).map_err(runtime_failure)?
+    }
+
+    /// The [`Io`] of this client's queued calls: its shared pool, driven by
+    /// the background I/O thread's start `generation`.
+    pub(crate) fn queued_io(&self, generation: u64) -> Result<Io> {
+        self.http.queued_io(generation).map_err(runtime_failure)
     }
 
     /// The notices of a retiring API version seen so far.
@@ -157,7 +194,14 @@ impl Client {
 
     /// Posts `request` to the Configuration API's `action`, retrying as the
     /// policy and `is_read` allow. `Ok(None)` is a 2xx answer with an empty body.
-    pub(crate) fn send(&self, action: &str, request: &Value, is_read: bool, options: &CallOptions) -> Result<Option<Value>> {
+    pub(crate) async fn send(
+        &self,
+        action: &str,
+        request: &Value,
+        is_read: bool,
+        options: &CallOptions,
+        io: &Io,
+    ) -> Result<Option<Value>> {
         // Borrowed for the five actions; only lcbot_call's others are parsed here.
         let parsed;
         let url = match self.urls.iter().find(|(name, _)| *name == action) {
@@ -168,7 +212,7 @@ impl Client {
             }
         };
         let body = self.body(request, None);
-        self.dispatch(Outgoing { url, body, is_read, author: None, auth: &self.credentials }, options)
+        self.dispatch(Outgoing { url, body, is_read, author: None, auth: &self.credentials }, options, io).await
     }
 
     /// The body text of `request` in the configured version: wrapped in
@@ -195,7 +239,7 @@ impl Client {
 
     /// Sends a prepared request with retries that never repeat a write that
     /// may have been applied, and one renewal of refused credentials.
-    pub(crate) fn dispatch(&self, out: Outgoing<'_>, options: &CallOptions) -> Result<Option<Value>> {
+    pub(crate) async fn dispatch(&self, out: Outgoing<'_>, options: &CallOptions, io: &Io) -> Result<Option<Value>> {
         if out.body.len() > crate::json::MAX_INPUT_BYTES {
             return Err(Error::validation(format!(
                 "request body is {} bytes; the API accepts at most {}",
@@ -220,8 +264,11 @@ impl Client {
                 left = left.min(cap);
             }
             let with_attempts = |e: Error| Error { attempts: attempt, ..e };
-            let (auth, generation) = out.auth.current(options).map_err(with_attempts)?;
-            let outcome = self.attempt(&out, &auth, left, options);
+            let (auth, generation) = match out.auth.ready() {
+                Some(ready) => ready,
+                None => out.auth.fetch(options, io).await.map_err(with_attempts)?,
+            };
+            let outcome = self.attempt(&out, &auth, left, options, io).await;
             match outcome {
                 Attempt::Done(result) => return result.map(|v| (!v.is_null()).then_some(v)).map_err(with_attempts),
                 Attempt::Unauthenticated(error) => {
@@ -230,9 +277,10 @@ impl Client {
                     if renewed {
                         return Err(with_attempts(error));
                     }
-                    match out.auth.renew(generation, options) {
+                    match out.auth.renew(generation, options, io).await {
                         Ok(true) => renewed = true,
                         Ok(false) => return Err(with_attempts(error)),
+                        Err(why) if why.code == ErrorCode::Cancelled => return Err(with_attempts(why)),
                         // Still the refusal (its code and type), saying why no
                         // new credentials came: that is what to fix.
                         Err(why) => {
@@ -247,7 +295,7 @@ impl Client {
                     if attempt >= policy.max_attempts || out_of_time {
                         return Err(with_attempts(error));
                     }
-                    if self.http.pause(wait, cancel).is_err() {
+                    if io.pause(wait, cancel).await.is_err() {
                         return Err(with_attempts(cancelled(false)));
                     }
                 }
@@ -257,12 +305,15 @@ impl Client {
     }
 
     /// One HTTP round trip, classified. An empty 2xx body comes back as null.
-    fn attempt(&self, out: &Outgoing<'_>, auth: &HeaderValue, time_left: Duration, options: &CallOptions) -> Attempt {
-        use crate::http::transport::Failure;
+    async fn attempt(&self, out: &Outgoing<'_>, auth: &HeaderValue, time_left: Duration, options: &CallOptions, io: &Io) -> Attempt {
         let is_read = out.is_read;
-        let answer = match self.http.post(out.url, &out.body, auth, out.author, time_left, options.cancel.as_ref()) {
+        let answer = match io.post(out.url, &out.body, auth, out.author, time_left, options.cancel.as_ref()).await {
             Ok(a) => a,
             Err(Failure::Http(e)) => return transport_failure(&e, is_read),
+            Err(Failure::TimedOut) => {
+                let error = Error::new(ErrorCode::Timeout, format!("no answer within {} ms: the request timed out", time_left.as_millis()));
+                return unanswered(error, false, is_read);
+            }
             Err(Failure::Runtime(e)) => {
                 return Attempt::Done(Err(Error::new(ErrorCode::Transport, format!("cannot start the I/O runtime: {e}"))))
             }
@@ -297,9 +348,19 @@ impl Client {
     }
 }
 
+/// A transport that could not be set up (its runtime or its pool) as an error.
+fn runtime_failure(failure: Failure) -> Error {
+    match failure {
+        Failure::Http(e) => Error::new(ErrorCode::Transport, format!("cannot build the HTTP client: {}", chain(&e))),
+        Failure::Runtime(e) => Error::new(ErrorCode::Transport, format!("cannot start the I/O runtime: {e}")),
+        Failure::Cancelled => cancelled(false),
+        Failure::TimedOut => Error::new(ErrorCode::Timeout, "the call ran out of time before it was sent"),
+    }
+}
+
 /// The error of a cancelled call; `maybe_sent` marks a write that may have
 /// reached the server.
-fn cancelled(maybe_sent: bool) -> Error {
+pub(crate) fn cancelled(maybe_sent: bool) -> Error {
     let error = Error::new(ErrorCode::Cancelled, "the call was cancelled");
     if maybe_sent {
         outcome_unknown(error)
@@ -317,8 +378,12 @@ fn transport_failure(e: &reqwest::Error, is_read: bool) -> Attempt {
         // Trying again would meet the same certificate.
         return Attempt::Done(Err(Error::new(ErrorCode::Transport, format!("{}; {why}", chain(e)))));
     }
-    let never_sent = e.is_connect();
-    let error = Error::new(code, chain(e));
+    unanswered(Error::new(code, chain(e)), e.is_connect(), is_read)
+}
+
+/// A request that got no answer: tried again when it surely was not sent
+/// (`never_sent`) or is a read; a write's outcome is unknown.
+fn unanswered(error: Error, never_sent: bool, is_read: bool) -> Attempt {
     if never_sent || is_read {
         Attempt::Retry(error, None)
     } else {

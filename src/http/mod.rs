@@ -8,6 +8,7 @@
 //!
 //! [`Client`]: client::Client
 
+pub(crate) mod background;
 pub(crate) mod cancel;
 pub(crate) mod client;
 pub(crate) mod config;

@@ -4,10 +4,14 @@
 //! usually keeps the default, and over TLS such writes are ordinary: closing
 //! a connection writes a close_notify, maybe after the server has gone.
 //!
-//! So the calling thread blocks SIGPIPE while a call runs and takes one
-//! raised meanwhile off the thread before unblocking it: the write just
-//! fails with EPIPE (as libpq does it). The emulator's own threads keep it
-//! blocked for good. The process's disposition is never changed.
+//! So a thread that makes a blocking call over TLS blocks SIGPIPE while the
+//! call runs and takes one raised meanwhile off the thread before unblocking
+//! it: the write just fails with EPIPE (as libpq does it). Over plain HTTP
+//! no guard is set (four system calls per call): there the only write is
+//! the request, and a connection the server closed fails it with a reset,
+//! not a second write. The library's own threads (the queue's I/O thread,
+//! the emulator's) keep SIGPIPE blocked for good. The process's disposition
+//! is never changed.
 
 use std::mem::MaybeUninit;
 
@@ -73,8 +77,7 @@ impl Drop for SigpipeBlocked {
     }
 }
 
-/// Blocks SIGPIPE on the calling thread for good (the emulator's threads).
-#[cfg(feature = "emulator")]
+/// Blocks SIGPIPE on the calling thread for good (the library's own threads).
 pub(crate) fn block_on_this_thread() {
     std::mem::forget(SigpipeBlocked::new());
 }

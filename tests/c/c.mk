@@ -26,7 +26,7 @@
 
 C_TEST_SRC      := tests/c
 C_TEST_OUT      := $(BUILD_DIR)/c
-C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx test_lifecycle test_soak test_webhooks test_bots test_templates test_environment test_conversation
+C_TEST_PROGRAMS := test_abi test_validation test_roundtrip test_threads test_hostile test_cxx test_lifecycle test_soak test_webhooks test_bots test_templates test_environment test_conversation test_queue
 C_TEST_BINS     := $(addprefix $(C_TEST_OUT)/,$(C_TEST_PROGRAMS))
 C_TEST_LINK     := -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
 C_TEST_CXXFLAGS := -std=c++17 -Wall -Wextra -Werror -Iinclude
@@ -48,6 +48,10 @@ C_TEST_BOTS_ARGS_VALGRIND      ?= 3000
 $(C_TEST_OUT)/echo_bot: examples/echo_bot.c $(HEADER) build | $(C_TEST_OUT)
 	$(CC) $(CFLAGS_C) $< -o $@ -pthread $(C_TEST_LINK)
 
+# The many-calls example (a hundred calls in flight from one thread), built as users build it.
+$(C_TEST_OUT)/many_calls: examples/many_calls.c $(HEADER) build | $(C_TEST_OUT)
+	$(CC) $(CFLAGS_C) $< -o $@ $(C_TEST_LINK)
+
 $(C_TEST_OUT):
 	mkdir -p $@
 
@@ -61,7 +65,7 @@ $(C_TEST_OUT)/test_cxx: $(C_TEST_SRC)/test_cxx.cpp $(C_TEST_SRC)/check.h $(HEADE
 $(C_TEST_OUT)/test_cxx_wrapper: $(C_TEST_SRC)/test_cxx_wrapper.cpp $(C_TEST_SRC)/check.h include/livechat_bots.hpp $(HEADER) build | $(C_TEST_OUT)
 	$(CXX) $(C_TEST_HPPFLAGS) -I$(C_TEST_SRC) $< -o $@ $(C_TEST_LINK)
 
-test-c: build deps-valgrind $(C_TEST_BINS) $(C_TEST_OUT)/test_cxx_wrapper $(C_TEST_OUT)/echo_bot
+test-c: build deps-valgrind $(C_TEST_BINS) $(C_TEST_OUT)/test_cxx_wrapper $(C_TEST_OUT)/echo_bot $(C_TEST_OUT)/many_calls
 	@echo "== C tests: native"
 	./$(C_TEST_OUT)/test_abi
 	./$(C_TEST_OUT)/test_validation
@@ -77,6 +81,8 @@ test-c: build deps-valgrind $(C_TEST_BINS) $(C_TEST_OUT)/test_cxx_wrapper $(C_TE
 	./$(C_TEST_OUT)/test_templates
 	./$(C_TEST_OUT)/test_environment
 	./$(C_TEST_OUT)/test_conversation
+	./$(C_TEST_OUT)/test_queue
+	./$(C_TEST_OUT)/many_calls
 	bash $(C_TEST_SRC)/test_echo_bot.sh ./$(C_TEST_OUT)/echo_bot
 	@echo "== C tests: under valgrind"
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_abi
@@ -93,6 +99,8 @@ test-c: build deps-valgrind $(C_TEST_BINS) $(C_TEST_OUT)/test_cxx_wrapper $(C_TE
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_templates
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_environment
 	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_conversation
+	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/test_queue
+	$(C_TEST_VALGRIND) ./$(C_TEST_OUT)/many_calls
 	bash $(C_TEST_SRC)/test_echo_bot.sh ./$(C_TEST_OUT)/echo_bot $(C_TEST_VALGRIND)
 	@echo "== C tests: the long-running ones again over HTTPS (over_tls.h)"
 	LCBOT_TEST_TLS=1 ./$(C_TEST_OUT)/test_lifecycle $(C_TEST_LIFECYCLE_ARGS)

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 #include <utility>
 
 #include "livechat_bots.hpp"
@@ -221,6 +222,47 @@ void templates_and_batches() {
     CHECK_LACKS(emulator.templates().c_str(), lb::json_get(created, "/secret").c_str());
 }
 
+// The RAII queue: many calls in flight from one thread, drained by tag;
+// errors as the blocking call's; destroyed with calls still in flight.
+void a_queue_of_calls() {
+    const lb::Emulator emulator;
+    const lb::Client client(lb::client_config("dev-token", emulator.url()));
+    {
+        const lb::Queue queue;
+        CHECK(queue.fd() >= 0);
+        CHECK(!queue.next(0).has_value());
+        emulator.inject(R"({"action":"get_bot_agents","delay_ms":50,"times":16})");
+        for (std::uint64_t tag = 0; tag < 16; tag++) queue.submit(client, tag, "get_bot_agents");
+        queue.submit(client, 100, "get_bot_agent_details", R"({"bot_agent_id":7})");
+        CHECK_INT(thrown([&] { queue.submit(client, 101, "no_such_call"); }).status(), LCBOT_ERR_VALIDATION);
+        CHECK_INT(thrown([&] { queue.submit(client, 102, "get_bot_agents", "{"); }).status(), LCBOT_ERR_INVALID_JSON);
+        std::vector<int> seen(16, 0);
+        int failed_as_blocking = 0;
+        while (queue.in_flight() > 0) {
+            const std::optional<lb::Completion> done = queue.next(20000);
+            if (!CHECK(done.has_value())) break;
+            if (done->tag == 100) {
+                const lb::Error e = thrown([&] { done->value(); });
+                const lb::Error blocking = thrown([&] { client.get_bot_agent_details(R"({"bot_agent_id":7})"); });
+                failed_as_blocking += e.status() == LCBOT_ERR_VALIDATION && e.document() == blocking.document();
+            } else if (CHECK(done->tag < 16)) {
+                seen[done->tag]++;
+                CHECK_HAS(done->value().c_str(), "\"bot_agents\"");
+            }
+        }
+        CHECK_INT(failed_as_blocking, 1);
+        for (int n : seen) CHECK_INT(n, 1);
+        // destroyed with calls held in flight: cancelled and waited for
+        emulator.inject(R"({"action":"get_bot_agents","delay_ms":10000,"times":4})");
+        for (std::uint64_t tag = 0; tag < 4; tag++) queue.submit(client, tag, "get_bot_agents");
+    }
+    emulator.clear_faults();  // those the cancelled calls did not reach
+    const lb::Queue after;
+    after.submit(client, 1, "call:get_bot_agents");
+    const std::optional<lb::Completion> done = after.next(20000);
+    CHECK(done.has_value() && done->ok());
+}
+
 void the_reader() {
     // Escapes, \u sequences (a surrogate pair too) and nested values in an error document.
     const lb::Error e(LCBOT_ERR_API,
@@ -273,6 +315,7 @@ int main() {
     a_bot_in_a_chat();
     over_tls();
     templates_and_batches();
+    a_queue_of_calls();
     the_reader();
     aimed_by_the_environment();
     return check_finish();

@@ -35,6 +35,9 @@ type Args struct {
 	Threads                       []int
 	// CPUProfile, when set, gets a pprof CPU profile of the details phase.
 	CPUProfile string
+	// Many, when above 0, runs only the many-goroutines phase (--many G:
+	// N details calls from G goroutines; see many.go).
+	Many int
 }
 
 // ParseArgs reads the flags (--url, --n, --mixed, --threads, --thread-n, --soak, --warmup).
@@ -50,6 +53,7 @@ func ParseArgs() Args {
 	flag.IntVar(&a.Warm, "warmup", 500, "warm-up calls")
 	flag.StringVar(&threads, "threads", "2,4", "goroutine counts")
 	flag.StringVar(&a.CPUProfile, "cpuprofile", "", "write a CPU profile of the details phase to this file")
+	flag.IntVar(&a.Many, "many", 0, "run only N details calls from this many goroutines, with peak threads and sockets")
 	flag.Parse()
 	if a.URL == "" {
 		fmt.Fprintln(os.Stderr, "--url is required")
@@ -236,6 +240,10 @@ func Run(contender, libraryVersion string, ops Ops, a Args) {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: setup: %v\n", contender, err)
 		os.Exit(2)
+	}
+	if a.Many > 0 {
+		runMany(contender, ops, seed, a)
+		return
 	}
 	rep := report{Contender: contender, APIVersion: a.API, LibraryVersion: libraryVersion, RSSSetupKB: RSSKB(), Phases: []phase{}}
 	runDetails(ops, seed, a.Warm, &recorder{})

@@ -31,6 +31,7 @@ from .client import BotId, Client, TokenProviderFunc
 from ._templates import BotTemplate, CreatedBotTemplate
 from . import rich_messages, webhooks
 from .bot import Bot
+from .aio import AsyncBot, AsyncClient
 from .chat_models import (
     AgentRoutingStatus,
     BotToken,
@@ -65,6 +66,8 @@ __all__ = [
     "LIBRARY_VERSION",
     "AgentRoutingStatus",
     "ApiError",
+    "AsyncBot",
+    "AsyncClient",
     "AuthenticationError",
     "AuthorizationError",
     "Bot",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-from ctypes import CFUNCTYPE, POINTER, byref, c_char_p, c_int32, c_size_t, c_uint32, c_void_p
+from ctypes import CFUNCTYPE, POINTER, byref, c_char_p, c_int32, c_size_t, c_uint32, c_uint64, c_void_p
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ __all__ = [
     "WEBHOOK_DEFAULT_MAX_BODY",
     "WEBHOOK_OPTIONS_VERSION",
     "CallOptions",
+    "Completion",
     "NoticeHandler",
     "TokenProvider",
     "WebhookOptions",
@@ -81,6 +82,16 @@ class WebhookOptions(ctypes.Structure):
     _fields_ = [
         ("version", c_uint32),
         ("max_body_bytes", c_uint32),
+    ]
+
+
+class Completion(ctypes.Structure):
+    """``lcbot_completion``: a queued call that ended (see ``aio``)."""
+
+    _fields_ = [
+        ("tag", c_uint64),
+        ("status", c_int32),
+        ("document", c_void_p),
     ]
 
 
@@ -164,6 +175,15 @@ _SIGNATURES: dict[str, tuple[Any, list[Any]]] = {
     "lcbot_batch_create_bot_agents": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
     "lcbot_batch_update_bot_agents": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
     "lcbot_batch_remove_bot_agents": (c_int32, [c_void_p, c_char_p, _OPTIONS, _OUT]),
+    # The completion queue (the asyncio classes' way to the core).
+    "lcbot_queue_new": (c_int32, [_OUT, _OUT]),
+    "lcbot_queue_free": (None, [c_void_p]),
+    "lcbot_queue_fd": (c_int32, [c_void_p]),
+    "lcbot_queue_in_flight": (c_size_t, [c_void_p]),
+    "lcbot_queue_next": (c_int32, [c_void_p, c_int32, POINTER(POINTER(Completion)), _OUT]),
+    "lcbot_completion_free": (None, [POINTER(Completion)]),
+    "lcbot_client_submit": (c_int32, [c_void_p, c_void_p, c_uint64, c_char_p, c_char_p, _OPTIONS, _OUT]),
+    "lcbot_bot_submit": (c_int32, [c_void_p, c_void_p, c_uint64, c_char_p, c_char_p, _OPTIONS, _OUT]),
 }
 
 # Present only when the library was built with the "emulator" feature.

@@ -6,7 +6,7 @@ import ctypes
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from . import _ffi
+from . import _ffi, _sigint
 from ._errors import error_from_document
 from ._handle import Handle, Managed
 from .chat_models import AgentRoutingStatus, Chat, ChatPage, ChatSummary, Customer, RoutingStatus
@@ -75,7 +75,12 @@ class Bot(Managed):
         with client._handle.use() as client_address:
             address = _new(client_address, to_json(identity, "bot identity"))
         del identity, secret
-        self._handle = Handle(self, address, _ffi.lib.lcbot_bot_free, "Bot")
+        if client._interruptible:
+            # Its calls are interruptible as its client's are, also once the client is closed.
+            self._handle = Handle(self, address, _sigint.releasing(_ffi.lib.lcbot_bot_free), "Bot")
+            _sigint.hold()
+        else:
+            self._handle = Handle(self, address, _ffi.lib.lcbot_bot_free, "Bot")
         # The core calls the client's callbacks (token provider, notice
         # handler) during the bot's calls: they live as long as the client
         # object does, so the bot keeps it.

@@ -9,6 +9,7 @@ import threading
 import warnings
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from ctypes import byref, c_void_p
 from json.encoder import encode_basestring_ascii as _quote
 from typing import Any, TypeVar
@@ -177,36 +178,42 @@ def _read_list(text: str | None, what: str, item: Callable[[Any], T]) -> list[T]
         raise local_error(DecodeError, f"{what}: unexpected result: {detail}") from None
 
 
+#: Set while an ``aio`` coroutine runs a method's body: how its call goes
+#: (submitted to the queue, then answered from the completion).
+QUEUED_CALL: ContextVar[Callable[[Client, Handle, Any, tuple[Any, ...], int, int], str | None] | None] = ContextVar(
+    "livechat_bots_queued_call", default=None
+)
+
+
 def _invoke(fn: Any, args: tuple[Any, ...], timeout_ms: int, attempt_ms: int, interruptible: bool) -> str | None:
     """Calls ``fn(*args, options, &out)``; returns the result text or raises its error.
 
     ``options`` is NULL unless a per-call setting is given or the call is
     made cancellable by Ctrl-C (see ``_sigint``).
     """
-    guard = _sigint.enter() if interruptible else None
-    if guard is None:
-        options = None
+    options = _sigint.enter(timeout_ms, attempt_ms) if interruptible else None
+    if options is None:
         if timeout_ms or attempt_ms:
             options = byref(_ffi.CallOptions(_ffi.CALL_OPTIONS_VERSION, timeout_ms, attempt_ms, None))
         return _ffi.call(fn, *args, options)
     out = c_void_p()
     try:
-        status = int(fn(*args, guard.options(timeout_ms, attempt_ms), byref(out)))
+        status = int(fn(*args, options, byref(out)))
     except BaseException:
         # Not the call's own failure (that comes back as a status): ctypes
-        # refused an argument, say. Undo the set-up all the same, and let a
+        # refused an argument, say. End the call all the same, and let a
         # SIGINT that came meanwhile have its say.
         try:
             _take(out)
         finally:
-            handler = guard.exit()
+            handler = _sigint.leave()
         if handler is not None:
             _sigint.deliver(handler, None)
         raise
     try:
         text = _take(out)
     finally:
-        handler = guard.exit()
+        handler = _sigint.leave()
     error = error_from_document(status, text) if status != 0 else None
     if handler is not None:
         # A SIGINT came during the call: the program's handler runs now
@@ -310,13 +317,18 @@ class Client(Managed):
         if allow_insecure_http:
             config["allow_insecure_http"] = allow_insecure_http
         address = _ffi.call_new(_ffi.lib.lcbot_client_new, to_json(config, "client config"))
-        self._handle = Handle(self, address, _ffi.lib.lcbot_client_free, "Client")
+        self._interruptible = bool(interruptible)
+        if self._interruptible:
+            # Ctrl-C's set-up stays while an interruptible client is open.
+            self._handle = Handle(self, address, _sigint.releasing(_ffi.lib.lcbot_client_free), "Client")
+            _sigint.hold()
+        else:
+            self._handle = Handle(self, address, _ffi.lib.lcbot_client_free, "Client")
         # The settings in use: the environment may have filled what was not passed.
         settings = _parse(_ffi.call(_ffi.lib.lcbot_client_settings, address), "client settings")
         self._api_version: str = settings["api_version"]
         self._base_url: str = settings["base_url"]
         self._description = f"api_version={self._api_version!r}, base_url={self._base_url!r}"
-        self._interruptible = bool(interruptible)
         # Every callback handed to the core stays referenced as long as the
         # handle lives: a replaced one may still be running on another thread.
         self._callbacks: list[Any] = []
@@ -371,6 +383,10 @@ class Client(Managed):
         """
         timeout_ms = 0 if timeout is None else _call_milliseconds("timeout", timeout)
         attempt_ms = 0 if attempt_timeout is None else _call_milliseconds("attempt_timeout", attempt_timeout)
+        queued = QUEUED_CALL.get()
+        if queued is not None:
+            # An AsyncClient's or AsyncBot's call: the queue runs it (see aio).
+            return queued(self, handle, fn, args, timeout_ms, attempt_ms)
         if self._has_provider:
             self._provider_failure.error = None
         address = handle.acquire()

@@ -88,7 +88,7 @@ def test_constants_match(header: str) -> None:
 
 # -- function declarations ---------------------------------------------------
 
-_OPAQUE = r"lcbot_(?:client|bot|emulator|cancel_token)"
+_OPAQUE = r"lcbot_(?:client|bot|emulator|cancel_token|queue)"
 
 
 def ctype_of(c_type: str) -> Any:
@@ -101,6 +101,7 @@ def ctype_of(c_type: str) -> Any:
         "lcbot_status": ctypes.c_int32,
         "int32_t": ctypes.c_int32,
         "uint32_t": ctypes.c_uint32,
+        "uint64_t": ctypes.c_uint64,
         "size_t": ctypes.c_size_t,
         # Strings the library keeps (lcbot_version, lcbot_emulator_url) and
         # strings it only reads: copied or converted, so c_char_p.
@@ -113,6 +114,9 @@ def ctype_of(c_type: str) -> Any:
         "char **": ctypes.POINTER(ctypes.c_void_p),
         "const lcbot_call_options *": ctypes.POINTER(_ffi.CallOptions),
         "const lcbot_webhook_options *": ctypes.POINTER(_ffi.WebhookOptions),
+        # A queue's completion: read through its struct, freed by lcbot_completion_free.
+        "lcbot_completion *": ctypes.POINTER(_ffi.Completion),
+        "lcbot_completion **": ctypes.POINTER(ctypes.POINTER(_ffi.Completion)),
         # A byte buffer passed with its length (a webhook body): c_char_p takes
         # a bytes object's own buffer, without a copy; the length says where it ends.
         "const uint8_t *": ctypes.c_char_p,
@@ -191,9 +195,11 @@ def test_webhook_options_struct_has_the_headers_layout(header: str) -> None:
 def test_every_call_takes_options_before_its_out_parameter() -> None:
     options = ctypes.POINTER(_ffi.CallOptions)
     calls = [n for n in _ffi._SIGNATURES if n.startswith(("lcbot_create", "lcbot_remove", "lcbot_update", "lcbot_get"))]
-    bot_calls = [n for n in _ffi._SIGNATURES if n.startswith("lcbot_bot_") and n not in ("lcbot_bot_new", "lcbot_bot_free")]
+    not_calls = ("lcbot_bot_new", "lcbot_bot_free", "lcbot_bot_submit")
+    bot_calls = [n for n in _ffi._SIGNATURES if n.startswith("lcbot_bot_") and n not in not_calls]
     admin = [f"lcbot_{a}" for a in ("issue_bot_token", "reset_bot_secret", "register_webhook", "list_webhooks", "unregister_webhook")]
+    submits = ["lcbot_client_submit", "lcbot_bot_submit"]
     assert len(bot_calls) == 19  # the 18 typed actions and lcbot_bot_call
-    for name in [*calls, "lcbot_call", *bot_calls, *admin]:
+    for name in [*calls, "lcbot_call", *bot_calls, *admin, *submits]:
         argtypes = _ffi._SIGNATURES[name][1]
         assert argtypes[-2:] == [options, ctypes.POINTER(ctypes.c_void_p)], name

@@ -154,8 +154,10 @@ def test_the_programs_wakeup_fd_still_gets_the_signal_and_is_put_back(child_of: 
     assert child.finish()[0] == 0
 
 
-def test_a_programs_own_handler_runs_once_and_the_call_raises_cancelled(child_of: Any) -> None:
-    child = child_of("custom-handler", "get_bot_agents")
+@pytest.mark.parametrize("scenario", ["custom-handler", "custom-handler-late"])
+def test_a_programs_own_handler_runs_once_and_the_call_raises_cancelled(child_of: Any, scenario: str) -> None:
+    # Set before the first call, or after it (in front of the package's handler).
+    child = child_of(scenario, "get_bot_agents")
     sent_at = child.interrupt_when_stalled()
     result = child.line()
     assert result["caught_at"] - sent_at < BOUND_S
@@ -206,58 +208,64 @@ def test_an_asyncio_loop_handling_sigint_still_gets_it(child_of: Any) -> None:
 def test_the_set_up_is_undone_when_ctypes_refuses_an_argument(client: Any) -> None:
     import ctypes
 
+    from livechat_bots import _sigint
     from livechat_bots import client as client_module
 
-    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        pytest.skip("SIGINT's handler is not Python's default here")
+    if not callable(signal.getsignal(signal.SIGINT)):
+        pytest.skip("SIGINT has no Python handler here")
     with client._handle.use() as address:
         with pytest.raises(ctypes.ArgumentError):
             client_module._invoke(_ffi.lib.lcbot_get_bot_agents, (address, 12345), 0, 0, True)
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    assert signal.set_wakeup_fd(-1) == -1
+    state = _sigint._state
+    assert state.depth == 0 and not state.pending and not state.cancelled
     assert client.get_bot_agents() == []
 
 
-def test_calls_on_the_main_thread_leave_sigint_and_the_wakeup_fd_as_they_were(client: Any) -> None:
-    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        pytest.skip("SIGINT's handler is not Python's default here")
-    import socket
+def test_the_programs_handler_and_wakeup_fd_are_put_back_exactly_when_the_last_client_goes(emulator: Emulator) -> None:
+    # In a process of its own: no other client of this test run is open there.
+    run = subprocess.run(
+        [sys.executable, str(CHILD), emulator.url, "lifecycle"], capture_output=True, text=True, cwd=HERE, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout.splitlines()[-1])
+    # Nothing changes before the first call on the main thread...
+    assert seen["before_any_call"] == "mine"
+    # ...then the package's stand-in is in place, once, while a client is open...
+    assert seen["while_open"] == "_stand_in"
+    # ...and hands a SIGINT between calls to the program's handler and wakeup fd.
+    assert seen["handler_calls"] == [signal.SIGINT]
+    assert seen["wakeup_bytes"] == [signal.SIGINT]
+    assert seen["one_of_two_closed"] == "_stand_in"
+    # The last client closed: the program's very handler and wakeup fd are back.
+    assert seen["all_closed"] == "mine" and seen["restored_is_mine"] is True
+    assert seen["wakeup_fd_restored"] is True
+    # A handler the program sets while a client is open is used, and is the one put back.
+    assert seen["after_a_later_handler"] == "_stand_in"
+    assert seen["later_handler_ran"] is True
+    assert seen["finally"] == "default_int_handler"
 
-    mine = socket.socketpair()
-    try:
-        mine[1].setblocking(False)
-        signal.set_wakeup_fd(mine[1].fileno())
-        client.get_bot_agents()
-        client.create_bot_agent("Calm", "offline")
-        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-        assert signal.set_wakeup_fd(-1) == mine[1].fileno()
-    finally:
-        signal.set_wakeup_fd(-1)
-        mine[0].close()
-        mine[1].close()
 
-
-def test_a_sigint_at_the_very_end_of_a_call_cannot_cancel_the_next_one() -> None:
+def test_a_sigint_at_the_very_end_of_a_call_cannot_cancel_the_next_one(client: Any) -> None:
     # Simulated without a real signal: a SIGINT's byte written while the main
     # thread holds the GIL just after a call (the watcher cannot take it yet),
     # and the stand-in handler run as Python would run it.
     from livechat_bots import _sigint
 
-    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
-        pytest.skip("SIGINT's handler is not Python's default here")
-    first = _sigint.enter()
-    assert first is not None
+    if not callable(signal.getsignal(signal.SIGINT)):
+        pytest.skip("SIGINT has no Python handler here")
+    assert _sigint.enter() is not None
     state = _sigint._state
+    first_token = state.token
     assert state.writer is not None
     state.writer.send(bytes([signal.SIGINT]))
     _sigint._stand_in(signal.SIGINT, None)
     assert state.cancelled  # the call in progress is cancelled...
-    assert first.exit() is signal.default_int_handler  # ...and its SIGINT is to be delivered
-    second = _sigint.enter()
-    assert second is not None and second.token != first.token  # a fresh token
+    assert _sigint.leave() is state.original  # ...and its SIGINT is to be delivered to the program's handler
+    assert _sigint.enter() is not None
+    assert state.token != first_token  # a fresh token
     try:
         time.sleep(0.2)  # the watcher may run now: nothing is left for it
         assert not state.cancelled
     finally:
-        assert second.exit() is None
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        assert _sigint.leave() is None
+    assert signal.getsignal(signal.SIGINT) is _sigint._stand_in  # while the client is open
