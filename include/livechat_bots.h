@@ -1119,7 +1119,10 @@ void lcbot_completion_free(struct lcbot_completion *completion);
 // blocking function's call (`create_bot_agent`, `remove_bot_agent`,
 // `update_bot_agent`, `get_bot_agents`, `get_bot_agent_details`,
 // `issue_bot_token`, `reset_bot_secret`, `register_webhook`,
-// `list_webhooks`, `unregister_webhook`), or `call:ACTION` for
+// `list_webhooks`, `unregister_webhook`, the five template actions
+// `create_bot_template` ... `reset_bot_template_secret`, the batches
+// `batch_create_bot_agents`, `batch_update_bot_agents`,
+// `batch_remove_bot_agents`), or `call:ACTION` for
 // `lcbot_call`'s action ACTION with `request_json` as its payload. The call
 // runs on the library's I/O thread with everything the blocking call does
 // (validation, retries, `options`' deadline and cancel token, the token
@@ -1142,9 +1145,11 @@ lcbot_status lcbot_client_submit(const struct lcbot_client *client,
                                  char **error_out);
 
 // Submits a call as `bot` to `queue`: `operation` is one of the bot's
-// calls (`set_routing_status`, `send_event`, `list_chats`, `get_chat`,
-// `transfer_chat`, `deactivate_chat`, `list_routing_statuses`), or
-// `call:ACTION` for `lcbot_bot_call`'s. Otherwise as `lcbot_client_submit`.
+// calls, named as its `lcbot_bot_*` function is (`set_routing_status`,
+// `send_event`, `list_chats`, `get_chat`, `transfer_chat`,
+// `deactivate_chat`, `list_routing_statuses`, `send_typing_indicator`,
+// `tag_thread`, `get_customer`...), or `call:ACTION` for
+// `lcbot_bot_call`'s. Otherwise as `lcbot_client_submit`.
 //
 // # Safety
 // As for `lcbot_client_submit`, with `bot` a live handle or NULL.

@@ -152,6 +152,18 @@ impl Error {
         self.api_error.as_ref().map(|e| e.error_type.as_str())
     }
 
+    /// [`Error::to_document`] with `"status"`, the code's number
+    /// ([`ErrorCode::number`]), second after `"code"`: the error document of
+    /// the C ABI, as a value (a batch item's `"error"`, a completion's
+    /// document).
+    pub fn to_status_document(&self) -> Value {
+        let mut doc = self.to_document();
+        if let Some(map) = doc.as_object_mut() {
+            map.shift_insert(1, "status".into(), self.code.number().into());
+        }
+        doc
+    }
+
     /// The error document handed to C callers:
     /// `{"code", "message", "http_status", "api_error", "attempts"[, "outcome"]}`
     /// (the C boundary adds `"status"`, the code's number).

@@ -38,35 +38,9 @@ var templateActionNames = [...]string{
 
 func (a templateAction) String() string { return templateActionNames[a] }
 
-// template sends one of them on the client's handle; blocking.
+// template sends one of them on the client's handle, through the queue.
 func (c *cClient) template(a templateAction, request string, o *callOptions) (string, *Error) {
-	req := cString(request)
-	defer free(req)
-	var co C.lcbot_call_options
-	opts := o.c(&co)
-	var out *C.char
-	var status C.lcbot_status
-	switch a {
-	case tplCreate:
-		status = C.lcbot_create_bot_template(c.p, req, opts, &out)
-	case tplUpdate:
-		status = C.lcbot_update_bot_template(c.p, req, opts, &out)
-	case tplDelete:
-		status = C.lcbot_delete_bot_template(c.p, req, opts, &out)
-	case tplList:
-		status = C.lcbot_list_bot_templates(c.p, req, opts, &out)
-	case tplResetSecret:
-		status = C.lcbot_reset_bot_template_secret(c.p, req, opts, &out)
-	case batchCreate:
-		status = C.lcbot_batch_create_bot_agents(c.p, req, opts, &out)
-	case batchUpdate:
-		status = C.lcbot_batch_update_bot_agents(c.p, req, opts, &out)
-	case batchRemove:
-		status = C.lcbot_batch_remove_bot_agents(c.p, req, opts, &out)
-	default:
-		panic("livechatbots: unknown template action")
-	}
-	return result(a.String(), status, out)
+	return c.submit(a.String(), a.String(), request, o, false)
 }
 
 func (e *cEmulator) installApplication(request string) (string, *Error) {

@@ -12,6 +12,7 @@ use crate::configuration::wire::{request_to_wire, response_from_wire};
 use crate::error::{ApiError, Error, ErrorCode, Outcome, Result};
 use crate::http::cancel::CallOptions;
 use crate::http::client::Client;
+use crate::http::transport::Io;
 use crate::json::{from_answer, parse_strict, to_text};
 use crate::validate::object;
 use crate::version::ApiVersion;
@@ -185,14 +186,24 @@ impl Client {
     /// write: repeated only when surely not applied, and when its answer is
     /// lost every item's outcome is unknown.
     pub fn execute_batch_with(&self, action: BatchAction, requests: &[Value], options: &CallOptions) -> Result<Vec<Result<Value>>> {
+        self.block_on(|io| async move { self.execute_batch_on(action, requests, options, &io).await })
+    }
+
+    /// [`Client::execute_batch_with`] through `io`.
+    pub(crate) async fn execute_batch_on(
+        &self,
+        action: BatchAction,
+        requests: &[Value],
+        options: &CallOptions,
+        io: &Io,
+    ) -> Result<Vec<Result<Value>>> {
         let version = self.config().api_version;
         let request = json!({ "requests": requests });
         action.validate_request(version, &request)?;
         if requests.is_empty() {
             return Ok(Vec::new());
         }
-        let wire = action.request_to_wire(version, &request);
-        match self.block_on(|io| async move { self.send(action.name(), &wire, false, options, &io).await }) {
+        match self.send(action.name(), &action.request_to_wire(version, &request), false, options, io).await {
             // How many attempts a success took is not known here; one is the usual.
             Ok(answer) => Ok(action.items_from_wire(version, answer.unwrap_or(Value::Null), requests.len(), 1)),
             Err(e) if e.attempts == 0 => Err(e),
@@ -212,11 +223,23 @@ impl Client {
         error_document: impl Fn(&Error) -> Value,
     ) -> Result<String> {
         let request = parse_strict(request_json, "request_json")?;
+        self.block_on(|io| async move { self.execute_batch_document_on(action, &request, options, &io, error_document).await })
+    }
+
+    /// [`Client::execute_batch_json_with`] on a parsed request, through `io`.
+    pub(crate) async fn execute_batch_document_on(
+        &self,
+        action: BatchAction,
+        request: &Value,
+        options: &CallOptions,
+        io: &Io,
+        error_document: impl Fn(&Error) -> Value,
+    ) -> Result<String> {
         let items = match request.as_object().map(|o| (o.len(), o.get("requests"))) {
-            Some((1, Some(Value::Array(requests)))) => self.execute_batch_with(action, requests, options)?,
+            Some((1, Some(Value::Array(requests)))) => self.execute_batch_on(action, requests, options, io).await?,
             // Not `{"requests": [...]}`: the rules say what is wrong with it.
             _ => {
-                let why = action.validate_request(self.config().api_version, &request).err();
+                let why = action.validate_request(self.config().api_version, request).err();
                 return Err(why.unwrap_or_else(|| Error::validation("requests: expected an array")));
             }
         };

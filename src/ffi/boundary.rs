@@ -36,18 +36,7 @@ pub unsafe fn guard(out: *mut *mut c_char, body: impl FnOnce() -> Result<Option<
 
 /// An error's status and its error document, as every call writes them.
 pub fn error_document(error: &Error) -> (lcbot_status, String) {
-    (lcbot_status::from(error.code), error_value(error).to_string())
-}
-
-/// The error document of the C ABI as a value (a batch item's "error"):
-/// [`Error::to_document`] with the status number second, after "code", as
-/// the header documents it.
-pub fn error_value(error: &Error) -> serde_json::Value {
-    let mut doc = error.to_document();
-    if let Some(map) = doc.as_object_mut() {
-        map.shift_insert(1, "status".into(), (lcbot_status::from(error.code) as i32).into());
-    }
-    doc
+    (lcbot_status::from(error.code), error.to_status_document().to_string())
 }
 
 /// For the constructors (`lcbot_client_new`, `lcbot_emulator_start`): clears

@@ -4,7 +4,7 @@
 
 use crate::configuration::batches::BatchAction;
 use crate::configuration::templates::TemplateAction;
-use crate::ffi::boundary::error_value;
+use crate::error::Error;
 use crate::ffi::client::{lcbot_client, with_request};
 use crate::ffi::options::lcbot_call_options;
 use crate::ffi::status::lcbot_status;
@@ -30,7 +30,7 @@ unsafe fn batch(
     out: *mut *mut c_char,
 ) -> lcbot_status {
     with_request(client, request_json, options, out, |c, request, options| {
-        c.execute_batch_json_with(action, request, options, error_value)
+        c.execute_batch_json_with(action, request, options, Error::to_status_document)
     })
 }
 

@@ -2,12 +2,13 @@
 //! named as its blocking function is (`get_bot_agent_details`,
 //! `issue_bot_token`, `send_event`...), plus `call:ACTION` for the untyped
 //! call of any action. A new typed action joins by its enum (`Action`,
-//! `AdminAction`, `TemplateAction`, `ChatAction`) or by one arm below. The
-//! batches are not queued yet: their answer holds C error documents.
+//! `AdminAction`, `TemplateAction`, `BatchAction`, `ChatAction`) or by one
+//! arm below.
 
 use crate::agent_chat::actions::ChatAction;
 use crate::agent_chat::bot::Bot;
 use crate::configuration::actions::{check_action_name, Action};
+use crate::configuration::batches::BatchAction;
 use crate::configuration::bot_admin::AdminAction;
 use crate::configuration::templates::TemplateAction;
 use crate::error::{Error, Result};
@@ -27,6 +28,7 @@ pub(crate) enum Call {
     Action(Arc<Client>, Action, Value),
     Admin(Arc<Client>, AdminAction, Value),
     Template(Arc<Client>, TemplateAction, Value),
+    Batch(Arc<Client>, BatchAction, Value),
     ClientCall(Arc<Client>, String, Value),
     Chat(Arc<Bot>, ChatAction, Value),
     BotCall(Arc<Bot>, String, Value),
@@ -52,8 +54,12 @@ impl Call {
         if let Some(action) = TemplateAction::ALL.into_iter().find(|a| a.name() == operation) {
             return Ok(Call::Template(client.clone(), action, parse_strict(request_json, "request_json")?));
         }
+        if let Some(action) = BatchAction::ALL.into_iter().find(|a| batch_operation(*a) == operation) {
+            return Ok(Call::Batch(client.clone(), action, parse_strict(request_json, "request_json")?));
+        }
         let names = Action::ALL.iter().map(|a| a.name()).chain(AdminAction::ALL.iter().map(|a| a.name()));
         let names = names.chain(TemplateAction::ALL.iter().map(|a| a.name()));
+        let names = names.chain(BatchAction::ALL.into_iter().map(batch_operation));
         Err(unknown(operation, names))
     }
 
@@ -74,7 +80,7 @@ impl Call {
     /// The client whose pool the call goes through.
     pub(crate) fn client(&self) -> &Client {
         match self {
-            Call::Action(c, ..) | Call::Admin(c, ..) | Call::Template(c, ..) | Call::ClientCall(c, ..) => c,
+            Call::Action(c, ..) | Call::Admin(c, ..) | Call::Template(c, ..) | Call::Batch(c, ..) | Call::ClientCall(c, ..) => c,
             Call::Chat(b, ..) | Call::BotCall(b, ..) => b.client(),
         }
     }
@@ -88,10 +94,23 @@ impl Call {
             Call::Template(c, action, request) => {
                 c.execute_checked_on(*action, request, options, io).await.map(|v| to_text(&v))
             }
+            Call::Batch(c, action, request) => {
+                c.execute_batch_document_on(*action, request, options, io, Error::to_status_document).await
+            }
             Call::ClientCall(c, action, payload) => c.call_on(action, payload, options, io).await.map(|v| to_text(&v)),
             Call::Chat(b, action, request) => b.execute_on(*action, request, options, io).await.map(|v| v.to_string()),
             Call::BotCall(b, action, payload) => b.call_on(action, payload, options, io).await.map(|v| v.to_string()),
         }
+    }
+}
+
+/// A batch's operation: its blocking function's name
+/// (`lcbot_batch_create_bot_agents`), not the API's (`batch_create_bots`).
+fn batch_operation(action: BatchAction) -> &'static str {
+    match action {
+        BatchAction::CreateBots => "batch_create_bot_agents",
+        BatchAction::UpdateBots => "batch_update_bot_agents",
+        BatchAction::DeleteBots => "batch_remove_bot_agents",
     }
 }
 

@@ -205,6 +205,72 @@ done:
     lcbot_client_free(c);
 }
 
+/* ---- the template actions through the queue ------------------------------ */
+
+/* A template action or a batch queued answers as its blocking function
+ * does: created and listed on v3.6, a half-failed batch item by item,
+ * refused before sending on v3.4 with the same document. */
+static void test_templates(const lcbot_emulator *emu) {
+    lcbot_client *c36 = new_client(emu, "dev-token", "\"api_version\":\"3.6\"");
+    lcbot_client *c34 = new_client(emu, "dev-token", "\"api_version\":\"3.4\"");
+    lcbot_queue *q = new_queue();
+    if (!c36 || !c34 || !q) goto done;
+    if (submit(c36, q, 1, "create_bot_template", "{\"name\":\"Queued\"}", NULL)) {
+        lcbot_completion *done = next(q);
+        if (done) {
+            CHECK_INT(done->tag, 1);
+            CHECK_INT(done->status, LCBOT_OK);
+            CHECK_DOC(strstr(done->document, "\"id\"") != NULL, done->document);
+            lcbot_completion_free(done);
+        }
+    }
+    if (submit(c36, q, 2, "list_bot_templates", "{}", NULL)) {
+        char *blocking = NULL;
+        CHECK_INT(lcbot_list_bot_templates(c36, "{}", NULL, &blocking), LCBOT_OK);
+        lcbot_completion *done = next(q);
+        if (done) {
+            CHECK_INT(done->status, LCBOT_OK);
+            CHECK_DOC(strstr(done->document, "Queued") != NULL && blocking && strcmp(done->document, blocking) == 0,
+                      done->document);
+            lcbot_completion_free(done);
+        }
+        lcbot_string_free(blocking);
+    }
+    {
+        const char *request = "{\"requests\":[{\"bot_agent_id\":\"ghost-1\"},{\"bot_agent_id\":\"ghost-2\"}]}";
+        if (submit(c36, q, 4, "batch_remove_bot_agents", request, NULL)) {
+            lcbot_completion *done = next(q);
+            char *blocking = NULL;
+            CHECK_INT(lcbot_batch_remove_bot_agents(c36, request, NULL, &blocking), LCBOT_OK);
+            if (done) {
+                CHECK_INT(done->tag, 4);
+                CHECK_INT(done->status, LCBOT_OK);
+                CHECK_DOC(strstr(done->document, "\"failed\":2") && strstr(done->document, "not_found") && blocking &&
+                              strcmp(done->document, blocking) == 0,
+                          done->document);
+                lcbot_completion_free(done);
+            }
+            lcbot_string_free(blocking);
+        }
+    }
+    if (submit(c34, q, 3, "list_bot_templates", "{}", NULL)) {
+        char *blocking = NULL;
+        int32_t st = lcbot_list_bot_templates(c34, "{}", NULL, &blocking);
+        lcbot_completion *done = next(q);
+        if (done) {
+            CHECK_INT(done->status, st);
+            CHECK_INT(done->status, LCBOT_ERR_VALIDATION);
+            CHECK_DOC(blocking && strcmp(done->document, blocking) == 0 && strstr(done->document, "v3.5"), done->document);
+            lcbot_completion_free(done);
+        }
+        lcbot_string_free(blocking);
+    }
+done:
+    lcbot_queue_free(q);
+    lcbot_client_free(c34);
+    lcbot_client_free(c36);
+}
+
 /* ---- many calls, tags, readiness, timeouts ------------------------------ */
 
 static void test_many_calls(const lcbot_emulator *emu) {
@@ -561,6 +627,7 @@ int main(void) {
     lcbot_emulator *emu = start_emulator("{\"log_limit\":1000000}");
     if (emu) {
         test_bad_input(emu);
+        test_templates(emu);
         test_many_calls(emu);
         test_cancel_and_deadline(emu);
         test_free_in_flight(emu);

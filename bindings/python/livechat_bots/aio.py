@@ -339,6 +339,14 @@ class AsyncClient(_AsyncHandle):
     register_webhook = _coroutine(Client.register_webhook)
     list_webhooks = _coroutine(Client.list_webhooks)
     unregister_webhook = _coroutine(Client.unregister_webhook)
+    create_bot_template = _coroutine(Client.create_bot_template)
+    update_bot_template = _coroutine(Client.update_bot_template)
+    delete_bot_template = _coroutine(Client.delete_bot_template)
+    list_bot_templates = _coroutine(Client.list_bot_templates)
+    reset_bot_template_secret = _coroutine(Client.reset_bot_template_secret)
+    batch_create_bot_agents = _coroutine(Client.batch_create_bot_agents)
+    batch_update_bot_agents = _coroutine(Client.batch_update_bot_agents)
+    batch_remove_bot_agents = _coroutine(Client.batch_remove_bot_agents)
 
     def set_credentials(self, token: str | Mapping[str, str], token_type: str = "Bearer") -> None:
         """As :meth:`Client.set_credentials` (no I/O: not a coroutine)."""
@@ -406,6 +414,18 @@ class AsyncBot(_AsyncHandle):
     transfer_chat = _coroutine(Bot.transfer_chat)
     deactivate_chat = _coroutine(Bot.deactivate_chat)
     list_routing_statuses = _coroutine(Bot.list_routing_statuses)
+    send_rich_message = _coroutine(Bot.send_rich_message)
+    send_typing_indicator = _coroutine(Bot.send_typing_indicator)
+    send_thinking_indicator = _coroutine(Bot.send_thinking_indicator)
+    send_event_preview = _coroutine(Bot.send_event_preview)
+    tag_thread = _coroutine(Bot.tag_thread)
+    untag_thread = _coroutine(Bot.untag_thread)
+    update_chat_properties = _coroutine(Bot.update_chat_properties)
+    delete_chat_properties = _coroutine(Bot.delete_chat_properties)
+    update_thread_properties = _coroutine(Bot.update_thread_properties)
+    delete_thread_properties = _coroutine(Bot.delete_thread_properties)
+    mark_events_as_seen = _coroutine(Bot.mark_events_as_seen)
+    get_customer = _coroutine(Bot.get_customer)
     call = _coroutine(Bot.call)
 
     async def iter_chats(
