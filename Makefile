@@ -63,7 +63,7 @@ test: check-layout test-rust check-docs check-header check-symbols test-c test-p
 test-rust:
 	$(CARGO) test --release --features test-hooks
 	@echo "== Rust: the long-running suite and the soak again, over HTTPS"
-	LCBOT_TEST_TLS=1 $(CARGO) test --release --features test-hooks --test long_running --test soak
+	LCBOT_TEST_TLS=1 $(CARGO) test --release --features test-hooks --test long_running --test soak --test queue
 
 # The floor plan: rooms import one way, no circle between files, and the
 # command line uses only the curated Rust surface (tests/check_imports.py).

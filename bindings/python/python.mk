@@ -39,9 +39,9 @@ python-install: python-venv
 test-python: python-install
 	cd $(PY_PKG_DIR) && $(PY_BIN)/mypy --strict livechat_bots tests
 	cd $(PY_PKG_DIR) && env -u LIVECHAT_BOTS_LIB -u LIVECHAT_TOKEN $(PY_BIN)/pytest -q tests
-	@echo "== Python: fork, cancel, timeouts and token renewal again, over HTTPS"
+	@echo "== Python: fork, cancel, timeouts, token renewal and asyncio again, over HTTPS"
 	cd $(PY_PKG_DIR) && env -u LIVECHAT_BOTS_LIB -u LIVECHAT_TOKEN LCBOT_TEST_TLS=1 $(PY_BIN)/pytest -q \
-		tests/test_fork.py tests/test_credentials.py tests/test_options.py tests/test_sigint.py tests/test_threads.py
+		tests/test_fork.py tests/test_credentials.py tests/test_options.py tests/test_sigint.py tests/test_threads.py tests/test_aio.py
 
 # `python -m build` makes the sdist, then the wheel from that sdist, each in a
 # fresh isolated env with only the declared build requirements.

@@ -261,8 +261,12 @@ def test_a_sigint_at_the_very_end_of_a_call_cannot_cancel_the_next_one(client: A
     _sigint._stand_in(signal.SIGINT, None)
     assert state.cancelled  # the call in progress is cancelled...
     assert _sigint.leave() is state.original  # ...and its SIGINT is to be delivered to the program's handler
+    # The cancelled token is freed (comparing addresses would not do: a new
+    # token may be allocated where the old one was), and the next call makes
+    # a fresh one that is not cancelled.
+    assert state.token is None and first_token is not None
     assert _sigint.enter() is not None
-    assert state.token != first_token  # a fresh token
+    assert state.token is not None and not state.cancelled
     try:
         time.sleep(0.2)  # the watcher may run now: nothing is left for it
         assert not state.cancelled
