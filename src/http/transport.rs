@@ -7,8 +7,7 @@
 //! runtime and a connection pool, and drives its requests itself (measured:
 //! about a third less CPU per call, see BENCHMARKS.md).
 //!
-//! Three things follow from a runtime that runs only during calls, and are
-//! handled here:
+//! What follows from a runtime that runs only during calls is handled here:
 //! - Between calls nobody reads the idle connections, so a close by the
 //!   server (a restart, a load balancer's idle timeout) goes unseen. A
 //!   request that follows an idle spell first lets the runtime look at its
@@ -27,8 +26,10 @@
 //!   cancel token.
 //!
 //! Queued calls (see `http::background`) use one more pool per client,
-//! driven by the background I/O thread's runtime; [`Io`] is what both kinds
-//! of call send through, so the client's retry loop is written once.
+//! driven by the background I/O thread's runtime, which never stops between
+//! calls: they neither settle nor borrow a thread's timer. [`Io`] is what
+//! both kinds of call send through, so the client's retry loop is written
+//! once.
 //!
 //! A thread's part of a client is dropped when that thread frees the client,
 //! at the thread's next call after another thread freed it, or when the
