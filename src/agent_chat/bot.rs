@@ -354,7 +354,7 @@ impl BotToken {
         if let Some(fresh) = self.usable(refused) {
             return Ok(fresh);
         }
-        let mut doc = client.execute_admin_on(AdminAction::IssueBotToken, &self.request, options, io).await?;
+        let mut doc = client.execute_checked_on(AdminAction::IssueBotToken, &self.request, options, io).await?;
         let token = doc["token"].take();
         let token = token.as_str().unwrap_or_default();
         let mut header = HeaderValue::from_str(&format!("Bearer {token}"))

@@ -127,17 +127,6 @@ impl Client {
         self.execute_checked(action, request, options)
     }
 
-    /// [`Client::execute_admin_with`] through `io`.
-    pub(crate) async fn execute_admin_on(
-        &self,
-        action: AdminAction,
-        request: &Value,
-        options: &CallOptions,
-        io: &Io,
-    ) -> Result<Value> {
-        self.execute_checked_on(action, request, options, io).await
-    }
-
     /// [`Client::execute_admin_with`] on JSON text, as the C ABI uses it.
     pub fn execute_admin_json_with(&self, action: AdminAction, request_json: &str, options: &CallOptions) -> Result<String> {
         let request = parse_strict(request_json, "request_json")?;

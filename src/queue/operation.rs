@@ -90,7 +90,7 @@ impl Call {
     pub(crate) async fn run(&self, options: &CallOptions, io: &Io) -> Result<String> {
         match self {
             Call::Action(c, action, request) => c.execute_on(*action, request, options, io).await.map(|v| to_text(&v)),
-            Call::Admin(c, action, request) => c.execute_admin_on(*action, request, options, io).await.map(|v| to_text(&v)),
+            Call::Admin(c, action, request) => c.execute_checked_on(*action, request, options, io).await.map(|v| to_text(&v)),
             Call::Template(c, action, request) => {
                 c.execute_checked_on(*action, request, options, io).await.map(|v| to_text(&v))
             }
