@@ -152,9 +152,6 @@ func TestFinalizers(t *testing.T) {
 	}
 	const nClients, nEmulators = 20, 3
 	dropHandles(t, emu, nClients, nEmulators)
-	if c, e := lcbot.LiveHandles(); c != nClients || e != 1+nEmulators || lcbot.LiveCallbackHandles() != nClients/2 {
-		t.Fatalf("after creating: %d clients, %d emulators, %d callback handles", c, e, lcbot.LiveCallbackHandles())
-	}
 	waitFor(t, 10*time.Second, "finalizers of the dropped clients and emulators", func() bool {
 		runtime.GC()
 		c, e := lcbot.LiveHandles()
@@ -167,10 +164,14 @@ func TestFinalizers(t *testing.T) {
 	}
 }
 
-// dropHandles makes clients (each used once) and emulators and keeps no
-// reference to them. A function of its own, so that no variable of the
-// caller's frame keeps one alive.
+// dropHandles makes clients (each used once) and emulators, checks they are
+// all live, and returns keeping no reference to them. A function of its own,
+// so that no variable of the caller's frame keeps one alive. The handles are
+// held in a slice until the check: a GC during the loop may otherwise
+// finalize the first ones before they are counted.
 func dropHandles(t *testing.T, emu *lcbot.Emulator, nClients, nEmulators int) {
+	held := make([]any, 0, nClients+nEmulators)
+	defer runtime.KeepAlive(held)
 	for i := 0; i < nClients; i++ {
 		cfg := emu.ClientConfig()
 		if i%2 == 0 {
@@ -184,6 +185,7 @@ func dropHandles(t *testing.T, emu *lcbot.Emulator, nClients, nEmulators int) {
 		if _, err := c.GetBotAgents(context.Background(), false); err != nil {
 			t.Fatal(err)
 		}
+		held = append(held, c)
 	}
 	for i := 0; i < nEmulators; i++ {
 		e, err := lcbot.StartEmulator(nil)
@@ -191,5 +193,10 @@ func dropHandles(t *testing.T, emu *lcbot.Emulator, nClients, nEmulators int) {
 			t.Fatal(err)
 		}
 		_ = e.URL()
+		held = append(held, e)
+	}
+	runtime.GC()
+	if c, e := lcbot.LiveHandles(); c != int64(nClients) || e != int64(1+nEmulators) || lcbot.LiveCallbackHandles() != int64(nClients/2) {
+		t.Fatalf("after creating: %d clients, %d emulators, %d callback handles", c, e, lcbot.LiveCallbackHandles())
 	}
 }
