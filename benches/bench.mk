@@ -58,9 +58,9 @@ bench-build: bench-rust bench-c bench-go bench-python
 # lc-sdk-python (benches/python/bench_tls.py); runnable on its own. run.py
 # puts benches/results/tls.json into BENCHMARKS.md.
 BENCH_TLS_ARGS ?= --threads 64,256 --n 3000 --rounds 5
-bench-tls: build bench-python
+bench-tls: build bench-python $(BENCH_BIN)/thread_cost
 	$(BENCH_VENV)/bin/python benches/python/bench_tls.py --cli $(RELEASE)/livechat-bots $(BENCH_TLS_ARGS) \
-		--json benches/results/tls.json --command "make bench-tls"
+		--thread-cost $(BENCH_BIN)/thread_cost --json benches/results/tls.json --command "make bench-tls"
 
 # Its own cargo project with a path dependency on the crate. The crate's
 # Cargo.lock is copied in so the core is built with the versions it ships
@@ -88,7 +88,10 @@ $(BENCH_BIN)/floor: benches/c/floor.c benches/c/bench_common.h | $(BENCH_BIN)
 $(BENCH_BIN)/maxrss: benches/c/maxrss.c | $(BENCH_BIN)
 	$(CC) $(BENCH_CFLAGS) $< -o $@
 
-bench-c: $(BENCH_BIN)/bench_c $(BENCH_BIN)/floor $(BENCH_BIN)/maxrss
+$(BENCH_BIN)/thread_cost: benches/c/thread_cost.c $(HEADER) build | $(BENCH_BIN)
+	$(CC) $(BENCH_CFLAGS) $< -o $@ -pthread -L$(RELEASE) -llivechat_bots -Wl,-rpath,$(abspath $(RELEASE))
+
+bench-c: $(BENCH_BIN)/bench_c $(BENCH_BIN)/floor $(BENCH_BIN)/maxrss $(BENCH_BIN)/thread_cost
 
 # The Go programs are built through a temporary modfile (go build -modfile),
 # so that benches/go/go.mod stays what a user of lc-sdk-go has: when

@@ -2,7 +2,7 @@
 kept-alive TLS connection, beside plain HTTP, in one run.
 
     python benches/python/bench_tls.py --cli target/release/livechat-bots \\
-        [--threads 64,256] [--n 2000] [--rounds 3] [--json OUT]
+        [--threads 64,256] [--n 2000] [--rounds 3] [--thread-cost BIN] [--json OUT]
 
 Each figure is taken in a fresh child process (this script with
 ``--child``) against an emulator process of its own (``livechat-bots
@@ -18,6 +18,10 @@ process measured.
 - CPU: one thread, ``--n`` calls of ``get_bot_agents`` on one kept-alive
   connection; process CPU time (user + system) per call, the schemes in
   alternating rounds, medians reported; the ratio https / http.
+
+- With ``--thread-cost`` (benches/c/thread_cost, built): where a C
+  thread's RSS goes, the pages of its stack and the rest, for threads that
+  never call and threads of three calls, over http and https.
 
 lc-sdk-python (httpx) runs the same, when it is importable (it trusts the
 CA through ``SSL_CERT_FILE``, a bundle of the system's roots and the CA);
@@ -165,6 +169,21 @@ def run_child(python: str, what: str, contender: str, url: str, ca_file: str | N
     return result
 
 
+def thread_costs(cli: str, program: str, threads: int) -> list[dict[str, Any]]:
+    """Our C ABI's cost per thread, split into stack pages and the rest, by
+    benches/c/thread_cost: threads that never call (the thread itself), then
+    threads of three calls each, over http and https."""
+    rows = []
+    for tls in (False, True):
+        with emulator(cli, tls) as (url, ca_file):
+            for calls in (0, 3):
+                command = [program, url, str(threads), str(calls), *([ca_file] if ca_file else [])]
+                done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=True)
+                r = json.loads(done.stdout.strip().splitlines()[-1])
+                rows.append({"what": "thread-cost", "scheme": "https" if tls else "http", **r})
+    return rows
+
+
 def has_lc_sdk(python: str) -> bool:
     return subprocess.run([python, "-c", "import livechat.configuration.base"], capture_output=True).returncode == 0
 
@@ -176,6 +195,7 @@ def main() -> None:
     parser.add_argument("--threads", default="64,256")
     parser.add_argument("--n", type=int, default=2000, help="calls per CPU round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--thread-cost", help="benches/c/thread_cost, built: splits a C thread's cost into stack and the rest")
     parser.add_argument("--json", help="also write the JSON document here")
     parser.add_argument("--command", help="how the run was started, for the report (default: this command line)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -225,6 +245,8 @@ def main() -> None:
                         samples[scheme].append(r["cpu_us_per_call"])
             http, https = statistics.median(samples["http"]), statistics.median(samples["https"])
             rows.append({"what": "cpu", "contender": contender, "http_us": http, "https_us": https, "ratio": https / http, "n": args.n, "rounds": args.rounds})
+        if args.thread_cost:
+            rows += thread_costs(args.cli, args.thread_cost, max(int(t) for t in args.threads.split(",")))
 
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     doc = {"rows": rows, "command": args.command or " ".join(sys.argv), "generated_utc": generated, "skipped": "; ".join(skipped)}

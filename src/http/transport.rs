@@ -55,6 +55,11 @@ use tokio::time::Sleep;
 /// a few microseconds) costs at most a thousandth of the idle spell.
 const SETTLE_AFTER_IDLE: Duration = Duration::from_millis(5);
 
+/// Epoll events a calling thread's runtime takes per turn. A blocking call
+/// has one connection busy at a time (a few idle ones at most), so a few
+/// events always suffice; more ready ones are taken on the next turn.
+const THREAD_IO_EVENTS: usize = 16;
+
 type Build = dyn Fn() -> reqwest::Result<reqwest::Client> + Send + Sync;
 
 /// Shared by every thread that uses one client.
@@ -285,7 +290,7 @@ impl Transport {
         let _sigpipe = if self.tls { crate::http::sigpipe::SigpipeBlocked::new() } else { None };
         self.with_local(|local| {
             let io = Io { http: (*local.http).clone(), thread: Some(Arc::clone(&local.clock)) };
-            Ok(local.runtime.block_on(call(io)))
+            Ok(local.runtime.block_on(Box::pin(call(io))))
         })
     }
 
@@ -332,6 +337,9 @@ impl Transport {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
             .enable_time()
+            // A calling thread's runtime watches its few connections: 1,024
+            // epoll events (tokio's default, 12 KiB) would be kept per thread.
+            .max_io_events_per_tick(THREAD_IO_EVENTS)
             .build()
             .map_err(Failure::Runtime)?;
         // The spare was built in the process that made the client: only a

@@ -198,7 +198,10 @@ async def _run(body: Callable[[], T]) -> T:
     try:
         return body()  # a body that makes no call (none do today) answers at once
     except _Request as r:
-        request = r
+        # Its traceback holds this frame, which holds it: a cycle per call
+        # that only the cyclic GC frees, after promoting the calls in flight
+        # to its oldest generation (tens of ms of pause on the loop).
+        request = r.with_traceback(None)
     finally:
         QUEUED_CALL.reset(reset)
     future, token = _queue().submit(request)
@@ -208,7 +211,7 @@ async def _run(body: Callable[[], T]) -> T:
         text: str | None = await asyncio.shield(future)
         outcome: LiveChatBotsError | None = None
     except LiveChatBotsError as e:
-        text, outcome = None, e
+        text, outcome = None, e.with_traceback(None)  # raised anew below; no cycle
     except asyncio.CancelledError as cancelled:
         if not future.done():
             _ffi.lib.lcbot_cancel(token)
@@ -217,10 +220,17 @@ async def _run(body: Callable[[], T]) -> T:
         try:
             await asyncio.shield(future)
         except LiveChatBotsError as e:
-            cancelled.__cause__ = e
+            # Raised while handling `cancelled`, it points back to it as its
+            # __context__: a cycle once it is the cause.
+            e.__context__ = None
+            cancelled.__cause__ = e.with_traceback(None)
         except BaseException:  # noqa: BLE001 - cancelled again, or the loop's queue closed
             pass
+        del future  # as below
         raise
+    # The future holds the error raised below, whose traceback holds this
+    # frame: dropped, so that no cycle is left (see above).
+    del future
 
     def answer(client: Client, handle: Handle, fn: Any, args: tuple[Any, ...], timeout_ms: int, attempt_ms: int) -> str | None:
         if client._notices:
@@ -234,6 +244,7 @@ async def _run(body: Callable[[], T]) -> T:
         return body()
     finally:
         QUEUED_CALL.reset(reset)
+        outcome = None  # the error raised holds this frame: it must not hold the error
 
 
 def _coroutine(method: Callable[Concatenate[Any, P], T]) -> Callable[Concatenate[Any, P], Coroutine[Any, Any, T]]:

@@ -220,7 +220,10 @@ def _invoke(fn: Any, args: tuple[Any, ...], timeout_ms: int, attempt_ms: int, in
         # (KeyboardInterrupt, with the CancelledError as its __context__).
         _sigint.deliver(handler, error)
     if error is not None:
-        raise error
+        try:
+            raise error
+        finally:
+            del error  # its traceback holds this frame: no cycle back to it
     return text
 
 
