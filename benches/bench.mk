@@ -58,9 +58,9 @@ bench-build: bench-rust bench-c bench-go bench-python
 # lc-sdk-python (benches/python/bench_tls.py); runnable on its own. run.py
 # puts benches/results/tls.json into BENCHMARKS.md.
 BENCH_TLS_ARGS ?= --threads 64,256 --n 3000 --rounds 5
-bench-tls: build bench-python $(BENCH_BIN)/thread_cost
+bench-tls: build bench-python bench-go $(BENCH_BIN)/thread_cost
 	$(BENCH_VENV)/bin/python benches/python/bench_tls.py --cli $(RELEASE)/livechat-bots $(BENCH_TLS_ARGS) \
-		--thread-cost $(BENCH_BIN)/thread_cost --json benches/results/tls.json --command "make bench-tls"
+		--thread-cost $(BENCH_BIN)/thread_cost --go-bin $(BENCH_BIN) --json benches/results/tls.json --command "make bench-tls"
 
 # Its own cargo project with a path dependency on the crate. The crate's
 # Cargo.lock is copied in so the core is built with the versions it ships

@@ -38,6 +38,7 @@ def render_tls(tls: dict[str, Any] | None, w: Callable[[str], None]) -> None:
         if r["what"] == "cpu":
             w(f"| {r['contender']} | {r['n']} | {r['rounds']} | {r['http_us']:.0f} µs | {r['https_us']:.0f} µs | {r['ratio']:.3f} |")
     w("")
+    render_go([r for r in rows if r["what"] == "go"], w)
     render_thread_cost([r for r in rows if r["what"] == "thread-cost"], w)
     ours = [r for r in rows if r.get("contender") == "ours"]
     widest = max((r for r in ours if r["what"] == "threads" and r["scheme"] == "https"), key=lambda r: r["threads"], default=None)
@@ -83,4 +84,36 @@ def render_thread_cost(rows: list[dict[str, Any]], w: Callable[[str], None]) -> 
     for r in rows:
         w(f"| {r['scheme']} | {r['calls']} | {r['rss_kb_per_thread']:.1f} KiB | {r['stack_kb_per_thread']:.1f} KiB "
           f"| {r['rss_kb_per_thread'] - r['stack_kb_per_thread']:.1f} KiB |")
+    w("")
+
+
+def render_go(rows: list[dict[str, Any]], w: Callable[[str], None]) -> None:
+    """Go over both schemes: ours and lc-sdk-go, 1, 4 and 16 goroutines."""
+    if not rows:
+        return
+    counts = sorted({r["goroutines"] for r in rows})
+    w(f"Go, API 3.3 (lc-sdk-go's), `get_bot_agent_details` from goroutines sharing one client, {rows[0]['n']:,} calls "
+      f"per figure, the contenders and schemes in alternating rounds ({rows[0]['rounds']}), medians; lc-sdk-go trusts "
+      "the CA through `SSL_CERT_FILE` (a bundle of the system's roots and the CA), ours through `CAPEM`.\n")
+    heads = " / ".join(str(c) for c in counts)
+    w(f"| contender | scheme | calls/s at {heads} goroutines | client CPU µs/call at {heads} |")
+    w("|---|---|--:|--:|")
+    by = {(r["contender"], r["scheme"], r["goroutines"]): r for r in rows}
+    names = sorted({r["contender"] for r in rows}, key=lambda n: (n != "go-ours", n))
+    for name in names:
+        for scheme in ("http", "https"):
+            got = [by.get((name, scheme, c)) for c in counts]
+            rates = " / ".join(f"{g['calls_per_s']:,.0f}" if g else "-" for g in got)
+            cpus = " / ".join(f"{g['cpu_us_per_call']:.0f}" if g else "-" for g in got)
+            w(f"| {name} | {scheme} | {rates} | {cpus} |")
+    w("")
+    for name in names:
+        ratios = [by[(name, "https", c)]["cpu_us_per_call"] / by[(name, "http", c)]["cpu_us_per_call"]
+                  for c in counts if (name, "https", c) in by and (name, "http", c) in by]
+        if ratios:
+            w(f"- {name}: CPU per call https / http {' / '.join(f'{x:.2f}' for x in ratios)} at {heads} goroutines.")
+    vs = [by[("go-ours", "https", c)]["calls_per_s"] / by[("go-lc-sdk", "https", c)]["calls_per_s"]
+          for c in counts if ("go-ours", "https", c) in by and ("go-lc-sdk", "https", c) in by]
+    if vs:
+        w(f"- Over https, ours ÷ lc-sdk-go calls/s: {' / '.join(f'{x:.2f}x' for x in vs)} at {heads} goroutines.")
     w("")

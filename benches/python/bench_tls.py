@@ -2,7 +2,7 @@
 kept-alive TLS connection, beside plain HTTP, in one run.
 
     python benches/python/bench_tls.py --cli target/release/livechat-bots \\
-        [--threads 64,256] [--n 2000] [--rounds 3] [--thread-cost BIN] [--json OUT]
+        [--threads 64,256] [--n 2000] [--rounds 3] [--thread-cost BIN] [--go-bin DIR] [--json OUT]
 
 Each figure is taken in a fresh child process (this script with
 ``--child``) against an emulator process of its own (``livechat-bots
@@ -19,6 +19,9 @@ process measured.
   connection; process CPU time (user + system) per call, the schemes in
   alternating rounds, medians reported; the ratio https / http.
 
+- With ``--go-bin`` (the folder of the built Go contenders): our Go package
+  and lc-sdk-go (API 3.3), calls/s and CPU per call at 1, 4 and 16
+  goroutines sharing one client, over http and https in alternating rounds.
 - With ``--thread-cost`` (benches/c/thread_cost, built): where a C
   thread's RSS goes, the pages of its stack and the rest, for threads that
   never call and threads of three calls, over http and https.
@@ -184,6 +187,48 @@ def thread_costs(cli: str, program: str, threads: int) -> list[dict[str, Any]]:
     return rows
 
 
+#: The goroutine counts of the Go table beside the one of the details phase.
+GO_GOROUTINES = (4, 16)
+
+
+def go_rows(cli: str, programs: dict[str, str], n: int, rounds: int, tmp: str) -> list[dict[str, Any]]:
+    """The Go contenders over http and https (API 3.3, lc-sdk-go's): calls/s
+    and client CPU per call at 1 goroutine (the harness's details phase) and
+    at GO_GOROUTINES sharing one client, the schemes and contenders in
+    alternating rounds against one plain and one TLS emulator, medians."""
+    samples: dict[tuple[str, str, int], list[tuple[float, float]]] = {}
+    with emulator(cli, False) as (plain_url, _), emulator(cli, True) as (tls_url, ca_file):
+        assert ca_file is not None
+        bundle = str(Path(tmp) / "go-bundle.pem")
+        Path(bundle).write_text(Path(SYSTEM_ROOTS).read_text() + Path(ca_file).read_text())
+        for _ in range(rounds):
+            for name, program in programs.items():
+                for scheme, url in (("http", plain_url), ("https", tls_url)):
+                    command = [program, "--url", url, "--api", "3.3", "--n", str(n), "--mixed", "0", "--warmup", "200",
+                               "--threads", ",".join(map(str, GO_GOROUTINES)), "--thread-n", str(n)]
+                    env = dict(os.environ)
+                    if scheme == "https":
+                        # Ours takes the CA as its setting; lc-sdk-go, through
+                        # net/http's default transport, as Go reads the roots.
+                        if name == "go-ours":
+                            command += ["--ca-file", ca_file]
+                        else:
+                            env["SSL_CERT_FILE"] = bundle
+                    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+                    if done.returncode != 0:
+                        raise RuntimeError(f"{name} {scheme}: {done.stderr.strip()[-2000:]}")
+                    report = json.loads(done.stdout.strip().splitlines()[-1])
+                    for p in report["phases"]:
+                        if p["errors"]:
+                            raise RuntimeError(f"{name} {scheme} {p['name']}: {p['errors']} errors, first {p['first_error']}")
+                        samples.setdefault((name, scheme, p["threads"]), []).append((p["calls_per_s"], p["cpu_us_per_call"]))
+    return [
+        {"what": "go", "contender": name, "scheme": scheme, "goroutines": goroutines, "rounds": rounds, "n": n,
+         "calls_per_s": statistics.median(s[0] for s in runs), "cpu_us_per_call": statistics.median(s[1] for s in runs)}
+        for (name, scheme, goroutines), runs in sorted(samples.items())
+    ]
+
+
 def has_lc_sdk(python: str) -> bool:
     return subprocess.run([python, "-c", "import livechat.configuration.base"], capture_output=True).returncode == 0
 
@@ -196,6 +241,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="calls per CPU round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--thread-cost", help="benches/c/thread_cost, built: splits a C thread's cost into stack and the rest")
+    parser.add_argument("--go-bin", help="the folder of the built Go contenders (go-ours, go-lc-sdk): their goroutine table over both schemes")
+    parser.add_argument("--go-n", type=int, default=3000, help="calls of each Go phase")
     parser.add_argument("--json", help="also write the JSON document here")
     parser.add_argument("--command", help="how the run was started, for the report (default: this command line)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -215,8 +262,17 @@ def main() -> None:
     else:
         skipped.append(f"lc-sdk-python (not importable by {args.python})")
         print("bench_tls: lc-sdk-python is not importable: its rows are SKIPPED", file=sys.stderr)
-    # lc-sdk-go has no row here yet: its harness (benches/go) speaks plain HTTP only.
-    skipped.append("lc-sdk-go and our Go package (not measured over TLS yet)")
+    go_programs: dict[str, str] = {}
+    if args.go_bin:
+        for name in ("go-ours", "go-lc-sdk"):
+            program = Path(args.go_bin) / name
+            if program.is_file():
+                go_programs[name] = str(program)
+            else:
+                skipped.append(f"{name} (no {program}: `make bench-go` builds it; lc-sdk-go needs ../shared/peers/lc-sdk-go-v3)")
+                print(f"bench_tls: {program} is absent: its rows are SKIPPED", file=sys.stderr)
+    else:
+        skipped.append("the Go contenders (no --go-bin)")
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for contender in contenders:
@@ -247,6 +303,8 @@ def main() -> None:
             rows.append({"what": "cpu", "contender": contender, "http_us": http, "https_us": https, "ratio": https / http, "n": args.n, "rounds": args.rounds})
         if args.thread_cost:
             rows += thread_costs(args.cli, args.thread_cost, max(int(t) for t in args.threads.split(",")))
+        if go_programs:
+            rows += go_rows(args.cli, go_programs, args.go_n, args.rounds, tmp)
 
     generated = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     doc = {"rows": rows, "command": args.command or " ".join(sys.argv), "generated_utc": generated, "skipped": "; ".join(skipped)}

@@ -4,7 +4,8 @@
 // way a service bounds its calls): the call then passes the time remaining
 // as its timeout and a cancel token wired to the context, on the client's
 // own handle. The contender is then named go-ours-ctx, so that it can run
-// beside go-ours (see cmd/ctxratio).
+// beside go-ours (see cmd/ctxratio). With --ca-file it trusts that CA too,
+// for an emulator serving HTTPS (benches/python/bench_tls.py).
 package main
 
 import (
@@ -78,7 +79,16 @@ func (o ops) Remove(id string) error {
 
 func main() {
 	timeout := flag.Duration("ctx-timeout", 0, "give every call a context.WithTimeout of this length (0: context.Background())")
+	caFile := flag.String("ca-file", "", "PEM file of a CA to trust beside the system's roots (Config.CAPEM), for an emulator over TLS")
 	a := harness.ParseArgs()
+	var caPEM []byte
+	if *caFile != "" {
+		var err error
+		if caPEM, err = os.ReadFile(*caFile); err != nil {
+			fmt.Fprintln(os.Stderr, "go-ours:", err)
+			os.Exit(2)
+		}
+	}
 	name := "go-ours"
 	if *timeout > 0 {
 		name = "go-ours-ctx"
@@ -89,7 +99,7 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	c, err := lcbot.NewClient(lcbot.Config{Token: "dev-token", APIVersion: a.API, BaseURL: a.URL})
+	c, err := lcbot.NewClient(lcbot.Config{Token: "dev-token", APIVersion: a.API, BaseURL: a.URL, CAPEM: string(caPEM)})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, name+":", err)
 		os.Exit(2)
