@@ -32,6 +32,11 @@ from collections.abc import Awaitable, Callable
 
 TICK = 0.005
 
+# Issue 23's targets for the asyncio client.
+MIN_VS_PEERS = 5.0  # ours >= 5x the calls/s of httpx and of to_thread
+MAX_THREADS = 4  # peak OS threads of ours
+MAX_LAG_P99_MS = 20.0  # the ticker's lag with 256 calls in flight
+
 
 def threads_now() -> int:
     with open("/proc/self/status") as f:
@@ -181,7 +186,29 @@ def main() -> int:
         ratio = f"{ours / row['calls_per_s']:.1f}x" if ours and name != "ours" else "1.0x"
         print(f"| {CONTENDERS[name][0]} | {row['calls']} | {row['calls_per_s']:,.0f} | {ratio} | "
               f"{row['threads']} | {row['lag_p99_ms']:.1f} ms |")
+    print_targets(rows, args.tasks)
     return 0
+
+
+def print_targets(rows: dict[str, dict[str, float]], tasks: int) -> None:
+    """The targets' lines under the table."""
+    ours = rows.get("ours")
+    if not ours:
+        return
+
+    def state(ok: bool) -> str:
+        return "met" if ok else "**missed**"
+
+    lines = []
+    for name, label in (("httpx", "`httpx.AsyncClient`"), ("to_thread", "our blocking `Client` via `asyncio.to_thread`")):
+        if name in rows:
+            x = ours["calls_per_s"] / rows[name]["calls_per_s"]
+            lines.append(f"ours >= {MIN_VS_PEERS:.0f}x the calls/s of {label} ({x:.1f}x: {state(x >= MIN_VS_PEERS)})")
+    lines.append(f"peak OS threads <= {MAX_THREADS} ({ours['threads']:.0f}: {state(ours['threads'] <= MAX_THREADS)})")
+    lag = ours["lag_p99_ms"]
+    lines.append(f"ticker lag p99 < {MAX_LAG_P99_MS:.0f} ms with {tasks} calls in flight "
+                 f"({lag:.1f} ms: {state(lag < MAX_LAG_P99_MS)})")
+    print("\nTargets: " + "; ".join(lines) + ".")
 
 
 if __name__ == "__main__":
