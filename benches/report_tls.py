@@ -64,8 +64,22 @@ def render_tls(tls: dict[str, Any] | None, w: Callable[[str], None]) -> None:
           f"{widest['mb_per_thread']:.3f} MB.{why}")
     if cpu:
         met = "met" if cpu["ratio"] <= MAX_CPU_RATIO else "**missed**"
+        why = ""
+        if met != "met":
+            beside = []
+            peer = next((r for r in rows if r["what"] == "cpu" and r["contender"] == "lc-sdk-python"), None)
+            if peer:
+                beside.append(f"lc-sdk-python's is {100 * (peer['ratio'] - 1):+.1f} % in the same run")
+            go = {r["scheme"]: r for r in rows if r["what"] == "go" and r["contender"] == "go-ours" and r["goroutines"] == 1}
+            if "http" in go and "https" in go:
+                beside.append(f"our Go package's {100 * (go['https']['cpu_us_per_call'] / go['http']['cpu_us_per_call'] - 1):+.1f} % "
+                              "at 1 goroutine (its calls are queued: no SIGPIPE guard on the calling thread)")
+            why = (f" The {cpu['https_us'] - cpu['http_us']:.0f} µs a call adds over TLS are the TLS layer on the calling "
+                   "thread (rustls and aws-lc sealing and opening the records, tokio-rustls' buffering) and the SIGPIPE "
+                   "guard's three system calls"
+                   + (f"; {', '.join(beside)}." if beside else "."))
         w(f"- Target: CPU per call over a kept-alive TLS connection within {round((MAX_CPU_RATIO - 1) * 100)} % of plain "
-          f"HTTP: {met}, {100 * (cpu['ratio'] - 1):+.1f} %.")
+          f"HTTP: {met}, {100 * (cpu['ratio'] - 1):+.1f} %.{why}")
     if tls.get("skipped"):
         w(f"- Skipped: {tls['skipped']}.")
     w("")

@@ -148,6 +148,15 @@ func printTable(rows []row, rounds int, haveTheirs bool) {
 		fmt.Printf("%.2fx: %s", r.Ours.CallsPerS/r.Theirs.CallsPerS, met(r.Ours.CallsPerS >= r.Theirs.CallsPerS))
 	}
 	fmt.Println(").")
+	if d.DelayMS > 0 && d.Ours.CallsPerS < 1.2*d.Theirs.CallsPerS {
+		// Every call is held DelayMS: no client does more than this.
+		ceiling := float64(d.Goroutines) * 1000 / float64(d.DelayMS)
+		fmt.Printf("\nAt %d goroutines held %d ms each no client passes %s calls/s (goroutines ÷ delay): ours reaches "+
+			"%.0f%% of that, lc-sdk-go %.0f%%, and 1.2x lc-sdk-go would be %.0f%%. What is left is the time the answers of "+
+			"a wave, all due at once, take to go through one client (ours: one I/O thread; CPU per call is the column "+
+			"to compare there).\n", d.Goroutines, d.DelayMS, thousands(ceiling), 100*d.Ours.CallsPerS/ceiling,
+			100*d.Theirs.CallsPerS/ceiling, 120*d.Theirs.CallsPerS/ceiling)
+	}
 	for _, r := range rows[1:] {
 		if r.Ours.CallsPerS < r.Theirs.CallsPerS {
 			fmt.Print("\nWhere ours is under 1.0x without latency, the CPU and switches per call columns are why: each queued " +
