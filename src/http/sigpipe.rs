@@ -8,11 +8,10 @@
 //! call runs and takes one raised meanwhile off the thread before unblocking
 //! it: the write just fails with EPIPE (as libpq does it). That costs three
 //! system calls per call (block, take, restore). Over plain HTTP no guard is
-//! set: there the only write is
-//! the request, and a connection the server closed fails it with a reset,
-//! not a second write. The library's own threads (the queue's I/O thread,
-//! the emulator's) keep SIGPIPE blocked for good. The process's disposition
-//! is never changed.
+//! set: there the only write is the request, and a connection the server
+//! closed fails it with a reset, not a second write. The library's own
+//! threads (the queue's I/O thread, the emulator's) keep SIGPIPE blocked for
+//! good. The process's disposition is never changed.
 
 use std::mem::MaybeUninit;
 

@@ -290,6 +290,9 @@ impl Transport {
         let _sigpipe = if self.tls { crate::http::sigpipe::SigpipeBlocked::new() } else { None };
         self.with_local(|local| {
             let io = Io { http: (*local.http).clone(), thread: Some(Arc::clone(&local.clock)) };
+            // Boxed: the call's future (several KiB of reqwest and hyper
+            // state) is moved into the heap, not through the calling
+            // thread's stack, whose touched pages stay in its RSS for good.
             Ok(local.runtime.block_on(Box::pin(call(io))))
         })
     }
