@@ -85,7 +85,7 @@ pub(crate) fn make(options: &TlsOptions) -> Result<ServerTls> {
     }
     let cert = params.signed_by(&key, &issuer).map_err(|e| failed("certificate", &e))?;
 
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()

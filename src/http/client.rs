@@ -124,12 +124,13 @@ impl Client {
         // Over plain http (the emulator) no certificate is ever checked, so
         // no roots are loaded; over https one TLS configuration (roots,
         // session cache) serves every thread's connections.
-        let tls = if config.base_url.starts_with("http://") {
-            None
+        let https = !config.base_url.starts_with("http://");
+        let tls = if https {
+            crate::http::tls::client_config(config.ca_pem.as_deref())?
         } else {
-            Some(crate::http::tls::client_config(config.ca_pem.as_deref())?)
+            crate::http::tls::no_roots_config()?
         };
-        let http = crate::http::transport::Transport::new(tls.is_some(), move || {
+        let http = crate::http::transport::Transport::new(https, move || {
             let builder = reqwest::Client::builder()
                 .default_headers(headers.clone())
                 .user_agent(user_agent.as_str())
@@ -137,11 +138,7 @@ impl Client {
                 // The API never redirects; following one could carry the
                 // token elsewhere or turn a POST into a GET.
                 .redirect(reqwest::redirect::Policy::none());
-            match &tls {
-                None => builder.tls_certs_only([]),
-                Some(tls) => builder.tls_backend_preconfigured(tls.clone()),
-            }
-            .build()
+            builder.tls_backend_preconfigured(tls.clone()).build()
         })
         .map_err(|e| Error::new(ErrorCode::Transport, format!("cannot build the HTTP client: {}", chain(&e))))?;
         let notices = Notices::new(config.api_version);

@@ -39,11 +39,7 @@ pub(crate) fn client_config(ca_pem: Option<&str>) -> Result<rustls::ClientConfig
         Some(text) => parse_ca_pem(text)?,
         None => Vec::new(),
     };
-    // The provider reqwest would pick: one installed by the process, else aws-lc-rs.
-    let provider = rustls::crypto::CryptoProvider::get_default()
-        .cloned()
-        .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()));
-    let cannot = |e: rustls::Error| Error::new(ErrorCode::Transport, format!("cannot set up TLS: {e}"));
+    let provider = provider();
     let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone()).map_err(cannot)?;
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -53,6 +49,29 @@ pub(crate) fn client_config(ca_pem: Option<&str>) -> Result<rustls::ClientConfig
         .with_no_client_auth();
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(config)
+}
+
+/// The configuration of a client over plain http, which never checks a
+/// certificate: no roots (none are read), so that reqwest, which wants one
+/// anyway, does not make its own with a provider the process may not have.
+pub(crate) fn no_roots_config() -> Result<rustls::ClientConfig> {
+    Ok(rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(cannot)?
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth())
+}
+
+/// The crypto: one the process installed, else ring's (see Cargo.toml for
+/// why not aws-lc-rs).
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    rustls::crypto::CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()))
+}
+
+fn cannot(e: rustls::Error) -> Error {
+    Error::new(ErrorCode::Transport, format!("cannot set up TLS: {e}"))
 }
 
 /// Why the server's certificate was refused, in words, when that is what
