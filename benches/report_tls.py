@@ -56,7 +56,7 @@ def render_tls(tls: dict[str, Any] | None, w: Callable[[str], None]) -> None:
                    "thread, some 27 frames deep under `block_on`, several of 4 KiB or more: the connect, handshake "
                    "and response-parsing steps); "
                    "the rest is the thread's own runtime and connection (tokio's timer wheel, hyper's read buffer "
-                   "and dispatch channel, the TLS session, aws-lc's per-thread random generator) and the "
+                   "and dispatch channel, the TLS session and its buffers) and the "
                    "allocator's per-thread caches. Both come with a call made on the caller's thread (the "
                    "blocking design); the queue's calls (`AsyncClient`, `lcbot_client_submit`) share one thread "
                    "and pool.")
@@ -75,7 +75,7 @@ def render_tls(tls: dict[str, Any] | None, w: Callable[[str], None]) -> None:
                 beside.append(f"our Go package's {100 * (go['https']['cpu_us_per_call'] / go['http']['cpu_us_per_call'] - 1):+.1f} % "
                               "at 1 goroutine (its calls are queued: no SIGPIPE guard on the calling thread)")
             why = (f" The {cpu['https_us'] - cpu['http_us']:.0f} µs a call adds over TLS are the TLS layer on the calling "
-                   "thread (rustls and aws-lc sealing and opening the records, tokio-rustls' buffering) and the SIGPIPE "
+                   "thread (rustls and ring sealing and opening the records, tokio-rustls' buffering) and the SIGPIPE "
                    "guard's three system calls"
                    + (f"; {', '.join(beside)}." if beside else "."))
         w(f"- Target: CPU per call over a kept-alive TLS connection within {round((MAX_CPU_RATIO - 1) * 100)} % of plain "

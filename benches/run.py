@@ -440,7 +440,7 @@ def machine_and_versions(a: argparse.Namespace) -> tuple[dict[str, Any], dict[st
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--venv", help="the venv with livechat_bots and lc-sdk-python (required unless --render-only)")
-    ap.add_argument("--render-only", action="store_true", help="recompute the ratios and targets of --json-out and rewrite --md-out")
+    ap.add_argument("--render-only", action="store_true", help="recompute the ratios and targets of --json-out (with the feel, release-profile and TLS results now in benches/results) and rewrite --md-out")
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--n-slow", type=int, default=3000)
     ap.add_argument("--rounds", type=int, default=3)
@@ -462,6 +462,7 @@ def main() -> None:
         results = json.loads(Path(a.json_out).read_text())
         results["release_profile"] = read_optional("release-profile.json") or results.get("release_profile")
         results["feel"] = read_optional("feel.json") or results.get("feel")
+        results["tls"] = read_optional("tls.json") or results.get("tls")
         results["derived"] = derive(results)
         Path(a.json_out).write_text(json.dumps(results, indent=2) + "\n")
         import report
