@@ -92,6 +92,14 @@ async fn deliver_in_order(shared: Arc<Shared>, mut jobs: tokio::sync::mpsc::Unbo
     }
 }
 
+/// The deliverer's HTTP client, on the library's TLS configuration (ring's
+/// crypto; reqwest has no provider of its own): the system's roots for a
+/// receiver over https, or none when they cannot be read.
+fn delivery_client() -> Option<reqwest::Client> {
+    let tls = crate::http::tls::client_config(None).or_else(|_| crate::http::tls::no_roots_config()).ok()?;
+    reqwest::Client::builder().tls_backend_preconfigured(tls).build().ok()
+}
+
 /// Sends one delivery (logged as `at`) with its retries; `lost_answer`
 /// makes the first try count as failed whatever the receiver answered.
 async fn deliver(shared: &Shared, out: &Outgoing, at: usize, lost_answer: bool) {
@@ -103,7 +111,13 @@ async fn deliver(shared: &Shared, out: &Outgoing, at: usize, lost_answer: bool) 
         });
         return;
     }
-    let client = shared.http.get_or_init(|| reqwest::Client::builder().build().unwrap_or_default()).clone();
+    let Some(client) = shared.http.get_or_init(delivery_client).clone() else {
+        lock(&shared.deliveries).update(at, |e| {
+            e.insert("state".into(), json!("failed"));
+            e.insert("error".into(), json!("the emulator could not make its HTTP client"));
+        });
+        return;
+    };
     let mut wait = config.backoff;
     for attempt in 1..=config.tries.max(1) {
         let started = std::time::Instant::now();

@@ -29,8 +29,8 @@ pub(crate) struct Shared {
     pub deliveries: Mutex<DeliveryLog>,
     /// One queue per receiver URL, so that its deliveries go in order.
     pub delivery_queues: Mutex<std::collections::HashMap<String, tokio::sync::mpsc::UnboundedSender<Job>>>,
-    /// The client deliveries are POSTed with.
-    pub http: std::sync::OnceLock<reqwest::Client>,
+    /// The client deliveries are POSTed with (`None`: it could not be made).
+    pub http: std::sync::OnceLock<Option<reqwest::Client>>,
 }
 
 impl Shared {
